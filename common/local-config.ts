@@ -1,0 +1,80 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { z } from "zod";
+
+/**
+ * The local stack's one configuration file (config/local.json): the emulator's user pool and
+ * app clients, and the values the BFF and the triggers share with it in local mode.
+ */
+export const appClientSchema = z.object({
+  clientId: z.string().regex(/^[\w+]{1,128}$/),
+  clientSecret: z.string().min(1).optional(),
+  name: z.string(),
+  explicitAuthFlows: z.array(z.string()).default(["ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_CUSTOM_AUTH"]),
+  preventUserExistenceErrors: z.enum(["ENABLED", "LEGACY"]).default("ENABLED"),
+  callbackUrls: z.array(z.url()).default([]),
+  logoutUrls: z.array(z.url()).default([]),
+  allowedOAuthFlows: z.array(z.string()).default([]),
+  allowedOAuthScopes: z.array(z.string()).default([]),
+  accessTokenValidityMinutes: z.number().int().positive().default(60),
+  idTokenValidityMinutes: z.number().int().positive().default(60),
+  refreshTokenValidityDays: z.number().int().positive().default(30),
+  enableTokenRevocation: z.boolean().default(true),
+});
+export type AppClientConfig = z.infer<typeof appClientSchema>;
+
+export const passwordPolicySchema = z.object({
+  minimumLength: z.number().int().min(6).max(99).default(8),
+  requireUppercase: z.boolean().default(true),
+  requireLowercase: z.boolean().default(true),
+  requireNumbers: z.boolean().default(true),
+  requireSymbols: z.boolean().default(true),
+});
+export type PasswordPolicy = z.infer<typeof passwordPolicySchema>;
+
+export const userPoolSchema = z.object({
+  id: z.string().regex(/^[\w-]+_[0-9a-zA-Z]+$/).max(55),
+  name: z.string(),
+  usernameAttributes: z.array(z.enum(["email", "phone_number"])).default([]),
+  autoVerifiedAttributes: z.array(z.enum(["email", "phone_number"])).default([]),
+  domainPrefix: z.string(),
+  authSessionValidityMinutes: z.number().int().min(3).max(15).default(3),
+  passwordPolicy: passwordPolicySchema.prefault({}),
+  clients: z.array(appClientSchema).min(1),
+});
+export type UserPoolConfig = z.infer<typeof userPoolSchema>;
+
+export const localConfigSchema = z.object({
+  region: z.string().min(1),
+  accountId: z.string().regex(/^\d{12}$/),
+  userPool: userPoolSchema,
+  triggers: z.object({
+    passkeyProofSecret: z.string().min(32),
+    otpTtlSeconds: z.number().int().positive().default(300),
+    otpMaxAttempts: z.number().int().positive().default(3),
+  }),
+  bff: z.object({
+    publicUrl: z.url(),
+    cookieKeys: z.array(z.string().min(32)).min(1),
+  }),
+  ports: z.object({
+    bff: z.number().int(),
+    emulator: z.number().int(),
+    relyingParty: z.number().int(),
+    dynalite: z.number().int(),
+  }),
+});
+export type LocalConfig = z.infer<typeof localConfigSchema>;
+
+export const defaultLocalConfigPath = fileURLToPath(new URL("../config/local.json", import.meta.url));
+
+/** Reads and validates the local configuration file; throws with every problem listed. */
+export function loadLocalConfig(path: string = defaultLocalConfigPath): LocalConfig {
+  const raw: unknown = JSON.parse(readFileSync(path, "utf8"));
+  const parsed = localConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `  - ${issue.path.join(".")}: ${issue.message}`);
+    throw new Error(`Invalid local configuration ${path}:\n${problems.join("\n")}`);
+  }
+  return parsed.data;
+}
