@@ -1,0 +1,181 @@
+import type { OutgoingMessage } from "../../../triggers/delivery/delivery-port";
+import {
+  OTP_SUBJECT,
+  createCreateAuthChallengeHandler,
+  maskEmail,
+  maskPhone,
+} from "../../../triggers/create-auth-challenge";
+import { createEvent, emailUser, phoneUser, round, testConfig, USER_NAME } from "./events";
+
+const NOW = 1_750_000_000_000;
+
+function setup(config = testConfig) {
+  const sent: OutgoingMessage[] = [];
+  const create = createCreateAuthChallengeHandler({
+    config,
+    delivery: { send: async (message) => void sent.push(message) },
+    now: () => NOW,
+  });
+  return { create, sent };
+}
+
+const afterProvide = [round("PROVIDE_AUTH_PARAMETERS", true)];
+
+describe("create-auth-challenge", () => {
+  it("issues the PROVIDE_AUTH_PARAMETERS round on an empty session and sends nothing", async () => {
+    const { create, sent } = setup();
+    const event = createEvent();
+    const result = await create(event);
+    expect(result).toBe(event);
+    expect(result.response).toEqual({
+      publicChallengeParameters: { step: "PROVIDE_AUTH_PARAMETERS" },
+      privateChallengeParameters: { step: "PROVIDE_AUTH_PARAMETERS" },
+      challengeMetadata: "PROVIDE_AUTH_PARAMETERS",
+    });
+    expect(sent).toEqual([]);
+  });
+
+  it("issues an OTP round: a 6-digit code emailed to the user, masked destination, all attempts left", async () => {
+    const { create, sent } = setup();
+    const { response } = await create(createEvent({ session: afterProvide, clientMetadata: { signInMethod: "OTP" } }));
+    const code = response.privateChallengeParameters.code!;
+    expect(code).toMatch(/^\d{6}$/);
+    expect(response).toEqual({
+      publicChallengeParameters: { step: "OTP", destination: "j***@e***.com", attemptsLeft: "3" },
+      privateChallengeParameters: { step: "OTP", code, expiresAt: String(NOW + 300_000) },
+      challengeMetadata: "OTP",
+    });
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({ channel: "EMAIL", to: "jane.doe@example.com", subject: OTP_SUBJECT, code });
+    expect(sent[0]!.text).toContain(code);
+    expect(sent[0]!.text).toContain("5 minutes");
+  });
+
+  it("keeps the code out of the public challenge parameters", async () => {
+    const { create } = setup();
+    const { response } = await create(createEvent({ session: afterProvide, clientMetadata: { signInMethod: "OTP" } }));
+    expect(Object.values(response.publicChallengeParameters)).not.toContain(response.privateChallengeParameters.code);
+  });
+
+  it("uses the configured code lifetime for the expiry and the message", async () => {
+    const { create, sent } = setup({ ...testConfig, otpTtlSeconds: 60 });
+    const { response } = await create(createEvent({ session: afterProvide, clientMetadata: { signInMethod: "OTP" } }));
+    expect(response.privateChallengeParameters.expiresAt).toBe(String(NOW + 60_000));
+    expect(sent[0]!.text).toContain("1 minute.");
+  });
+
+  it("draws a fresh code each round", async () => {
+    const { create } = setup();
+    const codes = new Set<string>();
+    for (let i = 0; i < 5; i += 1) {
+      const { response } = await create(createEvent({ session: afterProvide, clientMetadata: { signInMethod: "OTP" } }));
+      codes.add(response.privateChallengeParameters.code!);
+    }
+    expect(codes.size).toBeGreaterThan(1);
+  });
+
+  it("sends the code by SMS when the user has a phone number but no email", async () => {
+    const { create, sent } = setup();
+    const { response } = await create(
+      createEvent({ session: afterProvide, clientMetadata: { signInMethod: "OTP" }, userAttributes: phoneUser("+15555551234") }),
+    );
+    expect(response.publicChallengeParameters.destination).toBe("+*******1234");
+    expect(sent[0]).toMatchObject({ channel: "SMS", to: "+15555551234" });
+  });
+
+  it("prefers email when the user has both email and phone number", async () => {
+    const { create, sent } = setup();
+    await create(
+      createEvent({
+        session: afterProvide,
+        clientMetadata: { signInMethod: "OTP" },
+        userAttributes: { ...phoneUser(), ...emailUser() },
+      }),
+    );
+    expect(sent[0]!.channel).toBe("EMAIL");
+  });
+
+  it("throws when the user has neither email nor phone number, and sends nothing", async () => {
+    const { create, sent } = setup();
+    const event = createEvent({ session: afterProvide, clientMetadata: { signInMethod: "OTP" }, userAttributes: { sub: USER_NAME } });
+    await expect(create(event)).rejects.toThrow(/neither an email address nor a phone number/);
+    expect(sent).toEqual([]);
+  });
+
+  it("issues a PASSKEY round with a fresh 32-byte base64url nonce and sends nothing", async () => {
+    const { create, sent } = setup();
+    const first = await create(createEvent({ session: afterProvide, clientMetadata: { signInMethod: "PASSKEY" } }));
+    const nonce = first.response.publicChallengeParameters.nonce!;
+    expect(Buffer.from(nonce, "base64url")).toHaveLength(32);
+    expect(nonce).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(first.response).toEqual({
+      publicChallengeParameters: { step: "PASSKEY", nonce },
+      privateChallengeParameters: { step: "PASSKEY", nonce },
+      challengeMetadata: "PASSKEY",
+    });
+    const second = await create(createEvent({ session: afterProvide, clientMetadata: { signInMethod: "PASSKEY" } }));
+    expect(second.response.publicChallengeParameters.nonce).not.toBe(nonce);
+    expect(sent).toEqual([]);
+  });
+
+  it("throws a clear error when signInMethod is missing", async () => {
+    const { create } = setup();
+    await expect(create(createEvent({ session: afterProvide }))).rejects.toThrow('ClientMetadata.signInMethod must be "OTP" or "PASSKEY"');
+  });
+
+  it("throws when signInMethod is not OTP or PASSKEY", async () => {
+    const { create } = setup();
+    await expect(create(createEvent({ session: afterProvide, clientMetadata: { signInMethod: "otp" } }))).rejects.toThrow(
+      /signInMethod/,
+    );
+  });
+
+  it("retries with the previous round's method, ignoring a different signInMethod", async () => {
+    const { create, sent } = setup();
+    const { response } = await create(
+      createEvent({ session: [...afterProvide, round("PASSKEY", false)], clientMetadata: { signInMethod: "OTP" } }),
+    );
+    expect(response.challengeMetadata).toBe("PASSKEY");
+    expect(sent).toEqual([]);
+  });
+
+  it("retries an OTP round without ClientMetadata, with a fresh code and attemptsLeft counting down", async () => {
+    const { create, sent } = setup();
+    const second = await create(createEvent({ session: [...afterProvide, round("OTP", false)] }));
+    expect(second.response.challengeMetadata).toBe("OTP");
+    expect(second.response.publicChallengeParameters.attemptsLeft).toBe("2");
+    const third = await create(createEvent({ session: [...afterProvide, round("OTP", false), round("OTP", false)] }));
+    expect(third.response.publicChallengeParameters.attemptsLeft).toBe("1");
+    expect(sent).toHaveLength(2);
+  });
+
+  it("throws for a challenge other than CUSTOM_CHALLENGE", async () => {
+    const { create } = setup();
+    await expect(create(createEvent({ challengeName: "PASSWORD_VERIFIER" }))).rejects.toThrow(/CUSTOM_CHALLENGE/);
+  });
+
+  it("fails the round when delivery fails (Cognito reports the trigger error)", async () => {
+    const create = createCreateAuthChallengeHandler({
+      config: testConfig,
+      delivery: { send: async () => Promise.reject(new Error("SES throttled")) },
+    });
+    await expect(create(createEvent({ session: afterProvide, clientMetadata: { signInMethod: "OTP" } }))).rejects.toThrow("SES throttled");
+  });
+});
+
+describe("destination masking", () => {
+  it.each([
+    ["a.b@example.com", "a***@e***.com"],
+    ["jane@mail.example.co.jp", "j***@m***.jp"],
+    ["x@localhost", "x***@l***"],
+  ])("masks email %s as %s", (email, masked) => {
+    expect(maskEmail(email)).toBe(masked);
+  });
+
+  it.each([
+    ["+15555551234", "+*******1234"],
+    ["+819012345678", "+*******5678"],
+  ])("masks phone %s as %s", (phone, masked) => {
+    expect(maskPhone(phone)).toBe(masked);
+  });
+});

@@ -1,0 +1,104 @@
+import { randomBytes, randomInt } from "node:crypto";
+import type { CreateAuthChallengeTriggerEvent, CreateAuthChallengeTriggerHandler } from "aws-lambda";
+import { loadTriggersConfig, type TriggersConfig } from "./config";
+import { Step, asSignInMethod, countFailedMethodRounds, type SignInMethod } from "./challenge-protocol";
+import type { DeliveryPort, OutgoingMessage } from "./delivery/delivery-port";
+import { createAwsDelivery } from "./delivery/aws-delivery";
+
+export type CreateAuthChallengeDeps = { config: TriggersConfig; delivery: DeliveryPort; now?: () => number };
+
+export const OTP_SUBJECT = "Your Tobira sign-in code";
+
+/** Masks like Cognito's CodeDeliveryDetails.Destination: "a***@e***.com". */
+export function maskEmail(email: string): string {
+  const at = email.lastIndexOf("@");
+  const local = email.slice(0, at);
+  const domain = email.slice(at + 1);
+  const dot = domain.lastIndexOf(".");
+  const topLevel = dot > 0 ? domain.slice(dot) : "";
+  return `${local.charAt(0)}***@${domain.charAt(0)}***${topLevel}`;
+}
+
+/** Masks like Cognito's CodeDeliveryDetails.Destination: "+*******1234" (fixed width: the length is not revealed). */
+export function maskPhone(phone: string): string {
+  return `+*******${phone.replace(/\D/g, "").slice(-4)}`;
+}
+
+function chooseDestination(attributes: Record<string, string>): Pick<OutgoingMessage, "channel" | "to"> {
+  if (attributes.email) return { channel: "EMAIL", to: attributes.email };
+  if (attributes.phone_number) return { channel: "SMS", to: attributes.phone_number };
+  throw new Error("The user has neither an email address nor a phone number to send a sign-in code to");
+}
+
+function lifetimeText(ttlSeconds: number): string {
+  const minutes = Math.max(1, Math.ceil(ttlSeconds / 60));
+  return minutes === 1 ? "1 minute" : `${minutes} minutes`;
+}
+
+/**
+ * Issues each round's challenge (Cognito CreateAuthChallenge): first the PROVIDE round that asks
+ * for the sign-in method, then an OTP round (a code is sent) or a PASSKEY round (a nonce the
+ * BFF's proof must bind to). A retry after a wrong answer keeps the method with a fresh secret.
+ */
+export function createCreateAuthChallengeHandler(deps: CreateAuthChallengeDeps) {
+  const { config, delivery } = deps;
+  const now = deps.now ?? Date.now;
+
+  async function issueOtp(event: CreateAuthChallengeTriggerEvent, attemptsLeft: number): Promise<void> {
+    const destination = chooseDestination(event.request.userAttributes);
+    // 6 digits from the CSPRNG, uniformly (NIST SP 800-63B §5.1.3.1: OTP from an approved RNG).
+    const code = String(randomInt(0, 1_000_000)).padStart(6, "0");
+    const expiresAt = now() + config.otpTtlSeconds * 1000;
+    await delivery.send({
+      ...destination,
+      subject: OTP_SUBJECT,
+      text: `Your Tobira sign-in code is ${code}. It expires in ${lifetimeText(config.otpTtlSeconds)}. If you did not try to sign in, ignore this message.`,
+      code,
+    });
+    const masked = destination.channel === "EMAIL" ? maskEmail(destination.to) : maskPhone(destination.to);
+    event.response.publicChallengeParameters = { step: Step.otp, destination: masked, attemptsLeft: String(attemptsLeft) };
+    event.response.privateChallengeParameters = { step: Step.otp, code, expiresAt: String(expiresAt) };
+    event.response.challengeMetadata = Step.otp;
+  }
+
+  function issuePasskey(event: CreateAuthChallengeTriggerEvent): void {
+    // A fresh 256-bit nonce per round, so a proof for one round is useless in any other.
+    const nonce = randomBytes(32).toString("base64url");
+    event.response.publicChallengeParameters = { step: Step.passkey, nonce };
+    event.response.privateChallengeParameters = { step: Step.passkey, nonce };
+    event.response.challengeMetadata = Step.passkey;
+  }
+
+  return async (event: CreateAuthChallengeTriggerEvent): Promise<CreateAuthChallengeTriggerEvent> => {
+    if (event.request.challengeName !== "CUSTOM_CHALLENGE") {
+      throw new Error(`Unsupported challenge ${event.request.challengeName}; only CUSTOM_CHALLENGE is issued`);
+    }
+    const session = event.request.session;
+    if (session.length === 0) {
+      event.response.publicChallengeParameters = { step: Step.provide };
+      event.response.privateChallengeParameters = { step: Step.provide };
+      event.response.challengeMetadata = Step.provide;
+      return event;
+    }
+
+    const previous = asSignInMethod(session[session.length - 1]!.challengeMetadata);
+    const method: SignInMethod | undefined = previous ?? asSignInMethod(event.request.clientMetadata?.signInMethod);
+    if (method === undefined) {
+      throw new Error('ClientMetadata.signInMethod must be "OTP" or "PASSKEY"');
+    }
+    if (method === Step.passkey) issuePasskey(event);
+    else await issueOtp(event, config.otpMaxAttempts - countFailedMethodRounds(session));
+    return event;
+  };
+}
+
+let coldStartHandler: ReturnType<typeof createCreateAuthChallengeHandler> | undefined;
+
+/** Lambda entry point; configuration and AWS clients are built on the first invocation. */
+export const handler: CreateAuthChallengeTriggerHandler = async (event) => {
+  if (coldStartHandler === undefined) {
+    const config = loadTriggersConfig();
+    coldStartHandler = createCreateAuthChallengeHandler({ config, delivery: createAwsDelivery(config) });
+  }
+  return coldStartHandler(event);
+};

@@ -1,0 +1,7 @@
+/** One sign-in code message. `code` travels alongside so a local outbox can show it; real channels send only `text`. */
+export type OutgoingMessage = { channel: "EMAIL" | "SMS"; to: string; subject: string; text: string; code: string };
+
+/** Where the create-auth-challenge trigger sends codes: SES/SNS in AWS, the emulator's outbox locally. */
+export interface DeliveryPort {
+  send(message: OutgoingMessage): Promise<void>;
+}

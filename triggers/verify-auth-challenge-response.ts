@@ -1,0 +1,57 @@
+import { timingSafeEqual } from "node:crypto";
+import type { VerifyAuthChallengeResponseTriggerEvent, VerifyAuthChallengeResponseTriggerHandler } from "aws-lambda";
+import { isValidPasskeyProof } from "../common/passkey-proof";
+import { loadTriggersConfig, type TriggersConfig } from "./config";
+import { PASSKEY_ANSWER, PROVIDE_ANSWER, Step, asSignInMethod } from "./challenge-protocol";
+
+export type VerifyAuthChallengeResponseDeps = { config: TriggersConfig; now?: () => number };
+
+/** Constant-time string comparison (OWASP: compare secrets without timing leaks). */
+function sameSecret(presented: string, expected: string): boolean {
+  const a = Buffer.from(presented, "utf8");
+  const b = Buffer.from(expected, "utf8");
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** Judges one answer (Cognito VerifyAuthChallengeResponse) against the round Create issued. */
+export function createVerifyAuthChallengeResponseHandler(deps: VerifyAuthChallengeResponseDeps) {
+  const { config } = deps;
+  const now = deps.now ?? Date.now;
+
+  function isCorrect(event: VerifyAuthChallengeResponseTriggerEvent): boolean {
+    const { privateChallengeParameters: issued, challengeAnswer: answer, clientMetadata } = event.request;
+    if (event.request.userNotFound === true || typeof answer !== "string") return false;
+    switch (issued.step) {
+      case Step.provide:
+        return answer === PROVIDE_ANSWER && asSignInMethod(clientMetadata?.signInMethod) !== undefined;
+      case Step.otp: {
+        const expiresAt = Number(issued.expiresAt);
+        // An expired code is a wrong answer (NIST SP 800-63B §5.1.3.1: OTPs have a limited lifetime).
+        if (!issued.code || !Number.isFinite(expiresAt) || now() >= expiresAt) return false;
+        return sameSecret(answer, issued.code);
+      }
+      case Step.passkey:
+        // WEBAUTHN_SUCCESS is only the BFF's claim; the HMAC proof binds it to this user and this round's nonce.
+        return (
+          answer === PASSKEY_ANSWER &&
+          !!issued.nonce &&
+          isValidPasskeyProof(config.passkeyProofSecret, event.userName, issued.nonce, clientMetadata?.passkeyProof)
+        );
+      default:
+        return false;
+    }
+  }
+
+  return async (event: VerifyAuthChallengeResponseTriggerEvent): Promise<VerifyAuthChallengeResponseTriggerEvent> => {
+    event.response.answerCorrect = isCorrect(event);
+    return event;
+  };
+}
+
+let coldStartHandler: ReturnType<typeof createVerifyAuthChallengeResponseHandler> | undefined;
+
+/** Lambda entry point; the configuration is read on the first invocation so importing never throws. */
+export const handler: VerifyAuthChallengeResponseTriggerHandler = async (event) => {
+  coldStartHandler ??= createVerifyAuthChallengeResponseHandler({ config: loadTriggersConfig() });
+  return coldStartHandler(event);
+};
