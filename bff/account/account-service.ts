@@ -1,0 +1,104 @@
+import type { Request } from "express";
+import type { AccountClaimsResponse } from "../../common/api-contract";
+import type { CognitoGateway } from "../cognito/cognito-gateway";
+import { InvalidTokenError, type CognitoTokenVerifier } from "../cognito/cognito-token-verifier";
+import { ApiError } from "../errors";
+import type { Logger } from "../logger";
+import { nowSeconds, type SessionManager } from "../session/session-manager";
+import type { AuthenticatedSession } from "../session/session-records";
+
+/**
+ * The account page's three panels (the second article): verified ID-token claims, verified
+ * access-token claims, and user info. User info comes from GetUser: Cognito's /oauth2/userInfo
+ * refuses access tokens issued by InitiateAuth, which carry no `openid` scope.
+ */
+
+/** Refresh a little before expiry so a token does not lapse between our check and Cognito's. */
+const refreshMarginSeconds = 60;
+
+const signedOut = () => new ApiError(401, "session_expired", "Your session has ended. Sign in again.");
+
+/** GetUser's attribute values are all strings; "true"/"false" become booleans for display. */
+export function toUserInfo(username: string, attributes: Record<string, string>): Record<string, unknown> {
+  const info: Record<string, unknown> = { username };
+  for (const [name, value] of Object.entries(attributes)) {
+    info[name] = value === "true" ? true : value === "false" ? false : value;
+  }
+  return info;
+}
+
+export interface AccountService {
+  /** The signed-in session or 401 unauthenticated. */
+  requireSession(req: Request): Promise<AuthenticatedSession>;
+  claims(req: Request): Promise<AccountClaimsResponse>;
+}
+
+export function createAccountService(deps: {
+  cognito: CognitoGateway;
+  verifier: CognitoTokenVerifier;
+  sessions: SessionManager;
+  logger: Logger;
+}): AccountService {
+  const { cognito, verifier, sessions, logger } = deps;
+
+  async function requireSession(req: Request): Promise<AuthenticatedSession> {
+    const session = await sessions.readAuthenticated(req);
+    if (session === undefined) throw new ApiError(401, "unauthenticated", "Sign in to continue.");
+    return session;
+  }
+
+  /** Ends this browser's session when Cognito no longer honours its tokens (revoked, expired). */
+  async function endAndRefuse(req: Request, reason: string): Promise<never> {
+    logger.info({ reason }, "session ended: Cognito tokens no longer valid");
+    await sessions.end(req);
+    throw signedOut();
+  }
+
+  async function withFreshTokens(req: Request, session: AuthenticatedSession): Promise<AuthenticatedSession> {
+    if (session.tokens.accessTokenExpiresAt - refreshMarginSeconds > nowSeconds()) return session;
+    try {
+      const tokens = await cognito.refreshTokens({ refreshToken: session.tokens.refreshToken, username: session.username });
+      const refreshed: AuthenticatedSession = {
+        ...session,
+        tokens: {
+          ...session.tokens,
+          idToken: tokens.idToken,
+          accessToken: tokens.accessToken,
+          accessTokenExpiresAt: nowSeconds() + tokens.expiresIn,
+        },
+      };
+      await sessions.updateAuthenticated(req, refreshed);
+      return refreshed;
+    } catch (error) {
+      if (error instanceof ApiError && error.code === "session_expired") return endAndRefuse(req, "refresh refused");
+      throw error;
+    }
+  }
+
+  return {
+    requireSession,
+
+    async claims(req) {
+      const session = await withFreshTokens(req, await requireSession(req));
+      let idToken: Record<string, unknown>;
+      let accessToken: Record<string, unknown>;
+      try {
+        [idToken, accessToken] = await Promise.all([
+          verifier.verifyIdToken(session.tokens.idToken),
+          verifier.verifyAccessToken(session.tokens.accessToken),
+        ]);
+      } catch (error) {
+        // Expired or unverifiable tokens: nothing trustworthy to show from this session.
+        if (error instanceof InvalidTokenError) return endAndRefuse(req, `token rejected: ${error.reason}`);
+        throw error;
+      }
+      try {
+        const user = await cognito.getUser(session.tokens.accessToken);
+        return { idToken, accessToken, userInfo: toUserInfo(user.username, user.attributes) };
+      } catch (error) {
+        if (error instanceof ApiError && error.code === "session_expired") return endAndRefuse(req, "GetUser refused");
+        throw error;
+      }
+    },
+  };
+}

@@ -1,0 +1,77 @@
+import express, { Router, type Express, type RequestHandler } from "express";
+import { createAccountService } from "./account/account-service";
+import { createCognitoClient } from "./cognito/cognito-client";
+import { createCognitoGateway, type CognitoGateway } from "./cognito/cognito-gateway";
+import { createCognitoTokenVerifier, type CognitoTokenVerifier } from "./cognito/cognito-token-verifier";
+import type { BffConfig } from "./config";
+import { errorMiddleware, notFoundMiddleware } from "./errors";
+import { createLogger, type Logger } from "./logger";
+import { crossSiteGuard } from "./middleware/cross-site-guard";
+import { parseJsonBody, requireJsonContentType } from "./middleware/json-body";
+import { createAuthRateLimits } from "./middleware/rate-limit";
+import { requestLogging } from "./middleware/request-logging";
+import { securityHeaders } from "./middleware/security-headers";
+import { createHealthRouter } from "./routes/health";
+import { createInteractionRouter } from "./routes/interaction";
+import { createPasswordRouter } from "./routes/password";
+import { createSessionRouter } from "./routes/session";
+import { createSignInRouter } from "./routes/signin";
+import { createSignUpRouter } from "./routes/signup";
+import { createSessionManager, sessionCookieMiddleware } from "./session/session-manager";
+import { createSignInService } from "./signin/sign-in-service";
+import type { Store } from "./store/store";
+import { createSpaRouter } from "./web/spa";
+
+export interface BffDeps {
+  config: BffConfig;
+  store: Store;
+  logger?: Logger;
+  /** Replaces the SDK-backed gateway (tests of failure paths). */
+  cognito?: CognitoGateway;
+  verifier?: CognitoTokenVerifier;
+}
+
+const noStore: RequestHandler = (_req, res, next) => {
+  // Answers carry personal data and session state: never cache them (OWASP Session Management).
+  res.setHeader("Cache-Control", "no-store");
+  next();
+};
+
+/**
+ * The BFF as an Express app: no listening and no environment reads here (see server.ts and
+ * main.ts). Order matters: security headers and logging first; under /api the cross-site
+ * guard, the content-type rule and the body parser run before any route; one error middleware last.
+ */
+export function createBffApp(deps: BffDeps): Express {
+  const { config, store } = deps;
+  const logger = deps.logger ?? createLogger(config.logLevel);
+  const cognito = deps.cognito ?? createCognitoGateway({ client: createCognitoClient(config.cognito), settings: config.cognito, logger });
+  const verifier = deps.verifier ?? createCognitoTokenVerifier(config.cognito);
+  const sessions = createSessionManager({ store, config });
+  const signIn = createSignInService({ config, cognito, verifier, sessions, logger });
+  const account = createAccountService({ cognito, verifier, sessions, logger });
+  const rateLimits = createAuthRateLimits({ config, store });
+  const limits = [rateLimits.perIp, rateLimits.perEmail];
+
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", config.trustProxy);
+  app.use(requestLogging(logger));
+  app.use(securityHeaders(config));
+  app.use(createHealthRouter({ store, verifier }));
+
+  const api = Router();
+  api.use(noStore, crossSiteGuard(config.trustedOrigins), requireJsonContentType, parseJsonBody, sessionCookieMiddleware(config));
+  api.use(createSignUpRouter({ cognito, limits }));
+  api.use(createSignInRouter({ signIn, limits }));
+  api.use(createPasswordRouter({ cognito, limits }));
+  api.use(createSessionRouter({ sessions, account, cognito, logger }));
+  api.use(createInteractionRouter());
+  api.use(notFoundMiddleware);
+  app.use("/api", api);
+
+  if (config.web.serve) app.use(createSpaRouter(config.web.distDir));
+  app.use(notFoundMiddleware);
+  app.use(errorMiddleware(logger));
+  return app;
+}

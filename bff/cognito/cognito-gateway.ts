@@ -1,0 +1,260 @@
+import {
+  ConfirmForgotPasswordCommand,
+  ConfirmSignUpCommand,
+  ForgotPasswordCommand,
+  GetUserCommand,
+  GlobalSignOutCommand,
+  InitiateAuthCommand,
+  ResendConfirmationCodeCommand,
+  RespondToAuthChallengeCommand,
+  RevokeTokenCommand,
+  SignUpCommand,
+  type AuthenticationResultType,
+  type CodeDeliveryDetailsType,
+  type CognitoIdentityProviderClient,
+  type InitiateAuthCommandOutput,
+} from "@aws-sdk/client-cognito-identity-provider";
+import type { Delivery } from "../../common/api-contract";
+import type { CognitoSettings } from "../config";
+import { ApiError } from "../errors";
+import type { Logger } from "../logger";
+import { computeSecretHash } from "./cognito-client";
+import { mapCognitoError, type CognitoOperation } from "./cognito-errors";
+
+/**
+ * Every Cognito call of the BFF, in one place (the only module besides cognito-client.ts that
+ * touches the SDK). Errors leave as ApiErrors mapped by cognito-errors.ts.
+ */
+
+export interface CognitoTokens {
+  idToken: string;
+  accessToken: string;
+  /** Absent on REFRESH_TOKEN_AUTH answers (Cognito does not rotate refresh tokens there). */
+  refreshToken: string | undefined;
+  /** Access-token lifetime in seconds. */
+  expiresIn: number;
+}
+
+export interface CustomChallenge {
+  /** Cognito's Session string for the next answer (single use, a few minutes). */
+  session: string;
+  /** The internal username (ChallengeParameters.USERNAME), needed in every answer. */
+  username: string;
+  /** ChallengeParameters without USERNAME, e.g. {step:"OTP", destination, attemptsLeft}. */
+  parameters: Record<string, string>;
+}
+
+export type ChallengeOutcome = { type: "challenge"; challenge: CustomChallenge } | { type: "tokens"; tokens: CognitoTokens };
+
+export interface CognitoUser {
+  username: string;
+  attributes: Record<string, string>;
+}
+
+export interface SignUpResult {
+  userSub: string;
+  userConfirmed: boolean;
+  delivery: Delivery;
+}
+
+export interface CognitoGateway {
+  signUp(input: { email: string; password: string }): Promise<SignUpResult>;
+  confirmSignUp(input: { email: string; code: string }): Promise<void>;
+  resendConfirmationCode(input: { email: string }): Promise<Delivery>;
+  /** USER_PASSWORD_AUTH with the email as USERNAME. */
+  passwordAuth(input: { email: string; password: string }): Promise<CognitoTokens>;
+  /** InitiateAuth CUSTOM_AUTH; `username` may be the email or the internal username. */
+  startCustomAuth(input: { username: string }): Promise<CustomChallenge>;
+  respondToCustomChallenge(input: {
+    username: string;
+    session: string;
+    answer: string;
+    clientMetadata?: Record<string, string>;
+  }): Promise<ChallengeOutcome>;
+  /** REFRESH_TOKEN_AUTH; `username` is the internal one (it keys the SECRET_HASH). */
+  refreshTokens(input: { refreshToken: string; username: string }): Promise<CognitoTokens>;
+  getUser(accessToken: string): Promise<CognitoUser>;
+  revokeToken(refreshToken: string): Promise<void>;
+  globalSignOut(accessToken: string): Promise<void>;
+  forgotPassword(input: { email: string }): Promise<Delivery>;
+  confirmForgotPassword(input: { email: string; code: string; password: string }): Promise<void>;
+}
+
+/** Masks an email the way Cognito's CodeDeliveryDetails do ("a***@e***.com"). */
+export function maskEmailAddress(email: string): string {
+  const at = email.lastIndexOf("@");
+  const domain = email.slice(at + 1);
+  const dot = domain.lastIndexOf(".");
+  return `${email.charAt(0)}***@${domain.charAt(0)}***${dot > 0 ? domain.slice(dot) : ""}`;
+}
+
+function toDelivery(details: CodeDeliveryDetailsType | undefined, email: string): Delivery {
+  return {
+    medium: details?.DeliveryMedium === "SMS" ? "SMS" : "EMAIL",
+    destination: details?.Destination ?? maskEmailAddress(email),
+  };
+}
+
+function toTokens(result: AuthenticationResultType | undefined): CognitoTokens {
+  if (result?.IdToken === undefined || result.AccessToken === undefined) {
+    throw new ApiError(502, "service_unavailable", "Cognito answered without tokens.", { expose: false });
+  }
+  return { idToken: result.IdToken, accessToken: result.AccessToken, refreshToken: result.RefreshToken, expiresIn: result.ExpiresIn ?? 3600 };
+}
+
+function toChallenge(output: Pick<InitiateAuthCommandOutput, "ChallengeName" | "Session" | "ChallengeParameters">): CustomChallenge {
+  const { USERNAME: username, ...parameters } = output.ChallengeParameters ?? {};
+  if (output.ChallengeName !== "CUSTOM_CHALLENGE" || output.Session === undefined || username === undefined) {
+    throw new ApiError(502, "challenge_failed", "Sign-in could not be completed. Start again.", { expose: true });
+  }
+  return { session: output.Session, username, parameters };
+}
+
+export function createCognitoGateway(deps: { client: CognitoIdentityProviderClient; settings: CognitoSettings; logger: Logger }): CognitoGateway {
+  const { client, settings, logger } = deps;
+  const clientId = settings.clientId;
+  const secretHash = (username: string) => computeSecretHash(settings, username);
+
+  async function call<T>(operation: CognitoOperation, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      const mapped = mapCognitoError(error, operation);
+      // The exception name is enough to diagnose; messages and inputs may carry user data.
+      const cognitoError = error instanceof Error ? error.name : "unknown";
+      if (mapped.status >= 500) logger.warn({ operation, cognitoError, status: mapped.status, err: error }, "cognito call failed");
+      else logger.debug({ operation, cognitoError, errorCode: mapped.code }, "cognito refused");
+      throw mapped;
+    }
+  }
+
+  return {
+    signUp: ({ email, password }) =>
+      call("signUp", async () => {
+        const output = await client.send(
+          new SignUpCommand({
+            ClientId: clientId,
+            SecretHash: secretHash(email),
+            Username: email,
+            Password: password,
+            UserAttributes: [{ Name: "email", Value: email }],
+          }),
+        );
+        return { userSub: output.UserSub ?? "", userConfirmed: output.UserConfirmed ?? false, delivery: toDelivery(output.CodeDeliveryDetails, email) };
+      }),
+
+    confirmSignUp: ({ email, code }) =>
+      call("confirmSignUp", async () => {
+        await client.send(new ConfirmSignUpCommand({ ClientId: clientId, SecretHash: secretHash(email), Username: email, ConfirmationCode: code }));
+      }),
+
+    resendConfirmationCode: ({ email }) =>
+      call("resendConfirmationCode", async () => {
+        try {
+          const output = await client.send(new ResendConfirmationCodeCommand({ ClientId: clientId, SecretHash: secretHash(email), Username: email }));
+          return toDelivery(output.CodeDeliveryDetails, email);
+        } catch (error) {
+          // A LEGACY client reveals unknown users here; answer like PreventUserExistenceErrors=ENABLED does.
+          if (error instanceof Error && error.name === "UserNotFoundException") return toDelivery(undefined, email);
+          throw error;
+        }
+      }),
+
+    passwordAuth: ({ email, password }) =>
+      call("passwordAuth", async () => {
+        const output = await client.send(
+          new InitiateAuthCommand({
+            ClientId: clientId,
+            AuthFlow: "USER_PASSWORD_AUTH",
+            AuthParameters: { USERNAME: email, PASSWORD: password, SECRET_HASH: secretHash(email) },
+          }),
+        );
+        if (output.AuthenticationResult === undefined) {
+          // NEW_PASSWORD_REQUIRED, MFA set up in Cognito itself…: not part of Tobira's flows.
+          logger.warn({ challenge: output.ChallengeName }, "password sign-in asked for an unsupported challenge");
+          throw new ApiError(403, "invalid_credentials", "This account needs a sign-in step Tobira does not support.");
+        }
+        return toTokens(output.AuthenticationResult);
+      }),
+
+    startCustomAuth: ({ username }) =>
+      call("startCustomAuth", async () => {
+        const output = await client.send(
+          new InitiateAuthCommand({
+            ClientId: clientId,
+            AuthFlow: "CUSTOM_AUTH",
+            AuthParameters: { USERNAME: username, SECRET_HASH: secretHash(username) },
+          }),
+        );
+        return toChallenge(output);
+      }),
+
+    respondToCustomChallenge: ({ username, session, answer, clientMetadata }) =>
+      call("respondToCustomChallenge", async () => {
+        const output = await client.send(
+          new RespondToAuthChallengeCommand({
+            ClientId: clientId,
+            ChallengeName: "CUSTOM_CHALLENGE",
+            Session: session,
+            ChallengeResponses: { USERNAME: username, ANSWER: answer, SECRET_HASH: secretHash(username) },
+            ClientMetadata: clientMetadata,
+          }),
+        );
+        if (output.AuthenticationResult !== undefined) return { type: "tokens", tokens: toTokens(output.AuthenticationResult) };
+        return { type: "challenge", challenge: toChallenge(output) };
+      }),
+
+    refreshTokens: ({ refreshToken, username }) =>
+      call("refreshTokens", async () => {
+        const output = await client.send(
+          new InitiateAuthCommand({
+            ClientId: clientId,
+            AuthFlow: "REFRESH_TOKEN_AUTH",
+            // The refresh SECRET_HASH uses the internal username (cognito-facts §3).
+            AuthParameters: { REFRESH_TOKEN: refreshToken, SECRET_HASH: secretHash(username) },
+          }),
+        );
+        return toTokens(output.AuthenticationResult);
+      }),
+
+    getUser: (accessToken) =>
+      call("getUser", async () => {
+        const output = await client.send(new GetUserCommand({ AccessToken: accessToken }));
+        const attributes: Record<string, string> = {};
+        for (const attribute of output.UserAttributes ?? []) {
+          if (attribute.Name !== undefined && attribute.Value !== undefined) attributes[attribute.Name] = attribute.Value;
+        }
+        return { username: output.Username ?? "", attributes };
+      }),
+
+    revokeToken: (refreshToken) =>
+      call("revokeToken", async () => {
+        // RevokeToken takes the client secret itself, not a SECRET_HASH.
+        await client.send(new RevokeTokenCommand({ ClientId: clientId, ClientSecret: settings.clientSecret, Token: refreshToken }));
+      }),
+
+    globalSignOut: (accessToken) =>
+      call("globalSignOut", async () => {
+        await client.send(new GlobalSignOutCommand({ AccessToken: accessToken }));
+      }),
+
+    forgotPassword: ({ email }) =>
+      call("forgotPassword", async () => {
+        try {
+          const output = await client.send(new ForgotPasswordCommand({ ClientId: clientId, SecretHash: secretHash(email), Username: email }));
+          return toDelivery(output.CodeDeliveryDetails, email);
+        } catch (error) {
+          // As with PreventUserExistenceErrors=ENABLED: an unknown user gets a simulated delivery.
+          if (error instanceof Error && error.name === "UserNotFoundException") return toDelivery(undefined, email);
+          throw error;
+        }
+      }),
+
+    confirmForgotPassword: ({ email, code, password }) =>
+      call("confirmForgotPassword", async () => {
+        await client.send(
+          new ConfirmForgotPasswordCommand({ ClientId: clientId, SecretHash: secretHash(email), Username: email, ConfirmationCode: code, Password: password }),
+        );
+      }),
+  };
+}

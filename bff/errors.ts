@@ -1,0 +1,135 @@
+import type { ErrorRequestHandler, RequestHandler } from "express";
+import type { Logger } from "pino";
+import { ZodError } from "zod";
+import type { ApiErrorBody, ApiErrorCode } from "../common/api-contract";
+
+/**
+ * The BFF's errors: one class carrying the HTTP status, the contract's error code and whether
+ * its message may be shown, and ONE middleware that serializes every error into the contract's
+ * `{"error": {"code", "message", ...}}` shape (DESIGN.md, "BFF JSON API"). Nothing else writes
+ * error bodies, so a stack trace or an SDK message cannot leak by accident.
+ */
+
+export interface ApiErrorOptions {
+  /** Whether `message` may be sent to the caller; otherwise a generic text for the status is sent. */
+  expose?: boolean;
+  /** Extra members of `error` (e.g. attemptsLeft, fields). */
+  extra?: { attemptsLeft?: number; fields?: Record<string, string> };
+  /** Response headers to set (e.g. Retry-After). */
+  headers?: Record<string, string>;
+  cause?: unknown;
+}
+
+export class ApiError extends Error {
+  readonly expose: boolean;
+  readonly extra: NonNullable<ApiErrorOptions["extra"]>;
+  readonly headers: Record<string, string>;
+
+  constructor(
+    readonly status: number,
+    readonly code: ApiErrorCode,
+    message: string,
+    options: ApiErrorOptions = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = "ApiError";
+    this.expose = options.expose ?? status < 500;
+    this.extra = options.extra ?? {};
+    this.headers = options.headers ?? {};
+  }
+}
+
+const genericMessages: Record<number, string> = {
+  400: "The request could not be processed.",
+  401: "Sign in to continue.",
+  403: "This request is not allowed.",
+  404: "Not found.",
+  413: "The request body is too large.",
+  415: "Send the request as application/json.",
+  429: "Too many requests. Wait a moment and try again.",
+  500: "Something went wrong on our side. Try again.",
+  502: "A service we depend on failed. Try again.",
+  503: "The service is temporarily unavailable. Try again shortly.",
+};
+
+function genericMessage(status: number): string {
+  return genericMessages[status] ?? (status >= 500 ? genericMessages[500]! : genericMessages[400]!);
+}
+
+/** Per-field messages of a zod failure: `{"email": "Enter a valid email address."}`, `""` for the body itself. */
+export function zodFieldMessages(error: ZodError): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const key = issue.path.map(String).join(".");
+    fields[key] ??= issue.message;
+  }
+  return fields;
+}
+
+/** The body-parser errors that describe the caller's request, never a server fault. */
+interface HttpParserError extends Error {
+  type?: string;
+  status?: number;
+  expose?: boolean;
+}
+
+function isParserError(error: unknown): error is HttpParserError {
+  return error instanceof Error && typeof (error as HttpParserError).type === "string" && typeof (error as HttpParserError).status === "number";
+}
+
+/** Turns anything thrown into an ApiError; unknown errors become a generic 500. */
+export function toApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  if (error instanceof ZodError) {
+    return new ApiError(400, "bad_request", "Some fields are missing or invalid.", { extra: { fields: zodFieldMessages(error) } });
+  }
+  if (isParserError(error)) {
+    switch (error.type) {
+      case "entity.parse.failed":
+        return new ApiError(400, "bad_request", "The request body is not valid JSON.");
+      case "entity.too.large":
+        return new ApiError(413, "bad_request", "The request body is too large.");
+      case "encoding.unsupported":
+      case "charset.unsupported":
+        return new ApiError(415, "unsupported_media_type", "Send the request as UTF-8 application/json.");
+      default:
+        if (error.status !== undefined && error.status >= 400 && error.status < 500) {
+          return new ApiError(error.status, "bad_request", genericMessage(error.status));
+        }
+    }
+  }
+  return new ApiError(500, "internal_error", genericMessage(500), { expose: false, cause: error });
+}
+
+export function serializeApiError(error: ApiError): ApiErrorBody {
+  const body: ApiErrorBody = {
+    error: { code: error.code, message: error.expose ? error.message : genericMessage(error.status), ...error.extra },
+  };
+  // The contract accepts attemptsLeft inside `error` and at the top level; send both.
+  if (error.extra.attemptsLeft !== undefined) body.attemptsLeft = error.extra.attemptsLeft;
+  return body;
+}
+
+/** The one error middleware: logs server faults with the request id, answers in the contract's shape. */
+export function errorMiddleware(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, req, res, next) => {
+    if (res.headersSent) {
+      next(error);
+      return;
+    }
+    const apiError = toApiError(error);
+    const log = (req as { log?: Logger }).log ?? logger;
+    if (apiError.status >= 500) {
+      log.error({ err: apiError.cause ?? apiError, requestId: req.id, errorCode: apiError.code }, "request failed");
+    } else {
+      log.debug({ requestId: req.id, errorCode: apiError.code, status: apiError.status }, "request refused");
+    }
+    for (const [name, value] of Object.entries(apiError.headers)) res.setHeader(name, value);
+    res.status(apiError.status).json(serializeApiError(apiError));
+  };
+}
+
+/** Unknown routes: 404 in the contract's shape. */
+export const notFoundMiddleware: RequestHandler = (_req, _res, next) => {
+  next(new ApiError(404, "not_found", "There is nothing at this address."));
+};

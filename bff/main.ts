@@ -1,0 +1,45 @@
+import { BffConfigError, loadBffConfig } from "./config";
+import { createLogger } from "./logger";
+import { startBff } from "./server";
+
+/**
+ * `tsx bff/main.ts`: validates the configuration (failing with the list of what is wrong),
+ * connects the store (creating the table in local mode), listens, and shuts down gracefully on
+ * SIGINT/SIGTERM. In local mode the emulator and dynalite must be running (`npm start` starts them).
+ */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadBffConfig();
+  } catch (error) {
+    if (error instanceof BffConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  const bff = await startBff({ config, logger });
+  logger.info({ url: bff.url, mode: config.mode, publicUrl: config.publicUrl }, `Tobira BFF listening on ${bff.url}`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down");
+    bff.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, "shutdown failed");
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => stop("SIGTERM"));
+}
+
+main().catch((error: unknown) => {
+  console.error("The BFF could not start:", error instanceof Error ? error.message : error);
+  process.exit(1);
+});

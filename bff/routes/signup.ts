@@ -1,0 +1,28 @@
+import { Router, type RequestHandler } from "express";
+import { confirmSignUpRequestSchema, resendSignUpCodeRequestSchema, signUpRequestSchema } from "../../common/api-contract";
+import type { CognitoGateway } from "../cognito/cognito-gateway";
+
+/** POST /api/signup, /api/signup/confirm, /api/signup/resend (DESIGN.md contract). */
+export function createSignUpRouter(deps: { cognito: CognitoGateway; limits: RequestHandler[] }): Router {
+  const { cognito, limits } = deps;
+  const router = Router();
+
+  router.post("/signup", ...limits, async (req, res) => {
+    const { email, password } = signUpRequestSchema.parse(req.body);
+    const { delivery } = await cognito.signUp({ email, password });
+    res.status(201).json({ next: "confirm", delivery });
+  });
+
+  router.post("/signup/confirm", ...limits, async (req, res) => {
+    const { email, code } = confirmSignUpRequestSchema.parse(req.body);
+    await cognito.confirmSignUp({ email, code });
+    res.json({ next: "signin" });
+  });
+
+  router.post("/signup/resend", ...limits, async (req, res) => {
+    const { email } = resendSignUpCodeRequestSchema.parse(req.body);
+    res.json({ delivery: await cognito.resendConfirmationCode({ email }) });
+  });
+
+  return router;
+}

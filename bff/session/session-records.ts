@@ -1,0 +1,50 @@
+import type { Delivery, SignInMethod } from "../../common/api-contract";
+
+/**
+ * What the BFF keeps server-side for one browser. The cookie holds only an opaque id; these
+ * records live in the store with a TTL (OWASP Session Management Cheat Sheet: the session id is
+ * meaningless, all session data stays on the server).
+ */
+
+/** A sign-in between the password step and the second factor. */
+export interface PendingSignIn {
+  email: string;
+  /** Cognito's internal username (ChallengeParameters.USERNAME): keys every answer's SECRET_HASH. */
+  username: string;
+  /** The Cognito Session string the next answer needs. */
+  cognitoSession: string;
+  /** "choose": the PROVIDE round is unanswered (no code sent yet); "otp": a code was sent. */
+  step: "choose" | "otp";
+  methods: SignInMethod[];
+  delivery?: Delivery;
+  /** Wrong codes over the whole attempt; resending a code does not reset it. */
+  failedCodes: number;
+  resends: number;
+  /** Epoch seconds. */
+  passwordVerifiedAt: number;
+  startedAt: number;
+}
+
+export interface StoredCognitoTokens {
+  idToken: string;
+  accessToken: string;
+  refreshToken: string;
+  /** Epoch seconds. */
+  accessTokenExpiresAt: number;
+}
+
+/** A signed-in browser session; the Cognito tokens never leave the server. */
+export interface AuthenticatedSession {
+  sub: string;
+  email: string;
+  /** Cognito's internal username (cognito:username). */
+  username: string;
+  /** RFC 8176 authentication method references. */
+  amr: string[];
+  /** Epoch seconds of the sign-in. */
+  authTime: number;
+  tokens: StoredCognitoTokens;
+  createdAt: number;
+  /** Epoch seconds: absolute end of the session. */
+  expiresAt: number;
+}

@@ -1,0 +1,200 @@
+import type { Request } from "express";
+import type { Delivery, SignInDoneResponse, SignInMethod, SignInResponse } from "../../common/api-contract";
+import type { CognitoGateway, CognitoTokens, CustomChallenge } from "../cognito/cognito-gateway";
+import type { CognitoTokenVerifier } from "../cognito/cognito-token-verifier";
+import type { BffConfig } from "../config";
+import { ApiError } from "../errors";
+import type { Logger } from "../logger";
+import { nowSeconds, type SessionManager } from "../session/session-manager";
+import type { AuthenticatedSession, PendingSignIn } from "../session/session-records";
+
+/**
+ * The sign-in flow of DESIGN.md ("Sign-in, step by step"):
+ *  1. USER_PASSWORD_AUTH checks the password; the tokens it returns are revoked at once.
+ *  2. CUSTOM_AUTH starts; the first round asks for the method (PROVIDE_AUTH_PARAMETERS), since
+ *     Cognito gives ClientMetadata to the challenge triggers only from RespondToAuthChallenge.
+ *  3. Answering PROVIDE with signInMethod OTP makes the trigger send a code; the user's code
+ *     answers the OTP round. The BFF counts wrong codes over the whole attempt, resends included.
+ *  4. Cognito's tokens stay in the server-side session; the browser gets a new session id.
+ */
+
+/** The trigger protocol (issue 2, "triggers/" 1–3). */
+export const challengeSteps = { provide: "PROVIDE_AUTH_PARAMETERS", otp: "OTP", passkey: "PASSKEY" } as const;
+export const provideAnswer = "PROVIDE";
+
+/** RFC 8176: password + one-time code = two factors. */
+export const passwordAndOtpAmr = ["pwd", "otp", "mfa"];
+
+export interface SignInUser {
+  username: string;
+  email: string;
+}
+
+export interface SignInService {
+  start(req: Request, input: { email: string; password: string }): Promise<SignInResponse>;
+  sendCode(req: Request): Promise<{ next: "otp"; delivery: Delivery }>;
+  submitCode(req: Request, code: string): Promise<SignInDoneResponse>;
+}
+
+export interface SignInDeps {
+  config: BffConfig;
+  cognito: CognitoGateway;
+  verifier: CognitoTokenVerifier;
+  sessions: SessionManager;
+  logger: Logger;
+  /**
+   * The second factors this user may choose. Only "otp" for now; passkeys (issue 5) add
+   * "passkey" for users who registered one, and sign-in then answers `{next:"choose"}`.
+   */
+  signInMethodsFor?: (user: SignInUser) => Promise<SignInMethod[]>;
+  /** Where the browser goes after signing in; the OpenID Provider (issue 4) will return its interaction URL. */
+  completionRedirect?: (req: Request, session: AuthenticatedSession) => Promise<string>;
+}
+
+const sessionExpired = () => new ApiError(401, "session_expired", "Your sign-in has expired. Start again.");
+
+function deliveryFrom(challenge: CustomChallenge): Delivery {
+  const destination = challenge.parameters.destination ?? "";
+  return { medium: destination.includes("@") ? "EMAIL" : "SMS", destination };
+}
+
+function expectStep(challenge: CustomChallenge, step: string): void {
+  if (challenge.parameters.step !== step) {
+    throw new ApiError(502, "challenge_failed", "Sign-in could not be completed. Start again.", { expose: true });
+  }
+}
+
+export function createSignInService(deps: SignInDeps): SignInService {
+  const { config, cognito, verifier, sessions, logger } = deps;
+  const signInMethodsFor = deps.signInMethodsFor ?? (async () => ["otp"] satisfies SignInMethod[]);
+  const completionRedirect = deps.completionRedirect ?? (async () => "/account");
+  const maxAttempts = config.signIn.maxCodeAttempts;
+
+  /** Answers the PROVIDE round with the OTP method: the trigger sends a code. */
+  async function provideOtp(username: string, session: string): Promise<CustomChallenge> {
+    const outcome = await cognito.respondToCustomChallenge({
+      username,
+      session,
+      answer: provideAnswer,
+      clientMetadata: { signInMethod: challengeSteps.otp },
+    });
+    if (outcome.type !== "challenge") throw new ApiError(502, "challenge_failed", "Sign-in could not be completed. Start again.", { expose: true });
+    expectStep(outcome.challenge, challengeSteps.otp);
+    return outcome.challenge;
+  }
+
+  /** A fresh CUSTOM_AUTH round for the pending user, straight to a new code. */
+  async function freshOtpRound(username: string): Promise<CustomChallenge> {
+    const provide = await cognito.startCustomAuth({ username });
+    expectStep(provide, challengeSteps.provide);
+    return provideOtp(provide.username, provide.session);
+  }
+
+  async function revokeQuietly(refreshToken: string | undefined, reason: string): Promise<void> {
+    if (refreshToken === undefined) return;
+    try {
+      await cognito.revokeToken(refreshToken);
+    } catch (error) {
+      logger.warn({ reason, errorCode: error instanceof ApiError ? error.code : "unknown" }, "could not revoke a Cognito refresh token");
+    }
+  }
+
+  async function complete(req: Request, pending: PendingSignIn, tokens: CognitoTokens): Promise<SignInDoneResponse> {
+    if (tokens.refreshToken === undefined) throw new ApiError(502, "service_unavailable", "Cognito answered without a refresh token.", { expose: false });
+    const claims = await verifier.verifyIdToken(tokens.idToken);
+    const now = nowSeconds();
+    const session: AuthenticatedSession = {
+      sub: String(claims.sub),
+      email: typeof claims.email === "string" ? claims.email : pending.email,
+      username: typeof claims["cognito:username"] === "string" ? claims["cognito:username"] : pending.username,
+      amr: passwordAndOtpAmr,
+      authTime: typeof claims.auth_time === "number" ? claims.auth_time : now,
+      tokens: {
+        idToken: tokens.idToken,
+        accessToken: tokens.accessToken,
+        refreshToken: tokens.refreshToken,
+        accessTokenExpiresAt: now + tokens.expiresIn,
+      },
+      createdAt: now,
+      expiresAt: now + config.session.ttlSeconds,
+    };
+    const replaced = await sessions.establish(req, session);
+    // This browser was signed in before (maybe as someone else): end that Cognito session too.
+    await revokeQuietly(replaced?.tokens.refreshToken, "replaced session");
+    logger.info({ sub: session.sub }, "sign-in completed");
+    return { next: "done", redirectTo: await completionRedirect(req, session) };
+  }
+
+  return {
+    async start(req, { email, password }) {
+      const passwordTokens = await cognito.passwordAuth({ email, password });
+      // Only the password check was wanted: these tokens must not outlive this call.
+      await revokeQuietly(passwordTokens.refreshToken, "password step");
+      const provide = await cognito.startCustomAuth({ username: email });
+      expectStep(provide, challengeSteps.provide);
+      const now = nowSeconds();
+      const methods = await signInMethodsFor({ username: provide.username, email });
+      const base = { email, username: provide.username, methods, failedCodes: 0, resends: 0, passwordVerifiedAt: now, startedAt: now };
+
+      if (methods.length !== 1 || methods[0] !== "otp") {
+        await sessions.savePending(req, { ...base, cognitoSession: provide.session, step: "choose" });
+        return { next: "choose", methods };
+      }
+      const otp = await provideOtp(provide.username, provide.session);
+      const delivery = deliveryFrom(otp);
+      await sessions.savePending(req, { ...base, cognitoSession: otp.session, step: "otp", delivery });
+      return { next: "otp", delivery };
+    },
+
+    async sendCode(req) {
+      const pending = await sessions.readPending(req);
+      if (pending === undefined) throw sessionExpired();
+      let challenge: CustomChallenge;
+      let resends = pending.resends;
+      if (pending.step === "choose") {
+        // The first code of this attempt: answer the waiting PROVIDE round.
+        challenge = await provideOtp(pending.username, pending.cognitoSession).catch(async (error: unknown) => {
+          if (error instanceof ApiError && error.code === "session_expired") return freshOtpRound(pending.username);
+          throw error;
+        });
+      } else {
+        if (pending.resends >= config.signIn.maxCodeResends) {
+          throw new ApiError(429, "limit_exceeded", "You have asked for the most codes allowed. Start signing in again.");
+        }
+        challenge = await freshOtpRound(pending.username);
+        resends += 1;
+      }
+      const delivery = deliveryFrom(challenge);
+      await sessions.savePending(req, { ...pending, cognitoSession: challenge.session, step: "otp", delivery, resends });
+      return { next: "otp", delivery };
+    },
+
+    async submitCode(req, code) {
+      const pending = await sessions.readPending(req);
+      if (pending === undefined) throw sessionExpired();
+      if (pending.step !== "otp") throw new ApiError(400, "bad_request", "Ask for a code first.");
+
+      let outcome;
+      try {
+        outcome = await cognito.respondToCustomChallenge({ username: pending.username, session: pending.cognitoSession, answer: code });
+      } catch (error) {
+        if (error instanceof ApiError && (error.code === "session_expired" || error.code === "challenge_failed")) {
+          await sessions.clearPending(req, pending.cognitoSession);
+        }
+        throw error;
+      }
+      if (outcome.type === "tokens") return complete(req, pending, outcome.tokens);
+
+      // A wrong (or expired) code: Cognito issued a new round with a new code-less Session.
+      const failedCodes = pending.failedCodes + 1;
+      if (failedCodes >= maxAttempts) {
+        await sessions.clearPending(req);
+        throw new ApiError(401, "challenge_failed", "Too many wrong codes. Start signing in again.");
+      }
+      const cognitoLeft = Number(outcome.challenge.parameters.attemptsLeft);
+      const attemptsLeft = Math.min(maxAttempts - failedCodes, Number.isFinite(cognitoLeft) ? cognitoLeft : Infinity);
+      await sessions.savePending(req, { ...pending, cognitoSession: outcome.challenge.session, failedCodes });
+      throw new ApiError(400, "code_mismatch", "That code is not right. Check it and try again.", { extra: { attemptsLeft } });
+    },
+  };
+}

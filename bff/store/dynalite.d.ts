@@ -1,0 +1,16 @@
+// dynalite ships no type declarations; this covers the part the BFF uses.
+declare module "dynalite" {
+  import type { Server } from "node:http";
+
+  interface DynaliteOptions {
+    path?: string | undefined;
+    createTableMs?: number;
+    deleteTableMs?: number;
+    updateTableMs?: number;
+    maxItemSizeKb?: number;
+    verbose?: boolean;
+    debug?: boolean;
+  }
+
+  export default function dynalite(options?: DynaliteOptions): Server;
+}

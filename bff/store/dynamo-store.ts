@@ -1,0 +1,266 @@
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  UpdateTimeToLiveCommand,
+  type DynamoDBClientConfig,
+} from "@aws-sdk/client-dynamodb";
+import {
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type QueryCommandOutput,
+} from "@aws-sdk/lib-dynamodb";
+import type { CounterState, IndexedRecord, PutOptions, Store } from "./store";
+
+/**
+ * The Store on Amazon DynamoDB (and on dynalite locally): one table keyed by `pk` =
+ * `<kind>#<id>`, the value in `value`, a TTL attribute `expiresAt` (epoch seconds) and one
+ * global secondary index `byIndex` on `ix` = `<kind>#<index>`.
+ *
+ * DynamoDB deletes expired items lazily ("typically within a few days", AWS DynamoDB developer
+ * guide, "Time to Live"), so every read also treats an item past `expiresAt` as absent.
+ */
+
+export const indexName = "byIndex";
+
+export interface DynamoStoreOptions {
+  client: DynamoDBClient;
+  tableName: string;
+  /** Clock in epoch milliseconds (tests). */
+  now?: () => number;
+}
+
+export interface DynamoStore extends Store {
+  readonly tableName: string;
+  /** Creates the table (and its index and TTL) when it does not exist; waits until it is active. */
+  ensureTable(): Promise<void>;
+}
+
+interface StoredItem {
+  pk: string;
+  kind: string;
+  id: string;
+  value?: unknown;
+  expiresAt?: number;
+  ix?: string;
+  hits?: number;
+  windowEndsAt?: number;
+}
+
+const kindPattern = /^[A-Za-z][\w-]*$/;
+
+function keyOf(kind: string, id: string): string {
+  if (!kindPattern.test(kind)) throw new Error(`Invalid store kind ${JSON.stringify(kind)}`);
+  return `${kind}#${id}`;
+}
+
+function isConditionalCheckFailure(error: unknown): boolean {
+  return error instanceof Error && error.name === "ConditionalCheckFailedException";
+}
+
+export interface DynamoClientSettings {
+  region: string;
+  endpoint?: string | undefined;
+  /** dynalite ignores credentials but the SDK still signs requests: give it placeholders locally. */
+  placeholderCredentials?: boolean;
+}
+
+export function createDynamoDbClient(settings: DynamoClientSettings): DynamoDBClient {
+  const config: DynamoDBClientConfig = { region: settings.region, maxAttempts: 3 };
+  if (settings.endpoint !== undefined) config.endpoint = settings.endpoint;
+  if (settings.placeholderCredentials) config.credentials = { accessKeyId: "local", secretAccessKey: "local" };
+  return new DynamoDBClient(config);
+}
+
+export function createDynamoStore(options: DynamoStoreOptions): DynamoStore {
+  const { client, tableName } = options;
+  const now = options.now ?? Date.now;
+  const documents = DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true, convertEmptyValues: false },
+  });
+  const nowSeconds = () => Math.floor(now() / 1000);
+  const isLive = (item: StoredItem) => item.expiresAt === undefined || item.expiresAt > nowSeconds();
+
+  async function waitUntilActive(): Promise<void> {
+    for (let attempt = 0; attempt < 120; attempt += 1) {
+      const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+      const indexesActive = (Table?.GlobalSecondaryIndexes ?? []).every((index) => index.IndexStatus === "ACTIVE");
+      if (Table?.TableStatus === "ACTIVE" && indexesActive) return;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    throw new Error(`DynamoDB table ${tableName} did not become active`);
+  }
+
+  async function tableExists(): Promise<boolean> {
+    try {
+      await client.send(new DescribeTableCommand({ TableName: tableName }));
+      return true;
+    } catch (error) {
+      if (error instanceof Error && error.name === "ResourceNotFoundException") return false;
+      throw error;
+    }
+  }
+
+  return {
+    tableName,
+
+    async ensureTable() {
+      if (!(await tableExists())) {
+        try {
+          await client.send(
+            new CreateTableCommand({
+              TableName: tableName,
+              BillingMode: "PAY_PER_REQUEST",
+              AttributeDefinitions: [
+                { AttributeName: "pk", AttributeType: "S" },
+                { AttributeName: "ix", AttributeType: "S" },
+              ],
+              KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
+              GlobalSecondaryIndexes: [
+                { IndexName: indexName, KeySchema: [{ AttributeName: "ix", KeyType: "HASH" }], Projection: { ProjectionType: "ALL" } },
+              ],
+            }),
+          );
+        } catch (error) {
+          // Another instance created it first.
+          if (!(error instanceof Error && error.name === "ResourceInUseException")) throw error;
+        }
+        await waitUntilActive();
+        try {
+          await client.send(
+            new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { AttributeName: "expiresAt", Enabled: true } }),
+          );
+        } catch (error) {
+          // dynalite has no UpdateTimeToLive; reads filter expired items anyway.
+          if (!(error instanceof Error && /UnknownOperation|not supported|ValidationException/i.test(`${error.name} ${error.message}`))) throw error;
+        }
+      } else {
+        await waitUntilActive();
+      }
+    },
+
+    async get<T>(kind: string, id: string) {
+      const { Item } = await documents.send(new GetCommand({ TableName: tableName, Key: { pk: keyOf(kind, id) }, ConsistentRead: true }));
+      const item = Item as StoredItem | undefined;
+      return item !== undefined && isLive(item) ? (item.value as T) : undefined;
+    },
+
+    async put<T>(kind: string, id: string, value: T, putOptions: PutOptions = {}) {
+      const item: StoredItem = { pk: keyOf(kind, id), kind, id, value };
+      if (putOptions.ttlSeconds !== undefined) item.expiresAt = Math.ceil(now() / 1000 + putOptions.ttlSeconds);
+      if (putOptions.index !== undefined) item.ix = keyOf(kind, putOptions.index);
+      await documents.send(new PutCommand({ TableName: tableName, Item: item }));
+    },
+
+    async consume<T>(kind: string, id: string) {
+      try {
+        const { Attributes } = await documents.send(
+          new DeleteCommand({
+            TableName: tableName,
+            Key: { pk: keyOf(kind, id) },
+            // Only a live item is consumed, and only once (conditional write: exactly one winner).
+            ConditionExpression: "attribute_exists(pk) AND (attribute_not_exists(expiresAt) OR expiresAt > :now)",
+            ExpressionAttributeValues: { ":now": nowSeconds() },
+            ReturnValues: "ALL_OLD",
+          }),
+        );
+        return (Attributes as StoredItem | undefined)?.value as T | undefined;
+      } catch (error) {
+        if (isConditionalCheckFailure(error)) return undefined;
+        throw error;
+      }
+    },
+
+    async delete(kind: string, id: string) {
+      await documents.send(new DeleteCommand({ TableName: tableName, Key: { pk: keyOf(kind, id) } }));
+    },
+
+    async queryByIndex<T>(kind: string, indexValue: string) {
+      const records: IndexedRecord<T>[] = [];
+      let startKey: QueryCommandOutput["LastEvaluatedKey"];
+      do {
+        const page: QueryCommandOutput = await documents.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: indexName,
+            KeyConditionExpression: "ix = :ix",
+            ExpressionAttributeValues: { ":ix": keyOf(kind, indexValue) },
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        for (const raw of page.Items ?? []) {
+          const item = raw as StoredItem;
+          if (isLive(item)) records.push({ id: item.id, value: item.value as T });
+        }
+        startKey = page.LastEvaluatedKey;
+      } while (startKey !== undefined);
+      return records;
+    },
+
+    async increment(kind: string, id: string, windowSeconds: number, by = 1): Promise<CounterState> {
+      const pk = keyOf(kind, id);
+      const names = { "#kind": "kind", "#id": "id", "#hits": "hits" };
+      const bump = async (): Promise<CounterState | undefined> => {
+        const at = now();
+        try {
+          const { Attributes } = await documents.send(
+            new UpdateCommand({
+              TableName: tableName,
+              Key: { pk },
+              UpdateExpression:
+                "SET #kind = :kind, #id = :id, windowEndsAt = if_not_exists(windowEndsAt, :windowEnd), expiresAt = if_not_exists(expiresAt, :expires) ADD #hits :by",
+              // Counts only inside the current window; a finished window is restarted below.
+              ConditionExpression: "attribute_not_exists(pk) OR windowEndsAt > :now",
+              ExpressionAttributeNames: names,
+              ExpressionAttributeValues: {
+                ":kind": kind,
+                ":id": id,
+                ":windowEnd": at + windowSeconds * 1000,
+                ":expires": Math.ceil(at / 1000 + windowSeconds),
+                ":by": by,
+                ":now": at,
+              },
+              ReturnValues: "ALL_NEW",
+            }),
+          );
+          const item = Attributes as StoredItem;
+          return { count: item.hits ?? 0, resetAt: item.windowEndsAt ?? at };
+        } catch (error) {
+          if (isConditionalCheckFailure(error)) return undefined;
+          throw error;
+        }
+      };
+      const restartWindow = async (): Promise<CounterState | undefined> => {
+        const at = now();
+        const item: StoredItem = { pk, kind, id, hits: by, windowEndsAt: at + windowSeconds * 1000, expiresAt: Math.ceil(at / 1000 + windowSeconds) };
+        try {
+          await documents.send(
+            new PutCommand({
+              TableName: tableName,
+              Item: item,
+              ConditionExpression: "attribute_not_exists(pk) OR windowEndsAt <= :now",
+              ExpressionAttributeValues: { ":now": at },
+            }),
+          );
+          return { count: by, resetAt: item.windowEndsAt! };
+        } catch (error) {
+          if (isConditionalCheckFailure(error)) return undefined; // another instance restarted it first
+          throw error;
+        }
+      };
+      for (let attempt = 0; attempt < 3; attempt += 1) {
+        const state = (await bump()) ?? (await restartWindow());
+        if (state !== undefined) return state;
+      }
+      throw new Error("Could not update a rate-limit counter after concurrent restarts");
+    },
+
+    async ping() {
+      await documents.send(new GetCommand({ TableName: tableName, Key: { pk: "readiness#ping" } }));
+    },
+  };
+}

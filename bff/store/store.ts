@@ -1,0 +1,46 @@
+/**
+ * The BFF's server-side state behind one interface (DESIGN.md, "State"): sessions and pending
+ * sign-ins now; the OpenID Provider's records, WebAuthn challenges and passkey credentials later.
+ * Records are addressed by a `kind` (a namespace such as "session") and an `id` within it.
+ * Values are plain JSON data (no Dates, no class instances).
+ */
+
+export interface PutOptions {
+  /** Lifetime in seconds; the record reads as absent afterwards. Omit for records that do not expire. */
+  ttlSeconds?: number;
+  /** A secondary key within the kind, for queryByIndex (e.g. a grant id, a user's sub). */
+  index?: string;
+}
+
+export interface IndexedRecord<T> {
+  id: string;
+  value: T;
+}
+
+export interface CounterState {
+  count: number;
+  /** Epoch milliseconds at which the window ends. */
+  resetAt: number;
+}
+
+export interface Store {
+  /** The record, or undefined when absent or expired. */
+  get<T>(kind: string, id: string): Promise<T | undefined>;
+  /** Creates or replaces a record. */
+  put<T>(kind: string, id: string, value: T, options?: PutOptions): Promise<void>;
+  /**
+   * Deletes the record and returns it, to exactly one caller: a conditional delete, so that of
+   * concurrent consumers one gets the value and the others undefined (single-use items).
+   */
+  consume<T>(kind: string, id: string): Promise<T | undefined>;
+  delete(kind: string, id: string): Promise<void>;
+  /** Every live record of `kind` whose index equals `indexValue`. */
+  queryByIndex<T>(kind: string, indexValue: string): Promise<IndexedRecord<T>[]>;
+  /**
+   * Atomically adds `by` to a counter whose window lasts `windowSeconds` from its first hit
+   * (a fixed window: rate limits shared by every BFF instance).
+   */
+  increment(kind: string, id: string, windowSeconds: number, by?: number): Promise<CounterState>;
+  /** Resolves when the backing service answers (readiness). */
+  ping(): Promise<void>;
+}

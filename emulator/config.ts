@@ -1,0 +1,41 @@
+import { join, resolve } from "node:path";
+import { z } from "zod";
+import { defaultLocalConfigPath } from "../common/local-config";
+
+/** The emulator CLI's environment (the only place the emulator reads process.env). */
+const emulatorEnvSchema = z.object({
+  EMULATOR_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  EMULATOR_HOST: z.string().min(1).default("127.0.0.1"),
+  EMULATOR_ISSUER: z.url().optional(),
+  TOBIRA_DATA_DIR: z.string().min(1).default(".data"),
+  TOBIRA_CONFIG: z.string().min(1).optional(),
+});
+
+export interface EmulatorRuntimeConfig {
+  /** Undefined: the local configuration's ports.emulator. */
+  port?: number;
+  host: string;
+  issuer?: string;
+  /** `<TOBIRA_DATA_DIR>/emulator`, absolute. */
+  dataDir: string;
+  /** Path of the local configuration file (config/local.json by default). */
+  configPath: string;
+}
+
+export function loadEmulatorConfig(env: Record<string, string | undefined> = process.env): EmulatorRuntimeConfig {
+  // An empty variable counts as unset.
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ""));
+  const parsed = emulatorEnvSchema.safeParse(present);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `  - ${issue.path.join(".")}: ${issue.message}`);
+    throw new Error(`Invalid emulator environment:\n${problems.join("\n")}`);
+  }
+  const values = parsed.data;
+  return {
+    ...(values.EMULATOR_PORT === undefined ? {} : { port: values.EMULATOR_PORT }),
+    host: values.EMULATOR_HOST,
+    ...(values.EMULATOR_ISSUER === undefined ? {} : { issuer: values.EMULATOR_ISSUER }),
+    dataDir: join(resolve(values.TOBIRA_DATA_DIR), "emulator"),
+    configPath: values.TOBIRA_CONFIG === undefined ? defaultLocalConfigPath : resolve(values.TOBIRA_CONFIG),
+  };
+}

@@ -1,0 +1,44 @@
+import { z } from "zod";
+import { checkCode } from "../codes";
+import { CodeMismatchException, ExpiredCodeException, Messages, UserNotFoundException } from "../errors";
+import { assertPasswordPolicy, hashPassword } from "../passwords";
+import { type Operation, hidesUserExistence, requireClient } from "../pool";
+import { assertSecretHash } from "../secret-hash";
+import { Fields, parseInput } from "../validation";
+
+const input = z.object({
+  ClientId: Fields.clientId,
+  Username: Fields.username,
+  ConfirmationCode: Fields.confirmationCode,
+  Password: Fields.password,
+  SecretHash: Fields.secretHash.optional(),
+  ClientMetadata: Fields.stringMap.optional(),
+});
+
+/** ConfirmForgotPassword: the reset code (single use) sets a new password that meets the policy. */
+export const confirmForgotPassword: Operation = async (ctx, raw) => {
+  const request = parseInput(input, raw);
+  const client = requireClient(ctx, request.ClientId);
+  assertSecretHash(client, request.Username, request.SecretHash, "member");
+  // Checked before the code, so a weak password does not use the code up.
+  assertPasswordPolicy(ctx.pool.passwordPolicy, request.Password);
+
+  const user = ctx.users.find(request.Username);
+  if (user === undefined || !user.enabled) {
+    if (hidesUserExistence(client)) throw new CodeMismatchException(Messages.codeMismatch);
+    throw new UserNotFoundException(Messages.usernameClientNotFound);
+  }
+  // No code requested (or the one there was is used up): AWS asks for a new one.
+  if (user.resetCode === undefined) throw new ExpiredCodeException(Messages.codeExpired);
+  const check = checkCode(user.resetCode, request.ConfirmationCode, ctx.now());
+  if (check === "mismatch") throw new CodeMismatchException(Messages.codeMismatch);
+  if (check === "expired") throw new ExpiredCodeException(Messages.codeExpired);
+
+  user.passwordHash = await hashPassword(request.Password);
+  delete user.resetCode;
+  delete user.failedSignIns;
+  if (user.status === "RESET_REQUIRED") user.status = "CONFIRMED";
+  user.updatedAt = ctx.now();
+  await ctx.users.save();
+  return {};
+};

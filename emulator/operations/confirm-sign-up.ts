@@ -1,0 +1,48 @@
+import { z } from "zod";
+import { checkCode } from "../codes";
+import { CodeMismatchException, ExpiredCodeException, Messages, NotAuthorizedException, UserNotFoundException } from "../errors";
+import { type Operation, hidesUserExistence, requireClient } from "../pool";
+import { assertSecretHash } from "../secret-hash";
+import { Fields, parseInput } from "../validation";
+
+const input = z.object({
+  ClientId: Fields.clientId,
+  Username: Fields.username,
+  ConfirmationCode: Fields.confirmationCode,
+  SecretHash: Fields.secretHash.optional(),
+  ForceAliasCreation: z.boolean().optional(),
+  ClientMetadata: Fields.stringMap.optional(),
+  Session: Fields.session.optional(),
+});
+
+/** ConfirmSignUp: the right, unexpired code confirms the user and verifies the address it went to. */
+export const confirmSignUp: Operation = async (ctx, raw) => {
+  const request = parseInput(input, raw);
+  const client = requireClient(ctx, request.ClientId);
+  assertSecretHash(client, request.Username, request.SecretHash, "member");
+
+  const user = ctx.users.find(request.Username);
+  if (user === undefined) {
+    // PreventUserExistenceErrors: a wrong code is all an unknown user learns.
+    if (hidesUserExistence(client)) throw new CodeMismatchException(Messages.codeMismatch);
+    throw new UserNotFoundException(Messages.usernameClientNotFound);
+  }
+  if (user.status !== "UNCONFIRMED") {
+    throw new NotAuthorizedException(`User cannot be confirmed. Current status is ${user.status}`);
+  }
+  if (user.confirmationCode === undefined) throw new ExpiredCodeException(Messages.codeExpired);
+  const check = checkCode(user.confirmationCode, request.ConfirmationCode, ctx.now());
+  if (check === "mismatch") throw new CodeMismatchException(Messages.codeMismatch);
+  if (check === "expired") throw new ExpiredCodeException(Messages.codeExpired);
+
+  user.status = "CONFIRMED";
+  delete user.confirmationCode;
+  if (user.attributes.email !== undefined && ctx.pool.autoVerifiedAttributes.includes("email")) {
+    user.attributes.email_verified = "true";
+  } else if (user.attributes.phone_number !== undefined && ctx.pool.autoVerifiedAttributes.includes("phone_number")) {
+    user.attributes.phone_number_verified = "true";
+  }
+  user.updatedAt = ctx.now();
+  await ctx.users.save();
+  return {};
+};

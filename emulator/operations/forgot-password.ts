@@ -1,0 +1,47 @@
+import { z } from "zod";
+import { InvalidParameterException, Messages, NotAuthorizedException, UserNotFoundException } from "../errors";
+import { type Operation, hidesUserExistence, requireClient, sendCode, simulatedDelivery } from "../pool";
+import { assertSecretHash } from "../secret-hash";
+import type { StoredUser } from "../state/user-store";
+import { Fields, parseInput } from "../validation";
+
+const input = z.object({
+  ClientId: Fields.clientId,
+  Username: Fields.username,
+  SecretHash: Fields.secretHash.optional(),
+  ClientMetadata: Fields.stringMap.optional(),
+});
+
+function verifiedDestination(user: StoredUser): string | undefined {
+  if (user.attributes.email !== undefined && user.attributes.email_verified === "true") return user.attributes.email;
+  if (user.attributes.phone_number !== undefined && user.attributes.phone_number_verified === "true") return user.attributes.phone_number;
+  return undefined;
+}
+
+/**
+ * ForgotPassword: a reset code (1 hour) to the user's verified email or phone. With
+ * PreventUserExistenceErrors ENABLED, unknown and disabled users and users without a verified
+ * channel get a simulated delivery instead of an error (AWS DG, "Managing user existence error responses").
+ */
+export const forgotPassword: Operation = async (ctx, raw) => {
+  const request = parseInput(input, raw);
+  const client = requireClient(ctx, request.ClientId);
+  assertSecretHash(client, request.Username, request.SecretHash, "member");
+  const hide = hidesUserExistence(client);
+
+  const user = ctx.users.find(request.Username);
+  if (user === undefined) {
+    if (hide) return { CodeDeliveryDetails: simulatedDelivery(request.Username) };
+    throw new UserNotFoundException(Messages.usernameClientNotFound);
+  }
+  if (!user.enabled) {
+    if (hide) return { CodeDeliveryDetails: simulatedDelivery(request.Username) };
+    throw new NotAuthorizedException(Messages.userDisabled);
+  }
+  const destination = verifiedDestination(user);
+  if (destination === undefined) {
+    if (hide) return { CodeDeliveryDetails: simulatedDelivery(request.Username) };
+    throw new InvalidParameterException("Cannot reset password for the user as there is no registered/verified email or phone_number");
+  }
+  return { CodeDeliveryDetails: await sendCode(ctx, user, "reset", destination) };
+};

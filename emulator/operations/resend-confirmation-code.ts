@@ -1,0 +1,35 @@
+import { z } from "zod";
+import { InvalidParameterException, Messages, UserNotFoundException } from "../errors";
+import { type Operation, hidesUserExistence, requireClient, sendCode, simulatedDelivery } from "../pool";
+import { assertSecretHash } from "../secret-hash";
+import { Fields, parseInput } from "../validation";
+
+const input = z.object({
+  ClientId: Fields.clientId,
+  Username: Fields.username,
+  SecretHash: Fields.secretHash.optional(),
+  ClientMetadata: Fields.stringMap.optional(),
+});
+
+/** ResendConfirmationCode: a new sign-up code replaces the old one. */
+export const resendConfirmationCode: Operation = async (ctx, raw) => {
+  const request = parseInput(input, raw);
+  const client = requireClient(ctx, request.ClientId);
+  assertSecretHash(client, request.Username, request.SecretHash, "member");
+
+  const user = ctx.users.find(request.Username);
+  if (user === undefined) {
+    if (hidesUserExistence(client)) return { CodeDeliveryDetails: simulatedDelivery(request.Username) };
+    throw new UserNotFoundException(Messages.usernameClientNotFound);
+  }
+  if (user.status !== "UNCONFIRMED") throw new InvalidParameterException("User is already confirmed.");
+  const autoVerified = ctx.pool.autoVerifiedAttributes;
+  const destination =
+    autoVerified.includes("email") && user.attributes.email !== undefined
+      ? user.attributes.email
+      : autoVerified.includes("phone_number")
+        ? user.attributes.phone_number
+        : undefined;
+  if (destination === undefined) throw new InvalidParameterException("Cannot resend codes. Auto verification not turned on.");
+  return { CodeDeliveryDetails: await sendCode(ctx, user, "confirmation", destination) };
+};

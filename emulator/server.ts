@@ -1,0 +1,160 @@
+import { mkdirSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import express, { type NextFunction, type Request, type Response } from "express";
+import type { LocalConfig } from "../common/local-config";
+import { Messages, NotAuthorizedException } from "./errors";
+import { createLocalOutboxRouter } from "./hosted/local-outbox";
+import { createLogoutRouter } from "./hosted/logout";
+import { createUserInfoRouter } from "./hosted/user-info";
+import { createWellKnownRouter } from "./hosted/well-known";
+import { operations } from "./operations";
+import { type PoolContext, requireClient } from "./pool";
+import { createProtocolRouter } from "./protocol";
+import { ChallengeSessions } from "./state/challenge-sessions";
+import { loadSigningKeys } from "./state/key-store";
+import { Outbox } from "./state/outbox";
+import { SignInStore } from "./state/sign-in-store";
+import { UserStore } from "./state/user-store";
+import { type AuthenticationResult, TokenService } from "./tokens";
+import { type ChallengeTriggers, TriggerRunner, createProjectTriggers } from "./triggers";
+
+export type { OutboxMessage } from "./state/outbox";
+export type { Outbox } from "./state/outbox";
+export type { ChallengeTriggers } from "./triggers";
+
+export interface EmulatorOptions {
+  /** The pool, its app clients and the trigger settings (common/local-config.ts). */
+  config: LocalConfig;
+  /** Users, keys, refresh tokens and the outbox persist here (JSON files, atomic writes). */
+  dataDir: string;
+  /** 0 picks a free port (tests); default config.ports.emulator. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Token `iss`; default `${url}/${poolId}`. Set it to a cloud-like issuer where a test needs one. */
+  issuer?: string;
+  /** Challenge Session lifetime; default the pool's authSessionValidityMinutes. */
+  authSessionValidityMs?: number;
+  /** Injectable clock (epoch ms) for expiry tests. */
+  now?: () => number;
+  /** Print codes to the console as they are sent (local mode). */
+  logCodes?: boolean;
+  /** Replaces some of the project's challenge triggers (tests: a failing or recording trigger). */
+  triggers?: Partial<ChallengeTriggers>;
+}
+
+export interface HostedTokensRequest {
+  /** Internal username or sign-in alias. */
+  username: string;
+  clientId: string;
+  scopes: string[];
+}
+
+export interface RunningEmulator {
+  url: string;
+  port: number;
+  issuer: string;
+  outbox: Outbox;
+  /**
+   * Tokens as the managed-login token endpoint issues them, with OAuth scopes (e.g. `openid email`).
+   * The emulator has no /oauth2/token yet; this is how tests and local tools get such tokens.
+   */
+  issueHostedTokens(request: HostedTokensRequest): Promise<Required<AuthenticationResult>>;
+  close(): Promise<void>;
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+function urlHost(host: string): string {
+  if (host === "0.0.0.0") return "127.0.0.1";
+  if (host === "::") return "[::1]";
+  return host.includes(":") ? `[${host}]` : host;
+}
+
+/** Starts the local Cognito user-pool service. */
+export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
+  const { config } = options;
+  const pool = config.userPool;
+  const now = options.now ?? Date.now;
+  const host = options.host ?? "127.0.0.1";
+  mkdirSync(options.dataDir, { recursive: true });
+
+  const users = new UserStore(join(options.dataDir, "users.json"), pool);
+  const signIns = new SignInStore(join(options.dataDir, "sign-ins.json"), now);
+  const outbox = new Outbox(join(options.dataDir, "outbox.json"), now);
+  const keys = await loadSigningKeys(join(options.dataDir, "keys.json"));
+  const stopLogging = options.logCodes
+    ? outbox.onMessage((message) => console.log(`[emulator] code ${message.code} for ${message.to} (${message.subject})`))
+    : () => undefined;
+
+  const server = createServer();
+  const port = await listen(server, options.port ?? config.ports.emulator, host);
+  const url = `http://${urlHost(host)}:${port}`;
+  const issuer = options.issuer ?? `${url}/${pool.id}`;
+
+  const ctx: PoolContext = {
+    config,
+    pool,
+    now,
+    users,
+    signIns,
+    outbox,
+    tokens: new TokenService({ keys, issuer, signIns, now }),
+    sessions: new ChallengeSessions(now),
+    triggers: new TriggerRunner(
+      { ...createProjectTriggers(config, outbox.asDeliveryPort(), now), ...options.triggers },
+      { region: config.region, userPoolId: pool.id, usernameAttributes: pool.usernameAttributes },
+    ),
+    authSessionValidityMs: options.authSessionValidityMs ?? pool.authSessionValidityMinutes * 60_000,
+  };
+  const context = () => ctx;
+
+  const app = express();
+  app.disable("x-powered-by");
+  app.use(createProtocolRouter(context, operations));
+  app.use(createWellKnownRouter(context, () => url));
+  app.use(createUserInfoRouter(context));
+  app.use(createLogoutRouter(context));
+  app.use(createLocalOutboxRouter(() => outbox));
+  app.use((_req: Request, res: Response) => {
+    res.status(404).type("text/plain").send("Not found");
+  });
+  // Express's default handler would print a stack trace; nothing internal leaves this server.
+  app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    console.error(`[emulator] request failed: ${error instanceof Error ? error.message : String(error)}`);
+    res.status(500).type("text/plain").send("Internal error");
+  });
+  server.on("request", app);
+
+  return {
+    url,
+    port,
+    issuer,
+    outbox,
+    async issueHostedTokens({ username, clientId, scopes }) {
+      const client = requireClient(ctx, clientId);
+      const user = users.find(username);
+      if (user === undefined) throw new NotAuthorizedException(Messages.userDoesNotExist);
+      return ctx.tokens.signIn(user, client, scopes.join(" "));
+    },
+    async close() {
+      stopLogging();
+      await new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        // The SDK keeps connections alive; without this, close() would wait for them to time out.
+        server.closeAllConnections();
+      });
+      await Promise.all([users.flush(), signIns.flush(), outbox.flush()]);
+    },
+  };
+}

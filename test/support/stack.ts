@@ -1,0 +1,131 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { loadLocalConfig } from "../../common/local-config";
+import { createCognitoClient } from "../../bff/cognito/cognito-client";
+import { createCognitoGateway, type CognitoGateway } from "../../bff/cognito/cognito-gateway";
+import { loadBffConfig, type BffConfig } from "../../bff/config";
+import { createLogger } from "../../bff/logger";
+import { startBff, type RunningBff } from "../../bff/server";
+import { createDynamoDbClient, createDynamoStore, type DynamoStore } from "../../bff/store/dynamo-store";
+import { startDynalite, type RunningDynalite } from "../../bff/store/local-dynalite";
+import { startEmulator, type EmulatorOptions, type OutboxMessage, type RunningEmulator } from "../../emulator/server";
+import { HttpClient } from "./http-client";
+
+/**
+ * The whole local stack for tests: the Cognito emulator, dynalite (in memory) and the BFF, each
+ * on a free port with temporary data folders. Integration and browser tests share it.
+ */
+
+export interface TestStackOptions {
+  /** Extra BFF environment (e.g. RATE_LIMIT_PER_IP, TOBIRA_MODE=aws with its variables). */
+  bffEnv?: Record<string, string>;
+  /** Last word on the BFF configuration, after the environment is parsed. */
+  configure?: (config: BffConfig) => BffConfig;
+  /** Options for the emulator (issuer, clock, session validity, replaced triggers). */
+  emulator?: Partial<Omit<EmulatorOptions, "config" | "dataDir" | "port">>;
+  /** Serve dist/web from the BFF (browser tests). Default false. */
+  serveWeb?: boolean;
+  /** Wraps the BFF's real Cognito gateway (e.g. to record or fail calls). */
+  wrapCognito?: (gateway: CognitoGateway) => CognitoGateway;
+}
+
+export interface TestStack {
+  bffUrl: string;
+  emulatorUrl: string;
+  emulator: RunningEmulator;
+  store: DynamoStore;
+  dynamoEndpoint: string;
+  config: BffConfig;
+  /** A fresh cookie-keeping client for the BFF. */
+  client(headers?: Record<string, string>): HttpClient;
+  /** Messages the emulator "sent" to `email`, newest first (GET /_local/outbox). */
+  outbox(email: string): Promise<OutboxMessage[]>;
+  /** The newest code sent to `email`; throws when there is none. */
+  latestCode(email: string): Promise<string>;
+  /** Stops the BFF and starts a new one on the same port and store (sessions must survive). */
+  restartBff(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), "tobira-stack-"));
+  const localConfig = loadLocalConfig();
+  const emulator = await startEmulator({ ...options.emulator, config: localConfig, dataDir: path.join(dataDir, "emulator"), port: 0 });
+  let dynalite: RunningDynalite | undefined;
+  let bff: RunningBff | undefined;
+  try {
+    dynalite = await startDynalite({ port: 0 });
+    const env: Record<string, string> = {
+      TOBIRA_MODE: "local",
+      TOBIRA_DATA_DIR: dataDir,
+      LOG_LEVEL: "silent",
+      PORT: "0",
+      COGNITO_ENDPOINT: emulator.url,
+      COGNITO_ISSUER: emulator.issuer,
+      DYNAMODB_ENDPOINT: dynalite.endpoint,
+      DYNAMODB_TABLE: "tobira-test",
+      SERVE_WEB: options.serveWeb ? "true" : "false",
+      // Generous limits: the rate-limit tests lower them explicitly.
+      RATE_LIMIT_PER_IP: "100000",
+      RATE_LIMIT_PER_EMAIL: "100000",
+      ...options.bffEnv,
+    };
+    const parsed = loadBffConfig(env);
+    const config = options.configure ? options.configure(parsed) : parsed;
+    const dynamoClient = createDynamoDbClient({ region: config.dynamodb.region, endpoint: dynalite.endpoint, placeholderCredentials: true });
+    const store = createDynamoStore({ client: dynamoClient, tableName: config.dynamodb.tableName });
+    await store.ensureTable();
+
+    const logger = createLogger(config.logLevel);
+    const cognito = options.wrapCognito?.(createCognitoGateway({ client: createCognitoClient(config.cognito), settings: config.cognito, logger }));
+    const start = (port: number) =>
+      startBff({ config, store, logger, port, host: "127.0.0.1", adoptListenerUrl: true, overrides: cognito === undefined ? undefined : { cognito } });
+    bff = await start(0);
+    const running = { bff, dynalite };
+
+    const outbox = async (email: string): Promise<OutboxMessage[]> => {
+      const response = await fetch(`${emulator.url}/_local/outbox?to=${encodeURIComponent(email)}`);
+      if (!response.ok) throw new Error(`outbox answered ${response.status}`);
+      return (await response.json()) as OutboxMessage[];
+    };
+
+    return {
+      get bffUrl() {
+        return running.bff.url;
+      },
+      emulatorUrl: emulator.url,
+      emulator,
+      store,
+      dynamoEndpoint: dynalite.endpoint,
+      get config() {
+        return running.bff.config;
+      },
+      client: (headers) => new HttpClient(running.bff.url, headers),
+      outbox,
+      async latestCode(email) {
+        const [latest] = await outbox(email);
+        if (latest === undefined) throw new Error(`no message was sent to ${email}`);
+        return latest.code;
+      },
+      async restartBff() {
+        const port = running.bff.port;
+        await running.bff.close();
+        running.bff = await start(port);
+      },
+      async close() {
+        await running.bff.close();
+        dynamoClient.destroy();
+        await running.dynalite.close();
+        await emulator.close();
+        rmSync(dataDir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    await bff?.close();
+    await dynalite?.close();
+    await emulator.close();
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+}

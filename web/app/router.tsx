@@ -1,0 +1,38 @@
+import { useState } from "react";
+import { createBrowserRouter, RouterProvider, type RouteObject } from "react-router-dom";
+import { AccountRoute } from "../features/account/routes/account";
+import { ForgotPasswordRoute } from "../features/password/routes/forgot-password";
+import { ResetPasswordRoute } from "../features/password/routes/reset-password";
+import { SignInRoute } from "../features/signin/routes/sign-in";
+import { SignInCodeRoute } from "../features/signin/routes/sign-in-code";
+import { SignUpRoute } from "../features/signup/routes/sign-up";
+import { SignUpConfirmRoute } from "../features/signup/routes/sign-up-confirm";
+import { paths } from "../lib/paths";
+import { AppLayout } from "./layout";
+import { HomeRoute } from "./routes/home";
+import { NotFoundRoute } from "./routes/not-found";
+
+/** Every page of the SPA; `lib/paths.ts` lists the same paths for links and redirects. */
+export const routes: RouteObject[] = [
+  {
+    element: <AppLayout />,
+    children: [
+      { path: paths.home, element: <HomeRoute /> },
+      { path: paths.signIn, element: <SignInRoute /> },
+      { path: paths.signInCode, element: <SignInCodeRoute /> },
+      { path: paths.signUp, element: <SignUpRoute /> },
+      { path: paths.signUpConfirm, element: <SignUpConfirmRoute /> },
+      { path: paths.passwordForgot, element: <ForgotPasswordRoute /> },
+      { path: paths.passwordReset, element: <ResetPasswordRoute /> },
+      { path: paths.account, element: <AccountRoute /> },
+      { path: "*", element: <NotFoundRoute /> },
+    ],
+  },
+];
+
+export function AppRouter() {
+  // One router for the app's lifetime, created on first render rather than at import time, so
+  // tests can import `routes` into a memory router without touching window.history.
+  const [router] = useState(() => createBrowserRouter(routes));
+  return <RouterProvider router={router} />;
+}

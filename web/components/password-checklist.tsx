@@ -1,0 +1,27 @@
+import { passwordRules } from "../lib/password-policy";
+import { VisuallyHidden } from "./ui/visually-hidden";
+
+/**
+ * The pool's password policy as a checklist that ticks off as the person types. Referenced by
+ * the password input's aria-describedby; it is deliberately not a live region (one announcement
+ * per keystroke would drown everything else).
+ */
+export function PasswordChecklist({ id, password }: { id: string; password: string }) {
+  return (
+    <div className="checklist" id={id}>
+      <p className="checklist-title">Your password needs:</p>
+      <ul className="checklist-items">
+        {passwordRules.map((rule) => {
+          const met = rule.test(password);
+          return (
+            <li key={rule.id} className={met ? "checklist-item checklist-item--met" : "checklist-item"} data-met={met}>
+              <span className="checklist-icon" aria-hidden="true" />
+              {rule.label}
+              <VisuallyHidden>{met ? " (done)" : " (not yet)"}</VisuallyHidden>
+            </li>
+          );
+        })}
+      </ul>
+    </div>
+  );
+}

@@ -1,0 +1,29 @@
+import type { Delivery } from "../../common/api-contract";
+import { describeDelivery } from "../lib/format";
+import { Button } from "./ui/button";
+import { StatusMessage } from "./ui/alert";
+
+export interface ResendCodeProps {
+  onResend: () => void;
+  pending: boolean;
+  /** Where the new code went, once it has been sent. */
+  sentTo?: Delivery | undefined;
+  /** A message a person understands, when resending failed. */
+  error?: string | undefined;
+  label?: string;
+}
+
+/** "Didn't get it? Send a new code", with its own status line, separate from the form's errors. */
+export function ResendCode({ onResend, pending, sentTo, error, label = "Send a new code" }: ResendCodeProps) {
+  return (
+    <div className="resend">
+      <p className="resend-prompt">Didn't get a code? It can take a minute to arrive.</p>
+      <Button variant="secondary" onClick={onResend} loading={pending} loadingText="Sending…">
+        {label}
+      </Button>
+      <StatusMessage tone={error ? "error" : "success"}>
+        {error ?? (sentTo ? `We sent a new code ${describeDelivery(sentTo)}.` : null)}
+      </StatusMessage>
+    </div>
+  );
+}

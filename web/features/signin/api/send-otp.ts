@@ -1,0 +1,12 @@
+import { useMutation } from "@tanstack/react-query";
+import { otpSentResponseSchema } from "../../../../common/api-contract";
+import { apiClient } from "../../../lib/api-client";
+
+/** `POST /api/signin/otp/send`: sends (or sends again) a one-time code for the pending sign-in. */
+export function sendOtp() {
+  return apiClient.post("/api/signin/otp/send", {}, otpSentResponseSchema);
+}
+
+export function useSendOtp() {
+  return useMutation({ mutationFn: sendOtp });
+}

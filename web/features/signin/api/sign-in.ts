@@ -1,0 +1,12 @@
+import { useMutation } from "@tanstack/react-query";
+import { signInResponseSchema, type SignInRequest, type SignInResponse } from "../../../../common/api-contract";
+import { apiClient } from "../../../lib/api-client";
+
+/** `POST /api/signin`: checks the password; answers with the next step (a code was sent, or a choice). */
+export function signIn(body: SignInRequest): Promise<SignInResponse> {
+  return apiClient.post("/api/signin", body, signInResponseSchema);
+}
+
+export function useSignIn() {
+  return useMutation({ mutationFn: signIn });
+}

@@ -1,0 +1,12 @@
+import { useMutation } from "@tanstack/react-query";
+import { signInDoneResponseSchema, type OtpRequest, type SignInDoneResponse } from "../../../../common/api-contract";
+import { apiClient } from "../../../lib/api-client";
+
+/** `POST /api/signin/otp`: answers the challenge with the code; on success the sign-in is done. */
+export function verifyOtp(body: OtpRequest): Promise<SignInDoneResponse> {
+  return apiClient.post("/api/signin/otp", body, signInDoneResponseSchema);
+}
+
+export function useVerifyOtp() {
+  return useMutation({ mutationFn: verifyOtp });
+}

@@ -1,0 +1,12 @@
+import { useMutation } from "@tanstack/react-query";
+import { deliveryResponseSchema } from "../../../../common/api-contract";
+import { apiClient } from "../../../lib/api-client";
+
+/** `POST /api/signup/resend`: sends a new confirmation code. */
+export function resendSignUpCode(body: { email: string }) {
+  return apiClient.post("/api/signup/resend", body, deliveryResponseSchema);
+}
+
+export function useResendSignUpCode() {
+  return useMutation({ mutationFn: resendSignUpCode });
+}

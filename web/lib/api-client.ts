@@ -1,0 +1,148 @@
+import type { z } from "zod";
+import { apiErrorBodySchema, type ApiErrorCode } from "../../common/api-contract";
+
+/**
+ * The one fetch wrapper of the SPA. Every answer is parsed with the contract's zod schema, and
+ * every failure becomes an ApiError whose `code` the UI switches on (never on message text).
+ */
+
+/** Codes the client produces itself, next to the contract's (`apiErrorCodes`). */
+export type ClientErrorCode = "network_error" | "unexpected_response";
+// `(string & {})` keeps autocompletion for known codes while accepting codes the BFF may add later.
+export type ErrorCode = ApiErrorCode | ClientErrorCode | (string & {});
+
+export class ApiError extends Error {
+  override readonly name = "ApiError";
+  readonly code: ErrorCode;
+  /** HTTP status; 0 when the request never got an answer. */
+  readonly status: number;
+  readonly attemptsLeft: number | undefined;
+  readonly fields: Readonly<Record<string, string>> | undefined;
+
+  constructor(init: {
+    code: ErrorCode;
+    message: string;
+    status: number;
+    attemptsLeft?: number | undefined;
+    fields?: Record<string, string> | undefined;
+  }) {
+    super(init.message);
+    this.code = init.code;
+    this.status = init.status;
+    this.attemptsLeft = init.attemptsLeft;
+    this.fields = init.fields;
+  }
+}
+
+export function isApiError(error: unknown): error is ApiError {
+  return error instanceof ApiError;
+}
+
+type Method = "GET" | "POST" | "PATCH" | "DELETE";
+
+export interface RequestOptions {
+  signal?: AbortSignal | undefined;
+}
+
+async function request<T>(
+  method: Method,
+  path: string,
+  schema: z.ZodType<T>,
+  body: unknown,
+  options: RequestOptions,
+): Promise<T> {
+  const headers: Record<string, string> = { Accept: "application/json" };
+  // The BFF refuses state-changing calls without a JSON content type (a CSRF defence:
+  // cross-site forms cannot send application/json without a CORS preflight — OWASP CSRF cheat sheet).
+  if (method !== "GET") headers["Content-Type"] = "application/json";
+
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers,
+      // The BFF session cookie is same-origin; never send it anywhere else.
+      credentials: "same-origin",
+      body: method === "GET" ? undefined : JSON.stringify(body ?? {}),
+      signal: options.signal,
+    });
+  } catch (error) {
+    // TanStack Query cancels by aborting; let that through untouched.
+    if (error instanceof DOMException && error.name === "AbortError") throw error;
+    throw new ApiError({
+      code: "network_error",
+      status: 0,
+      message: "We couldn't reach the server. Check your connection and try again.",
+    });
+  }
+
+  const payload = await readJson(response);
+
+  if (!response.ok) throw toApiError(response.status, payload);
+
+  const parsed = schema.safeParse(response.status === 204 ? undefined : payload);
+  if (!parsed.success) {
+    throw new ApiError({
+      code: "unexpected_response",
+      status: response.status,
+      message: "We got an answer we didn't understand. Please try again.",
+    });
+  }
+  return parsed.data;
+}
+
+async function readJson(response: Response): Promise<unknown> {
+  if (response.status === 204) return undefined;
+  const text = await response.text().catch(() => "");
+  if (text === "") return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function toApiError(status: number, payload: unknown): ApiError {
+  const parsed = apiErrorBodySchema.safeParse(payload);
+  if (parsed.success) {
+    const { error, attemptsLeft } = parsed.data;
+    return new ApiError({
+      code: error.code,
+      message: error.message,
+      status,
+      attemptsLeft: error.attemptsLeft ?? attemptsLeft,
+      fields: error.fields,
+    });
+  }
+  // No contract-shaped body: a proxy, a gateway or a rate limiter answered instead of the BFF.
+  if (status === 429) {
+    return new ApiError({ code: "rate_limited", status, message: "Too many attempts. Wait a minute, then try again." });
+  }
+  if (status >= 500) {
+    return new ApiError({
+      code: "service_unavailable",
+      status,
+      message: "The service isn't available right now. Please try again in a moment.",
+    });
+  }
+  return new ApiError({
+    code: "unexpected_response",
+    status,
+    message: "We got an answer we didn't understand. Please try again.",
+  });
+}
+
+export const apiClient = {
+  get<T>(path: string, schema: z.ZodType<T>, options: RequestOptions = {}): Promise<T> {
+    return request("GET", path, schema, undefined, options);
+  },
+  post<T>(path: string, body: unknown, schema: z.ZodType<T>, options: RequestOptions = {}): Promise<T> {
+    return request("POST", path, schema, body, options);
+  },
+  patch<T>(path: string, body: unknown, schema: z.ZodType<T>, options: RequestOptions = {}): Promise<T> {
+    return request("PATCH", path, schema, body, options);
+  },
+  delete<T>(path: string, schema: z.ZodType<T>, options: RequestOptions = {}): Promise<T> {
+    return request("DELETE", path, schema, {}, options);
+  },
+};

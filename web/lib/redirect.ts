@@ -1,0 +1,51 @@
+import { useCallback } from "react";
+import { useNavigate } from "react-router-dom";
+import { isSpaPath } from "./paths";
+
+export type RedirectTarget =
+  | { kind: "route"; to: string }
+  | { kind: "document"; href: string };
+
+/**
+ * Where a BFF `redirectTo` should take the browser. A same-origin SPA path is followed inside
+ * the app; any other same-origin path (e.g. the provider's interaction endpoint) and absolute
+ * http(s) URLs (the provider carrying the browser on to a relying party) load as a document.
+ * Anything else (`javascript:`, `data:`, "//host"…) is refused: an open redirect or script URL must never be
+ * followed (OWASP Unvalidated Redirects and Forwards cheat sheet).
+ */
+export function resolveRedirect(redirectTo: string, origin: string): RedirectTarget | null {
+  let url: URL;
+  try {
+    url = new URL(redirectTo, origin);
+  } catch {
+    return null;
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") return null;
+
+  if (redirectTo.startsWith("/")) {
+    // "//host" and "/\\host" look like paths but browsers resolve them to another origin:
+    // a BFF path never does, so refuse rather than follow one off-site.
+    if (redirectTo.startsWith("//") || redirectTo.startsWith("/\\") || url.origin !== origin) return null;
+    if (isSpaPath(url.pathname)) return { kind: "route", to: `${url.pathname}${url.search}${url.hash}` };
+    return { kind: "document", href: url.href };
+  }
+  return { kind: "document", href: url.href };
+}
+
+/** Follows a BFF `redirectTo`; falls back to `fallback` (an SPA path) when it cannot be followed. */
+export function useFollowRedirect(): (redirectTo: string, options?: { state?: unknown; fallback?: string }) => void {
+  const navigate = useNavigate();
+  return useCallback(
+    (redirectTo, options = {}) => {
+      const target = resolveRedirect(redirectTo, window.location.origin);
+      if (target === null) {
+        void navigate(options.fallback ?? "/", { state: options.state });
+      } else if (target.kind === "route") {
+        void navigate(target.to, { state: options.state });
+      } else {
+        window.location.assign(target.href);
+      }
+    },
+    [navigate],
+  );
+}
