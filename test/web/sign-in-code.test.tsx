@@ -42,8 +42,10 @@ describe("code form", () => {
 
     await enterCode(user, "123456");
 
-    expect(await screen.findByRole("heading", { level: 1, name: "Your account" })).toBeInTheDocument();
+    await screen.findByRole("region", { name: /^User info/ });
     expect(router.state.location.pathname).toBe("/account");
+    // The heading focused on arrival is still the focused element once the data has loaded.
+    expect(screen.getByRole("heading", { level: 1, name: "Your account" })).toHaveFocus();
     expect(api.callsTo("POST /api/signin/otp")[0]?.body).toEqual({ code: "123456" });
   });
 
@@ -97,6 +99,30 @@ describe("code form", () => {
     await enterCode(user, "111111");
 
     expect(await screen.findByText(/Your sign-in took too long and has expired/)).toBeInTheDocument();
+    expect(router.state.location.pathname).toBe("/signin");
+  });
+
+  it("returns to sign-in when the answer says no attempts are left", async () => {
+    mockApi({
+      "POST /api/signin/otp": apiError(400, "code_mismatch", { attemptsLeft: 0 }),
+      "GET /api/interaction": apiError(404, "not_found"),
+    });
+    const { user, router } = renderApp("/signin/code", arrival);
+
+    await enterCode(user, "111111");
+
+    expect(await screen.findByText(/That was the last attempt/)).toBeInTheDocument();
+    expect(router.state.location.pathname).toBe("/signin");
+  });
+
+  it("sends a visitor with no pending sign-in back to sign in (no_pending_signin)", async () => {
+    mockApi({ "POST /api/signin/otp": apiError(400, "no_pending_signin"), "GET /api/interaction": apiError(404, "not_found") });
+    const { user, router } = renderApp("/signin/code");
+
+    expect(screen.getByText("Enter the 6-digit code we sent you to finish signing in.")).toBeInTheDocument();
+    await enterCode(user, "123456");
+
+    expect(await screen.findByText(/Sign in with your email and password first/)).toBeInTheDocument();
     expect(router.state.location.pathname).toBe("/signin");
   });
 

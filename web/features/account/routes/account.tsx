@@ -4,6 +4,7 @@ import { Alert } from "../../../components/ui/alert";
 import { LoadingBlock } from "../../../components/ui/spinner";
 import { Button } from "../../../components/ui/button";
 import { Page } from "../../../components/ui/page";
+import { config } from "../../../config";
 import { isApiError } from "../../../lib/api-client";
 import { useSession } from "../../../lib/auth";
 import { describeError } from "../../../lib/error-messages";
@@ -41,74 +42,73 @@ export function AccountRoute() {
       </Page>
     );
   }
-  if (session.isPending) {
-    return (
-      <Page title="Your account">
-        <LoadingBlock label="Loading your account…" />
-      </Page>
-    );
-  }
   const signedOut =
-    (session.data?.authenticated === false) || (isApiError(claims.error) && claims.error.code === "unauthenticated");
+    session.data?.authenticated === false || (isApiError(claims.error) && claims.error.code === "unauthenticated");
   if (signedOut) {
     const state: NavigationState = { flash: { tone: "info", message: "Sign in to see your account." } };
     return <Navigate to={paths.signIn} replace state={state} />;
   }
-  if (session.isError || !session.data?.authenticated) {
-    return (
-      <Page title="Your account">
+
+  // One Page element for loading, error and content, so the h1 the app shell focused on
+  // arrival stays in the document (and keeps focus) when the data comes in.
+  return (
+    <Page size="wide" title="Your account" lead={`You're signed in. This is what ${config.appName} knows about you.`}>
+      {session.isPending ? (
+        <LoadingBlock label="Loading your account…" />
+      ) : session.isError || !session.data.authenticated ? (
         <Alert tone="error" title="We couldn't load your account.">
           <p>{describeError(session.error)}</p>
           <Button variant="secondary" onClick={() => void session.refetch()}>
             Try again
           </Button>
         </Alert>
-      </Page>
-    );
-  }
-
-  const { user, amr, authTime } = session.data;
-  return (
-    <Page size="wide" title="Your account" lead="You're signed in. This is what Tobira knows about you.">
-      <AccountSummary
-        email={user.email}
-        amr={amr}
-        authTime={authTime}
-        onSignOut={onSignOut}
-        signingOut={logout.isPending}
-        signOutError={logout.isError ? describeError(logout.error) : undefined}
-      />
-      <h2 className="section-title">Your tokens</h2>
-      <p className="section-lead">The claims from your sign-in, as the apps you use would see them. Tokens themselves never leave the server.</p>
-      {claims.isPending ? (
-        <LoadingBlock label="Loading claims…" />
-      ) : claims.isError ? (
-        <Alert tone="error" title="We couldn't load your claims.">
-          <p>{describeError(claims.error)}</p>
-          <Button variant="secondary" onClick={() => void claims.refetch()}>
-            Try again
-          </Button>
-        </Alert>
       ) : (
-        <div className="panels">
-          <ClaimsPanel
-            title="ID token claims"
-            badge="Verified"
-            description="Who you are. The signature was checked against the user pool's published keys."
-            claims={claims.data.idToken}
+        <>
+          <AccountSummary
+            email={session.data.user.email}
+            amr={session.data.amr}
+            authTime={session.data.authTime}
+            onSignOut={onSignOut}
+            signingOut={logout.isPending}
+            signOutError={logout.isError ? describeError(logout.error) : undefined}
           />
-          <ClaimsPanel
-            title="Access token claims"
-            description="What apps may do on your behalf: the client, scopes and lifetime."
-            claims={claims.data.accessToken}
-          />
-          <ClaimsPanel
-            title="User info"
-            description="Your attributes as the user pool stores them."
-            claims={claims.data.userInfo}
-          />
-        </div>
+          <h2 className="section-title">Your tokens</h2>
+          <p className="section-lead">
+            The claims from your sign-in, as the apps you use would see them. The tokens themselves never leave the server.
+          </p>
+          <ClaimsSection claims={claims} />
+        </>
       )}
     </Page>
+  );
+}
+
+function ClaimsSection({ claims }: { claims: ReturnType<typeof useClaims> }) {
+  if (claims.isPending) return <LoadingBlock label="Loading claims…" />;
+  if (claims.isError) {
+    return (
+      <Alert tone="error" title="We couldn't load your claims.">
+        <p>{describeError(claims.error)}</p>
+        <Button variant="secondary" onClick={() => void claims.refetch()}>
+          Try again
+        </Button>
+      </Alert>
+    );
+  }
+  return (
+    <div className="panels">
+      <ClaimsPanel
+        title="ID token claims"
+        badge="Verified"
+        description="Who you are. The signature was checked against the user pool's published keys."
+        claims={claims.data.idToken}
+      />
+      <ClaimsPanel
+        title="Access token claims"
+        description="What apps may do on your behalf: the client, scopes and lifetime."
+        claims={claims.data.accessToken}
+      />
+      <ClaimsPanel title="User info" description="Your attributes as the user pool stores them." claims={claims.data.userInfo} />
+    </div>
   );
 }

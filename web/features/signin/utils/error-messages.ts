@@ -16,12 +16,18 @@ export function signInErrorMessage(error: unknown): string {
   return describeError(error);
 }
 
+const lastAttempt =
+  "That was the last attempt, so we stopped this sign-in to keep your account safe. Sign in again to get a new code.";
+
 /** Why the pending sign-in ended, for the sign-in page the person is sent back to; null if it didn't. */
 export function endedSignInMessage(error: unknown): string | null {
   if (!isApiError(error)) return null;
   switch (error.code) {
+    case "code_mismatch":
+      // The BFF answers the third wrong code with challenge_failed; a 0 here means the same.
+      return error.attemptsLeft === 0 ? lastAttempt : null;
     case "challenge_failed":
-      return "That was the last attempt, so we stopped this sign-in to keep your account safe. Sign in again to get a new code.";
+      return lastAttempt;
     case "session_expired":
       return "Your sign-in took too long and has expired. Sign in again to get a new code.";
     case "no_pending_signin":
