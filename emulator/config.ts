@@ -2,6 +2,11 @@ import { join, resolve } from "node:path";
 import { z } from "zod";
 import { defaultLocalConfigPath } from "../common/local-config";
 
+/** Where the emulator keeps its files inside the data folder. */
+export function emulatorDataDir(dataDir: string): string {
+  return join(dataDir, "emulator");
+}
+
 /** The emulator CLI's environment (the only place the emulator reads process.env). */
 const emulatorEnvSchema = z.object({
   EMULATOR_PORT: z.coerce.number().int().min(0).max(65535).optional(),
@@ -16,7 +21,7 @@ export interface EmulatorRuntimeConfig {
   port?: number;
   host: string;
   issuer?: string;
-  /** `<TOBIRA_DATA_DIR>/emulator`, absolute. */
+  /** TOBIRA_DATA_DIR, absolute: the local stack's data folder; the emulator keeps its files in `<dataDir>/emulator`. */
   dataDir: string;
   /** Path of the local configuration file (config/local.json by default). */
   configPath: string;
@@ -35,7 +40,7 @@ export function loadEmulatorConfig(env: Record<string, string | undefined> = pro
     ...(values.EMULATOR_PORT === undefined ? {} : { port: values.EMULATOR_PORT }),
     host: values.EMULATOR_HOST,
     ...(values.EMULATOR_ISSUER === undefined ? {} : { issuer: values.EMULATOR_ISSUER }),
-    dataDir: join(resolve(values.TOBIRA_DATA_DIR), "emulator"),
+    dataDir: resolve(values.TOBIRA_DATA_DIR),
     configPath: values.TOBIRA_CONFIG === undefined ? defaultLocalConfigPath : resolve(values.TOBIRA_CONFIG),
   };
 }

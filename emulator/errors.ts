@@ -34,7 +34,6 @@ function exception(type: string) {
   };
 }
 
-export const AliasExistsException = exception("AliasExistsException");
 export const CodeMismatchException = exception("CodeMismatchException");
 export const ExpiredCodeException = exception("ExpiredCodeException");
 export const InvalidLambdaResponseException = exception("InvalidLambdaResponseException");

@@ -1,20 +1,21 @@
 import { loadLocalConfig } from "../common/local-config";
-import { loadEmulatorConfig } from "./config";
+import { emulatorDataDir, loadEmulatorConfig } from "./config";
 import { startEmulator } from "./server";
 
 /** `npm run emulator`: the local Cognito user pool alone, printing the codes it "sends". */
 async function main(): Promise<void> {
   const runtime = loadEmulatorConfig();
   const config = loadLocalConfig(runtime.configPath);
+  const dataDir = emulatorDataDir(runtime.dataDir);
   const emulator = await startEmulator({
     config,
-    dataDir: runtime.dataDir,
+    dataDir,
     host: runtime.host,
     ...(runtime.port === undefined ? {} : { port: runtime.port }),
     ...(runtime.issuer === undefined ? {} : { issuer: runtime.issuer }),
     logCodes: true,
   });
-  console.log(`Cognito emulator  ${emulator.url}  (user pool ${config.userPool.id}, data in ${runtime.dataDir})`);
+  console.log(`Cognito emulator  ${emulator.url}  (user pool ${config.userPool.id}, data in ${dataDir})`);
   console.log(`Issuer            ${emulator.issuer}`);
   console.log(`Mailbox           ${emulator.url}/_local/mailbox`);
 

@@ -61,11 +61,6 @@ export function deliveryDetails(destination: string): CodeDeliveryDetails {
   };
 }
 
-/** Where Cognito sends a user's codes: the email, else the phone number. */
-export function codeDestination(user: StoredUser): string | undefined {
-  return user.attributes.email ?? user.attributes.phone_number;
-}
-
 /** Cognito's default messages (AWS DG, "Customizing email verification messages"). */
 const MESSAGES = {
   confirmation: { subject: "Your verification code", text: (code: string) => `Your confirmation code is ${code}` },

@@ -26,7 +26,7 @@ export function sendCognitoError(res: Response, error: CognitoError, requestId: 
       "x-amzn-ErrorType": `${error.type}:`,
       "x-amzn-ErrorMessage": headerSafe(error.message),
     })
-    .send(JSON.stringify({ __type: error.type, message: error.message }));
+    .send(Buffer.from(JSON.stringify({ __type: error.type, message: error.message })));
 }
 
 function toCognitoError(error: unknown, operation: string): CognitoError {
@@ -59,7 +59,8 @@ export function createProtocolRouter(ctx: () => PoolContext, operations: Readonl
         throw new UnknownOperationException(/^\w{1,64}$/.test(name) ? `Unknown operation ${name}` : "Unknown operation");
       }
       const result = await operation(ctx(), parseBody(req.body));
-      res.status(200).set({ "Content-Type": CONTENT_TYPE, "x-amzn-RequestId": requestId }).send(JSON.stringify(result));
+      // A Buffer body keeps Express from appending "; charset=utf-8" to the content type.
+      res.status(200).set({ "Content-Type": CONTENT_TYPE, "x-amzn-RequestId": requestId }).send(Buffer.from(JSON.stringify(result)));
     } catch (error) {
       sendCognitoError(res, toCognitoError(error, name || "request"), requestId);
     }

@@ -112,7 +112,11 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     tokens: new TokenService({ keys, issuer, signIns, now }),
     sessions: new ChallengeSessions(now),
     triggers: new TriggerRunner(
-      { ...createProjectTriggers(config, outbox.asDeliveryPort(), now), ...options.triggers },
+      {
+        ...createProjectTriggers(config, outbox.asDeliveryPort(), now),
+        // Only the handlers actually given replace the project's.
+        ...Object.fromEntries(Object.entries(options.triggers ?? {}).filter(([, handler]) => handler !== undefined)),
+      },
       { region: config.region, userPoolId: pool.id, usernameAttributes: pool.usernameAttributes },
     ),
     authSessionValidityMs: options.authSessionValidityMs ?? pool.authSessionValidityMinutes * 60_000,

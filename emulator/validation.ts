@@ -41,7 +41,8 @@ export function awsStringMap() {
 export const Fields = {
   clientId: awsString({ min: 1, max: 128, pattern: /^[\w+]+$/, patternText: "[\\w+]+" }),
   username: awsString({ min: 1, max: 128, pattern: /^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$/u, patternText: "[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+" }),
-  password: awsString({ max: 256, pattern: /^\S+$/, patternText: "[\\S]+" }),
+  // Spaces inside a password are allowed, leading or trailing ones are not (AWS DG, password requirements).
+  password: awsString({ max: 256, pattern: /^[\S]+.*[\S]+$/, patternText: "^[\\S]+.*[\\S]+$" }),
   secretHash: awsString({ min: 1, max: 128, pattern: /^[\w+=/]+$/, patternText: "[\\w+=/]+" }),
   confirmationCode: awsString({ min: 1, max: 2048, pattern: /^\S+$/, patternText: "[\\S]+" }),
   session: awsString({ min: 20, max: 2048 }),

@@ -243,3 +243,18 @@ describe("ResendConfirmationCode", () => {
     );
   });
 });
+
+describe("SignUp password shape", () => {
+  test("accepts a space inside the password as its symbol", async () => {
+    const result = await signUp(t, uniqueEmail(), "Correct Horse 9");
+    expect(result.UserConfirmed).toBe(false);
+  });
+
+  test("refuses a password with a trailing space", async () => {
+    await expectCognitoError(
+      signUp(t, uniqueEmail(), "Correct-Horse-9 "),
+      "InvalidParameterException",
+      "1 validation error detected: Value at 'password' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[\\S]+.*[\\S]+$",
+    );
+  });
+});

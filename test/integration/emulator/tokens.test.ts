@@ -4,9 +4,8 @@ import {
   InitiateAuthCommand,
   RevokeTokenCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
-import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from "jose";
+import { createRemoteJWKSet, decodeJwt, jwtVerify } from "jose";
 import {
-  PASSWORD,
   type TestEmulator,
   bff,
   expectCognitoError,
@@ -272,13 +271,6 @@ describe("RevokeToken", () => {
     await signUpConfirmed(t, email);
     const tokens = await passwordSignIn(t, email);
     await expectCognitoError(revoke(tokens.RefreshToken!, undefined, "publicclient0000000000000"), "UnauthorizedException");
-    expect(decodeProtectedHeader(tokens.AccessToken!).alg).toBe("RS256");
     expect((await getUser(tokens.AccessToken!)).Username).toBeDefined();
   });
-});
-
-test("a fresh sign-in after everything still works with the original password", async () => {
-  const email = uniqueEmail();
-  await signUpConfirmed(t, email);
-  expect((await passwordSignIn(t, email, PASSWORD)).IdToken).toBeDefined();
 });

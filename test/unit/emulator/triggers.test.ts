@@ -1,0 +1,73 @@
+import type { DefineAuthChallengeTriggerEvent } from "aws-lambda";
+import { type ChallengeTriggers, TriggerRunner, eventUserAttributes } from "../../../emulator/triggers";
+import type { StoredUser } from "../../../emulator/state/user-store";
+
+const user: StoredUser = {
+  username: "0b1c",
+  sub: "0b1c",
+  attributes: { email: "a@example.com", email_verified: "true" },
+  passwordHash: "x",
+  status: "CONFIRMED",
+  enabled: true,
+  createdAt: 0,
+  updatedAt: 0,
+};
+const pool = { region: "us-east-1", userPoolId: "us-east-1_P", usernameAttributes: ["email"] };
+const subject = { userName: "0b1c", user, clientId: "client" };
+
+function runner(define: ChallengeTriggers["defineAuthChallenge"]) {
+  const unused = async () => {
+    throw new Error("not called");
+  };
+  return new TriggerRunner({ defineAuthChallenge: define, createAuthChallenge: unused, verifyAuthChallengeResponse: unused }, pool);
+}
+
+test("userAttributes carry sub, status and the email alias marker as strings", () => {
+  expect(eventUserAttributes(user, ["email"])).toEqual({
+    sub: "0b1c",
+    email: "a@example.com",
+    email_verified: "true",
+    "cognito:user_status": "CONFIRMED",
+    "cognito:email_alias": "a@example.com",
+  });
+});
+
+test("an unknown user has no attributes", () => {
+  expect(eventUserAttributes(undefined, ["email"])).toEqual({});
+});
+
+test("a handler cannot change the emulator's state through the event", async () => {
+  const session = [{ challengeName: "CUSTOM_CHALLENGE" as const, challengeResult: true, challengeMetadata: "X" }];
+  await runner(async (event: DefineAuthChallengeTriggerEvent) => {
+    event.request.session.length = 0;
+    event.response.issueTokens = true;
+    return event;
+  }).define(subject, session);
+  expect(session).toHaveLength(1);
+});
+
+test("a non-Error throw still becomes UserLambdaValidationException", async () => {
+  await expect(
+    runner(async () => {
+      throw "plain string";
+    }).define(subject, []),
+  ).rejects.toMatchObject({ type: "UserLambdaValidationException", message: "DefineAuthChallenge failed with error plain string." });
+});
+
+test("a handler returning nothing is an invalid Lambda response", async () => {
+  await expect(runner(async () => undefined as unknown as DefineAuthChallengeTriggerEvent).define(subject, [])).rejects.toMatchObject({
+    type: "InvalidLambdaResponseException",
+  });
+});
+
+test("a handler slower than 5 seconds is an unexpected Lambda failure", async () => {
+  vi.useFakeTimers();
+  try {
+    const pending = runner(() => new Promise(() => undefined)).define(subject, []);
+    const outcome = expect(pending).rejects.toMatchObject({ type: "UnexpectedLambdaException" });
+    await vi.advanceTimersByTimeAsync(5000);
+    await outcome;
+  } finally {
+    vi.useRealTimers();
+  }
+});
