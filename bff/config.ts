@@ -191,7 +191,9 @@ function buildAwsConfig(vars: Env): BffConfig {
     logLevel: vars.LOG_LEVEL ?? "info",
     publicUrl,
     trustedOrigins: [new URL(publicUrl).origin, ...splitList(vars.TRUSTED_ORIGINS).map((origin) => new URL(origin).origin)],
-    trustProxy: parseTrustProxy(vars.TRUST_PROXY),
+    // In AWS, TLS ends at a load balancer (or CloudFront): trust one hop by default, so that
+    // req.secure (Secure cookies) and req.ip (rate limits) reflect the client.
+    trustProxy: parseTrustProxy(vars.TRUST_PROXY ?? "1"),
     dataDir: path.resolve(vars.TOBIRA_DATA_DIR ?? ".data"),
     cognito: {
       region,
@@ -226,7 +228,8 @@ function buildLocalConfig(vars: Env, local: LocalConfig): BffConfig {
 
   const region = vars.AWS_REGION ?? local.region;
   const userPoolId = vars.COGNITO_USER_POOL_ID ?? local.userPool.id;
-  const endpoint = stripTrailingSlash(vars.COGNITO_ENDPOINT ?? `http://localhost:${local.ports.emulator}`);
+  // The emulator's own default address (and so its default issuer): 127.0.0.1, not localhost.
+  const endpoint = stripTrailingSlash(vars.COGNITO_ENDPOINT ?? `http://127.0.0.1:${local.ports.emulator}`);
   const issuer = vars.COGNITO_ISSUER ?? `${endpoint}/${userPoolId}`;
   const publicUrl = stripTrailingSlash(vars.PUBLIC_URL ?? local.bff.publicUrl);
   return {
@@ -250,7 +253,7 @@ function buildLocalConfig(vars: Env, local: LocalConfig): BffConfig {
     },
     dynamodb: {
       tableName: vars.DYNAMODB_TABLE ?? "tobira-local",
-      endpoint: vars.DYNAMODB_ENDPOINT ?? `http://localhost:${local.ports.dynalite}`,
+      endpoint: vars.DYNAMODB_ENDPOINT ?? `http://127.0.0.1:${local.ports.dynalite}`,
       region,
     },
     // Local mode runs on plain http://localhost, where a Secure cookie would never come back.

@@ -1,4 +1,4 @@
-import { pino, type Logger } from "pino";
+import { pino, type DestinationStream, type Logger } from "pino";
 import type { LogLevel } from "./config";
 
 export type { Logger };
@@ -31,10 +31,8 @@ export const redactedPaths = [
   "*.AuthParameters",
 ];
 
-export function createLogger(level: LogLevel = "info"): Logger {
-  return pino({
-    level,
-    base: { service: "tobira-bff" },
-    redact: { paths: redactedPaths, censor: "[redacted]" },
-  });
+/** `destination` defaults to stdout (tests pass a stream to read the lines back). */
+export function createLogger(level: LogLevel = "info", destination?: DestinationStream): Logger {
+  const options = { level, base: { service: "tobira-bff" }, redact: { paths: redactedPaths, censor: "[redacted]" } };
+  return destination === undefined ? pino(options) : pino(options, destination);
 }

@@ -1,6 +1,6 @@
 import { BffConfigError, loadBffConfig } from "./config";
 import { createLogger } from "./logger";
-import { startBff } from "./server";
+import { createStoreFromConfig, startBff } from "./server";
 
 /**
  * `tsx bff/main.ts`: validates the configuration (failing with the list of what is wrong),
@@ -19,7 +19,21 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.logLevel);
-  const bff = await startBff({ config, logger });
+  let store;
+  try {
+    store = await createStoreFromConfig(config);
+  } catch (error) {
+    const hint = config.mode === "local" ? " In local mode dynalite must be running: `npm start` starts the emulator, dynalite and the BFF together." : "";
+    console.error(`The BFF could not reach DynamoDB at ${config.dynamodb.endpoint ?? "AWS"}: ${error instanceof Error ? error.message : String(error)}.${hint}`);
+    process.exit(1);
+  }
+  let bff;
+  try {
+    bff = await startBff({ config, logger, store: store.store });
+  } catch (error) {
+    console.error(`The BFF could not start: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
   logger.info({ url: bff.url, mode: config.mode, publicUrl: config.publicUrl }, `Tobira BFF listening on ${bff.url}`);
 
   let stopping = false;
@@ -28,7 +42,10 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, "shutting down");
     bff.close().then(
-      () => process.exit(0),
+      () => {
+        store.destroy();
+        process.exit(0);
+      },
       (error: unknown) => {
         logger.error({ err: error }, "shutdown failed");
         process.exit(1);

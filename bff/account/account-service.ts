@@ -16,6 +16,17 @@ import type { AuthenticatedSession } from "../session/session-records";
 /** Refresh a little before expiry so a token does not lapse between our check and Cognito's. */
 const refreshMarginSeconds = 60;
 
+/** A JWT's `exp`, read without verification: only to schedule a refresh (the tokens are verified before use). */
+function unverifiedExpiry(jwt: string): number {
+  try {
+    const payload: unknown = JSON.parse(Buffer.from(jwt.split(".")[1] ?? "", "base64url").toString("utf8"));
+    const exp = (payload as { exp?: unknown }).exp;
+    return typeof exp === "number" ? exp : 0;
+  } catch {
+    return 0;
+  }
+}
+
 const signedOut = () => new ApiError(401, "session_expired", "Your session has ended. Sign in again.");
 
 /** GetUser's attribute values are all strings; "true"/"false" become booleans for display. */
@@ -55,7 +66,9 @@ export function createAccountService(deps: {
   }
 
   async function withFreshTokens(req: Request, session: AuthenticatedSession): Promise<AuthenticatedSession> {
-    if (session.tokens.accessTokenExpiresAt - refreshMarginSeconds > nowSeconds()) return session;
+    // The ID token's lifetime is configured apart from the access token's: refresh when either runs out.
+    const expiresAt = Math.min(session.tokens.accessTokenExpiresAt, unverifiedExpiry(session.tokens.idToken));
+    if (expiresAt - refreshMarginSeconds > nowSeconds()) return session;
     try {
       const tokens = await cognito.refreshTokens({ refreshToken: session.tokens.refreshToken, username: session.username });
       const refreshed: AuthenticatedSession = {

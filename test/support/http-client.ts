@@ -79,13 +79,27 @@ export class HttpClient {
     if (this.cookies.size > 0) {
       headers.cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join("; ");
     }
-    const response = await fetch(new URL(path, this.baseUrl), { method, headers, body: payload, redirect: "manual" });
+    const response = await this.fetchOnce(new URL(path, this.baseUrl), { method, headers, body: payload, redirect: "manual" });
     const setCookies = response.headers.getSetCookie();
     this.keepCookies(setCookies);
     const text = await response.text();
     let parsed: unknown;
     if ((response.headers.get("content-type") ?? "").includes("json") && text !== "") parsed = JSON.parse(text);
     return { status: response.status, headers: response.headers, body: parsed as T, text, setCookies };
+  }
+
+  /**
+   * fetch, retried once when a pooled keep-alive connection turns out to be closed (a server
+   * restart in a test) — what browsers do too.
+   */
+  private async fetchOnce(url: URL, init: RequestInit): Promise<Response> {
+    try {
+      return await fetch(url, init);
+    } catch (error) {
+      const code = (error as { cause?: { code?: string } }).cause?.code;
+      if (code !== "UND_ERR_SOCKET" && code !== "ECONNRESET") throw error;
+      return fetch(url, init);
+    }
   }
 
   private keepCookies(lines: string[]): void {

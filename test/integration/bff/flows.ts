@@ -1,4 +1,6 @@
+import { createHash } from "node:crypto";
 import { expect } from "vitest";
+import type { AuthenticatedSession } from "../../../bff/session/session-records";
 import type { HttpClient, HttpResponse } from "../../support/http-client";
 import type { TestStack } from "../../support/stack";
 
@@ -58,4 +60,15 @@ export function errorOf(response: HttpResponse): { code: string; message: string
 export function sessionCookiePayload(client: HttpClient): Record<string, unknown> | undefined {
   const value = client.cookie("tobira");
   return value === undefined ? undefined : (JSON.parse(Buffer.from(value, "base64").toString("utf8")) as Record<string, unknown>);
+}
+
+/** The server-side record behind a client's session cookie (the store keys it by the id's SHA-256). */
+export async function storedSession<T = AuthenticatedSession>(
+  stack: TestStack,
+  client: HttpClient,
+  kind: "session" | "signin" = "session",
+): Promise<T | undefined> {
+  const sid = sessionCookiePayload(client)?.sid;
+  if (typeof sid !== "string") return undefined;
+  return stack.store.get<T>(kind, createHash("sha256").update(sid).digest("base64url"));
 }

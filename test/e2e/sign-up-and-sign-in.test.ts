@@ -1,0 +1,95 @@
+import { randomUUID } from "node:crypto";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { describeInBrowser, launchChromium } from "../support/chromium";
+import { startTestStack, type TestStack } from "../support/stack";
+
+/**
+ * The first sign-in, as a person does it in a real browser: sign up, confirm with the code from
+ * the emulator's outbox, sign in with password and emailed code, see the account page, sign out.
+ */
+describeInBrowser("sign-up, sign-in with an emailed code, account page, sign-out (Chromium)", () => {
+  let stack: TestStack;
+  let browser: Browser;
+  const password = "Correct-horse-9";
+
+  beforeAll(async () => {
+    stack = await startTestStack({ serveWeb: true });
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  async function newPage(): Promise<Page> {
+    const context = await browser.newContext();
+    return context.newPage();
+  }
+
+  async function signUpAndConfirm(page: Page, email: string): Promise<void> {
+    await page.goto(`${stack.bffUrl}/signin`);
+    await page.getByRole("link", { name: "Create an account" }).click();
+    await page.getByLabel("Email address").fill(email);
+    await page.getByLabel("Password", { exact: true }).fill(password);
+    await page.getByRole("button", { name: "Create account" }).click();
+    await page.getByLabel("Confirmation code").waitFor();
+    await page.getByLabel("Confirmation code").fill(await stack.latestCode(email));
+    await page.getByRole("button", { name: "Confirm email address" }).click();
+    await page.waitForURL(/\/signin/);
+  }
+
+  async function signInWithPassword(page: Page, email: string): Promise<void> {
+    await page.getByLabel("Email address").fill(email);
+    await page.getByLabel("Password", { exact: true }).fill(password);
+    await page.getByRole("button", { name: "Continue" }).click();
+    await page.getByLabel("Verification code").waitFor();
+  }
+
+  it("signs up, confirms, signs in with the emailed code, shows the three claim panels and signs out", async () => {
+    const email = `e2e-${randomUUID().slice(0, 8)}@example.com`;
+    const page = await newPage();
+    await signUpAndConfirm(page, email);
+
+    await signInWithPassword(page, email);
+    const [signInCode] = await stack.outbox(email);
+    expect(signInCode?.subject).toMatch(/sign-in code/i);
+    await page.getByLabel("Verification code").fill(signInCode!.code);
+    await page.getByRole("button", { name: "Verify and sign in" }).click();
+
+    await page.waitForURL(/\/account$/);
+    await expect(page.getByRole("heading", { name: "ID token claims" }).isVisible()).resolves.toBe(true);
+    await expect(page.getByRole("heading", { name: "Access token claims" }).isVisible()).resolves.toBe(true);
+    await expect(page.getByRole("heading", { name: "User info" }).isVisible()).resolves.toBe(true);
+    const body = await page.textContent("main");
+    expect(body).toContain(email);
+    expect(body).toContain("token_use");
+
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.waitForURL(/\/signin/);
+    await page.goto(`${stack.bffUrl}/account`);
+    await page.waitForURL(/\/signin/);
+    await page.context().close();
+  });
+
+  it("ends the attempt after three wrong codes and sends the user back to sign in", async () => {
+    const email = `e2e-${randomUUID().slice(0, 8)}@example.com`;
+    const page = await newPage();
+    await signUpAndConfirm(page, email);
+    await signInWithPassword(page, email);
+    const realCode = await stack.latestCode(email);
+    const wrongCode = realCode === "000000" ? "111111" : "000000";
+
+    for (const left of ["2 attempts left", "1 attempt left"]) {
+      await page.getByLabel("Verification code").fill(wrongCode);
+      await page.getByRole("button", { name: "Verify and sign in" }).click();
+      await page.getByRole("alert").filter({ hasText: left }).waitFor();
+    }
+    await page.getByLabel("Verification code").fill(wrongCode);
+    await page.getByRole("button", { name: "Verify and sign in" }).click();
+    await page.waitForURL(/\/signin$/);
+    await page.getByText(/last attempt/i).waitFor();
+    await page.context().close();
+  });
+});

@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestStack, type TestStack } from "../../support/stack";
+import { errorOf, signUpConfirmed, strongPassword, uniqueEmail, wrongCode } from "./flows";
+
+describe("sign-up: POST /api/signup, /api/signup/confirm, /api/signup/resend", () => {
+  let stack: TestStack;
+  let skewMs = 0;
+
+  beforeAll(async () => {
+    stack = await startTestStack({ emulator: { now: () => Date.now() + skewMs } });
+  });
+  afterAll(() => stack.close());
+
+  it("creates the account with 201 {next:confirm, delivery} and emails a code", async () => {
+    const email = uniqueEmail();
+    const response = await stack.client().post("/api/signup", { email, password: strongPassword });
+    expect(response.status).toBe(201);
+    expect(response.body).toEqual({ next: "confirm", delivery: { medium: "EMAIL", destination: expect.stringMatching(/^u\*\*\*@e\*\*\*\.com$/) } });
+    expect(await stack.latestCode(email)).toMatch(/^\d{6}$/);
+  });
+
+  it("normalizes the email (trimmed, lower-case) before creating the account", async () => {
+    const email = uniqueEmail();
+    const response = await stack.client().post("/api/signup", { email: `  ${email.toUpperCase()} `, password: strongPassword });
+    expect(response.status).toBe(201);
+    expect(await stack.outbox(email)).toHaveLength(1);
+  });
+
+  it("answers 409 username_exists for an email already signed up", async () => {
+    const { email } = await signUpConfirmed(stack);
+    const response = await stack.client().post("/api/signup", { email, password: strongPassword });
+    expect(response.status).toBe(409);
+    expect(errorOf(response).code).toBe("username_exists");
+  });
+
+  it("answers 400 invalid_password naming the broken rule, without Cognito's wording", async () => {
+    const response = await stack.client().post("/api/signup", { email: uniqueEmail(), password: "alllowercase-1" });
+    expect(response.status).toBe(400);
+    expect(errorOf(response)).toEqual({ code: "invalid_password", message: "The password needs an upper-case letter." });
+  });
+
+  it("confirms with the emailed code: 200 {next:signin}, and the password then signs in", async () => {
+    const email = uniqueEmail();
+    const client = stack.client();
+    await client.post("/api/signup", { email, password: strongPassword });
+    const response = await client.post("/api/signup/confirm", { email, code: await stack.latestCode(email) });
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ next: "signin" });
+    expect((await client.post("/api/signin", { email, password: strongPassword })).status).toBe(200);
+  });
+
+  it("answers 400 code_mismatch to a wrong confirmation code", async () => {
+    const email = uniqueEmail();
+    await stack.client().post("/api/signup", { email, password: strongPassword });
+    const response = await stack.client().post("/api/signup/confirm", { email, code: wrongCode(await stack.latestCode(email)) });
+    expect(response.status).toBe(400);
+    expect(errorOf(response).code).toBe("code_mismatch");
+  });
+
+  it("answers 400 code_mismatch for an unknown email (does not reveal that it is unknown)", async () => {
+    const response = await stack.client().post("/api/signup/confirm", { email: uniqueEmail("nobody"), code: "123456" });
+    expect(response.status).toBe(400);
+    expect(errorOf(response).code).toBe("code_mismatch");
+  });
+
+  it("answers 400 expired_code to a code older than 24 hours", async () => {
+    const email = uniqueEmail();
+    await stack.client().post("/api/signup", { email, password: strongPassword });
+    const code = await stack.latestCode(email);
+    skewMs += 25 * 60 * 60 * 1000;
+    try {
+      const response = await stack.client().post("/api/signup/confirm", { email, code });
+      expect(response.status).toBe(400);
+      expect(errorOf(response).code).toBe("expired_code");
+    } finally {
+      skewMs -= 25 * 60 * 60 * 1000;
+    }
+  });
+
+  it("answers 400 expired_code, saying to sign in, when the account is already confirmed", async () => {
+    const { email } = await signUpConfirmed(stack);
+    const response = await stack.client().post("/api/signup/confirm", { email, code: await stack.latestCode(email) });
+    expect(response.status).toBe(400);
+    expect(errorOf(response)).toMatchObject({ code: "expired_code", message: expect.stringMatching(/already confirmed/i) });
+  });
+
+  it("resends the confirmation code: 200 {delivery}, and the new code confirms", async () => {
+    const email = uniqueEmail();
+    const client = stack.client();
+    await client.post("/api/signup", { email, password: strongPassword });
+    const response = await client.post("/api/signup/resend", { email });
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ delivery: { medium: "EMAIL", destination: expect.stringContaining("***@") } });
+    expect(await stack.outbox(email)).toHaveLength(2);
+    expect((await client.post("/api/signup/confirm", { email, code: await stack.latestCode(email) })).status).toBe(200);
+  });
+
+  it("answers a resend for an unknown email like any other (no account enumeration)", async () => {
+    const response = await stack.client().post("/api/signup/resend", { email: uniqueEmail("nobody") });
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ delivery: { medium: "EMAIL", destination: expect.stringContaining("***@") } });
+  });
+});

@@ -1,0 +1,132 @@
+import type { Request } from "express";
+import { describe, expect, it, vi } from "vitest";
+import type { CognitoGateway, CustomChallenge } from "../../../bff/cognito/cognito-gateway";
+import type { CognitoTokenVerifier } from "../../../bff/cognito/cognito-token-verifier";
+import { loadBffConfig } from "../../../bff/config";
+import { ApiError } from "../../../bff/errors";
+import { createLogger } from "../../../bff/logger";
+import { createSessionManager } from "../../../bff/session/session-manager";
+import { createSignInService, type SignInDeps } from "../../../bff/signin/sign-in-service";
+import type { Store } from "../../../bff/store/store";
+
+/** A Map-backed Store, enough for the session records (no TTL, no index). */
+function memoryStore(): Store {
+  const records = new Map<string, unknown>();
+  const key = (kind: string, id: string) => `${kind}#${id}`;
+  return {
+    get: async <T>(kind: string, id: string) => records.get(key(kind, id)) as T | undefined,
+    put: async (kind, id, value) => void records.set(key(kind, id), structuredClone(value)),
+    consume: async <T>(kind: string, id: string) => {
+      const value = records.get(key(kind, id)) as T | undefined;
+      records.delete(key(kind, id));
+      return value;
+    },
+    delete: async (kind, id) => void records.delete(key(kind, id)),
+    queryByIndex: async () => [],
+    increment: async () => ({ count: 1, resetAt: Date.now() + 60_000 }),
+    ping: async () => undefined,
+  };
+}
+
+const provideRound = (session: string): CustomChallenge => ({ session, username: "internal-uuid", parameters: { step: "PROVIDE_AUTH_PARAMETERS" } });
+const otpRound = (session: string): CustomChallenge => ({
+  session,
+  username: "internal-uuid",
+  parameters: { step: "OTP", destination: "a***@e***.com", attemptsLeft: "3" },
+});
+
+function setUp(overrides: Partial<SignInDeps> = {}) {
+  const config = loadBffConfig({});
+  let round = 0;
+  const cognito = {
+    passwordAuth: vi.fn(async () => ({ idToken: "id", accessToken: "access", refreshToken: "password-step-refresh", expiresIn: 3600 })),
+    revokeToken: vi.fn(async () => undefined),
+    startCustomAuth: vi.fn(async () => provideRound(`provide-session-${(round += 1)}`)),
+    respondToCustomChallenge: vi.fn(async ({ answer }: { answer: string }) => {
+      if (answer === "PROVIDE") return { type: "challenge" as const, challenge: otpRound(`otp-session-${(round += 1)}`) };
+      return { type: "tokens" as const, tokens: { idToken: "id-token", accessToken: "access-token", refreshToken: "refresh-token", expiresIn: 3600 } };
+    }),
+  };
+  const verifier: CognitoTokenVerifier = {
+    verifyIdToken: async () => ({ sub: "sub-1", email: "a@example.com", "cognito:username": "internal-uuid", auth_time: 1_700_000_000 }),
+    verifyAccessToken: async () => ({}),
+    ping: async () => undefined,
+  };
+  const sessions = createSessionManager({ store: memoryStore(), config });
+  const service = createSignInService({
+    config,
+    cognito: cognito as unknown as CognitoGateway,
+    verifier,
+    sessions,
+    logger: createLogger("silent"),
+    ...overrides,
+  });
+  const req = { session: {} } as unknown as Request;
+  return { service, cognito, sessions, req };
+}
+
+describe("the sign-in service's seams for passkeys and the OpenID Provider", () => {
+  it("answers next:choose without sending a code when the user has more than one method", async () => {
+    const { service, cognito, req } = setUp({ signInMethodsFor: async () => ["passkey", "otp"] });
+    const answer = await service.start(req, { email: "a@example.com", password: "pw" });
+    expect(answer).toEqual({ next: "choose", methods: ["passkey", "otp"] });
+    expect(cognito.respondToCustomChallenge).not.toHaveBeenCalled();
+  });
+
+  it("sends the first code when the user chooses otp, answering the waiting PROVIDE round", async () => {
+    const { service, cognito, req } = setUp({ signInMethodsFor: async () => ["passkey", "otp"] });
+    await service.start(req, { email: "a@example.com", password: "pw" });
+    const answer = await service.sendCode(req);
+    expect(answer).toEqual({ next: "otp", delivery: { medium: "EMAIL", destination: "a***@e***.com" } });
+    expect(cognito.respondToCustomChallenge).toHaveBeenCalledWith({
+      username: "internal-uuid",
+      session: "provide-session-1",
+      answer: "PROVIDE",
+      clientMetadata: { signInMethod: "OTP" },
+    });
+    expect(cognito.startCustomAuth).toHaveBeenCalledTimes(1);
+  });
+
+  it("does not count the chosen first code as a resend", async () => {
+    const { service, req } = setUp({ signInMethodsFor: async () => ["passkey", "otp"] });
+    await service.start(req, { email: "a@example.com", password: "pw" });
+    await service.sendCode(req);
+    for (let resend = 0; resend < 3; resend += 1) await service.sendCode(req);
+    await expect(service.sendCode(req)).rejects.toMatchObject({ code: "limit_exceeded" });
+  });
+
+  it("starts a fresh round when the waiting PROVIDE round has expired at Cognito", async () => {
+    const { service, cognito, req } = setUp({ signInMethodsFor: async () => ["passkey", "otp"] });
+    await service.start(req, { email: "a@example.com", password: "pw" });
+    cognito.respondToCustomChallenge.mockRejectedValueOnce(new ApiError(401, "session_expired", "expired"));
+    const answer = await service.sendCode(req);
+    expect(answer.next).toBe("otp");
+    expect(cognito.startCustomAuth).toHaveBeenCalledTimes(2);
+  });
+
+  it("refuses a code before one was sent", async () => {
+    const { service, req } = setUp({ signInMethodsFor: async () => ["passkey", "otp"] });
+    await service.start(req, { email: "a@example.com", password: "pw" });
+    await expect(service.submitCode(req, "123456")).rejects.toMatchObject({ status: 400, code: "bad_request" });
+  });
+
+  it("sends the browser where completionRedirect says (the provider's interaction later)", async () => {
+    const { service, req } = setUp({ completionRedirect: async () => "/oidc/interaction/abc/login" });
+    await service.start(req, { email: "a@example.com", password: "pw" });
+    expect(await service.submitCode(req, "123456")).toEqual({ next: "done", redirectTo: "/oidc/interaction/abc/login" });
+  });
+
+  it("revokes the password step's refresh token before the custom flow starts", async () => {
+    const { service, cognito, req } = setUp();
+    await service.start(req, { email: "a@example.com", password: "pw" });
+    expect(cognito.revokeToken).toHaveBeenCalledWith("password-step-refresh");
+    expect(cognito.revokeToken.mock.invocationCallOrder[0]).toBeLessThan(cognito.startCustomAuth.mock.invocationCallOrder[0]!);
+  });
+
+  it("records amr pwd+otp+mfa and the ID token's auth_time", async () => {
+    const { service, sessions, req } = setUp();
+    await service.start(req, { email: "a@example.com", password: "pw" });
+    await service.submitCode(req, "123456");
+    expect(await sessions.readAuthenticated(req)).toMatchObject({ amr: ["pwd", "otp", "mfa"], authTime: 1_700_000_000, sub: "sub-1" });
+  });
+});
