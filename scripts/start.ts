@@ -43,9 +43,15 @@ async function main(): Promise<void> {
   const dynalite = await startDynalite({ path: path.join(dataDir, "dynalite"), port: localConfig.ports.dynalite });
 
   const devServerUrl = "http://localhost:5173";
+  // The BFF reaches the emulator and dynalite this process just started; in dev mode the browser
+  // talks to Vite's origin, whose proxy forwards that Origin to the BFF.
   const bffConfig = loadBffConfig({
     ...process.env,
-    ...(devMode && !process.env.PUBLIC_URL ? { PUBLIC_URL: devServerUrl } : {}),
+    TOBIRA_DATA_DIR: dataDir,
+    COGNITO_ENDPOINT: emulator.url,
+    COGNITO_ISSUER: emulator.issuer,
+    DYNAMODB_ENDPOINT: dynalite.endpoint,
+    ...(devMode ? { TRUSTED_ORIGINS: devServerUrl } : {}),
   });
   const bff = await startBff({ config: bffConfig, port: localConfig.ports.bff });
 
@@ -57,7 +63,7 @@ async function main(): Promise<void> {
     vite = server;
   }
 
-  const appUrl = devMode ? devServerUrl : bff.url;
+  const appUrl = devMode ? devServerUrl : bffConfig.publicUrl;
   console.log(
     [
       "",
@@ -65,7 +71,7 @@ async function main(): Promise<void> {
       `  App            ${appUrl}`,
       `  Mailbox        ${emulator.url}/_local/mailbox   (sign-up, sign-in and reset codes land here)`,
       `  Cognito (emu)  ${emulator.url}`,
-      `  DynamoDB       ${dynalite.endpoint}   (dynalite, data in ${path.relative(rootDir, dataDir) || "."}/)`,
+      `  DynamoDB       ${dynalite.endpoint}   (dynalite; all local data in ${dataDir})`,
       "Press Ctrl-C to stop.",
       "",
     ].join("\n"),

@@ -59,9 +59,10 @@ describeInBrowser("sign-up, sign-in with an emailed code, account page, sign-out
     await page.getByRole("button", { name: "Verify and sign in" }).click();
 
     await page.waitForURL(/\/account$/);
-    await expect(page.getByRole("heading", { name: "ID token claims" }).isVisible()).resolves.toBe(true);
-    await expect(page.getByRole("heading", { name: "Access token claims" }).isVisible()).resolves.toBe(true);
-    await expect(page.getByRole("heading", { name: "User info" }).isVisible()).resolves.toBe(true);
+    // The three panels of the second article, filled from verified claims and GetUser.
+    for (const panel of ["ID token claims", "Access token claims", "User info"]) {
+      await page.getByRole("heading", { name: panel }).waitFor();
+    }
     const body = await page.textContent("main");
     expect(body).toContain(email);
     expect(body).toContain("token_use");
