@@ -1,7 +1,18 @@
 import { randomBytes, randomInt } from "node:crypto";
 import type { CreateAuthChallengeTriggerEvent, CreateAuthChallengeTriggerHandler } from "aws-lambda";
 import { loadTriggersConfig, type TriggersConfig } from "./config";
-import { Step, asSignInMethod, countFailedMethodRounds, type SignInMethod } from "./challenge-protocol";
+import {
+  Step,
+  asSignInMethod,
+  countFailedMethodRounds,
+  otpCodeMac,
+  otpMacKey,
+  otpRoundMetadata,
+  parseOtpRoundMetadata,
+  roundStep,
+  type OtpRoundSeal,
+  type SignInMethod,
+} from "./challenge-protocol";
 import type { DeliveryPort, OutgoingMessage } from "./delivery/delivery-port";
 import { createAwsDelivery } from "./delivery/aws-delivery";
 
@@ -44,8 +55,10 @@ export function createCreateAuthChallengeHandler(deps: CreateAuthChallengeDeps) 
   const { config, delivery } = deps;
   const now = deps.now ?? Date.now;
 
-  async function issueOtp(event: CreateAuthChallengeTriggerEvent, attemptsLeft: number): Promise<void> {
-    const destination = chooseDestination(event.request.userAttributes);
+  const macKey = otpMacKey(config.passkeyProofSecret);
+
+  /** A new code: sent to the user, then kept only as a MAC bound to the user and its expiry. */
+  async function sendNewCode(event: CreateAuthChallengeTriggerEvent, destination: Pick<OutgoingMessage, "channel" | "to">): Promise<OtpRoundSeal> {
     // 6 digits from the CSPRNG, uniformly (NIST SP 800-63B §5.1.3.1: OTP from an approved RNG).
     const code = String(randomInt(0, 1_000_000)).padStart(6, "0");
     const expiresAt = now() + config.otpTtlSeconds * 1000;
@@ -55,10 +68,20 @@ export function createCreateAuthChallengeHandler(deps: CreateAuthChallengeDeps) 
       text: `Your Tobira sign-in code is ${code}. It expires in ${lifetimeText(config.otpTtlSeconds)}. If you did not try to sign in, ignore this message.`,
       code,
     });
+    return { expiresAt, codeMac: otpCodeMac(macKey, event.userName, expiresAt, code) };
+  }
+
+  /**
+   * An OTP round. After a wrong answer the same code stays valid until it expires (a typo must not
+   * cost a new email); once it has expired, a retry sends a fresh one.
+   */
+  async function issueOtp(event: CreateAuthChallengeTriggerEvent, previous: OtpRoundSeal | undefined, attemptsLeft: number): Promise<void> {
+    const destination = chooseDestination(event.request.userAttributes);
+    const seal = previous !== undefined && now() < previous.expiresAt ? previous : await sendNewCode(event, destination);
     const masked = destination.channel === "EMAIL" ? maskEmail(destination.to) : maskPhone(destination.to);
     event.response.publicChallengeParameters = { step: Step.otp, destination: masked, attemptsLeft: String(attemptsLeft) };
-    event.response.privateChallengeParameters = { step: Step.otp, code, expiresAt: String(expiresAt) };
-    event.response.challengeMetadata = Step.otp;
+    event.response.privateChallengeParameters = { step: Step.otp, codeMac: seal.codeMac, expiresAt: String(seal.expiresAt) };
+    event.response.challengeMetadata = otpRoundMetadata(seal);
   }
 
   function issuePasskey(event: CreateAuthChallengeTriggerEvent): void {
@@ -81,13 +104,14 @@ export function createCreateAuthChallengeHandler(deps: CreateAuthChallengeDeps) 
       return event;
     }
 
-    const previous = asSignInMethod(session[session.length - 1]!.challengeMetadata);
+    const lastMetadata = session[session.length - 1]!.challengeMetadata;
+    const previous = asSignInMethod(roundStep(lastMetadata));
     const method: SignInMethod | undefined = previous ?? asSignInMethod(event.request.clientMetadata?.signInMethod);
     if (method === undefined) {
       throw new Error('ClientMetadata.signInMethod must be "OTP" or "PASSKEY"');
     }
     if (method === Step.passkey) issuePasskey(event);
-    else await issueOtp(event, config.otpMaxAttempts - countFailedMethodRounds(session));
+    else await issueOtp(event, parseOtpRoundMetadata(lastMetadata), config.otpMaxAttempts - countFailedMethodRounds(session));
     return event;
   };
 }

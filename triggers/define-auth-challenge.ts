@@ -1,6 +1,6 @@
 import type { DefineAuthChallengeTriggerEvent, DefineAuthChallengeTriggerHandler } from "aws-lambda";
 import { loadTriggersConfig, type TriggersConfig } from "./config";
-import { Step, asSignInMethod, countFailedMethodRounds } from "./challenge-protocol";
+import { Step, asSignInMethod, countFailedMethodRounds, roundStep } from "./challenge-protocol";
 
 type Decision = "challenge" | "issue" | "fail";
 
@@ -26,7 +26,7 @@ export function createDefineAuthChallengeHandler(config: Pick<TriggersConfig, "o
       // Only round 1 may ask for the method; a PROVIDE round later is not a flow Create produces.
       return last.challengeResult && lastIndex === 0 ? "challenge" : "fail";
     }
-    if (asSignInMethod(last.challengeMetadata) === undefined || session[0]!.challengeMetadata !== Step.provide) return "fail";
+    if (asSignInMethod(roundStep(last.challengeMetadata)) === undefined || session[0]!.challengeMetadata !== Step.provide) return "fail";
     if (last.challengeResult) return "issue";
     // Lockout after N wrong answers (OWASP Authentication cheat sheet: limit OTP attempts).
     return countFailedMethodRounds(session) >= config.otpMaxAttempts ? "fail" : "challenge";

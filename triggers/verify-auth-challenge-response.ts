@@ -1,22 +1,15 @@
-import { timingSafeEqual } from "node:crypto";
 import type { VerifyAuthChallengeResponseTriggerEvent, VerifyAuthChallengeResponseTriggerHandler } from "aws-lambda";
 import { isValidPasskeyProof } from "../common/passkey-proof";
 import { loadTriggersConfig, type TriggersConfig } from "./config";
-import { PASSKEY_ANSWER, PROVIDE_ANSWER, Step, asSignInMethod } from "./challenge-protocol";
+import { PASSKEY_ANSWER, PROVIDE_ANSWER, Step, asSignInMethod, otpCodeMac, otpMacKey, sameSecret } from "./challenge-protocol";
 
 export type VerifyAuthChallengeResponseDeps = { config: TriggersConfig; now?: () => number };
-
-/** Constant-time string comparison (OWASP: compare secrets without timing leaks). */
-function sameSecret(presented: string, expected: string): boolean {
-  const a = Buffer.from(presented, "utf8");
-  const b = Buffer.from(expected, "utf8");
-  return a.length === b.length && timingSafeEqual(a, b);
-}
 
 /** Judges one answer (Cognito VerifyAuthChallengeResponse) against the round Create issued. */
 export function createVerifyAuthChallengeResponseHandler(deps: VerifyAuthChallengeResponseDeps) {
   const { config } = deps;
   const now = deps.now ?? Date.now;
+  const macKey = otpMacKey(config.passkeyProofSecret);
 
   function isCorrect(event: VerifyAuthChallengeResponseTriggerEvent): boolean {
     const { privateChallengeParameters: issued, challengeAnswer: answer, clientMetadata } = event.request;
@@ -27,8 +20,8 @@ export function createVerifyAuthChallengeResponseHandler(deps: VerifyAuthChallen
       case Step.otp: {
         const expiresAt = Number(issued.expiresAt);
         // An expired code is a wrong answer (NIST SP 800-63B §5.1.3.1: OTPs have a limited lifetime).
-        if (!issued.code || !Number.isFinite(expiresAt) || now() >= expiresAt) return false;
-        return sameSecret(answer, issued.code);
+        if (!issued.codeMac || !Number.isFinite(expiresAt) || now() >= expiresAt) return false;
+        return sameSecret(otpCodeMac(macKey, event.userName, expiresAt, answer), issued.codeMac);
       }
       case Step.passkey:
         // WEBAUTHN_SUCCESS is only the BFF's claim; the HMAC proof binds it to this user and this round's nonce.

@@ -5,7 +5,8 @@ import {
   maskEmail,
   maskPhone,
 } from "../../../triggers/create-auth-challenge";
-import { createEvent, emailUser, phoneUser, round, testConfig, USER_NAME } from "./events";
+import { otpCodeMac, otpMacKey, otpRoundMetadata } from "../../../triggers/challenge-protocol";
+import { createEvent, emailUser, otpSeal, phoneUser, round, testConfig, USER_NAME } from "./events";
 
 const NOW = 1_750_000_000_000;
 
@@ -38,12 +39,14 @@ describe("create-auth-challenge", () => {
   it("issues an OTP round: a 6-digit code emailed to the user, masked destination, all attempts left", async () => {
     const { create, sent } = setup();
     const { response } = await create(createEvent({ session: afterProvide, clientMetadata: { signInMethod: "OTP" } }));
-    const code = response.privateChallengeParameters.code!;
+    const code = sent[0]!.code;
     expect(code).toMatch(/^\d{6}$/);
+    const expiresAt = NOW + 300_000;
+    const codeMac = otpCodeMac(otpMacKey(testConfig.passkeyProofSecret), USER_NAME, expiresAt, code);
     expect(response).toEqual({
       publicChallengeParameters: { step: "OTP", destination: "j***@e***.com", attemptsLeft: "3" },
-      privateChallengeParameters: { step: "OTP", code, expiresAt: String(NOW + 300_000) },
-      challengeMetadata: "OTP",
+      privateChallengeParameters: { step: "OTP", codeMac, expiresAt: String(expiresAt) },
+      challengeMetadata: otpRoundMetadata({ expiresAt, codeMac }),
     });
     expect(sent).toHaveLength(1);
     expect(sent[0]).toMatchObject({ channel: "EMAIL", to: "jane.doe@example.com", subject: OTP_SUBJECT, code });
@@ -51,10 +54,11 @@ describe("create-auth-challenge", () => {
     expect(sent[0]!.text).toContain("5 minutes");
   });
 
-  it("keeps the code out of the public challenge parameters", async () => {
-    const { create } = setup();
+  it("keeps the code itself out of the challenge parameters and the metadata", async () => {
+    const { create, sent } = setup();
     const { response } = await create(createEvent({ session: afterProvide, clientMetadata: { signInMethod: "OTP" } }));
-    expect(Object.values(response.publicChallengeParameters)).not.toContain(response.privateChallengeParameters.code);
+    const code = sent[0]!.code;
+    expect(JSON.stringify(response)).not.toContain(code);
   });
 
   it("uses the configured code lifetime for the expiry and the message", async () => {
@@ -69,7 +73,7 @@ describe("create-auth-challenge", () => {
     const codes = new Set<string>();
     for (let i = 0; i < 5; i += 1) {
       const { response } = await create(createEvent({ session: afterProvide, clientMetadata: { signInMethod: "OTP" } }));
-      codes.add(response.privateChallengeParameters.code!);
+      codes.add(response.privateChallengeParameters.codeMac!);
     }
     expect(codes.size).toBeGreaterThan(1);
   });
@@ -139,14 +143,26 @@ describe("create-auth-challenge", () => {
     expect(sent).toEqual([]);
   });
 
-  it("retries an OTP round without ClientMetadata, with a fresh code and attemptsLeft counting down", async () => {
+  it("retries an OTP round without ClientMetadata, keeping the unexpired code (no new message) and counting attemptsLeft down", async () => {
     const { create, sent } = setup();
-    const second = await create(createEvent({ session: [...afterProvide, round("OTP", false)] }));
-    expect(second.response.challengeMetadata).toBe("OTP");
+    const seal = otpSeal(NOW + 120_000);
+    const wrong = round("OTP", false, otpRoundMetadata(seal));
+    const second = await create(createEvent({ session: [...afterProvide, wrong] }));
+    expect(second.response.challengeMetadata).toBe(otpRoundMetadata(seal));
+    expect(second.response.privateChallengeParameters).toEqual({ step: "OTP", codeMac: seal.codeMac, expiresAt: String(seal.expiresAt) });
     expect(second.response.publicChallengeParameters.attemptsLeft).toBe("2");
-    const third = await create(createEvent({ session: [...afterProvide, round("OTP", false), round("OTP", false)] }));
+    const third = await create(createEvent({ session: [...afterProvide, wrong, wrong] }));
     expect(third.response.publicChallengeParameters.attemptsLeft).toBe("1");
-    expect(sent).toHaveLength(2);
+    expect(sent).toHaveLength(0);
+  });
+
+  it("retries an OTP round whose code has expired with a fresh code, sent", async () => {
+    const { create, sent } = setup();
+    const expired = round("OTP", false, otpRoundMetadata(otpSeal(NOW)));
+    const retry = await create(createEvent({ session: [...afterProvide, expired] }));
+    expect(sent).toHaveLength(1);
+    expect(retry.response.privateChallengeParameters.expiresAt).toBe(String(NOW + 300_000));
+    expect(retry.response.publicChallengeParameters.attemptsLeft).toBe("2");
   });
 
   it("throws for a challenge other than CUSTOM_CHALLENGE", async () => {

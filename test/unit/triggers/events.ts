@@ -3,6 +3,7 @@ import type {
   DefineAuthChallengeTriggerEvent,
   VerifyAuthChallengeResponseTriggerEvent,
 } from "aws-lambda";
+import { otpCodeMac, otpMacKey, otpRoundMetadata } from "../../../triggers/challenge-protocol";
 import type { TriggersConfig } from "../../../triggers/config";
 
 /** Builders of trigger events in the shapes Cognito sends (see shared/reference/cognito-facts.md §4 "Event shapes"). */
@@ -35,9 +36,20 @@ export function phoneUser(phone = "+15555551234"): StringMap {
   return { sub: USER_NAME, "cognito:user_status": "CONFIRMED", phone_number: phone, phone_number_verified: "true" };
 }
 
-/** One completed CUSTOM_CHALLENGE round as Cognito records it in request.session. */
-export function round(step: string | null, challengeResult: boolean): Session[number] {
-  return { challengeName: "CUSTOM_CHALLENGE", challengeResult, challengeMetadata: step as string | undefined };
+/** The seal an OTP round carries in its metadata: code SEALED_CODE, valid until SEAL_EXPIRES_AT. */
+export const SEALED_CODE = "314159";
+export const SEAL_EXPIRES_AT = 1_750_000_300_000;
+export function otpSeal(expiresAt = SEAL_EXPIRES_AT, code = SEALED_CODE, userName = USER_NAME) {
+  return { expiresAt, codeMac: otpCodeMac(otpMacKey(PROOF_SECRET), userName, expiresAt, code) };
+}
+
+/**
+ * One completed CUSTOM_CHALLENGE round as Cognito records it in request.session. `"OTP"` stands
+ * for an OTP round as Create labels it (sealed with `otpSeal()` unless `metadata` is given).
+ */
+export function round(step: string | null, challengeResult: boolean, metadata?: string): Session[number] {
+  const challengeMetadata = metadata ?? (step === "OTP" ? otpRoundMetadata(otpSeal()) : step);
+  return { challengeName: "CUSTOM_CHALLENGE", challengeResult, challengeMetadata: challengeMetadata as string | undefined };
 }
 
 const envelope = {

@@ -1,6 +1,6 @@
 import { computePasskeyProof } from "../../../common/passkey-proof";
 import { createVerifyAuthChallengeResponseHandler } from "../../../triggers/verify-auth-challenge-response";
-import { PROOF_SECRET, USER_NAME, testConfig, verifyEvent } from "./events";
+import { PROOF_SECRET, USER_NAME, otpSeal, testConfig, verifyEvent } from "./events";
 
 const NOW = 1_750_000_000_000;
 let clock = NOW;
@@ -15,7 +15,9 @@ async function answer(...args: Parameters<typeof verifyEvent>): Promise<boolean>
 }
 
 const provide = { step: "PROVIDE_AUTH_PARAMETERS" };
-const otp = { step: "OTP", code: "042917", expiresAt: String(NOW + 300_000) };
+// Create keeps only a MAC of the code, bound to the user and the expiry.
+const otpSealed = otpSeal(NOW + 300_000, "042917");
+const otp = { step: "OTP", codeMac: otpSealed.codeMac, expiresAt: String(otpSealed.expiresAt) };
 const nonce = "q2r0jv4Xk8c3m9Qe1zT6yLwP5nB7aH0dUu2sFgIiJkM";
 const passkey = { step: "PASSKEY", nonce };
 const proof = computePasskeyProof(PROOF_SECRET, USER_NAME, nonce);
@@ -49,6 +51,12 @@ describe("verify-auth-challenge-response: OTP round", () => {
   it("accepts the right code before it expires", async () => {
     clock = NOW + 299_999;
     expect(await answer({ privateChallengeParameters: otp, challengeAnswer: "042917" })).toBe(true);
+  });
+
+  it("rejects the right code when the round was sealed for another user", async () => {
+    const sealedForOther = otpSeal(NOW + 300_000, "042917", "another-user");
+    const issued = { step: "OTP", codeMac: sealedForOther.codeMac, expiresAt: String(sealedForOther.expiresAt) };
+    expect(await answer({ privateChallengeParameters: issued, challengeAnswer: "042917" })).toBe(false);
   });
 
   it("rejects a wrong code of the right length", async () => {
