@@ -14,13 +14,15 @@ import { securityHeaders } from "./middleware/security-headers";
 import { createHealthRouter } from "./routes/health";
 import { createInteractionRouter } from "./routes/interaction";
 import { createPasswordRouter } from "./routes/password";
-import { createSessionRouter } from "./routes/session";
+import { createSessionRouter, endBffSession } from "./routes/session";
 import { createSignInRouter } from "./routes/signin";
 import { createSignUpRouter } from "./routes/signup";
 import { createSessionManager, sessionCookieMiddleware } from "./session/session-manager";
 import { createSignInService } from "./signin/sign-in-service";
 import type { Store } from "./store/store";
 import { createSpaRouter } from "./web/spa";
+import { createOpenIdProvider } from "./oidc/openid-provider";
+import { createPasskeyRouters, createSignInMethods } from "./passkeys";
 
 export interface BffDeps {
   config: BffConfig;
@@ -48,8 +50,18 @@ export function createBffApp(deps: BffDeps): Express {
   const cognito = deps.cognito ?? createCognitoGateway({ client: createCognitoClient(config.cognito), settings: config.cognito, logger });
   const verifier = deps.verifier ?? createCognitoTokenVerifier(config.cognito);
   const sessions = createSessionManager({ store, config });
-  const signIn = createSignInService({ config, cognito, verifier, sessions, logger });
   const account = createAccountService({ cognito, verifier, sessions, logger });
+  // The OpenID Provider for relying parties (issue 4): its endpoints, the sign-in interaction, SSO and logout.
+  const openId = createOpenIdProvider({ config, store, sessions, account, logger, endBffSession: (req) => endBffSession({ sessions, cognito, logger }, req) });
+  const signIn = createSignInService({
+    config,
+    cognito,
+    verifier,
+    sessions,
+    logger,
+    signInMethodsFor: createSignInMethods({ store }),
+    completionRedirect: openId.completionRedirect,
+  });
   const rateLimits = createAuthRateLimits({ config, store });
   const limits = [rateLimits.perIp, rateLimits.perEmail];
 
@@ -59,14 +71,16 @@ export function createBffApp(deps: BffDeps): Express {
   app.use(requestLogging(logger));
   app.use(securityHeaders(config));
   app.use(createHealthRouter({ store, verifier }));
+  app.use(openId.router);
 
   const api = Router();
   api.use(noStore, crossSiteGuard(config.trustedOrigins), requireJsonContentType, parseJsonBody, sessionCookieMiddleware(config));
   api.use(createSignUpRouter({ cognito, limits }));
   api.use(createSignInRouter({ signIn, limits }));
+  api.use(...createPasskeyRouters({ config, store, cognito, sessions, signIn, account, logger, limits: [rateLimits.perIp] }));
   api.use(createPasswordRouter({ cognito, limits }));
-  api.use(createSessionRouter({ sessions, account, cognito, logger }));
-  api.use(createInteractionRouter());
+  api.use(createSessionRouter({ sessions, account, cognito, logger, endProviderSession: openId.endProviderSession }));
+  api.use(createInteractionRouter({ pendingInteraction: openId.pendingInteraction }));
   api.use(notFoundMiddleware);
   app.use("/api", api);
 

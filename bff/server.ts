@@ -2,6 +2,8 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Express } from "express";
 import { createBffApp, type BffDeps } from "./app";
+import { createAlbModeApp } from "./alb/alb-app";
+import { createAlbModeNoStore } from "./alb/no-store";
 import type { BffConfig } from "./config";
 import { createLogger, type Logger } from "./logger";
 import { createDynamoDbClient, createDynamoStore } from "./store/dynamo-store";
@@ -50,8 +52,9 @@ export async function createStoreFromConfig(config: BffConfig): Promise<{ store:
 export async function startBff(options: StartBffOptions): Promise<RunningBff> {
   const { config } = options;
   const logger = options.logger ?? createLogger(config.logLevel);
-  const owned = options.store === undefined ? await createStoreFromConfig(config) : undefined;
-  const store = options.store ?? owned!.store;
+  // ALB mode (config.alb) keeps no state of its own: no table to connect to.
+  const owned = options.store === undefined && config.alb === undefined ? await createStoreFromConfig(config) : undefined;
+  const store = options.store ?? owned?.store ?? createAlbModeNoStore();
   const host = options.host ?? config.host;
   const server: Server = createServer();
   try {
@@ -72,7 +75,10 @@ export async function startBff(options: StartBffOptions): Promise<RunningBff> {
   const effectiveConfig: BffConfig = options.adoptListenerUrl
     ? { ...config, publicUrl: url, trustedOrigins: [new URL(url).origin, ...config.trustedOrigins.slice(1)] }
     : config;
-  const app = createBffApp({ ...options.overrides, config: effectiveConfig, store, logger });
+  const app =
+    effectiveConfig.alb !== undefined
+      ? createAlbModeApp({ config: effectiveConfig, logger })
+      : createBffApp({ ...options.overrides, config: effectiveConfig, store, logger });
   server.on("request", app);
   let closing: Promise<void> | undefined;
   return {

@@ -44,6 +44,21 @@ export const userPoolSchema = z.object({
 });
 export type UserPoolConfig = z.infer<typeof userPoolSchema>;
 
+/**
+ * A relying party registered with the BFF's OpenID Provider (issue 4). Redirect URIs are matched
+ * exactly (RFC 9700 §2.1). Without a secret the client is public and must use PKCE.
+ */
+export const oidcClientSchema = z.object({
+  clientId: z.string().regex(/^[\w.~-]{1,128}$/),
+  clientSecret: z.string().min(1).optional(),
+  name: z.string().min(1),
+  redirectUris: z.array(z.url()).min(1),
+  postLogoutRedirectUris: z.array(z.url()).default([]),
+  /** Apps of the same operator: no consent screen (the grant is implied by signing in). */
+  firstParty: z.boolean().default(false),
+});
+export type OidcClientConfig = z.infer<typeof oidcClientSchema>;
+
 export const localConfigSchema = z.object({
   region: z.string().min(1),
   accountId: z.string().regex(/^\d{12}$/),
@@ -57,6 +72,7 @@ export const localConfigSchema = z.object({
     publicUrl: z.url(),
     cookieKeys: z.array(z.string().min(32)).min(1),
   }),
+  oidc: z.object({ clients: z.array(oidcClientSchema).default([]) }).prefault({}),
   ports: z.object({
     bff: z.number().int(),
     emulator: z.number().int(),

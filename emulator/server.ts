@@ -7,6 +7,9 @@ import type { LocalConfig } from "../common/local-config";
 import { Messages, NotAuthorizedException } from "./errors";
 import { createLocalOutboxRouter } from "./hosted/local-outbox";
 import { createLogoutRouter } from "./hosted/logout";
+import { createAuthorizeRouter } from "./hosted/oauth2-authorize";
+import { AuthorizationCodes } from "./hosted/oauth2-codes";
+import { createTokenRouter } from "./hosted/oauth2-token";
 import { createUserInfoRouter } from "./hosted/user-info";
 import { createWellKnownRouter } from "./hosted/well-known";
 import { operations } from "./operations";
@@ -58,8 +61,8 @@ export interface RunningEmulator {
   issuer: string;
   outbox: Outbox;
   /**
-   * Tokens as the managed-login token endpoint issues them, with OAuth scopes (e.g. `openid email`).
-   * The emulator has no /oauth2/token yet; this is how tests and local tools get such tokens.
+   * Tokens as the managed-login token endpoint issues them, with OAuth scopes (e.g. `openid email`),
+   * without going through /oauth2/authorize and /oauth2/token (tests and local tools).
    */
   issueHostedTokens(request: HostedTokensRequest): Promise<Required<AuthenticationResult>>;
   close(): Promise<void>;
@@ -129,6 +132,10 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   app.use(createWellKnownRouter(context, () => url));
   app.use(createUserInfoRouter(context));
   app.use(createLogoutRouter(context));
+  // Managed login: /oauth2/authorize → /login → the client's callback → /oauth2/token.
+  const authorizationCodes = new AuthorizationCodes(now);
+  app.use(createAuthorizeRouter(context, authorizationCodes));
+  app.use(createTokenRouter(context, authorizationCodes));
   app.use(createLocalOutboxRouter(() => outbox));
   app.use((_req: Request, res: Response) => {
     res.status(404).type("text/plain").send("Not found");

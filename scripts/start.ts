@@ -14,6 +14,7 @@ import { startBff } from "../bff/server";
 import { startDynalite } from "../bff/store/local-dynalite";
 import { loadEmulatorConfig } from "../emulator/config";
 import { startEmulator } from "../emulator/server";
+import { startRelyingParty } from "../examples/relying-party/relying-party";
 
 const rootDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const devMode = process.argv.includes("--dev");
@@ -55,6 +56,13 @@ async function main(): Promise<void> {
   });
   const bff = await startBff({ config: bffConfig, port: localConfig.ports.bff });
 
+  // The demo relying party (examples/relying-party), registered in config/local.json as "demo-rp".
+  const demoClient = bffConfig.oidc.clients.find((client) => client.clientId === "demo-rp");
+  const relyingParty =
+    demoClient?.clientSecret === undefined
+      ? undefined
+      : await startRelyingParty({ issuerUrl: bffConfig.publicUrl, clientId: demoClient.clientId, clientSecret: demoClient.clientSecret, port: localConfig.ports.relyingParty });
+
   let vite: { close(): Promise<void> } | undefined;
   if (devMode) {
     const { createServer } = await import("vite");
@@ -70,6 +78,7 @@ async function main(): Promise<void> {
       "Tobira is running (local mode, no AWS account needed):",
       `  App            ${appUrl}`,
       `  Mailbox        ${emulator.url}/_local/mailbox   (sign-up, sign-in and reset codes land here)`,
+      ...(relyingParty === undefined ? [] : [`  Demo app (RP)  ${relyingParty.url}   (signs in with Tobira through OpenID Connect)`]),
       `  Cognito (emu)  ${emulator.url}`,
       `  DynamoDB       ${dynalite.endpoint}   (dynalite; all local data in ${dataDir})`,
       "Press Ctrl-C to stop.",
@@ -83,6 +92,7 @@ async function main(): Promise<void> {
     stopping = true;
     console.log(`\n${signal}: stopping…`);
     await vite?.close();
+    await relyingParty?.close();
     await bff.close();
     await dynalite.close();
     await emulator.close();

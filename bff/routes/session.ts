@@ -1,4 +1,4 @@
-import { Router } from "express";
+import { Router, type Request, type Response } from "express";
 import { emptyRequestSchema, type SessionResponse } from "../../common/api-contract";
 import type { AccountService } from "../account/account-service";
 import type { CognitoGateway } from "../cognito/cognito-gateway";
@@ -6,9 +6,31 @@ import { ApiError } from "../errors";
 import type { Logger } from "../logger";
 import type { SessionManager } from "../session/session-manager";
 
+/**
+ * The BFF's logout: deletes this browser's session records, clears its cookie and revokes the
+ * Cognito refresh token behind it (which also ends the access tokens it issued). Shared by
+ * POST /api/logout and the OpenID Provider's RP-initiated logout.
+ */
+export async function endBffSession(deps: { sessions: SessionManager; cognito: CognitoGateway; logger: Logger }, req: Request): Promise<void> {
+  const ended = await deps.sessions.end(req);
+  if (ended === undefined) return;
+  try {
+    await deps.cognito.revokeToken(ended.tokens.refreshToken);
+  } catch (error) {
+    deps.logger.warn({ errorCode: error instanceof ApiError ? error.code : "unknown" }, "logout: could not revoke the refresh token");
+  }
+}
+
 /** GET /api/session, GET /api/account/claims, POST /api/logout (DESIGN.md contract). */
-export function createSessionRouter(deps: { sessions: SessionManager; account: AccountService; cognito: CognitoGateway; logger: Logger }): Router {
-  const { sessions, account, cognito, logger } = deps;
+export function createSessionRouter(deps: {
+  sessions: SessionManager;
+  account: AccountService;
+  cognito: CognitoGateway;
+  logger: Logger;
+  /** Also ends the OpenID Provider's session in this browser, so single sign-on ends too. */
+  endProviderSession?: (req: Request, res: Response) => Promise<void>;
+}): Router {
+  const { sessions, account } = deps;
   const router = Router();
 
   router.get("/session", async (req, res) => {
@@ -26,15 +48,14 @@ export function createSessionRouter(deps: { sessions: SessionManager; account: A
 
   router.post("/logout", async (req, res) => {
     emptyRequestSchema.parse(req.body ?? {});
-    const ended = await sessions.end(req);
-    if (ended !== undefined) {
-      try {
-        // Ends the Cognito session behind this browser session (and the access tokens it issued).
-        await cognito.revokeToken(ended.tokens.refreshToken);
-      } catch (error) {
-        logger.warn({ errorCode: error instanceof ApiError ? error.code : "unknown" }, "logout: could not revoke the refresh token");
-      }
+    try {
+      await deps.endProviderSession?.(req, res);
+    } catch (error) {
+      // The BFF logout must happen regardless; single sign-on cannot outlive it anyway (the
+      // provider asks for a sign-in once the BFF session is gone).
+      deps.logger.warn({ err: error }, "logout: could not end the OpenID Provider session");
     }
+    await endBffSession(deps, req);
     res.json({ redirectTo: "/signin" });
   });
 

@@ -34,6 +34,11 @@ export interface SignInService {
   start(req: Request, input: { email: string; password: string }): Promise<SignInResponse>;
   sendCode(req: Request): Promise<{ next: "otp"; delivery: Delivery }>;
   submitCode(req: Request, code: string): Promise<SignInDoneResponse>;
+  /**
+   * Ends any sign-in with Cognito's tokens: the session, the amr, the redirect. Shared by the code
+   * and the passkey paths (bff/passkeys), so both finish the same way.
+   */
+  complete(req: Request, user: SignInUser, tokens: CognitoTokens, amr: string[]): Promise<SignInDoneResponse>;
 }
 
 export interface SignInDeps {
@@ -43,8 +48,8 @@ export interface SignInDeps {
   sessions: SessionManager;
   logger: Logger;
   /**
-   * The second factors this user may choose. Only "otp" for now; passkeys (issue 5) add
-   * "passkey" for users who registered one, and sign-in then answers `{next:"choose"}`.
+   * The second factors this user may choose: bff/passkeys adds "passkey" for users who
+   * registered one, and sign-in then answers `{next:"choose"}` without sending a code.
    */
   signInMethodsFor?: (user: SignInUser) => Promise<SignInMethod[]>;
   /** Where the browser goes after signing in; the OpenID Provider (issue 4) will return its interaction URL. */
@@ -99,7 +104,7 @@ export function createSignInService(deps: SignInDeps): SignInService {
     }
   }
 
-  async function complete(req: Request, pending: PendingSignIn, tokens: CognitoTokens): Promise<SignInDoneResponse> {
+  async function complete(req: Request, pending: SignInUser, tokens: CognitoTokens, amr: string[]): Promise<SignInDoneResponse> {
     if (tokens.refreshToken === undefined) throw new ApiError(502, "service_unavailable", "Cognito answered without a refresh token.", { expose: false });
     const claims = await verifier.verifyIdToken(tokens.idToken);
     const now = nowSeconds();
@@ -107,7 +112,7 @@ export function createSignInService(deps: SignInDeps): SignInService {
       sub: String(claims.sub),
       email: typeof claims.email === "string" ? claims.email : pending.email,
       username: typeof claims["cognito:username"] === "string" ? claims["cognito:username"] : pending.username,
-      amr: passwordAndOtpAmr,
+      amr,
       authTime: typeof claims.auth_time === "number" ? claims.auth_time : now,
       tokens: {
         idToken: tokens.idToken,
@@ -126,6 +131,8 @@ export function createSignInService(deps: SignInDeps): SignInService {
   }
 
   return {
+    complete,
+
     async start(req, { email, password }) {
       const passwordTokens = await cognito.passwordAuth({ email, password });
       // Only the password check was wanted: these tokens must not outlive this call.
@@ -183,7 +190,7 @@ export function createSignInService(deps: SignInDeps): SignInService {
         }
         throw error;
       }
-      if (outcome.type === "tokens") return complete(req, pending, outcome.tokens);
+      if (outcome.type === "tokens") return complete(req, pending, outcome.tokens, passwordAndOtpAmr);
 
       // A wrong (or expired) code: Cognito issued a new round with a new code-less Session.
       const failedCodes = pending.failedCodes + 1;

@@ -4,7 +4,8 @@ import type { PoolContext } from "../pool";
 /**
  * `/{poolId}/.well-known/jwks.json` and `/{poolId}/.well-known/openid-configuration`, as
  * cognito-idp serves them next to the issuer (AWS DG, "Verifying a JSON web token").
- * Endpoints the emulator does not have yet (authorize, token) are left out, not faked.
+ * The managed-login endpoints are listed as Cognito lists them; only the flows the emulator
+ * implements are advertised (the authorization code, not the implicit flow).
  */
 export function createWellKnownRouter(ctx: () => PoolContext, baseUrl: () => string): Router {
   const router = express.Router();
@@ -24,8 +25,10 @@ export function createWellKnownRouter(ctx: () => PoolContext, baseUrl: () => str
     res.json({
       issuer: tokens.issuer,
       jwks_uri: `${baseUrl()}/${pool.id}/.well-known/jwks.json`,
+      authorization_endpoint: `${baseUrl()}/oauth2/authorize`,
+      token_endpoint: `${baseUrl()}/oauth2/token`,
       userinfo_endpoint: `${baseUrl()}/oauth2/userInfo`,
-      response_types_supported: ["code", "token"],
+      response_types_supported: ["code"],
       scopes_supported: ["openid", "email", "phone", "profile"],
       subject_types_supported: ["public"],
       id_token_signing_alg_values_supported: ["RS256"],

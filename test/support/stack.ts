@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from "node:fs";
+import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { loadLocalConfig } from "../../common/local-config";
@@ -28,6 +29,21 @@ export interface TestStackOptions {
   serveWeb?: boolean;
   /** Wraps the BFF's real Cognito gateway (e.g. to record or fail calls). */
   wrapCognito?: (gateway: CognitoGateway) => CognitoGateway;
+  /**
+   * A host name for the BFF's public URL (and so its WebAuthn RP ID) in place of the listener's
+   * 127.0.0.1, e.g. "localhost" for browser passkey tests: an IP address cannot be an RP ID
+   * (WebAuthn L3 §5.1.3). The BFF still listens on 127.0.0.1, on a port chosen up front.
+   */
+  publicHost?: string;
+}
+
+/** A free port on 127.0.0.1, known before the server that will use it starts. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }
 
 export interface TestStack {
@@ -56,6 +72,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
   let bff: RunningBff | undefined;
   try {
     dynalite = await startDynalite({ port: 0 });
+    const fixedPort = options.publicHost === undefined ? undefined : await freePort();
     const env: Record<string, string> = {
       TOBIRA_MODE: "local",
       TOBIRA_DATA_DIR: dataDir,
@@ -69,6 +86,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
       // Generous limits: the rate-limit tests lower them explicitly.
       RATE_LIMIT_PER_IP: "100000",
       RATE_LIMIT_PER_EMAIL: "100000",
+      ...(fixedPort === undefined ? {} : { PUBLIC_URL: `http://${options.publicHost}:${fixedPort}` }),
       ...options.bffEnv,
     };
     const parsed = loadBffConfig(env);
@@ -80,8 +98,16 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     const logger = createLogger(config.logLevel);
     const cognito = options.wrapCognito?.(createCognitoGateway({ client: createCognitoClient(config.cognito), settings: config.cognito, logger }));
     const start = (port: number) =>
-      startBff({ config, store, logger, port, host: "127.0.0.1", adoptListenerUrl: true, overrides: cognito === undefined ? undefined : { cognito } });
-    bff = await start(0);
+      startBff({
+        config,
+        store,
+        logger,
+        port,
+        host: "127.0.0.1",
+        adoptListenerUrl: fixedPort === undefined,
+        overrides: cognito === undefined ? undefined : { cognito },
+      });
+    bff = await start(fixedPort ?? 0);
     const running = { bff, dynalite };
 
     const outbox = async (email: string): Promise<OutboxMessage[]> => {
@@ -92,7 +118,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
 
     return {
       get bffUrl() {
-        return running.bff.url;
+        return fixedPort === undefined ? running.bff.url : running.bff.config.publicUrl;
       },
       emulatorUrl: emulator.url,
       emulator,

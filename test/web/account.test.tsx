@@ -117,6 +117,7 @@ describe("account page", () => {
     mockApi({
       "GET /api/session": session,
       "GET /api/account/claims": () => (++claimsCalls === 1 ? apiError(503, "service_unavailable") : claims.clone()),
+      "GET /api/passkeys": json(200, []),
     });
     const { user } = renderApp("/account");
 

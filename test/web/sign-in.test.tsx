@@ -128,19 +128,18 @@ describe("sign-in form", () => {
     expect(await screen.findByRole("alert")).toHaveTextContent("We couldn't reach the server.");
   });
 
-  it("asks for a code when the answer is a choice of methods (until passkeys arrive)", async () => {
+  it("offers the choice of methods, sending no code, when the answer is next: choose", async () => {
     const api = mockApi({
       ...noInteraction,
       "POST /api/signin": json(200, { next: "choose", methods: ["passkey", "otp"] }),
-      "POST /api/signin/otp/send": json(200, { next: "otp", delivery }),
     });
     const { user, router } = renderApp("/signin");
 
     await fillAndSubmit(user, "ada@example.com", "Correct-horse1!");
 
-    await screen.findByRole("heading", { level: 1, name: "Enter your code" });
-    expect(router.state.location.pathname).toBe("/signin/code");
-    expect(api.callsTo("POST /api/signin/otp/send")).toHaveLength(1);
+    await screen.findByRole("heading", { level: 1, name: "Choose how to confirm it's you" });
+    expect(router.state.location.pathname).toBe("/signin/choose");
+    expect(api.callsTo("POST /api/signin/otp/send")).toHaveLength(0);
   });
 
   it("names the relying party when an authorization request is pending", async () => {
@@ -163,7 +162,8 @@ describe("sign-in form", () => {
     mockApi(noInteraction);
     renderApp("/signin");
 
-    expect(screen.getByLabelText("Email address")).toHaveAttribute("autocomplete", "username");
+    // "webauthn" also offers passkeys in the field's autofill (conditional mediation).
+    expect(screen.getByLabelText("Email address")).toHaveAttribute("autocomplete", "username webauthn");
     expect(screen.getByLabelText("Password")).toHaveAttribute("autocomplete", "current-password");
     expect(screen.getByRole("link", { name: "Create an account" })).toHaveAttribute("href", "/signup");
     expect(screen.getByRole("link", { name: "Forgot your password?" })).toHaveAttribute("href", "/password/forgot");

@@ -1,9 +1,11 @@
 import { useState } from "react";
 import { createBrowserRouter, RouterProvider, type RouteObject } from "react-router-dom";
 import { AccountRoute } from "../features/account/routes/account";
+import { PasskeysSection } from "../features/passkeys/components/passkeys-section";
 import { ForgotPasswordRoute } from "../features/password/routes/forgot-password";
 import { ResetPasswordRoute } from "../features/password/routes/reset-password";
 import { SignInRoute } from "../features/signin/routes/sign-in";
+import { SignInChooseRoute } from "../features/signin/routes/sign-in-choose";
 import { SignInCodeRoute } from "../features/signin/routes/sign-in-code";
 import { SignUpRoute } from "../features/signup/routes/sign-up";
 import { SignUpConfirmRoute } from "../features/signup/routes/sign-up-confirm";
@@ -20,11 +22,12 @@ export const routes: RouteObject[] = [
       { path: paths.home, element: <HomeRoute /> },
       { path: paths.signIn, element: <SignInRoute /> },
       { path: paths.signInCode, element: <SignInCodeRoute /> },
+      { path: paths.signInChoose, element: <SignInChooseRoute /> },
       { path: paths.signUp, element: <SignUpRoute /> },
       { path: paths.signUpConfirm, element: <SignUpConfirmRoute /> },
       { path: paths.passwordForgot, element: <ForgotPasswordRoute /> },
       { path: paths.passwordReset, element: <ResetPasswordRoute /> },
-      { path: paths.account, element: <AccountRoute /> },
+      { path: paths.account, element: <AccountRoute renderSections={({ email }) => <PasskeysSection email={email} />} /> },
       { path: "*", element: <NotFoundRoute /> },
     ],
   },

@@ -3,6 +3,7 @@ export const paths = {
   home: "/",
   signIn: "/signin",
   signInCode: "/signin/code",
+  signInChoose: "/signin/choose",
   signUp: "/signup",
   signUpConfirm: "/signup/confirm",
   passwordForgot: "/password/forgot",

@@ -1,4 +1,5 @@
 import { useQueryClient } from "@tanstack/react-query";
+import type { ReactNode } from "react";
 import { Navigate } from "react-router-dom";
 import { Alert } from "../../../components/ui/alert";
 import { LoadingBlock } from "../../../components/ui/spinner";
@@ -16,7 +17,12 @@ import { useLogout } from "../api/logout";
 import { AccountSummary } from "../components/account-summary";
 import { ClaimsPanel } from "../components/claims-panel";
 
-export function AccountRoute() {
+export interface AccountRouteProps {
+  /** Sections other features add below the summary (composed in web/app, e.g. passkeys). */
+  renderSections?: (user: { email: string }) => ReactNode;
+}
+
+export function AccountRoute({ renderSections }: AccountRouteProps = {}) {
   const queryClient = useQueryClient();
   const followRedirect = useFollowRedirect();
   const logout = useLogout();
@@ -72,6 +78,7 @@ export function AccountRoute() {
             signingOut={logout.isPending}
             signOutError={logout.isError ? describeError(logout.error) : undefined}
           />
+          {renderSections?.({ email: session.data.user.email })}
           <h2 className="section-title">Your tokens</h2>
           <p className="section-lead">
             The claims from your sign-in, as the apps you use would see them. The tokens themselves never leave the server.

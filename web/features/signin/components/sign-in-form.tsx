@@ -5,12 +5,12 @@ import { emailSchema, passwordSchema, type Delivery } from "../../../../common/a
 import { Button } from "../../../components/ui/button";
 import { ErrorSummary } from "../../../components/ui/alert";
 import { PasswordField, TextField } from "../../../components/ui/text-field";
-import { ApiError, isApiError } from "../../../lib/api-client";
+import { isApiError } from "../../../lib/api-client";
 import { validateForm, type FieldErrors } from "../../../lib/form";
 import type { NavigationState } from "../../../lib/navigation-state";
 import { paths } from "../../../lib/paths";
-import { useSendOtp } from "../api/send-otp";
 import { useSignIn } from "../api/sign-in";
+import { stopPasskeyAutofill } from "../hooks/use-passkey-autofill";
 import { signInErrorMessage } from "../utils/error-messages";
 
 const signInFormSchema = z.object({
@@ -26,12 +26,11 @@ type Failure = { attempt: number; error?: unknown };
 export function SignInForm({ defaultEmail = "" }: { defaultEmail?: string | undefined }) {
   const navigate = useNavigate();
   const signIn = useSignIn();
-  const sendOtp = useSendOtp();
   const [email, setEmail] = useState(defaultEmail);
   const [password, setPassword] = useState("");
   const [fieldErrors, setFieldErrors] = useState<FieldErrors<Field>>({});
   const [failure, setFailure] = useState<Failure | null>(null);
-  const pending = signIn.isPending || sendOtp.isPending;
+  const pending = signIn.isPending;
 
   const fail = (error?: unknown) => {
     if (isApiError(error) && error.fields) setFieldErrors(pickFields(error.fields));
@@ -54,23 +53,17 @@ export function SignInForm({ defaultEmail = "" }: { defaultEmail?: string | unde
     }
     setFieldErrors({});
     setFailure(null);
+    // A passkey waiting in the autofill would otherwise hold the authenticator during the next step.
+    stopPasskeyAutofill();
     const body = result.data;
     signIn.mutate(body, {
       onSuccess: (answer) => {
         if (answer.next === "otp") {
           goToCode(answer.delivery, body.email);
-        } else if (answer.methods.includes("otp")) {
-          // The method chooser arrives with passkeys (issue 5); until then the code is the only
-          // second step this page offers, so ask for one straight away.
-          sendOtp.mutate(undefined, { onSuccess: (sent) => goToCode(sent.delivery, body.email), onError: fail });
         } else {
-          fail(
-            new ApiError({
-              code: "method_unavailable",
-              status: 200,
-              message: "This account signs in with a passkey, which this page doesn't offer yet.",
-            }),
-          );
+          // No code is sent yet: the person picks the passkey or a code on the next page.
+          const state: NavigationState = { email: body.email };
+          void navigate(paths.signInChoose, { state });
         }
       },
       onError: fail,
@@ -106,7 +99,8 @@ export function SignInForm({ defaultEmail = "" }: { defaultEmail?: string | unde
         label="Email address"
         type="email"
         name="email"
-        autoComplete="username"
+        // "webauthn" lets the browser offer passkeys in this field's autofill (conditional mediation).
+        autoComplete="username webauthn"
         autoCapitalize="none"
         spellCheck={false}
         required

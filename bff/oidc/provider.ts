@@ -1,0 +1,215 @@
+import type { Request } from "express";
+import Provider, { errors, interactionPolicy, type ClientMetadata, type KoaContextWithOIDC, type UnknownObject } from "oidc-provider";
+import type { OidcClientConfig } from "../../common/local-config";
+import type { BffConfig } from "../config";
+import type { Logger } from "../logger";
+import type { SessionManager } from "../session/session-manager";
+import type { Store } from "../store/store";
+import type { AccountStore } from "./accounts";
+import { errorPage, logoutConfirmPage, signedOutPage } from "./pages";
+import { generateSigningKeys, loadOrCreateLocalSigningKeys } from "./signing-keys";
+import { createStoreAdapter } from "./store-adapter";
+
+/**
+ * The OpenID Provider for relying parties (DESIGN.md, "OpenID Provider"): oidc-provider, the
+ * certified library, configured for the authorization code flow only. The project supplies the
+ * sign-in interaction (interactions.ts), the accounts (accounts.ts), the storage (store-adapter.ts),
+ * the client registry (configuration) and the signing keys (signing-keys.ts).
+ */
+
+/** The provider's endpoints, all under /oidc (discovery stays at /.well-known/openid-configuration). */
+export const oidcRoutes = {
+  authorization: "/oidc/auth",
+  token: "/oidc/token",
+  userinfo: "/oidc/me",
+  jwks: "/oidc/jwks",
+  end_session: "/oidc/session/end",
+  revocation: "/oidc/token/revocation",
+  introspection: "/oidc/token/introspection",
+  registration: "/oidc/reg",
+  pushed_authorization_request: "/oidc/request",
+  code_verification: "/oidc/device",
+  device_authorization: "/oidc/device/auth",
+  backchannel_authentication: "/oidc/backchannel",
+  challenge: "/oidc/challenge",
+  credential: "/oidc/credential",
+} as const;
+
+/** RFC 8176 `amr` → an `acr` (OpenID Connect Core §2): two factors or one. */
+export const acrValues = { mfa: "urn:tobira:acr:mfa", singleFactor: "urn:tobira:acr:sfa" } as const;
+
+export function acrFor(amr: readonly string[]): string {
+  return amr.includes("mfa") ? acrValues.mfa : acrValues.singleFactor;
+}
+
+/** Reason of the login check that ties the provider's session to the BFF's (see below). */
+export const bffSessionEndedReason = "tobira_session_ended";
+
+export const providerCookieNames = { session: "tobira.op", interaction: "tobira.op.interaction", resume: "tobira.op.resume" } as const;
+
+export function toClientMetadata(client: OidcClientConfig): ClientMetadata {
+  return {
+    client_id: client.clientId,
+    client_name: client.name,
+    redirect_uris: client.redirectUris,
+    post_logout_redirect_uris: client.postLogoutRedirectUris,
+    grant_types: ["authorization_code", "refresh_token"],
+    response_types: ["code"],
+    ...(client.clientSecret === undefined
+      ? { token_endpoint_auth_method: "none" }
+      : // Either method works for a client with a secret (oidc-provider accepts basic and post alike).
+        { client_secret: client.clientSecret, token_endpoint_auth_method: "client_secret_basic" }),
+  };
+}
+
+export interface CreateProviderDeps {
+  config: BffConfig;
+  store: Store;
+  sessions: SessionManager;
+  accounts: AccountStore;
+  logger: Logger;
+  /**
+   * Ends the BFF's own session (and its Cognito tokens) when the user signs out at the provider;
+   * `accountId` is the provider session's user (undefined when it had none).
+   */
+  onProviderLogout(req: Request, accountId: string | undefined): Promise<void>;
+}
+
+function errorPageOut(ctx: KoaContextWithOIDC, out: UnknownObject): void {
+  ctx.type = "html";
+  ctx.body = errorPage(String(out.error ?? "invalid_request"), typeof out.error_description === "string" ? out.error_description : undefined);
+}
+
+export function createProvider(deps: CreateProviderDeps): Provider {
+  const { config, store, sessions, accounts, logger } = deps;
+  const clients = config.oidc.clients;
+  const firstParty = new Set(clients.filter((client) => client.firstParty).map((client) => client.clientId));
+  // AWS mode requires OIDC_JWKS as soon as a client is registered (config.ts); without clients no
+  // token is ever issued, so throwaway keys do (and nothing is written to a read-only disk).
+  const jwks = config.oidc.jwks ?? (config.mode === "local" ? loadOrCreateLocalSigningKeys(config.dataDir) : generateSigningKeys());
+  const cookieOptions = { httpOnly: true, sameSite: "lax", secure: config.cookie.secure };
+
+  const policy = interactionPolicy.base();
+  // SSO rides on the BFF session: when it has ended (logout, expiry, another user signed in),
+  // the provider's session no longer proves anything, so the user must sign in again
+  // (`prompt=none` then answers login_required, OpenID Connect Core §3.1.2.6).
+  policy.get("login")!.checks.add(
+    new interactionPolicy.Check(bffSessionEndedReason, "the Tobira session has ended", "login_required", async (ctx) => {
+      const accountId = ctx.oidc.session?.accountId;
+      if (accountId === undefined || ctx.oidc.result?.login !== undefined) return false;
+      const bff = await sessions.readAuthenticated(ctx.req as Request);
+      return bff?.sub !== accountId;
+    }),
+  );
+
+  const provider = new Provider(config.publicUrl, {
+    adapter: createStoreAdapter(store),
+    clients: clients.map(toClientMetadata),
+    jwks,
+    routes: oidcRoutes,
+    responseTypes: ["code"],
+    // PKCE for every client (RFC 9700 §2.1.1); oidc-provider accepts S256 only.
+    pkce: { required: () => true },
+    // RFC 9700 §2.1 / OpenID Connect Core §3.1.2.1: redirect_uri always sent, matched exactly.
+    allowOmittingSingleRegisteredRedirectUri: false,
+    clientAuthMethods: ["client_secret_basic", "client_secret_post", "none"],
+    scopes: ["openid", "email", "offline_access"],
+    // acr, amr, auth_time and sid in every ID token (DESIGN.md), not only when a client asks.
+    claims: { openid: ["sub", "acr", "amr", "auth_time", "sid"], email: ["email", "email_verified"], iss: null },
+    // email and email_verified in the ID token too, not only from /userinfo (DESIGN.md).
+    conformIdTokenClaims: false,
+    acrValues: Object.values(acrValues),
+    cookies: { keys: config.cookie.keys, names: providerCookieNames, long: cookieOptions, short: cookieOptions },
+    ttl: {
+      // RFC 6819 §5.1.5.3 / checklist B4: codes are short-lived.
+      AuthorizationCode: 60,
+      AccessToken: 10 * 60,
+      IdToken: 60 * 60,
+      RefreshToken: 14 * 24 * 60 * 60,
+      Grant: 14 * 24 * 60 * 60,
+      Interaction: config.session.signInTtlSeconds,
+      Session: config.session.ttlSeconds,
+    },
+    rotateRefreshToken: true,
+    issueRefreshToken: async (_ctx: KoaContextWithOIDC, client: { clientId: string; grantTypeAllowed(type: string): boolean }, code: { scopes: Set<string> }) =>
+      client.grantTypeAllowed("refresh_token") && (code.scopes.has("offline_access") || firstParty.has(client.clientId)),
+    // No relying party here runs in a browser: never answer CORS (RFC 9700 §4.16; checklist A9).
+    clientBasedCORS: () => false,
+    findAccount: (_ctx: KoaContextWithOIDC, sub: string) => accounts.find(sub),
+    // First-party clients get no consent screen: signing in grants the scopes they ask for.
+    loadExistingGrant: async (ctx: KoaContextWithOIDC) => {
+      const { oidc } = ctx;
+      const clientId = oidc.client!.clientId;
+      const grantId = oidc.result?.consent?.grantId ?? oidc.session?.grantIdFor(clientId);
+      const accountId = oidc.session?.accountId;
+      let grant = grantId === undefined ? undefined : await provider.Grant.find(grantId);
+      if (!firstParty.has(clientId) || accountId === undefined) return grant;
+      if (grant === undefined || grant.accountId !== accountId) grant = new provider.Grant({ accountId, clientId });
+      grant.addOIDCScope([...oidc.requestParamOIDCScopes].join(" "));
+      if (oidc.requestParamClaims.size > 0) grant.addOIDCClaims([...oidc.requestParamClaims]);
+      await grant.save();
+      return grant;
+    },
+    interactions: { url: (_ctx: KoaContextWithOIDC, interaction: { uid: string }) => `/interaction/${interaction.uid}`, policy },
+    features: {
+      devInteractions: { enabled: false },
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource: async (ctx: KoaContextWithOIDC, form: string) => {
+          ctx.type = "html";
+          ctx.body = logoutConfirmPage(form, ctx.oidc.client?.clientName);
+        },
+        postLogoutSuccessSource: async (ctx: KoaContextWithOIDC) => {
+          ctx.type = "html";
+          ctx.body = signedOutPage(ctx.oidc.client?.clientName);
+        },
+      },
+      revocation: {
+        enabled: true,
+        // A client revokes only its own tokens, and is told when it tries another's (RFC 7009 §2.1).
+        allowedPolicy: async (_ctx: KoaContextWithOIDC, client: { clientId: string }, token: { clientId: string }) => {
+          if (token.clientId !== client.clientId) throw new errors.InvalidRequest("client is not authorized to revoke the presented token");
+          return true;
+        },
+      },
+      userinfo: { enabled: true },
+      introspection: { enabled: false },
+      requestObjects: { enabled: false },
+      pushedAuthorizationRequests: { enabled: false },
+      resourceIndicators: { enabled: false },
+      dPoP: { enabled: false },
+      claimsParameter: { enabled: false },
+    },
+    enabledJWA: { idTokenSigningAlgValues: ["RS256", "ES256"] },
+    // Absent means true for request_uri (OpenID Connect Discovery §3): say plainly what is not supported.
+    discovery: { request_parameter_supported: false, request_uri_parameter_supported: false, claims_parameter_supported: false },
+    renderError: async (ctx: KoaContextWithOIDC, out: UnknownObject) => errorPageOut(ctx, out),
+  });
+
+  // oidc-provider puts `sid` in ID tokens only for back-channel-logout clients or when asked
+  // through the claims parameter; Tobira's ID tokens always carry it (DESIGN.md).
+  Object.defineProperty(provider.Client.prototype, "includeSid", { value: () => true });
+
+  // Behind a load balancer the provider must believe X-Forwarded-Proto/Host (Secure cookies, URLs).
+  provider.proxy = config.trustProxy !== false;
+
+  // Signing out at the provider (RP-initiated logout, confirmed) also ends the BFF session and
+  // revokes its Cognito refresh token, so neither session outlives the other.
+  provider.use(async (ctx, next) => {
+    await next();
+    // RFC 6749 §5.1: token answers carry Pragma: no-cache next to Cache-Control: no-store (for HTTP/1.0 caches).
+    if (ctx.response.get("cache-control") === "no-store") ctx.set("Pragma", "no-cache");
+    if (ctx.oidc?.route === "end_session_confirm" && ctx.status === 303 && ctx.oidc.params.logout) {
+      await deps.onProviderLogout(ctx.req as Request, ctx.oidc.session?.accountId);
+    }
+  });
+
+  provider.on("server_error", (_ctx: unknown, error: unknown) => logger.error({ err: error }, "openid provider: server error"));
+  for (const event of ["authorization.error", "grant.error", "end_session.error", "userinfo.error", "revocation.error"]) {
+    provider.on(event, (_ctx: unknown, error: { error?: string; error_description?: string }) =>
+      logger.debug({ event, error: error?.error, description: error?.error_description }, "openid provider: request refused"),
+    );
+  }
+  return provider;
+}
+

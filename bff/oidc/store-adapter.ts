@@ -1,0 +1,123 @@
+import { errors, type Adapter, type AdapterConstructor, type AdapterPayload } from "oidc-provider";
+import type { Store } from "../store/store";
+
+/**
+ * oidc-provider's storage adapter over the BFF's Store (DynamoDB; dynalite locally), so that
+ * every BFF instance shares codes, sessions, grants and tokens, and a restart loses none.
+ *
+ * - Each model is a Store kind (`oidc-<Model>`); records expire with the library's `expiresIn`.
+ * - Tokens are indexed by `grantId` (revokeByGrantId); a Session's `uid` gets a pointer record
+ *   read with a consistent read, since an index may lag behind a write (DynamoDB GSIs are
+ *   eventually consistent) and a fresh session must be found at once.
+ * - `consume` is single-winner: the Store's conditional delete hands the record to exactly one
+ *   caller, who writes it back with `consumed` set (what oidc-provider checks on a replay). A
+ *   caller that loses the race sees a replay: the grant and everything it issued are revoked
+ *   and the request fails with invalid_grant (RFC 6749 §4.1.2; RFC 9700 §4.14 for refresh tokens).
+ */
+
+export const oidcKindPrefix = "oidc-";
+
+/** Models whose records carry a grantId and are revoked with their grant. */
+export const grantableModels = [
+  "AccessToken",
+  "AuthorizationCode",
+  "RefreshToken",
+  "DeviceCode",
+  "BackchannelAuthenticationRequest",
+  "PreAuthorizedCode",
+] as const;
+
+const grantable: ReadonlySet<string> = new Set(grantableModels);
+
+function kindOf(model: string): string {
+  return `${oidcKindPrefix}${model}`;
+}
+
+const sessionUidKind = kindOf("SessionUid");
+const userCodeKind = kindOf("UserCode");
+
+function nowSeconds(): number {
+  return Math.floor(Date.now() / 1000);
+}
+
+/** Seconds left of a payload with an `exp`, at least 1; undefined when it has none. */
+function remainingTtl(payload: AdapterPayload): number | undefined {
+  return typeof payload.exp === "number" ? Math.max(1, payload.exp - nowSeconds()) : undefined;
+}
+
+/** Deletes a grant and every token issued under it (any model). */
+export async function revokeGrantEverywhere(store: Store, grantId: string): Promise<void> {
+  await Promise.all([
+    store.delete(kindOf("Grant"), grantId),
+    ...grantableModels.map(async (model) => {
+      const records = await store.queryByIndex<AdapterPayload>(kindOf(model), grantId);
+      await Promise.all(records.map((record) => store.delete(kindOf(model), record.id)));
+    }),
+  ]);
+}
+
+export function createStoreAdapter(store: Store): AdapterConstructor {
+  return class StoreAdapter implements Adapter {
+    private readonly kind: string;
+
+    constructor(private readonly model: string) {
+      this.kind = kindOf(model);
+    }
+
+    private putOptions(payload: AdapterPayload, ttlSeconds: number | undefined) {
+      const index = grantable.has(this.model) && typeof payload.grantId === "string" ? payload.grantId : undefined;
+      return { ...(ttlSeconds === undefined ? {} : { ttlSeconds }), ...(index === undefined ? {} : { index }) };
+    }
+
+    async upsert(id: string, payload: AdapterPayload, expiresIn: number | undefined): Promise<void> {
+      const ttlSeconds = typeof expiresIn === "number" && expiresIn > 0 ? expiresIn : undefined;
+      await store.put(this.kind, id, payload, this.putOptions(payload, ttlSeconds));
+      if (this.model === "Session" && typeof payload.uid === "string") {
+        await store.put(sessionUidKind, payload.uid, { id }, ttlSeconds === undefined ? {} : { ttlSeconds });
+      }
+      if (typeof payload.userCode === "string") {
+        await store.put(userCodeKind, payload.userCode, { id }, ttlSeconds === undefined ? {} : { ttlSeconds });
+      }
+    }
+
+    async find(id: string): Promise<AdapterPayload | undefined> {
+      return store.get<AdapterPayload>(this.kind, id);
+    }
+
+    async findByUid(uid: string): Promise<AdapterPayload | undefined> {
+      const pointer = await store.get<{ id: string }>(sessionUidKind, uid);
+      return pointer === undefined ? undefined : this.find(pointer.id);
+    }
+
+    async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
+      const pointer = await store.get<{ id: string }>(userCodeKind, userCode);
+      return pointer === undefined ? undefined : this.find(pointer.id);
+    }
+
+    async consume(id: string): Promise<void> {
+      const taken = await store.consume<AdapterPayload>(this.kind, id);
+      if (taken === undefined || taken.consumed !== undefined) {
+        // Another request redeemed it first (or it was already redeemed): a replay.
+        if (taken !== undefined) await store.put(this.kind, id, taken, this.putOptions(taken, remainingTtl(taken)));
+        const grantId = (taken ?? (await store.get<AdapterPayload>(this.kind, id)))?.grantId;
+        if (typeof grantId === "string") await revokeGrantEverywhere(store, grantId);
+        throw new errors.InvalidGrant("grant request is invalid or already used");
+      }
+      const consumed = { ...taken, consumed: nowSeconds() };
+      await store.put(this.kind, id, consumed, this.putOptions(consumed, remainingTtl(consumed)));
+    }
+
+    async destroy(id: string): Promise<void> {
+      if (this.model === "Session") {
+        const payload = await this.find(id);
+        if (typeof payload?.uid === "string") await store.delete(sessionUidKind, payload.uid);
+      }
+      await store.delete(this.kind, id);
+    }
+
+    async revokeByGrantId(grantId: string): Promise<void> {
+      const records = await store.queryByIndex<AdapterPayload>(this.kind, grantId);
+      await Promise.all(records.map((record) => store.delete(this.kind, record.id)));
+    }
+  };
+}

@@ -1,0 +1,50 @@
+import type { RequestHandler, Router } from "express";
+import type { SignInMethod } from "../../common/api-contract";
+import type { AccountService } from "../account/account-service";
+import type { CognitoGateway } from "../cognito/cognito-gateway";
+import type { BffConfig } from "../config";
+import type { Logger } from "../logger";
+import type { SessionManager } from "../session/session-manager";
+import type { SignInService, SignInUser } from "../signin/sign-in-service";
+import type { Store } from "../store/store";
+import { createChallengeStore } from "./challenge-store";
+import { createPasskeyManagement } from "./passkey-management";
+import { createPasskeyRouter, createPasskeySignInRouter } from "./passkey-routes";
+import { createPasskeySignIn } from "./passkey-sign-in";
+import { createPasskeyRepository } from "./passkey-store";
+import { relyingPartyFor } from "./relying-party";
+
+/** The second factors a user may choose: the passkey first when they have one, the code always. */
+export function createSignInMethods(deps: { store: Store }): (user: SignInUser) => Promise<SignInMethod[]> {
+  const passkeys = createPasskeyRepository(deps.store);
+  return async (user) => ((await passkeys.listForUser(user.username)).length > 0 ? ["passkey", "otp"] : ["otp"]);
+}
+
+/** The passkey routers of the BFF, wired to its store, sessions, Cognito gateway and sign-in service. */
+export function createPasskeyRouters(deps: {
+  config: BffConfig;
+  store: Store;
+  cognito: CognitoGateway;
+  sessions: SessionManager;
+  signIn: SignInService;
+  account: AccountService;
+  logger: Logger;
+  limits: RequestHandler[];
+}): Router[] {
+  const { config, store, cognito, sessions, signIn, account, logger, limits } = deps;
+  const rp = relyingPartyFor(config);
+  const passkeys = createPasskeyRepository(store);
+  const challenges = createChallengeStore({ store, ttlSeconds: rp.challengeTtlSeconds });
+  const passkeySignIn = createPasskeySignIn({
+    rp,
+    passkeyProofSecret: config.passkeyProofSecret,
+    cognito,
+    sessions,
+    signIn,
+    passkeys,
+    challenges,
+    logger,
+  });
+  const management = createPasskeyManagement({ rp, account, passkeys, challenges, logger });
+  return [createPasskeySignInRouter({ passkeySignIn, limits }), createPasskeyRouter({ management })];
+}

@@ -1,0 +1,113 @@
+import type { Request } from "express";
+import type { PublicKeyCredentialCreationOptionsJSON } from "@simplewebauthn/server";
+import type { Passkey } from "../../common/api-contract";
+import type { AccountService } from "../account/account-service";
+import { ApiError } from "../errors";
+import type { Logger } from "../logger";
+import { nowSeconds } from "../session/session-manager";
+import type { AuthenticatedSession } from "../session/session-records";
+import type { ChallengeStore } from "./challenge-store";
+import { generatePasskeyRegistrationOptions, userHandleFor } from "./generate-registration-options";
+import { PasskeyRejectedError, passkeyMessages } from "./passkey-errors";
+import { toPasskeyView, type PasskeyRepository, type StoredPasskey } from "./passkey-store";
+import type { RelyingParty } from "./relying-party";
+import { verifyPasskeyRegistration } from "./verify-registration";
+
+/** The signed-in user's passkeys: list, add (after a recent sign-in), rename, delete. */
+export interface PasskeyManagement {
+  list(req: Request): Promise<Passkey[]>;
+  registrationOptions(req: Request): Promise<PublicKeyCredentialCreationOptionsJSON>;
+  register(req: Request, input: { credential: unknown; name?: string | undefined }): Promise<Passkey>;
+  rename(req: Request, credentialId: string, name: string): Promise<Passkey>;
+  remove(req: Request, credentialId: string): Promise<void>;
+}
+
+const notFound = () => new ApiError(404, "not_found", "There is no such passkey on your account.");
+
+export function createPasskeyManagement(deps: {
+  rp: RelyingParty;
+  account: AccountService;
+  passkeys: PasskeyRepository;
+  challenges: ChallengeStore;
+  logger: Logger;
+}): PasskeyManagement {
+  const { rp, account, passkeys, challenges, logger } = deps;
+
+  /**
+   * Adding a sign-in method is a sensitive change: it needs a recent authentication (OWASP
+   * Authentication Cheat Sheet, "Reauthentication"; NIST SP 800-63B §6.1.2.1 binding a new authenticator).
+   */
+  async function requireRecentSignIn(req: Request): Promise<AuthenticatedSession> {
+    const session = await account.requireSession(req);
+    if (nowSeconds() - session.authTime > rp.reauthWindowSeconds) {
+      throw new ApiError(403, "reauthentication_required", "To add a passkey, confirm it's you by signing in again.");
+    }
+    return session;
+  }
+
+  /** A passkey of the signed-in user; another user's answers exactly like a missing one. */
+  async function ownPasskey(session: AuthenticatedSession, credentialId: string): Promise<StoredPasskey> {
+    const passkey = await passkeys.find(credentialId);
+    if (passkey === undefined || passkey.username !== session.username) throw notFound();
+    return passkey;
+  }
+
+  return {
+    async list(req) {
+      const session = await account.requireSession(req);
+      return (await passkeys.listForUser(session.username)).map(toPasskeyView);
+    },
+
+    async registrationOptions(req) {
+      const session = await requireRecentSignIn(req);
+      const existing = await passkeys.listForUser(session.username);
+      const options = await generatePasskeyRegistrationOptions({ rp, user: session, existing });
+      await challenges.issue(req, { challenge: options.challenge, purpose: "registration", username: session.username, sub: session.sub });
+      return options;
+    },
+
+    async register(req, { credential, name }) {
+      const session = await requireRecentSignIn(req);
+      const issued = await challenges.consume(req, "registration");
+      if (issued === undefined || issued.username !== session.username) {
+        throw new PasskeyRejectedError("no live registration challenge for this session", passkeyMessages.expired);
+      }
+      const verified = await verifyPasskeyRegistration({ rp, credential, expectedChallenge: issued.challenge });
+      if ((await passkeys.find(verified.credentialId)) !== undefined) {
+        throw new PasskeyRejectedError("credential id already registered", passkeyMessages.alreadyRegistered);
+      }
+      const existing = await passkeys.listForUser(session.username);
+      const passkey: StoredPasskey = {
+        ...verified,
+        name: name ?? defaultName(verified.deviceType, existing.length),
+        createdAt: new Date().toISOString(),
+        lastUsedAt: null,
+        sub: session.sub,
+        username: session.username,
+        userHandle: Buffer.from(userHandleFor(session.sub)).toString("base64url"),
+      };
+      await passkeys.save(passkey);
+      logger.info({ sub: session.sub, deviceType: passkey.deviceType }, "passkey registered");
+      return toPasskeyView(passkey);
+    },
+
+    async rename(req, credentialId, name) {
+      const session = await account.requireSession(req);
+      const passkey = { ...(await ownPasskey(session, credentialId)), name };
+      await passkeys.save(passkey);
+      return toPasskeyView(passkey);
+    },
+
+    async remove(req, credentialId) {
+      const session = await account.requireSession(req);
+      await ownPasskey(session, credentialId);
+      await passkeys.remove(credentialId);
+      logger.info({ sub: session.sub }, "passkey deleted");
+    },
+  };
+}
+
+function defaultName(deviceType: StoredPasskey["deviceType"], count: number): string {
+  const base = deviceType === "multiDevice" ? "Synced passkey" : "Passkey on this device";
+  return count === 0 ? base : `${base} ${count + 1}`;
+}

@@ -1,0 +1,63 @@
+import type { Passkey } from "../../common/api-contract";
+import type { Store } from "../store/store";
+
+/**
+ * Passkey credentials in the BFF's store (DESIGN.md "State"): one record per credential, keyed
+ * by the credential id (the lookup a usernameless assertion needs) and indexed by Cognito's
+ * internal username (the user's list, and the sign-in "which methods" question).
+ */
+
+export const passkeyKind = "passkey";
+
+export interface StoredPasskey {
+  /** base64url credential id (WebAuthn L3 §4 "Credential ID"). */
+  credentialId: string;
+  /** base64url COSE public key. */
+  publicKey: string;
+  /** The authenticator's signature counter (WebAuthn L3 §6.1.1); 0 for authenticators without one. */
+  counter: number;
+  transports: string[];
+  deviceType: "singleDevice" | "multiDevice";
+  backedUp: boolean;
+  name: string;
+  /** ISO 8601. */
+  createdAt: string;
+  lastUsedAt: string | null;
+  /** The Cognito `sub` and internal username of the owner. */
+  sub: string;
+  username: string;
+  /** base64url of the WebAuthn user handle given at registration (user.id). */
+  userHandle: string;
+}
+
+export interface PasskeyRepository {
+  listForUser(username: string): Promise<StoredPasskey[]>;
+  find(credentialId: string): Promise<StoredPasskey | undefined>;
+  save(passkey: StoredPasskey): Promise<void>;
+  remove(credentialId: string): Promise<void>;
+}
+
+export function createPasskeyRepository(store: Store): PasskeyRepository {
+  return {
+    async listForUser(username) {
+      const records = await store.queryByIndex<StoredPasskey>(passkeyKind, username);
+      return records.map((record) => record.value).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    },
+    find: (credentialId) => store.get<StoredPasskey>(passkeyKind, credentialId),
+    save: (passkey) => store.put(passkeyKind, passkey.credentialId, passkey, { index: passkey.username }),
+    remove: (credentialId) => store.delete(passkeyKind, credentialId),
+  };
+}
+
+/** The contract's view of a passkey (no key material, no owner ids). */
+export function toPasskeyView(passkey: StoredPasskey): Passkey {
+  return {
+    id: passkey.credentialId,
+    name: passkey.name,
+    createdAt: passkey.createdAt,
+    lastUsedAt: passkey.lastUsedAt,
+    deviceType: passkey.deviceType,
+    backedUp: passkey.backedUp,
+    transports: passkey.transports,
+  };
+}

@@ -1,0 +1,52 @@
+import { isoBase64URL } from "@simplewebauthn/server/helpers";
+import { verifyRegistrationResponse } from "@simplewebauthn/server";
+import { parseRegistrationResponse } from "./credential-schemas";
+import { PasskeyRejectedError } from "./passkey-errors";
+import { supportedAlgorithmIDs, type RelyingParty } from "./relying-party";
+
+export interface VerifiedPasskeyRegistration {
+  credentialId: string;
+  publicKey: string;
+  counter: number;
+  transports: string[];
+  deviceType: "singleDevice" | "multiDevice";
+  backedUp: boolean;
+}
+
+/**
+ * Verifies an attestation (WebAuthn L3 §7.1 "Registering a New Credential"): the challenge
+ * this browser was given, an accepted origin, the RP ID hash, user presence and verification,
+ * an allowed algorithm. Every failure is a PasskeyRejectedError.
+ */
+export async function verifyPasskeyRegistration(input: {
+  rp: RelyingParty;
+  credential: unknown;
+  expectedChallenge: string;
+}): Promise<VerifiedPasskeyRegistration> {
+  const { rp, expectedChallenge } = input;
+  const response = parseRegistrationResponse(input.credential);
+  let verification;
+  try {
+    verification = await verifyRegistrationResponse({
+      response,
+      expectedChallenge,
+      expectedOrigin: rp.origins,
+      expectedRPID: rp.id,
+      requireUserPresence: true,
+      requireUserVerification: true,
+      supportedAlgorithmIDs,
+    });
+  } catch (error) {
+    throw new PasskeyRejectedError(`registration: ${error instanceof Error ? error.message : "unreadable response"}`);
+  }
+  if (!verification.verified) throw new PasskeyRejectedError("registration: not verified");
+  const { credential, credentialDeviceType, credentialBackedUp } = verification.registrationInfo;
+  return {
+    credentialId: credential.id,
+    publicKey: isoBase64URL.fromBuffer(credential.publicKey),
+    counter: credential.counter,
+    transports: credential.transports ?? response.response.transports ?? [],
+    deviceType: credentialDeviceType,
+    backedUp: credentialBackedUp,
+  };
+}

@@ -1,0 +1,266 @@
+import { randomBytes } from "node:crypto";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import express, { type Request, type Response } from "express";
+import helmet from "helmet";
+import * as oidc from "openid-client";
+
+/**
+ * The demo relying party: a small web app that signs people in with Tobira using `openid-client`
+ * exactly as any app would — plain discovery, the authorization code flow with PKCE, state and
+ * nonce, user info, a refresh, and RP-initiated logout. Nothing here knows Tobira's internals.
+ *
+ * Its own session is an in-memory map behind an HttpOnly cookie: fine for a demo, and the
+ * tokens never reach the browser.
+ */
+
+export interface RelyingPartyOptions {
+  /** The OpenID Provider's issuer (Tobira's public URL), e.g. http://localhost:3000. */
+  issuerUrl: string;
+  clientId: string;
+  clientSecret: string;
+  /** 0 picks a free port (tests). */
+  port: number;
+  host?: string;
+  /** The URL people use to reach this app (redirect URIs derive from it); default the listener's. */
+  publicUrl?: string;
+}
+
+export interface RunningRelyingParty {
+  url: string;
+  port: number;
+  redirectUri: string;
+  postLogoutRedirectUri: string;
+  close(): Promise<void>;
+}
+
+interface PendingLogin {
+  verifier: string;
+  state: string;
+  nonce: string;
+  createdAt: number;
+}
+
+interface SignedIn {
+  tokens: oidc.TokenEndpointResponse;
+  claims: Record<string, unknown>;
+  userInfo: Record<string, unknown> | undefined;
+  refreshedAt?: number;
+}
+
+interface RpSession {
+  pending?: PendingLogin;
+  signedIn?: SignedIn;
+  notice?: string;
+}
+
+const cookieName = "demo_rp_session";
+const pendingLoginTtlMs = 10 * 60 * 1000;
+
+function escapeHtml(value: unknown): string {
+  return String(value ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+}
+
+function json(value: unknown): string {
+  return `<pre>${escapeHtml(JSON.stringify(value, null, 2))}</pre>`;
+}
+
+function page(title: string, body: string): string {
+  return `<!DOCTYPE html>
+<html lang="en">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title></head>
+<body>
+<header><p><strong>Demo app</strong> — a relying party of Tobira (openid-client)</p></header>
+<main>
+<h1>${escapeHtml(title)}</h1>
+${body}
+</main>
+</body>
+</html>
+`;
+}
+
+/** http is allowed only for a provider on this machine (openid-client refuses it otherwise). */
+function isLocalHttp(url: URL): boolean {
+  return url.protocol === "http:" && ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
+}
+
+export function createRelyingPartyApp(options: Required<Pick<RelyingPartyOptions, "issuerUrl" | "clientId" | "clientSecret">> & { publicUrl: () => string }) {
+  const issuer = new URL(options.issuerUrl);
+  const sessions = new Map<string, RpSession>();
+  let configuration: Promise<oidc.Configuration> | undefined;
+
+  // Discovery on first use (the provider may start after this app), retried after a failure.
+  function config(): Promise<oidc.Configuration> {
+    configuration ??= oidc
+      .discovery(issuer, options.clientId, options.clientSecret, undefined, isLocalHttp(issuer) ? { execute: [oidc.allowInsecureRequests] } : undefined)
+      .catch((error: unknown) => {
+        configuration = undefined;
+        throw error;
+      });
+    return configuration;
+  }
+
+  const redirectUri = () => `${options.publicUrl()}/callback`;
+  const postLogoutRedirectUri = () => `${options.publicUrl()}/`;
+
+  function sessionOf(req: Request, res: Response): RpSession {
+    const id = /(?:^|;\s*)demo_rp_session=([A-Za-z0-9_-]{43})(?:;|$)/.exec(req.headers.cookie ?? "")?.[1];
+    const existing = id === undefined ? undefined : sessions.get(id);
+    if (existing !== undefined) return existing;
+    const newId = randomBytes(32).toString("base64url");
+    const session: RpSession = {};
+    sessions.set(newId, session);
+    res.cookie(cookieName, newId, { httpOnly: true, sameSite: "lax", secure: options.publicUrl().startsWith("https:"), path: "/" });
+    return session;
+  }
+
+  const app = express();
+  app.disable("x-powered-by");
+  // Its forms lead to the provider (sign-out); plain http on localhost must not be upgraded.
+  app.use(
+    helmet({
+      contentSecurityPolicy: { directives: { formAction: ["'self'", issuer.origin], upgradeInsecureRequests: null } },
+      referrerPolicy: { policy: "no-referrer" },
+      // HSTS belongs to whatever terminates TLS in front of a real deployment; locally it is http.
+      strictTransportSecurity: false,
+    }),
+  );
+  app.use(express.urlencoded({ extended: false, limit: "1kb" }));
+
+  app.get("/", (req, res) => {
+    const session = sessionOf(req, res);
+    const notice = session.notice === undefined ? "" : `<p role="status">${escapeHtml(session.notice)}</p>`;
+    session.notice = undefined;
+    res.set("Cache-Control", "no-store");
+    if (session.signedIn === undefined) {
+      res.send(page("Welcome", `${notice}<p>You are not signed in.</p><p><a href="/login">Sign in with Tobira</a></p>`));
+      return;
+    }
+    const { claims, userInfo, tokens, refreshedAt } = session.signedIn;
+    res.send(
+      page(
+        `Signed in as ${String(claims.email ?? claims.sub)}`,
+        `${notice}
+<h2>ID token claims</h2>
+<section aria-label="ID token claims">${json(claims)}</section>
+<h2>User info</h2>
+<section aria-label="User info">${json(userInfo ?? {})}</section>
+<h2>Tokens</h2>
+<p>Access token expires in ${escapeHtml(tokens.expires_in ?? "?")} s; scope <code>${escapeHtml(tokens.scope ?? "")}</code>;
+refresh token ${tokens.refresh_token === undefined ? "not issued" : "held by this app"}${refreshedAt === undefined ? "" : `; refreshed at ${escapeHtml(new Date(refreshedAt).toISOString())}`}.</p>
+<form method="post" action="/refresh"><button type="submit">Refresh tokens</button></form>
+<form method="post" action="/logout"><button type="submit">Sign out</button></form>`,
+      ),
+    );
+  });
+
+  app.get("/login", async (req, res) => {
+    const session = sessionOf(req, res);
+    const verifier = oidc.randomPKCECodeVerifier();
+    const pending: PendingLogin = { verifier, state: oidc.randomState(), nonce: oidc.randomNonce(), createdAt: Date.now() };
+    session.pending = pending;
+    const url = oidc.buildAuthorizationUrl(await config(), {
+      redirect_uri: redirectUri(),
+      scope: "openid email",
+      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: "S256",
+      state: pending.state,
+      nonce: pending.nonce,
+    });
+    res.redirect(303, url.href);
+  });
+
+  app.get("/callback", async (req, res) => {
+    const session = sessionOf(req, res);
+    const pending = session.pending;
+    session.pending = undefined; // one answer per request: a replayed callback finds nothing
+    if (pending === undefined || Date.now() - pending.createdAt > pendingLoginTtlMs) {
+      res.status(400).send(page("Sign-in failed", `<p>No sign-in is pending in this browser.</p><p><a href="/">Back</a></p>`));
+      return;
+    }
+    try {
+      const current = new URL(req.originalUrl, options.publicUrl());
+      const tokens = await oidc.authorizationCodeGrant(await config(), current, {
+        pkceCodeVerifier: pending.verifier,
+        expectedState: pending.state,
+        expectedNonce: pending.nonce,
+        idTokenExpected: true,
+      });
+      const claims = tokens.claims() as Record<string, unknown>;
+      const userInfo = (await oidc.fetchUserInfo(await config(), tokens.access_token, String(claims.sub))) as Record<string, unknown>;
+      session.signedIn = { tokens: { ...tokens }, claims, userInfo };
+      res.redirect(303, "/");
+    } catch (error) {
+      const reason = error instanceof oidc.AuthorizationResponseError || error instanceof oidc.ResponseBodyError ? error.error : "sign_in_failed";
+      res.status(400).send(page("Sign-in failed", `<p>Tobira did not sign you in (<code>${escapeHtml(reason)}</code>).</p><p><a href="/">Back</a></p>`));
+    }
+  });
+
+  app.post("/refresh", async (req, res) => {
+    const session = sessionOf(req, res);
+    const refreshToken = session.signedIn?.tokens.refresh_token;
+    if (session.signedIn === undefined || refreshToken === undefined) {
+      res.redirect(303, "/");
+      return;
+    }
+    try {
+      const tokens = await oidc.refreshTokenGrant(await config(), refreshToken);
+      const claims = (tokens.claims() as Record<string, unknown> | undefined) ?? session.signedIn.claims;
+      session.signedIn = { ...session.signedIn, tokens: { ...tokens }, claims, refreshedAt: Date.now() };
+      session.notice = "Tokens refreshed.";
+    } catch {
+      session.signedIn = undefined;
+      session.notice = "Your Tobira session has ended. Sign in again.";
+    }
+    res.redirect(303, "/");
+  });
+
+  app.post("/logout", async (req, res) => {
+    const session = sessionOf(req, res);
+    const idToken = session.signedIn?.tokens.id_token;
+    session.signedIn = undefined;
+    if (idToken === undefined) {
+      res.redirect(303, "/");
+      return;
+    }
+    session.notice = "You have signed out.";
+    const url = oidc.buildEndSessionUrl(await config(), { id_token_hint: idToken, post_logout_redirect_uri: postLogoutRedirectUri() });
+    res.redirect(303, url.href);
+  });
+
+  // E.g. Tobira not reachable for discovery: a plain page, never Express's default (a stack trace).
+  app.use((_error: unknown, _req: Request, res: Response, _next: express.NextFunction) => {
+    res.status(502).send(page("Tobira is not reachable", "<p>The sign-in service did not answer. Try again in a moment.</p><p><a href=\"/\">Back</a></p>"));
+  });
+
+  return { app, redirectUri, postLogoutRedirectUri };
+}
+
+/** Starts the demo RP (scripts/start.ts on port 4000; tests on port 0). */
+export async function startRelyingParty(options: RelyingPartyOptions): Promise<RunningRelyingParty> {
+  let publicUrl = options.publicUrl?.replace(/\/+$/, "");
+  const { app, redirectUri, postLogoutRedirectUri } = createRelyingPartyApp({ ...options, publicUrl: () => publicUrl! });
+  const server: Server = createServer(app);
+  const host = options.host ?? "localhost";
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  publicUrl ??= `http://localhost:${port}`;
+  return {
+    url: publicUrl,
+    port,
+    redirectUri: redirectUri(),
+    postLogoutRedirectUri: postLogoutRedirectUri(),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}

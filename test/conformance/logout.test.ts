@@ -1,0 +1,234 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { importJWK, SignJWT } from "jose";
+import * as oidc from "openid-client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { CognitoGateway } from "../../bff/cognito/cognito-gateway";
+import { jwksFileName, type PrivateJwks } from "../../bff/oidc/signing-keys";
+import type { HttpClient, HttpResponse } from "../support/http-client";
+import type { TestStack } from "../support/stack";
+import { basicAuth, codeFlow, follow, newUser, postLogoutUri, queryOf, rawAuthorizationUrl, startOidcStack, testClients, tokenRequest, type TestUser } from "./support";
+
+/** Checklist G1–G6: RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0). */
+
+let stack: TestStack;
+const revokedCognitoTokens: string[] = [];
+
+beforeAll(async () => {
+  stack = await startOidcStack({
+    wrapCognito: (gateway: CognitoGateway) => ({
+      ...gateway,
+      async revokeToken(refreshToken) {
+        revokedCognitoTokens.push(refreshToken);
+        return gateway.revokeToken(refreshToken);
+      },
+    }),
+  });
+});
+
+afterAll(async () => {
+  await stack?.close();
+});
+
+interface SignedIn {
+  browser: HttpClient;
+  user: TestUser;
+  tokens: Awaited<ReturnType<typeof codeFlow>>["tokens"];
+  config: oidc.Configuration;
+}
+
+async function signedIn(): Promise<SignedIn> {
+  const user = await newUser(stack);
+  const browser = stack.client();
+  const { tokens, config } = await codeFlow(stack, browser, user);
+  return { browser, user, tokens, config };
+}
+
+function endSessionUrl(params: Record<string, string>): string {
+  return `/oidc/session/end?${new URLSearchParams(params).toString()}`;
+}
+
+function xsrfOf(page: HttpResponse): string {
+  const match = /name="xsrf" value="([^"]+)"/.exec(page.text);
+  if (match === null) throw new Error(`no logout form in: ${page.text.slice(0, 300)}`);
+  return match[1]!;
+}
+
+async function postForm(browser: HttpClient, target: string, form: Record<string, string>): Promise<HttpResponse> {
+  return browser.request("POST", target, undefined, {
+    rawBody: new URLSearchParams(form).toString(),
+    headers: { "content-type": "application/x-www-form-urlencoded", accept: "text/html" },
+  });
+}
+
+/** Shows the confirmation page for a logout request and confirms it. */
+async function confirmLogout(browser: HttpClient, page: HttpResponse): Promise<HttpResponse> {
+  expect(page.status, page.text).toBe(200);
+  return postForm(browser, "/oidc/session/end/confirm", { xsrf: xsrfOf(page), logout: "yes" });
+}
+
+async function expectLogoutRefused(response: HttpResponse): Promise<void> {
+  expect(response.status).toBe(400);
+  expect(response.headers.get("location")).toBeNull();
+  expect(response.text).not.toContain('name="xsrf"');
+}
+
+async function bffSession(browser: HttpClient): Promise<unknown> {
+  return (await browser.get("/api/session")).body;
+}
+
+describe("G1 the end-session endpoint", () => {
+  it("accepts GET with id_token_hint, client_id, post_logout_redirect_uri and state", async () => {
+    const { browser, tokens } = await signedIn();
+    const page = await browser.get(
+      endSessionUrl({ id_token_hint: tokens.id_token!, client_id: testClients.confidential.clientId, post_logout_redirect_uri: postLogoutUri, state: "s1" }),
+    );
+    const done = await confirmLogout(browser, page);
+    expect(done.status).toBe(303);
+    expect(done.headers.get("location")).toBe(`${postLogoutUri}?state=s1`);
+  });
+
+  it("accepts POST with the same parameters (answered with a 303 to the same request as a GET)", async () => {
+    const { browser, tokens } = await signedIn();
+    const posted = await postForm(browser, "/oidc/session/end", {
+      id_token_hint: tokens.id_token!,
+      client_id: testClients.confidential.clientId,
+      post_logout_redirect_uri: postLogoutUri,
+      state: "s2",
+    });
+    expect(posted.status).toBe(303);
+    const done = await confirmLogout(browser, await browser.get(posted.headers.get("location")!));
+    expect(done.headers.get("location")).toBe(`${postLogoutUri}?state=s2`);
+  });
+
+  it("openid-client's end-session URL works as built", async () => {
+    const { browser, tokens, config } = await signedIn();
+    const url = oidc.buildEndSessionUrl(config, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: postLogoutUri });
+    const done = await confirmLogout(browser, await browser.get(url.href));
+    expect(done.headers.get("location")).toBe(postLogoutUri);
+  });
+});
+
+describe("G2 id_token_hint is verified", () => {
+  it("a tampered hint → an error page, no redirect", async () => {
+    const { browser, tokens } = await signedIn();
+    const [header, payload, signature] = tokens.id_token!.split(".");
+    const claims = JSON.parse(Buffer.from(payload!, "base64url").toString()) as Record<string, unknown>;
+    const tampered = [header, Buffer.from(JSON.stringify({ ...claims, sub: "someone-else" })).toString("base64url"), signature].join(".");
+    await expectLogoutRefused(await browser.get(endSessionUrl({ id_token_hint: tampered, post_logout_redirect_uri: postLogoutUri })));
+  });
+
+  it("an alg:none hint → an error page, no redirect", async () => {
+    const { browser, tokens } = await signedIn();
+    const claims = tokens.claims()!;
+    const unsigned = `${Buffer.from(JSON.stringify({ alg: "none", typ: "JWT" })).toString("base64url")}.${Buffer.from(JSON.stringify(claims)).toString("base64url")}.`;
+    await expectLogoutRefused(await browser.get(endSessionUrl({ id_token_hint: unsigned, post_logout_redirect_uri: postLogoutUri })));
+  });
+
+  it("an expired but genuine hint is accepted", async () => {
+    const { browser, tokens } = await signedIn();
+    const jwks = JSON.parse(readFileSync(path.join(stack.config.dataDir, jwksFileName), "utf8")) as PrivateJwks;
+    const rsa = jwks.keys.find((key) => key.alg === "RS256")!;
+    const claims = tokens.claims()!;
+    const now = Math.floor(Date.now() / 1000);
+    const expired = await new SignJWT({ sub: claims.sub })
+      .setProtectedHeader({ alg: "RS256", kid: rsa.kid! })
+      .setIssuer(stack.bffUrl)
+      .setAudience(testClients.confidential.clientId)
+      .setIssuedAt(now - 7200)
+      .setExpirationTime(now - 3600)
+      .sign(await importJWK(rsa, "RS256"));
+    const done = await confirmLogout(browser, await browser.get(endSessionUrl({ id_token_hint: expired, post_logout_redirect_uri: postLogoutUri })));
+    expect(done.headers.get("location")).toBe(postLogoutUri);
+  });
+});
+
+describe("G3 post_logout_redirect_uri", () => {
+  it("an added query string → an error page, no redirect", async () => {
+    const { browser, tokens } = await signedIn();
+    await expectLogoutRefused(await browser.get(endSessionUrl({ id_token_hint: tokens.id_token!, post_logout_redirect_uri: `${postLogoutUri}?next=/evil` })));
+  });
+
+  it("an unregistered URI → an error page, no redirect", async () => {
+    const { browser, tokens } = await signedIn();
+    await expectLogoutRefused(await browser.get(endSessionUrl({ id_token_hint: tokens.id_token!, post_logout_redirect_uri: "https://evil.example/" })));
+  });
+
+  it("another client's registered URI → an error page, no redirect", async () => {
+    const { browser, tokens } = await signedIn();
+    await expectLogoutRefused(
+      await browser.get(endSessionUrl({ id_token_hint: tokens.id_token!, post_logout_redirect_uri: testClients.other.postLogoutRedirectUris[0]! })),
+    );
+  });
+
+  it("without a client to check it against, no redirect is made (Tobira's own page instead)", async () => {
+    const { browser } = await signedIn();
+    const done = await confirmLogout(browser, await browser.get(endSessionUrl({ post_logout_redirect_uri: postLogoutUri })));
+    expect(new URL(done.headers.get("location")!, stack.bffUrl).origin).toBe(stack.bffUrl);
+  });
+});
+
+describe("G4 state", () => {
+  it("is echoed byte for byte", async () => {
+    const { browser, tokens } = await signedIn();
+    const state = "a b+c/%=é~&x";
+    const done = await confirmLogout(browser, await browser.get(endSessionUrl({ id_token_hint: tokens.id_token!, post_logout_redirect_uri: postLogoutUri, state })));
+    expect(queryOf(done.headers.get("location")).state).toBe(state);
+  });
+});
+
+describe("G5 afterwards the session is gone", () => {
+  it("prompt=none → login_required, the refresh token → invalid_grant, /userinfo with the old access token → 401", async () => {
+    const { browser, tokens } = await signedIn();
+    await confirmLogout(browser, await browser.get(endSessionUrl({ id_token_hint: tokens.id_token!, post_logout_redirect_uri: postLogoutUri })));
+
+    const silent = await follow(browser, await rawAuthorizationUrl(stack, { prompt: "none" }));
+    expect(queryOf(silent.location)).toMatchObject({ error: "login_required" });
+
+    const refreshed = await tokenRequest(stack, new URLSearchParams({ grant_type: "refresh_token", refresh_token: tokens.refresh_token! }), {
+      authorization: basicAuth(testClients.confidential.clientId, testClients.confidential.clientSecret),
+    });
+    expect(refreshed.status).toBe(400);
+    expect(((await refreshed.json()) as { error: string }).error).toBe("invalid_grant");
+
+    const info = await fetch(`${stack.bffUrl}/oidc/me`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
+    expect(info.status).toBe(401);
+  });
+
+  it("the BFF session ends too and its Cognito refresh token is revoked", async () => {
+    const { browser, tokens } = await signedIn();
+    expect(await bffSession(browser)).toMatchObject({ authenticated: true });
+    const revokedBefore = revokedCognitoTokens.length;
+    await confirmLogout(browser, await browser.get(endSessionUrl({ id_token_hint: tokens.id_token!, post_logout_redirect_uri: postLogoutUri })));
+    expect(await bffSession(browser)).toEqual({ authenticated: false });
+    expect(revokedCognitoTokens.length).toBe(revokedBefore + 1);
+  });
+
+  it("answering “No, stay signed in” keeps the Tobira session", async () => {
+    const { browser, tokens } = await signedIn();
+    const page = await browser.get(endSessionUrl({ id_token_hint: tokens.id_token!, post_logout_redirect_uri: postLogoutUri }));
+    const kept = await postForm(browser, "/oidc/session/end/confirm", { xsrf: xsrfOf(page) });
+    expect(kept.status).toBe(303);
+    expect(await bffSession(browser)).toMatchObject({ authenticated: true });
+  });
+});
+
+describe("G6 a logout must be confirmed (logout CSRF)", () => {
+  it("a request without a hint shows a confirmation form and ends nothing by itself", async () => {
+    const { browser, tokens, config } = await signedIn();
+    const page = await browser.get("/oidc/session/end");
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('name="xsrf"');
+    expect(page.text).toContain("Yes, sign me out");
+    expect(await bffSession(browser)).toMatchObject({ authenticated: true });
+    await expect(oidc.fetchUserInfo(config, tokens.access_token, tokens.claims()!.sub)).resolves.toBeDefined();
+  });
+
+  it("a confirmation without the form's xsrf value is refused and ends nothing", async () => {
+    const { browser } = await signedIn();
+    await browser.get("/oidc/session/end");
+    const forged = await postForm(browser, "/oidc/session/end/confirm", { xsrf: "forged", logout: "yes" });
+    expect(forged.status).toBe(400);
+    expect(await bffSession(browser)).toMatchObject({ authenticated: true });
+  });
+});

@@ -1,0 +1,82 @@
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { describeInBrowser, launchChromium } from "../support/chromium";
+import { startAlbTestStack, uniqueEmail, PASSWORD, type AlbTestStack } from "../integration/alb/alb-stack";
+
+/**
+ * The second article in a real browser: the app behind the local ALB, which signs people in with
+ * the emulator's managed login; the account page shows the three panels; signing out expires the
+ * ALB's cookies and goes through Cognito's /logout, so the next visit asks to sign in again.
+ */
+describeInBrowser("ALB mode: managed login through the local ALB, account page, sign-out (Chromium)", () => {
+  let stack: AlbTestStack;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    stack = await startAlbTestStack({ proxy: true, serveWeb: true });
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  async function expectSignInPage(page: Page): Promise<void> {
+    await page.waitForURL((url) => url.href.startsWith(`${stack.emulator.url}/login?`));
+    await page.getByRole("heading", { name: "Sign in" }).waitFor();
+  }
+
+  async function albSessionCookies(page: Page): Promise<string[]> {
+    return (await page.context().cookies(stack.alb!.url)).map((cookie) => cookie.name).filter((name) => name.startsWith("AWSELBAuthSessionCookie-"));
+  }
+
+  it("signs in on the managed login page, shows the three panels, signs out and asks to sign in again", async () => {
+    const email = uniqueEmail("e2e-alb");
+    const sub = await stack.signUpConfirmed(email);
+    const context = await browser.newContext();
+    const page = await context.newPage();
+
+    await page.goto(`${stack.alb!.url}/`);
+    await expectSignInPage(page);
+    await page.getByLabel("Email").fill(email);
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+
+    await page.waitForURL(`${stack.alb!.url}/account`);
+    for (const panel of ["ID token claims", "Access token claims", "User info"]) {
+      await page.getByRole("heading", { name: panel }).waitFor();
+    }
+    const main = await page.textContent("main");
+    expect(main).toContain(email);
+    expect(main).toContain(sub);
+    expect(main).toContain("token_use");
+    expect(await albSessionCookies(page)).toContain("AWSELBAuthSessionCookie-0");
+    const shard = (await context.cookies(stack.alb!.url)).find((cookie) => cookie.name === "AWSELBAuthSessionCookie-0");
+    expect(shard).toMatchObject({ httpOnly: true, secure: true, path: "/" });
+
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await expectSignInPage(page);
+    expect(await albSessionCookies(page)).toEqual([]);
+
+    await page.goto(`${stack.alb!.url}/account`);
+    await expectSignInPage(page);
+    await context.close();
+  });
+
+  it("keeps a wrong password on the sign-in page with a generic error", async () => {
+    const email = uniqueEmail("e2e-alb");
+    await stack.signUpConfirmed(email);
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${stack.alb!.url}/account`);
+    await expectSignInPage(page);
+    await page.getByLabel("Email").fill(email);
+    await page.getByLabel("Password").fill("Wrong-Horse-9");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("alert").filter({ hasText: "Incorrect username or password." }).waitFor();
+    expect(page.url().startsWith(`${stack.emulator.url}/login?`)).toBe(true);
+    expect(await albSessionCookies(page)).toEqual([]);
+    await context.close();
+  });
+});

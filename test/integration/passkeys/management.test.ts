@@ -1,0 +1,59 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Passkey } from "../../../common/api-contract";
+import { startTestStack, type TestStack } from "../../support/stack";
+import { errorOf } from "../bff/flows";
+import { userWithPasskey } from "./passkey-flows";
+
+describe("passkey management (GET /api/passkeys, PATCH and DELETE /api/passkeys/:id)", () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startTestStack();
+  });
+  afterAll(() => stack.close());
+
+  it("answers 401 unauthenticated to a client that is not signed in", async () => {
+    const response = await stack.client().get("/api/passkeys");
+    expect(response.status).toBe(401);
+    expect(errorOf(response).code).toBe("unauthenticated");
+  });
+
+  it("lists only the signed-in user's passkeys, without key material", async () => {
+    const { client, passkey } = await userWithPasskey(stack);
+    await userWithPasskey(stack);
+    const list = await client.get<Passkey[]>("/api/passkeys");
+    expect(list.body).toEqual([passkey]);
+    expect(Object.keys(list.body[0]!).sort()).toEqual(["backedUp", "createdAt", "deviceType", "id", "lastUsedAt", "name", "transports"]);
+  });
+
+  it("renames a passkey", async () => {
+    const { client, passkey } = await userWithPasskey(stack);
+    const renamed = await client.request<Passkey>("PATCH", `/api/passkeys/${passkey.id}`, { name: "  Phone  " });
+    expect(renamed.status, renamed.text).toBe(200);
+    expect(renamed.body).toEqual({ ...passkey, name: "Phone" });
+    expect((await client.get<Passkey[]>("/api/passkeys")).body[0]?.name).toBe("Phone");
+  });
+
+  it("refuses an empty name with 400 bad_request", async () => {
+    const { client, passkey } = await userWithPasskey(stack);
+    const renamed = await client.request("PATCH", `/api/passkeys/${passkey.id}`, { name: "   " });
+    expect(renamed.status).toBe(400);
+    expect(errorOf(renamed).code).toBe("bad_request");
+  });
+
+  it("deletes a passkey; the user then gets the code without a choice", async () => {
+    const { client, email, passkey } = await userWithPasskey(stack);
+    expect((await client.delete(`/api/passkeys/${passkey.id}`)).status).toBe(204);
+    expect((await client.get<Passkey[]>("/api/passkeys")).body).toEqual([]);
+    const signIn = await stack.client().post("/api/signin", { email, password: "Correct-Horse-9" });
+    expect(signIn.body).toMatchObject({ next: "otp" });
+  });
+
+  it("answers 404 for another user's passkey, to rename and to delete, and leaves it alone", async () => {
+    const owner = await userWithPasskey(stack);
+    const other = await userWithPasskey(stack);
+    const rename = await other.client.request("PATCH", `/api/passkeys/${owner.passkey.id}`, { name: "Mine now" });
+    const remove = await other.client.delete(`/api/passkeys/${owner.passkey.id}`);
+    expect([rename.status, remove.status]).toEqual([404, 404]);
+    expect((await owner.client.get<Passkey[]>("/api/passkeys")).body).toEqual([owner.passkey]);
+  });
+});

@@ -1,0 +1,89 @@
+import { describe, expect, it } from "vitest";
+import { loadBffConfig } from "../../../bff/config";
+import { BffConfigError } from "../../../bff/config";
+import { generatePasskeyAuthenticationOptions } from "../../../bff/passkeys/generate-authentication-options";
+import { generatePasskeyRegistrationOptions } from "../../../bff/passkeys/generate-registration-options";
+import { passkeyAmr } from "../../../bff/passkeys/passkey-sign-in";
+import { relyingPartyFor } from "../../../bff/passkeys/relying-party";
+import { parseAuthenticationResponse } from "../../../bff/passkeys/credential-schemas";
+
+describe("relying-party settings", () => {
+  it("defaults locally to rpID localhost, the public URL's origin, 10-minute reauth and 5-minute challenges", () => {
+    expect(relyingPartyFor(loadBffConfig({}))).toEqual({
+      id: "localhost",
+      name: "Tobira",
+      origins: ["http://localhost:3000"],
+      timeoutMs: 300_000,
+      challengeTtlSeconds: 300,
+      reauthWindowSeconds: 600,
+    });
+  });
+
+  it("takes the RP ID, origins and windows from the environment", () => {
+    const rp = relyingPartyFor(
+      loadBffConfig({
+        PASSKEY_RP_ID: "example.com",
+        PASSKEY_ORIGINS: "https://id.example.com, https://example.com/",
+        PASSKEY_REAUTH_SECONDS: "120",
+        PASSKEY_CHALLENGE_TTL_SECONDS: "60",
+      }),
+    );
+    expect(rp).toMatchObject({ id: "example.com", origins: ["https://id.example.com", "https://example.com"], reauthWindowSeconds: 120, timeoutMs: 60_000 });
+  });
+
+  it("refuses PASSKEY_ORIGINS that are not http(s) origins", () => {
+    expect(() => loadBffConfig({ PASSKEY_ORIGINS: "javascript:alert(1)" })).toThrow(BffConfigError);
+  });
+});
+
+describe("ceremony options", () => {
+  const rp = relyingPartyFor(loadBffConfig({}));
+
+  it("uses the Cognito sub (not the email) as the WebAuthn user handle", async () => {
+    const options = await generatePasskeyRegistrationOptions({ rp, user: { sub: "sub-123", username: "sub-123", email: "ada@example.com" }, existing: [] });
+    expect(Buffer.from(options.user.id, "base64url").toString()).toBe("sub-123");
+    expect(options.user.name).toBe("ada@example.com");
+  });
+
+  it("gives every ceremony a fresh 32-byte challenge", async () => {
+    const [a, b] = await Promise.all([generatePasskeyAuthenticationOptions({ rp }), generatePasskeyAuthenticationOptions({ rp })]);
+    expect(Buffer.from(a.challenge, "base64url")).toHaveLength(32);
+    expect(a.challenge).not.toBe(b.challenge);
+  });
+});
+
+describe("passkeyAmr (RFC 8176)", () => {
+  it("records pwd + hwk + user + mfa for a single-device passkey after the password", () => {
+    expect(passkeyAmr({ deviceType: "singleDevice", userVerified: true }, true)).toEqual(["pwd", "hwk", "user", "mfa"]);
+  });
+
+  it("records swk + user for a synced passkey on its own (no mfa earned)", () => {
+    expect(passkeyAmr({ deviceType: "multiDevice", userVerified: true }, false)).toEqual(["swk", "user"]);
+  });
+});
+
+describe("parseAuthenticationResponse", () => {
+  it("rejects an id that differs from rawId", () => {
+    expect(() =>
+      parseAuthenticationResponse({
+        id: "YQ",
+        rawId: "Yg",
+        type: "public-key",
+        response: { clientDataJSON: "e30", authenticatorData: "AA", signature: "AA" },
+        clientExtensionResults: {},
+      }),
+    ).toThrow(expect.objectContaining({ code: "passkey_rejected" }));
+  });
+
+  it("rejects a response that is not base64url", () => {
+    expect(() =>
+      parseAuthenticationResponse({
+        id: "YQ",
+        rawId: "YQ",
+        type: "public-key",
+        response: { clientDataJSON: "{not base64}", authenticatorData: "AA", signature: "AA" },
+        clientExtensionResults: {},
+      }),
+    ).toThrow(expect.objectContaining({ code: "passkey_rejected" }));
+  });
+});

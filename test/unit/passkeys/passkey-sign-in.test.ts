@@ -1,0 +1,167 @@
+import type { Request } from "express";
+import { describe, expect, it, vi } from "vitest";
+import type { CognitoGateway, CustomChallenge } from "../../../bff/cognito/cognito-gateway";
+import { loadBffConfig } from "../../../bff/config";
+import { createLogger } from "../../../bff/logger";
+import { createChallengeStore } from "../../../bff/passkeys/challenge-store";
+import { generatePasskeyRegistrationOptions } from "../../../bff/passkeys/generate-registration-options";
+import { createPasskeySignIn } from "../../../bff/passkeys/passkey-sign-in";
+import { createPasskeyRepository, type StoredPasskey } from "../../../bff/passkeys/passkey-store";
+import type { RelyingParty } from "../../../bff/passkeys/relying-party";
+import { verifyPasskeyRegistration } from "../../../bff/passkeys/verify-registration";
+import { createSessionManager } from "../../../bff/session/session-manager";
+import type { PendingSignIn } from "../../../bff/session/session-records";
+import type { SignInService } from "../../../bff/signin/sign-in-service";
+import type { IndexedRecord, Store } from "../../../bff/store/store";
+import { computePasskeyProof } from "../../../common/passkey-proof";
+import { SoftwareAuthenticator } from "../../support/software-authenticator";
+
+/** A Map-backed Store with the index, enough for passkeys, challenges and sessions. */
+function memoryStore(): Store {
+  const records = new Map<string, { value: unknown; index?: string | undefined }>();
+  const key = (kind: string, id: string) => `${kind}#${id}`;
+  return {
+    get: async <T>(kind: string, id: string) => records.get(key(kind, id))?.value as T | undefined,
+    put: async (kind, id, value, options) => void records.set(key(kind, id), { value: structuredClone(value), index: options?.index }),
+    consume: async <T>(kind: string, id: string) => {
+      const record = records.get(key(kind, id));
+      records.delete(key(kind, id));
+      return record?.value as T | undefined;
+    },
+    delete: async (kind, id) => void records.delete(key(kind, id)),
+    queryByIndex: async <T>(kind: string, indexValue: string) =>
+      [...records.entries()]
+        .filter(([k, record]) => k.startsWith(`${kind}#`) && record.index === indexValue)
+        .map(([k, record]) => ({ id: k.slice(kind.length + 1), value: record.value as T })) as IndexedRecord<T>[],
+    increment: async () => ({ count: 1, resetAt: Date.now() + 60_000 }),
+    ping: async () => undefined,
+  };
+}
+
+const rp: RelyingParty = { id: "localhost", name: "Tobira", origins: ["http://localhost:3000"], timeoutMs: 300_000, challengeTtlSeconds: 300, reauthWindowSeconds: 600 };
+const secret = "a-passkey-proof-secret-for-unit-tests-000";
+
+async function setUp() {
+  const config = loadBffConfig({});
+  const store = memoryStore();
+  const passkeys = createPasskeyRepository(store);
+  const sessions = createSessionManager({ store, config });
+  const round = (session: string, parameters: Record<string, string>, username = "alice-internal"): CustomChallenge => ({ session, username, parameters });
+  const cognito = {
+    startCustomAuth: vi.fn(async ({ username }: { username: string }) => round("provide-fresh", { step: "PROVIDE_AUTH_PARAMETERS" }, username)),
+    respondToCustomChallenge: vi.fn(async ({ answer, username }: { answer: string; username: string }) =>
+      answer === "PROVIDE"
+        ? { type: "challenge" as const, challenge: round("passkey-round", { step: "PASSKEY", nonce: "round-nonce" }, username) }
+        : { type: "tokens" as const, tokens: { idToken: "id", accessToken: "access", refreshToken: "refresh", expiresIn: 3600 } },
+    ),
+  };
+  const signIn = { complete: vi.fn(async () => ({ next: "done" as const, redirectTo: "/account" })) };
+  const service = createPasskeySignIn({
+    rp,
+    passkeyProofSecret: secret,
+    cognito: cognito as unknown as CognitoGateway,
+    sessions,
+    signIn: signIn as unknown as SignInService,
+    passkeys,
+    challenges: createChallengeStore({ store, ttlSeconds: 300 }),
+    logger: createLogger("silent"),
+  });
+
+  async function register(username: string): Promise<SoftwareAuthenticator> {
+    const authenticator = new SoftwareAuthenticator("http://localhost:3000");
+    const options = await generatePasskeyRegistrationOptions({ rp, user: { sub: `${username}-sub`, username, email: `${username}@example.com` }, existing: [] });
+    const verified = await verifyPasskeyRegistration({ rp, credential: authenticator.register(options), expectedChallenge: options.challenge });
+    const passkey: StoredPasskey = { ...verified, name: "p", createdAt: new Date().toISOString(), lastUsedAt: null, sub: `${username}-sub`, username, userHandle: options.user.id };
+    await passkeys.save(passkey);
+    return authenticator;
+  }
+
+  const req = { session: {} } as unknown as Request;
+  async function pendingFor(username: string): Promise<void> {
+    const now = Math.floor(Date.now() / 1000);
+    const pending: PendingSignIn = {
+      email: `${username}@example.com`,
+      username,
+      cognitoSession: "provide-waiting",
+      step: "choose",
+      methods: ["passkey", "otp"],
+      failedCodes: 0,
+      resends: 0,
+      passwordVerifiedAt: now,
+      startedAt: now,
+    };
+    await sessions.savePending(req, pending);
+  }
+  return { service, cognito, signIn, register, req, pendingFor, passkeys };
+}
+
+describe("passkey sign-in: from a verified assertion to Cognito's PASSKEY round", () => {
+  it("answers the waiting PROVIDE round with PASSKEY, then WEBAUTHN_SUCCESS with the proof for this user and nonce", async () => {
+    const { service, cognito, signIn, register, req, pendingFor } = await setUp();
+    const authenticator = await register("alice-internal");
+    await pendingFor("alice-internal");
+    const credential = authenticator.authenticate(await service.options(req));
+
+    await expect(service.finish(req, credential)).resolves.toEqual({ next: "done", redirectTo: "/account" });
+
+    expect(cognito.startCustomAuth).not.toHaveBeenCalled();
+    expect(cognito.respondToCustomChallenge.mock.calls.map(([input]) => input)).toEqual([
+      { username: "alice-internal", session: "provide-waiting", answer: "PROVIDE", clientMetadata: { signInMethod: "PASSKEY" } },
+      {
+        username: "alice-internal",
+        session: "passkey-round",
+        answer: "WEBAUTHN_SUCCESS",
+        clientMetadata: { passkeyProof: computePasskeyProof(secret, "alice-internal", "round-nonce") },
+      },
+    ]);
+    expect(signIn.complete).toHaveBeenCalledWith(req, { username: "alice-internal", email: "alice-internal@example.com" }, expect.anything(), ["pwd", "hwk", "user", "mfa"]);
+  });
+
+  it("starts CUSTOM_AUTH for the credential's owner when no sign-in is pending (passkey-first)", async () => {
+    const { service, cognito, signIn, register, req } = await setUp();
+    const authenticator = await register("bob-internal");
+    const options = await service.options(req);
+    expect(options.allowCredentials).toEqual([]);
+
+    await service.finish(req, authenticator.authenticate(options));
+
+    expect(cognito.startCustomAuth).toHaveBeenCalledWith({ username: "bob-internal" });
+    expect(signIn.complete).toHaveBeenCalledWith(req, expect.objectContaining({ username: "bob-internal" }), expect.anything(), ["hwk", "user"]);
+  });
+
+  it("rejects another user's credential in the second step without touching Cognito", async () => {
+    const { service, cognito, register, req, pendingFor } = await setUp();
+    await register("alice-internal");
+    const mallory = await register("mallory-internal");
+    await pendingFor("alice-internal");
+    const options = await service.options(req);
+
+    await expect(service.finish(req, mallory.authenticate(options, {}, mallory.credentials[0]))).rejects.toMatchObject({ code: "passkey_rejected", reason: "credential of another user" });
+    expect(cognito.respondToCustomChallenge).not.toHaveBeenCalled();
+  });
+
+  it("rejects an unknown credential without touching Cognito", async () => {
+    const { service, cognito, register, req, passkeys } = await setUp();
+    const authenticator = await register("carol-internal");
+    await passkeys.remove(authenticator.credentials[0]!.id);
+
+    await expect(service.finish(req, authenticator.authenticate(await service.options(req)))).rejects.toMatchObject({ code: "passkey_rejected", reason: "unknown credential" });
+    expect(cognito.startCustomAuth).not.toHaveBeenCalled();
+  });
+
+  it("rejects an assertion when this browser holds no challenge (expired, used, or never issued)", async () => {
+    const { service, register, req } = await setUp();
+    const authenticator = await register("dave-internal");
+    const options = await service.options(req);
+    const fresh = { session: {} } as unknown as Request;
+
+    await expect(service.finish(fresh, authenticator.authenticate(options))).rejects.toMatchObject({ code: "passkey_rejected", reason: "no live challenge for this browser" });
+  });
+
+  it("stores the new counter and the last use after a verified assertion", async () => {
+    const { service, register, req, passkeys } = await setUp();
+    const authenticator = await register("erin-internal");
+    await service.finish(req, authenticator.authenticate(await service.options(req), { counter: 41 }));
+    expect(await passkeys.find(authenticator.credentials[0]!.id)).toMatchObject({ counter: 41, lastUsedAt: expect.any(String) });
+  });
+});

@@ -1,0 +1,156 @@
+import { screen, waitFor, within } from "@testing-library/react";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { Passkey } from "../../common/api-contract";
+import { apiError, json, mockApi, renderApp } from "./helpers";
+
+const webauthn = vi.hoisted(() => ({ startRegistration: vi.fn() }));
+vi.mock("@simplewebauthn/browser", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("@simplewebauthn/browser")>()),
+  browserSupportsWebAuthn: () => true,
+  browserSupportsWebAuthnAutofill: async () => false,
+  startRegistration: webauthn.startRegistration,
+}));
+
+const session = json(200, {
+  authenticated: true,
+  user: { sub: "5f1c-sub", email: "ada@example.com", username: "5f1c-sub" },
+  amr: ["pwd", "otp", "mfa"],
+  authTime: 1_764_000_000,
+});
+const claims = json(200, { idToken: {}, accessToken: {}, userInfo: {} });
+const laptop: Passkey = {
+  id: "bGFwdG9w",
+  name: "Work laptop",
+  createdAt: "2026-11-20T09:00:00.000Z",
+  lastUsedAt: null,
+  deviceType: "singleDevice",
+  backedUp: false,
+  transports: ["internal"],
+};
+const phone: Passkey = { ...laptop, id: "cGhvbmU", name: "Phone", deviceType: "multiDevice", backedUp: true, lastUsedAt: "2026-11-23T10:00:00.000Z" };
+
+/** An account page whose passkey list the test can change between reads. */
+function accountWith(initial: Passkey[], extra: Record<string, Response | (() => Response)> = {}) {
+  let list = initial;
+  const api = mockApi({
+    "GET /api/session": session,
+    "GET /api/account/claims": claims,
+    "GET /api/passkeys": () => json(200, list),
+    ...extra,
+  });
+  return { api, setList: (next: Passkey[]) => void (list = next) };
+}
+
+async function item(name: string): Promise<HTMLElement> {
+  return screen.findByRole("listitem", { name });
+}
+
+beforeEach(() => webauthn.startRegistration.mockReset());
+afterEach(() => vi.unstubAllGlobals());
+
+describe("the account page's passkeys", () => {
+  it("lists each passkey with its name, device type, creation and last use", async () => {
+    accountWith([laptop, phone]);
+    renderApp("/account");
+
+    const first = await item("Work laptop");
+    expect(within(first).getByText("This device")).toBeInTheDocument();
+    expect(within(first).getByText("Never")).toBeInTheDocument();
+    const second = await item("Phone");
+    expect(within(second).getByText("Synced")).toBeInTheDocument();
+    expect(screen.getByRole("heading", { level: 2, name: "Passkeys" })).toBeInTheDocument();
+  });
+
+  it("renames a passkey through the inline form (PATCH /api/passkeys/:id)", async () => {
+    const account = accountWith([laptop], {
+      [`PATCH /api/passkeys/${laptop.id}`]: () => {
+        account.setList([{ ...laptop, name: "Home laptop" }]);
+        return json(200, { ...laptop, name: "Home laptop" });
+      },
+    });
+    const { user } = renderApp("/account");
+
+    await user.click(within(await item("Work laptop")).getByRole("button", { name: "Rename Work laptop" }));
+    const field = screen.getByLabelText("Passkey name");
+    expect(field).toHaveFocus();
+    await user.clear(field);
+    await user.type(field, "Home laptop");
+    await user.click(screen.getByRole("button", { name: "Save name" }));
+
+    expect(await item("Home laptop")).toBeInTheDocument();
+    expect(account.api.callsTo(`PATCH /api/passkeys/${laptop.id}`)[0]?.body).toEqual({ name: "Home laptop" });
+    expect(screen.queryByLabelText("Passkey name")).not.toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Rename Home laptop" })).toHaveFocus();
+  });
+
+  it("does not send an empty name", async () => {
+    const account = accountWith([laptop]);
+    const { user } = renderApp("/account");
+
+    await user.click(within(await item("Work laptop")).getByRole("button", { name: "Rename Work laptop" }));
+    await user.clear(screen.getByLabelText("Passkey name"));
+    await user.click(screen.getByRole("button", { name: "Save name" }));
+
+    expect(await screen.findByText("Give the passkey a name.")).toBeInTheDocument();
+    expect(account.api.calls.filter((call) => call.method === "PATCH")).toHaveLength(0);
+  });
+
+  it("deletes a passkey only after confirmation (DELETE /api/passkeys/:id)", async () => {
+    const account = accountWith([laptop, phone], {
+      [`DELETE /api/passkeys/${laptop.id}`]: () => {
+        account.setList([phone]);
+        return new Response(null, { status: 204 });
+      },
+    });
+    const { user } = renderApp("/account");
+
+    await user.click(within(await item("Work laptop")).getByRole("button", { name: "Delete Work laptop" }));
+    expect(screen.getByRole("button", { name: "Keep it" })).toHaveFocus();
+    await user.click(screen.getByRole("button", { name: "Keep it" }));
+    expect(account.api.callsTo(`DELETE /api/passkeys/${laptop.id}`)).toHaveLength(0);
+    expect(screen.getByRole("button", { name: "Delete Work laptop" })).toHaveFocus();
+
+    await user.click(within(await item("Work laptop")).getByRole("button", { name: "Delete Work laptop" }));
+    expect(screen.getByText(/won't be able to sign in with it/)).toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: "Delete passkey" }));
+
+    await waitFor(() => expect(screen.queryByRole("listitem", { name: "Work laptop" })).not.toBeInTheDocument());
+    expect(account.api.callsTo(`DELETE /api/passkeys/${laptop.id}`)).toHaveLength(1);
+    expect(await item("Phone")).toBeInTheDocument();
+    expect(screen.getByRole("heading", { level: 2, name: "Passkeys" })).toHaveFocus();
+  });
+
+  it("adds a passkey: creation options, the browser ceremony, POST /api/passkeys", async () => {
+    const options = { challenge: "Y2g", rp: { name: "Tobira", id: "localhost" }, user: { id: "dQ", name: "ada@example.com", displayName: "ada@example.com" }, pubKeyCredParams: [{ alg: -7, type: "public-key" }] };
+    const credential = { id: "bmV3", rawId: "bmV3", type: "public-key", response: { clientDataJSON: "e30", attestationObject: "oA" }, clientExtensionResults: {} };
+    webauthn.startRegistration.mockResolvedValue(credential);
+    const account = accountWith([], {
+      "POST /api/passkeys/options": json(200, options),
+      "POST /api/passkeys": () => {
+        account.setList([laptop]);
+        return json(201, laptop);
+      },
+    });
+    const { user } = renderApp("/account");
+
+    await screen.findByText("You have no passkeys yet.");
+    await user.click(screen.getByRole("button", { name: "Add a passkey" }));
+
+    expect(await screen.findByText(/Passkey added/)).toBeInTheDocument();
+    expect(await item("Work laptop")).toBeInTheDocument();
+    expect(webauthn.startRegistration).toHaveBeenCalledWith({ optionsJSON: options });
+    expect(account.api.callsTo("POST /api/passkeys")[0]?.body).toEqual({ credential });
+  });
+
+  it("asks the person to sign in again when the BFF answers reauthentication_required", async () => {
+    accountWith([], { "POST /api/passkeys/options": apiError(403, "reauthentication_required") });
+    const { user } = renderApp("/account");
+
+    await screen.findByText("You have no passkeys yet.");
+    await user.click(screen.getByRole("button", { name: "Add a passkey" }));
+
+    const link = await screen.findByRole("link", { name: "Sign in again" });
+    expect(link).toHaveAttribute("href", "/signin");
+    expect(webauthn.startRegistration).not.toHaveBeenCalled();
+  });
+});

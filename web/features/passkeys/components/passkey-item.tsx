@@ -1,0 +1,129 @@
+import { useEffect, useId, useRef, useState, type FormEvent } from "react";
+import { passkeyNameSchema, type Passkey } from "../../../../common/api-contract";
+import { Button } from "../../../components/ui/button";
+import { TextField } from "../../../components/ui/text-field";
+import { describeError } from "../../../lib/error-messages";
+import { useDeletePasskey, useRenamePasskey } from "../api/passkeys";
+import { deviceTypeLabel, formatIsoDate } from "../utils/passkey-text";
+
+type Mode = "view" | "rename" | "confirm-delete";
+
+/**
+ * One passkey: its facts, an inline rename form and a delete that asks first. Focus follows the
+ * person: into the form or the question when opened, back to the button that opened it after
+ * (WCAG 2.4.3 Focus Order). Once deleted, the list (PasskeysSection) places focus.
+ */
+export function PasskeyItem({ passkey }: { passkey: Passkey }) {
+  const [mode, setMode] = useState<Mode>("view");
+  const previousMode = useRef<Mode>("view");
+  const itemRef = useRef<HTMLLIElement>(null);
+  const [name, setName] = useState(passkey.name);
+  const [fieldError, setFieldError] = useState<string | undefined>();
+  const rename = useRenamePasskey();
+  const remove = useDeletePasskey();
+  const headingId = useId();
+  const fieldId = `${headingId}-name`;
+
+  useEffect(() => {
+    const focus = (target: string) => itemRef.current?.querySelector<HTMLElement>(`[data-focus="${target}"]`)?.focus();
+    if (mode === "confirm-delete") focus("keep");
+    if (mode === "view" && previousMode.current === "rename") focus("rename");
+    if (mode === "view" && previousMode.current === "confirm-delete") focus("delete");
+    previousMode.current = mode;
+  }, [mode]);
+
+  const onRename = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const parsed = passkeyNameSchema.safeParse(name);
+    if (!parsed.success) {
+      setFieldError(parsed.error.issues[0]?.message ?? "Give the passkey a name.");
+      return;
+    }
+    setFieldError(undefined);
+    rename.mutate({ id: passkey.id, name: parsed.data }, { onSuccess: () => setMode("view") });
+  };
+
+  return (
+    <li ref={itemRef} className="passkey-item" aria-labelledby={headingId}>
+      <h3 className="passkey-name" id={headingId}>
+        {passkey.name}
+      </h3>
+      <dl className="passkey-facts">
+        <div>
+          <dt>Type</dt>
+          <dd>{deviceTypeLabel(passkey)}</dd>
+        </div>
+        <div>
+          <dt>Created</dt>
+          <dd>{formatIsoDate(passkey.createdAt)}</dd>
+        </div>
+        <div>
+          <dt>Last used</dt>
+          <dd>{formatIsoDate(passkey.lastUsedAt)}</dd>
+        </div>
+      </dl>
+
+      {mode === "rename" ? (
+        <form className="form passkey-rename" noValidate onSubmit={onRename}>
+          <TextField
+            id={fieldId}
+            label="Passkey name"
+            value={name}
+            maxLength={64}
+            autoComplete="off"
+            onChange={(event) => setName(event.target.value)}
+            error={fieldError ?? (rename.isError ? describeError(rename.error) : undefined)}
+            autoFocus
+          />
+          <div className="passkey-actions">
+            <Button type="submit" loading={rename.isPending} loadingText="Saving…">
+              Save name
+            </Button>
+            <Button variant="quiet" onClick={() => setMode("view")}>
+              Cancel
+            </Button>
+          </div>
+        </form>
+      ) : null}
+
+      {mode === "confirm-delete" ? (
+        <div className="passkey-confirm" role="group" aria-label={`Delete ${passkey.name}?`}>
+          <p>Delete “{passkey.name}”? You won't be able to sign in with it any more.</p>
+          {remove.isError ? (
+            <p className="field-error" role="alert">
+              {describeError(remove.error)}
+            </p>
+          ) : null}
+          <div className="passkey-actions">
+            <Button onClick={() => remove.mutate(passkey.id)} loading={remove.isPending} loadingText="Deleting…">
+              Delete passkey
+            </Button>
+            <Button data-focus="keep" variant="quiet" onClick={() => setMode("view")}>
+              Keep it
+            </Button>
+          </div>
+        </div>
+      ) : null}
+
+      {mode === "view" ? (
+        <div className="passkey-actions">
+          <Button
+            data-focus="rename"
+            variant="secondary"
+            aria-label={`Rename ${passkey.name}`}
+            onClick={() => {
+              setName(passkey.name);
+              rename.reset();
+              setMode("rename");
+            }}
+          >
+            Rename
+          </Button>
+          <Button data-focus="delete" variant="secondary" aria-label={`Delete ${passkey.name}`} onClick={() => setMode("confirm-delete")}>
+            Delete
+          </Button>
+        </div>
+      ) : null}
+    </li>
+  );
+}
