@@ -49,6 +49,19 @@ beforeEach(() => webauthn.startRegistration.mockReset());
 afterEach(() => vi.unstubAllGlobals());
 
 describe("the account page's passkeys", () => {
+  it("leaves the section out where the BFF offers no passkeys (404, as in ALB mode)", async () => {
+    mockApi({
+      "GET /api/session": session,
+      "GET /api/account/claims": claims,
+      "GET /api/passkeys": apiError(404, "not_found"),
+    });
+    renderApp("/account");
+
+    await screen.findByRole("heading", { name: "User info" });
+    await waitFor(() => expect(screen.queryByRole("heading", { name: "Passkeys" })).not.toBeInTheDocument());
+    expect(screen.queryByText("We couldn't load your passkeys.")).not.toBeInTheDocument();
+  });
+
   it("lists each passkey with its name, device type, creation and last use", async () => {
     accountWith([laptop, phone]);
     renderApp("/account");

@@ -40,6 +40,9 @@ export function PasskeysSection({ email }: { email: string }) {
     flash: { tone: "info", message: "To add a passkey, confirm it's you: sign in again, then add it from your account page." },
   };
 
+  // A deployment without passkeys (ALB mode: the load balancer owns sign-in) answers 404.
+  if (isApiError(passkeys.error) && passkeys.error.status === 404) return null;
+
   return (
     <section className="passkeys" aria-labelledby="passkeys-title">
       <h2 className="section-title" id="passkeys-title" ref={titleRef} tabIndex={-1}>
