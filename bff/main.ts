@@ -19,9 +19,10 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.logLevel);
-  let store;
+  // ALB mode keeps no server-side state: the load balancer owns the sign-in session.
+  let store: Awaited<ReturnType<typeof createStoreFromConfig>> | undefined;
   try {
-    store = await createStoreFromConfig(config);
+    store = config.alb === undefined ? await createStoreFromConfig(config) : undefined;
   } catch (error) {
     const hint = config.mode === "local" ? " In local mode dynalite must be running: `npm start` starts the emulator, dynalite and the BFF together." : "";
     console.error(`The BFF could not reach DynamoDB at ${config.dynamodb.endpoint ?? "AWS"}: ${error instanceof Error ? error.message : String(error)}.${hint}`);
@@ -29,7 +30,7 @@ async function main(): Promise<void> {
   }
   let bff;
   try {
-    bff = await startBff({ config, logger, store: store.store });
+    bff = await startBff({ config, logger, store: store?.store });
   } catch (error) {
     console.error(`The BFF could not start: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);
@@ -43,7 +44,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, "shutting down");
     bff.close().then(
       () => {
-        store.destroy();
+        store?.destroy();
         process.exit(0);
       },
       (error: unknown) => {
