@@ -28,6 +28,8 @@ export function securityHeaders(config: BffConfig): RequestHandler {
       },
     },
     referrerPolicy: { policy: "no-referrer" },
+    // No page of ours is meant to be framed (RFC 9700 §4.16 clickjacking; CSP frame-ancestors for new browsers).
+    xFrameOptions: { action: "deny" },
     strictTransportSecurity: https ? { maxAge: 31_536_000, includeSubDomains: true } : false,
   });
 }

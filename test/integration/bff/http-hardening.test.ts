@@ -162,6 +162,7 @@ describe("HTTP hardening of /api", () => {
         expect(csp).toContain(directive);
       }
       expect(response.headers.get("referrer-policy")).toBe("no-referrer");
+      expect(response.headers.get("x-frame-options")).toBe("DENY");
       expect(response.headers.get("x-content-type-options")).toBe("nosniff");
       expect(response.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
       expect(response.headers.get("x-powered-by")).toBeNull();
