@@ -9,47 +9,21 @@
  * The ALB's address comes from the "tobira-alb" app client in config/local.json (its callback
  * URL), so the client's registration and the listener can never disagree. Stops on Ctrl-C.
  */
-import { existsSync } from "node:fs";
-import { mkdir } from "node:fs/promises";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { loadLocalConfig } from "../common/local-config";
 import { createLocalAlbSigner, startAlbKeyServer } from "../bff/alb/local-alb-signer";
 import { startLocalAlbProxy } from "../bff/alb/local-alb-proxy";
 import { LOCAL_ALB_CLIENT_NAME, loadBffConfig } from "../bff/config";
 import { startBff } from "../bff/server";
-import { loadEmulatorConfig } from "../emulator/config";
-import { startEmulator } from "../emulator/server";
-
-const rootDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-
-async function buildSpaIfNeeded(): Promise<void> {
-  if (existsSync(path.join(rootDir, "dist/web/index.html"))) return;
-  console.log("Building the web app (first start)…");
-  const { build } = await import("vite");
-  await build({ configFile: path.join(rootDir, "vite.config.ts"), logLevel: "warn" });
-}
+import { buildSpaIfNeeded, runMain, startLocalEmulator, stopOnSignal } from "./local-stack";
 
 async function main(): Promise<void> {
-  const emulatorConfig = loadEmulatorConfig();
-  const localConfig = loadLocalConfig(emulatorConfig.configPath);
+  await buildSpaIfNeeded();
+  const { localConfig, dataDir, emulator } = await startLocalEmulator();
   const albClient = localConfig.userPool.clients.find((client) => client.name === LOCAL_ALB_CLIENT_NAME);
   const callbackUrl = albClient?.callbackUrls[0];
   if (albClient?.clientSecret === undefined || callbackUrl === undefined) {
     throw new Error(`config/local.json needs an app client named "${LOCAL_ALB_CLIENT_NAME}" with a clientSecret and a callback URL (the local ALB's).`);
   }
   const albUrl = new URL(callbackUrl);
-  await buildSpaIfNeeded();
-
-  const dataDir = path.resolve(rootDir, emulatorConfig.dataDir);
-  await mkdir(dataDir, { recursive: true });
-  const emulator = await startEmulator({
-    config: localConfig,
-    dataDir: path.join(dataDir, "emulator"),
-    port: emulatorConfig.port,
-    issuer: emulatorConfig.issuer,
-    logCodes: true,
-  });
 
   // The key server starts empty: the signer needs the ALB ARN from the BFF's configuration.
   const keyServer = await startAlbKeyServer();
@@ -93,22 +67,7 @@ async function main(): Promise<void> {
     ].join("\n"),
   );
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`\n${signal}: stopping…`);
-    await proxy.close();
-    await bff.close();
-    await keyServer.close();
-    await emulator.close();
-    process.exit(0);
-  };
-  process.on("SIGINT", () => void stop("SIGINT"));
-  process.on("SIGTERM", () => void stop("SIGTERM"));
+  stopOnSignal([proxy, bff, keyServer, emulator]);
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+runMain(main);

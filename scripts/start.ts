@@ -4,43 +4,19 @@
  * and, with `--dev`, Vite's dev server with hot reload in front of the same BFF.
  * Stops everything on Ctrl-C.
  */
-import { existsSync } from "node:fs";
-import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { loadLocalConfig } from "../common/local-config";
 import { loadBffConfig } from "../bff/config";
 import { startBff } from "../bff/server";
 import { startDynalite } from "../bff/store/local-dynalite";
-import { loadEmulatorConfig } from "../emulator/config";
-import { startEmulator } from "../emulator/server";
 import { startRelyingParty } from "../examples/relying-party/relying-party";
+import { buildSpaIfNeeded, runMain, startLocalEmulator, stopOnSignal, viteConfigFile } from "./local-stack";
 
-const rootDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const devMode = process.argv.includes("--dev");
 
-async function buildSpaIfNeeded(): Promise<void> {
-  if (devMode || existsSync(path.join(rootDir, "dist/web/index.html"))) return;
-  console.log("Building the web app (first start)…");
-  const { build } = await import("vite");
-  await build({ configFile: path.join(rootDir, "vite.config.ts"), logLevel: "warn" });
-}
-
 async function main(): Promise<void> {
-  const emulatorConfig = loadEmulatorConfig();
-  const localConfig = loadLocalConfig(emulatorConfig.configPath);
-  await buildSpaIfNeeded();
-
-  const dataDir = path.resolve(rootDir, emulatorConfig.dataDir);
-  await mkdir(dataDir, { recursive: true });
-
-  const emulator = await startEmulator({
-    config: localConfig,
-    dataDir: path.join(dataDir, "emulator"),
-    port: emulatorConfig.port,
-    issuer: emulatorConfig.issuer,
-    logCodes: true,
-  });
+  // Vite serves the SPA itself in dev mode.
+  if (!devMode) await buildSpaIfNeeded();
+  const { localConfig, dataDir, emulator } = await startLocalEmulator();
   const dynalite = await startDynalite({ path: path.join(dataDir, "dynalite"), port: localConfig.ports.dynalite });
 
   const devServerUrl = "http://localhost:5173";
@@ -66,7 +42,7 @@ async function main(): Promise<void> {
   let vite: { close(): Promise<void> } | undefined;
   if (devMode) {
     const { createServer } = await import("vite");
-    const server = await createServer({ configFile: path.join(rootDir, "vite.config.ts") });
+    const server = await createServer({ configFile: viteConfigFile });
     await server.listen();
     vite = server;
   }
@@ -86,23 +62,7 @@ async function main(): Promise<void> {
     ].join("\n"),
   );
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`\n${signal}: stopping…`);
-    await vite?.close();
-    await relyingParty?.close();
-    await bff.close();
-    await dynalite.close();
-    await emulator.close();
-    process.exit(0);
-  };
-  process.on("SIGINT", () => void stop("SIGINT"));
-  process.on("SIGTERM", () => void stop("SIGTERM"));
+  stopOnSignal([vite, relyingParty, bff, dynalite, emulator]);
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+runMain(main);
