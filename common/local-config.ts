@@ -56,6 +56,11 @@ export const oidcClientSchema = z.object({
   postLogoutRedirectUris: z.array(z.url()).default([]),
   /** Apps of the same operator: no consent screen (the grant is implied by signing in). */
   firstParty: z.boolean().default(false),
+  /**
+   * PKCE is always required of public clients; a confidential client may send it (it is then
+   * enforced) or, unless this is set, leave it out (issue 4; RFC 9700 §2.1.1 recommends it).
+   */
+  requirePkce: z.boolean().optional(),
 });
 export type OidcClientConfig = z.infer<typeof oidcClientSchema>;
 

@@ -102,14 +102,20 @@ export function createProvider(deps: CreateProviderDeps): Provider {
     }),
   );
 
+  const pkceRequiredClients = new Set(clients.filter((client) => client.requirePkce).map((client) => client.clientId));
   const provider = new Provider(config.publicUrl, {
     adapter: createStoreAdapter(store),
     clients: clients.map(toClientMetadata),
     jwks,
     routes: oidcRoutes,
     responseTypes: ["code"],
-    // PKCE for every client (RFC 9700 §2.1.1); oidc-provider accepts S256 only.
-    pkce: { required: () => true },
+    // PKCE (S256 only) is required of public clients, whose only proof it is (RFC 9700 §2.1.1), and of
+    // confidential clients configured with requirePkce; others may send it. A verifier for a code
+    // issued without a challenge is refused either way (downgrade, RFC 9700 §4.8.2).
+    pkce: {
+      required: (_ctx: unknown, client: { clientId: string; clientAuthMethod: string }) =>
+        client.clientAuthMethod === "none" || pkceRequiredClients.has(client.clientId),
+    },
     // RFC 9700 §2.1 / OpenID Connect Core §3.1.2.1: redirect_uri always sent, matched exactly.
     allowOmittingSingleRegisteredRedirectUri: false,
     clientAuthMethods: ["client_secret_basic", "client_secret_post", "none"],

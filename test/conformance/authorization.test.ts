@@ -49,11 +49,11 @@ async function expectErrorPage(url: URL): Promise<void> {
   expect(response.headers.get("content-type")).toMatch(/text\/html/);
 }
 
-async function expectErrorRedirect(url: URL, error: string): Promise<Record<string, string>> {
+async function expectErrorRedirect(url: URL, error: string, expectedRedirectUri = redirectUri): Promise<Record<string, string>> {
   const response = await rawGet(url);
   expect(response.status).toBe(303);
   const location = new URL(response.headers.get("location")!);
-  expect(location.origin + location.pathname).toBe(redirectUri);
+  expect(location.origin + location.pathname).toBe(expectedRedirectUri);
   // Response types with a token answer in the fragment (OAuth 2.0 Multiple Response Types §5).
   const params = Object.fromEntries(location.hash === "" ? location.searchParams : new URLSearchParams(location.hash.slice(1)));
   expect(params).toMatchObject({ error, state: "state-123", iss: issuer });
@@ -118,8 +118,24 @@ describe("A3 other errors redirect with error, error_description, state and iss"
     });
   }
 
-  it("missing code_challenge (PKCE is required) → invalid_request", async () => {
-    await expectErrorRedirect(await rawAuthorizationUrl(stack, { code_challenge: undefined, code_challenge_method: undefined }), "invalid_request");
+  const withoutPkce = { code_challenge: undefined, code_challenge_method: undefined };
+
+  it("missing code_challenge from a public client (PKCE is required) → invalid_request", async () => {
+    const { clientId, redirectUris } = testClients.public;
+    const url = await rawAuthorizationUrl(stack, { ...withoutPkce, client_id: clientId, redirect_uri: redirectUris[0] });
+    await expectErrorRedirect(url, "invalid_request", redirectUris[0]);
+  });
+
+  it("missing code_challenge from a confidential client configured with requirePkce → invalid_request", async () => {
+    const { clientId, redirectUris } = testClients.strictPkce;
+    const url = await rawAuthorizationUrl(stack, { ...withoutPkce, client_id: clientId, redirect_uri: redirectUris[0] });
+    await expectErrorRedirect(url, "invalid_request", redirectUris[0]);
+  });
+
+  it("a confidential client may leave PKCE out: the request goes on to sign-in", async () => {
+    const response = await rawGet(await rawAuthorizationUrl(stack, withoutPkce));
+    expect(response.status).toBe(303);
+    expect(new URL(response.headers.get("location")!, stack.bffUrl).pathname).toMatch(/^\/interaction\//);
   });
 
   it("prompt=none with another value → invalid_request", async () => {

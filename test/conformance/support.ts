@@ -45,6 +45,16 @@ export const testClients = {
     postLogoutRedirectUris: [],
     firstParty: true,
   },
+  /** Confidential and configured to require PKCE (requirePkce). */
+  strictPkce: {
+    clientId: "strict-pkce-rp",
+    clientSecret: "strict-pkce-secret-00000000000000000000",
+    name: "Strict PKCE RP",
+    redirectUris: ["https://strict.example.com/callback"],
+    postLogoutRedirectUris: [],
+    firstParty: true,
+    requirePkce: true,
+  },
   /** Not first party: Tobira has no consent screen, so its requests end in access_denied. */
   thirdParty: {
     clientId: "third-party-rp",
