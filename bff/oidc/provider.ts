@@ -205,6 +205,12 @@ export function createProvider(deps: CreateProviderDeps): Provider {
     await next();
     // RFC 6749 §5.1: token answers carry Pragma: no-cache next to Cache-Control: no-store (for HTTP/1.0 caches).
     if (ctx.response.get("cache-control") === "no-store") ctx.set("Pragma", "no-cache");
+    // Checklist E3: a /userinfo call with no token at all also names the error. RFC 6750 §3.1 only
+    // advises against it (SHOULD NOT); one challenge shape for every refusal is simpler for RPs.
+    const challenge = ctx.response.get("www-authenticate");
+    if (ctx.oidc?.route === "userinfo" && ctx.status === 401 && challenge.startsWith("Bearer ") && !challenge.includes("error=")) {
+      ctx.set("WWW-Authenticate", `${challenge}, error="invalid_token", error_description="no access token provided"`);
+    }
     if (ctx.oidc?.route === "end_session_confirm" && ctx.status === 303 && ctx.oidc.params.logout) {
       await deps.onProviderLogout(ctx.req as Request, ctx.oidc.session?.accountId);
     }
