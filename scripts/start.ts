@@ -2,7 +2,7 @@
  * `npm start` / `npm run dev`: the whole local stack in one process — the Cognito emulator,
  * dynalite (local DynamoDB, persisted under the data folder), the BFF serving the built SPA —
  * and, with `--dev`, Vite's dev server with hot reload in front of the same BFF.
- * Stops everything on Ctrl-C.
+ * Stops everything on Ctrl-C. With `--alb`, runs the ALB-mode stack of scripts/start-alb.ts instead.
  */
 import path from "node:path";
 import { loadBffConfig } from "../bff/config";
@@ -65,4 +65,6 @@ async function main(): Promise<void> {
   stopOnSignal([vite, relyingParty, bff, dynalite, emulator]);
 }
 
-runMain(main);
+// `npm start -- --alb` is the same as `npm run start:alb` (README, "ALB mode").
+if (process.argv.includes("--alb")) await import("./start-alb");
+else runMain(main);
