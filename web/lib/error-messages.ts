@@ -34,6 +34,19 @@ export function describeError(error: unknown): string {
   }
 }
 
+/** Messages for a code sent by email (sign-up confirmation, password reset), else describeError. */
+export function describeEmailedCodeError(error: unknown): string {
+  if (isApiError(error)) {
+    switch (error.code) {
+      case "code_mismatch":
+        return "That code isn't right. Check the email and try again.";
+      case "expired_code":
+        return "That code has expired. Send a new code and enter it here.";
+    }
+  }
+  return describeError(error);
+}
+
 /** "1 attempt left" / "2 attempts left". */
 export function attemptsLeftText(attemptsLeft: number): string {
   return `${attemptsLeft} ${attemptsLeft === 1 ? "attempt" : "attempts"} left`;

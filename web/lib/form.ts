@@ -1,6 +1,18 @@
-import type { z } from "zod";
+import { useCallback, useState } from "react";
+import { z } from "zod";
+import { confirmationCodeSchema, emailSchema } from "../../common/api-contract";
 
 export type FieldErrors<K extends string> = Partial<Record<K, string>>;
+
+/** The contract's email rule, with its own message for an empty field. */
+export const enterEmailSchema = z.string().trim().min(1, "Enter your email address.").pipe(emailSchema);
+
+/** The contract's rule for a code sent by email (sign-up confirmation, password reset). */
+export const enterEmailedCodeSchema = z
+  .string()
+  .trim()
+  .min(1, "Enter the code from the email.")
+  .pipe(confirmationCodeSchema);
 
 /**
  * Validates form values with a zod schema (the contract's, so the SPA and the BFF agree) and
@@ -18,6 +30,65 @@ export function validateForm<S extends z.ZodType<Record<string, unknown>>>(
     if (typeof field === "string" && errors[field] === undefined) errors[field] = issue.message;
   }
   return { ok: false, errors };
+}
+
+/** The messages of a form's own fields (named by the keys of `fieldIds`), from `validateForm` or an ApiError's `fields`. */
+export function pickFieldErrors<K extends string>(
+  fieldIds: Readonly<Record<K, string>>,
+  errors: Readonly<Record<string, string>>,
+): FieldErrors<K> {
+  const picked: FieldErrors<K> = {};
+  for (const field of Object.keys(fieldIds) as K[]) {
+    const message = errors[field];
+    if (message) picked[field] = message;
+  }
+  return picked;
+}
+
+/** The error summary's links, in the form's field order, each pointing at its input's id. */
+export function summaryFieldErrors<K extends string>(
+  fieldIds: Readonly<Record<K, string>>,
+  fieldErrors: FieldErrors<K>,
+): { fieldId: string; message: string }[] {
+  return (Object.keys(fieldIds) as K[]).flatMap((field) => {
+    const message = fieldErrors[field];
+    return message ? [{ fieldId: fieldIds[field], message }] : [];
+  });
+}
+
+/** A failed submit: `error` is undefined when the form's own validation stopped it. */
+export interface FormFailure {
+  /** Counts failed submits: the error summary is keyed on it, so a repeated error is announced again. */
+  attempt: number;
+  error?: unknown;
+}
+
+/** The failure state every form keeps for its error summary (see FormErrorSummary). */
+export function useFormFailure() {
+  const [failure, setFailure] = useState<FormFailure | null>(null);
+  const fail = useCallback((error?: unknown) => {
+    setFailure((previous) => ({ attempt: (previous?.attempt ?? 0) + 1, error }));
+  }, []);
+  const clearFailure = useCallback(() => setFailure(null), []);
+  return { failure, fail, clearFailure };
+}
+
+/**
+ * "Send a new code" beside a code form: checks the form's email field first (its message is
+ * shown on the field and under the button) and calls `send` with the parsed address.
+ */
+export function useResendToEmail(email: string, send: (email: string) => void) {
+  const [resendFieldError, setResendFieldError] = useState<string | undefined>();
+  const onResend = () => {
+    const parsed = enterEmailSchema.safeParse(email);
+    if (!parsed.success) {
+      setResendFieldError(parsed.error.issues[0]?.message ?? "Enter your email address.");
+      return;
+    }
+    setResendFieldError(undefined);
+    send(parsed.data);
+  };
+  return { resendFieldError, onResend };
 }
 
 /** Keeps only digits (codes are numeric; people paste "123 456" or "123-456"). */

@@ -1,3 +1,4 @@
+import { passwordSchema } from "../../common/api-contract";
 import { config } from "../config";
 
 export interface PasswordRule {
@@ -44,3 +45,9 @@ export function passwordPolicyError(password: string): string | undefined {
   const list = unmet.length === 1 ? unmet[0] : `${unmet.slice(0, -1).join(", ")} and ${unmet.at(-1)}`;
   return `Your password needs ${list}.`;
 }
+
+/** A password being chosen (sign-up, reset): the contract's limits, then the pool's policy. */
+export const newPasswordSchema = passwordSchema.superRefine((password, context) => {
+  const message = passwordPolicyError(password);
+  if (message) context.addIssue({ code: "custom", message });
+});

@@ -1,9 +1,9 @@
 import { useState, type FormEvent } from "react";
 import { otpCodeSchema, type SignInDoneResponse } from "../../../../common/api-contract";
 import { Button } from "../../../components/ui/button";
-import { ErrorSummary } from "../../../components/ui/alert";
+import { FormErrorSummary } from "../../../components/form-error-summary";
 import { TextField } from "../../../components/ui/text-field";
-import { digitsOnly } from "../../../lib/form";
+import { digitsOnly, useFormFailure } from "../../../lib/form";
 import { useVerifyOtp } from "../api/verify-otp";
 import { endedSignInMessage, otpErrorMessage } from "../utils/error-messages";
 
@@ -20,24 +20,19 @@ export function OtpForm({ onDone, onSignInEnded }: OtpFormProps) {
   const verify = useVerifyOtp();
   const [code, setCode] = useState("");
   const [fieldError, setFieldError] = useState<string | undefined>();
-  const [failure, setFailure] = useState<{ attempt: number; message: string } | null>(null);
-
-  const fail = (message: string, field?: string) => {
-    setFieldError(field);
-    setFailure((previous) => ({ attempt: (previous?.attempt ?? 0) + 1, message }));
-  };
+  const { failure, fail, clearFailure } = useFormFailure();
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     if (verify.isPending) return;
     const parsed = otpCodeSchema.safeParse(code);
     if (!parsed.success) {
-      const message = code === "" ? "Enter the 6-digit code." : "The code has 6 digits.";
-      fail("There is a problem", message);
+      setFieldError(code === "" ? "Enter the 6-digit code." : "The code has 6 digits.");
+      fail();
       return;
     }
     setFieldError(undefined);
-    setFailure(null);
+    clearFailure();
     verify.mutate(
       { code: parsed.data },
       {
@@ -50,7 +45,7 @@ export function OtpForm({ onDone, onSignInEnded }: OtpFormProps) {
           }
           // A wrong code is spent: clear it so the next one is typed fresh.
           setCode("");
-          fail(otpErrorMessage(error));
+          fail(error);
         },
       },
     );
@@ -58,13 +53,11 @@ export function OtpForm({ onDone, onSignInEnded }: OtpFormProps) {
 
   return (
     <form className="form" noValidate onSubmit={onSubmit}>
-      {failure ? (
-        <ErrorSummary
-          key={failure.attempt}
-          title={failure.message}
-          fieldErrors={fieldError ? [{ fieldId: codeFieldId, message: fieldError }] : []}
-        />
-      ) : null}
+      <FormErrorSummary
+        failure={failure}
+        describe={otpErrorMessage}
+        fieldErrors={fieldError ? [{ fieldId: codeFieldId, message: fieldError }] : []}
+      />
       <TextField
         id={codeFieldId}
         label="Verification code"

@@ -1,27 +1,30 @@
 import { useState, type FormEvent } from "react";
 import { Link, useNavigate } from "react-router-dom";
 import { z } from "zod";
-import { emailSchema, passwordSchema, type Delivery } from "../../../../common/api-contract";
+import { passwordSchema, type Delivery } from "../../../../common/api-contract";
+import { EmailField } from "../../../components/auth-fields";
+import { FormErrorSummary } from "../../../components/form-error-summary";
 import { Button } from "../../../components/ui/button";
-import { ErrorSummary } from "../../../components/ui/alert";
-import { PasswordField, TextField } from "../../../components/ui/text-field";
+import { PasswordField } from "../../../components/ui/text-field";
 import { isApiError } from "../../../lib/api-client";
-import { validateForm, type FieldErrors } from "../../../lib/form";
+import {
+  enterEmailSchema,
+  pickFieldErrors,
+  summaryFieldErrors,
+  useFormFailure,
+  validateForm,
+  type FieldErrors,
+} from "../../../lib/form";
 import type { NavigationState } from "../../../lib/navigation-state";
 import { paths } from "../../../lib/paths";
 import { useSignIn } from "../api/sign-in";
 import { stopPasskeyAutofill } from "../hooks/use-passkey-autofill";
 import { signInErrorMessage } from "../utils/error-messages";
 
-const signInFormSchema = z.object({
-  email: z.string().trim().min(1, "Enter your email address.").pipe(emailSchema),
-  password: passwordSchema,
-});
+const signInFormSchema = z.object({ email: enterEmailSchema, password: passwordSchema });
 
 type Field = "email" | "password";
 const fieldIds: Record<Field, string> = { email: "signin-email", password: "signin-password" };
-
-type Failure = { attempt: number; error?: unknown };
 
 export function SignInForm({ defaultEmail = "" }: { defaultEmail?: string | undefined }) {
   const navigate = useNavigate();
@@ -29,12 +32,13 @@ export function SignInForm({ defaultEmail = "" }: { defaultEmail?: string | unde
   const [email, setEmail] = useState(defaultEmail);
   const [password, setPassword] = useState("");
   const [fieldErrors, setFieldErrors] = useState<FieldErrors<Field>>({});
-  const [failure, setFailure] = useState<Failure | null>(null);
+  const { failure, fail, clearFailure } = useFormFailure();
   const pending = signIn.isPending;
 
-  const fail = (error?: unknown) => {
-    if (isApiError(error) && error.fields) setFieldErrors(pickFields(error.fields));
-    setFailure((previous) => ({ attempt: (previous?.attempt ?? 0) + 1, error }));
+  // An API error's field messages go next to their inputs as well as into the summary.
+  const failWithApiError = (error: unknown) => {
+    if (isApiError(error) && error.fields) setFieldErrors(pickFieldErrors(fieldIds, error.fields));
+    fail(error);
   };
 
   const goToCode = (delivery: Delivery, signedInEmail: string) => {
@@ -47,12 +51,12 @@ export function SignInForm({ defaultEmail = "" }: { defaultEmail?: string | unde
     if (pending) return;
     const result = validateForm(signInFormSchema, { email, password });
     if (!result.ok) {
-      setFieldErrors(pickFields(result.errors));
+      setFieldErrors(pickFieldErrors(fieldIds, result.errors));
       fail();
       return;
     }
     setFieldErrors({});
-    setFailure(null);
+    clearFailure();
     // A passkey waiting in the autofill would otherwise hold the authenticator during the next step.
     stopPasskeyAutofill();
     const body = result.data;
@@ -66,44 +70,32 @@ export function SignInForm({ defaultEmail = "" }: { defaultEmail?: string | unde
           void navigate(paths.signInChoose, { state });
         }
       },
-      onError: fail,
+      onError: failWithApiError,
     });
   };
 
   const error = failure?.error;
-  const summaryFieldErrors = (Object.keys(fieldIds) as Field[]).flatMap((field) => {
-    const message = fieldErrors[field];
-    return message ? [{ fieldId: fieldIds[field], message }] : [];
-  });
 
   return (
     <form className="form" noValidate onSubmit={onSubmit}>
-      {failure ? (
-        <ErrorSummary
-          key={failure.attempt}
-          title={error === undefined ? "There is a problem" : signInErrorMessage(error)}
-          fieldErrors={summaryFieldErrors}
-        >
-          {isApiError(error) && error.code === "user_not_confirmed" ? (
-            <p>
-              <Link to={paths.signUpConfirm} state={{ email: email.trim().toLowerCase() } satisfies NavigationState}>
-                Confirm your email address
-              </Link>{" "}
-              with the code we sent you, or get a new one there.
-            </p>
-          ) : null}
-        </ErrorSummary>
-      ) : null}
-      <TextField
+      <FormErrorSummary
+        failure={failure}
+        describe={signInErrorMessage}
+        fieldErrors={summaryFieldErrors(fieldIds, fieldErrors)}
+      >
+        {isApiError(error) && error.code === "user_not_confirmed" ? (
+          <p>
+            <Link to={paths.signUpConfirm} state={{ email: email.trim().toLowerCase() } satisfies NavigationState}>
+              Confirm your email address
+            </Link>{" "}
+            with the code we sent you, or get a new one there.
+          </p>
+        ) : null}
+      </FormErrorSummary>
+      <EmailField
         id={fieldIds.email}
-        label="Email address"
-        type="email"
-        name="email"
         // "webauthn" lets the browser offer passkeys in this field's autofill (conditional mediation).
         autoComplete="username webauthn"
-        autoCapitalize="none"
-        spellCheck={false}
-        required
         value={email}
         onChange={(event) => setEmail(event.target.value)}
         error={fieldErrors.email}
@@ -128,13 +120,6 @@ export function SignInForm({ defaultEmail = "" }: { defaultEmail?: string | unde
       </Button>
     </form>
   );
-}
-
-function pickFields(errors: Readonly<Record<string, string>>): FieldErrors<Field> {
-  const picked: FieldErrors<Field> = {};
-  if (errors.email) picked.email = errors.email;
-  if (errors.password) picked.password = errors.password;
-  return picked;
 }
 
 function emailState(email: string): NavigationState {

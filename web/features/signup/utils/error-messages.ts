@@ -12,15 +12,3 @@ export function signUpErrorMessage(error: unknown): string {
   }
   return describeError(error);
 }
-
-export function confirmErrorMessage(error: unknown): string {
-  if (isApiError(error)) {
-    switch (error.code) {
-      case "code_mismatch":
-        return "That code isn't right. Check the email and try again.";
-      case "expired_code":
-        return "That code has expired. Send a new code and enter it here.";
-    }
-  }
-  return describeError(error);
-}

@@ -1,0 +1,29 @@
+import type { ReactNode } from "react";
+import type { FormFailure } from "../lib/form";
+import { ErrorSummary, type FieldErrorLink } from "./ui/alert";
+
+export interface FormErrorSummaryProps {
+  /** From useFormFailure; nothing is shown while it is null. */
+  failure: FormFailure | null;
+  /** The feature's message for an error from the API. */
+  describe: (error: unknown) => string;
+  fieldErrors?: FieldErrorLink[];
+  children?: ReactNode;
+}
+
+/**
+ * The summary above a form after a failed submit. Keyed on the attempt, so the same error a
+ * second time is a new alert that is announced and focused again (WCAG 3.3.1, 4.1.3).
+ */
+export function FormErrorSummary({ failure, describe, fieldErrors, children }: FormErrorSummaryProps) {
+  if (!failure) return null;
+  return (
+    <ErrorSummary
+      key={failure.attempt}
+      title={failure.error === undefined ? "There is a problem" : describe(failure.error)}
+      fieldErrors={fieldErrors}
+    >
+      {children}
+    </ErrorSummary>
+  );
+}
