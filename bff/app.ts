@@ -1,4 +1,4 @@
-import express, { Router, type Express, type RequestHandler } from "express";
+import express, { Router, type Express } from "express";
 import { createAccountService } from "./account/account-service";
 import { createCognitoClient } from "./cognito/cognito-client";
 import { createCognitoGateway, type CognitoGateway } from "./cognito/cognito-gateway";
@@ -23,6 +23,7 @@ import type { Store } from "./store/store";
 import { createSpaRouter } from "./web/spa";
 import { createOpenIdProvider } from "./oidc/openid-provider";
 import { createPasskeyRouters, createSignInMethods } from "./passkeys";
+import { noStore } from "./middleware/no-store";
 
 export interface BffDeps {
   config: BffConfig;
@@ -33,11 +34,6 @@ export interface BffDeps {
   verifier?: CognitoTokenVerifier;
 }
 
-const noStore: RequestHandler = (_req, res, next) => {
-  // Answers carry personal data and session state: never cache them (OWASP Session Management).
-  res.setHeader("Cache-Control", "no-store");
-  next();
-};
 
 /**
  * The BFF as an Express app: no listening and no environment reads here (see server.ts and

@@ -1,3 +1,4 @@
+import { once } from "node:events";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Express } from "express";
@@ -58,13 +59,9 @@ export async function startBff(options: StartBffOptions): Promise<RunningBff> {
   const host = options.host ?? config.host;
   const server: Server = createServer();
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(options.port ?? config.port, host ?? "::", () => {
-        server.off("error", reject);
-        resolve();
-      });
-    });
+    // events.once rejects if the server emits "error" first (a port in use).
+    server.listen(options.port ?? config.port, host ?? "::");
+    await once(server, "listening");
   } catch (error) {
     owned?.destroy();
     throw error;

@@ -1,4 +1,4 @@
-import express, { Router, type Express, type Request, type RequestHandler, type Response } from "express";
+import express, { Router, type Express, type Request, type Response } from "express";
 import { albSessionCookieNames, expiredAlbCookies } from "../../common/alb-logout";
 import { emptyRequestSchema, type AccountClaimsResponse, type SessionResponse } from "../../common/api-contract";
 import type { AlbModeSettings, BffConfig } from "../config";
@@ -11,6 +11,7 @@ import { securityHeaders } from "../middleware/security-headers";
 import { createSpaRouter } from "../web/spa";
 import { createHostedUserInfoFetcher, type FetchUserInfo } from "./hosted-user-info";
 import { AlbAuthError, createAlbRequestVerifier, type AlbRequestVerifier, type AlbVerifiedRequest } from "./verify-alb-request";
+import { noStore } from "../middleware/no-store";
 
 /**
  * The BFF behind an Application Load Balancer doing authenticate-cognito (DESIGN.md, "The second
@@ -38,11 +39,6 @@ export interface AlbModeAppDeps {
   fetchUserInfo?: FetchUserInfo;
 }
 
-const noStore: RequestHandler = (_req, res, next) => {
-  // Answers carry personal data: never cached (OWASP Session Management Cheat Sheet).
-  res.setHeader("Cache-Control", "no-store");
-  next();
-};
 
 function requireAlbSettings(config: BffConfig): AlbModeSettings {
   if (config.alb === undefined) throw new TypeError("createAlbModeApp needs a configuration loaded with ALB_MODE=true");

@@ -1,3 +1,4 @@
+import { once } from "node:events";
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -293,13 +294,9 @@ export async function startLocalAlbProxy(options: LocalAlbProxyOptions): Promise
   });
 
   const host = options.host ?? "127.0.0.1";
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
+  // events.once rejects if the server emits "error" first (a port in use).
+  server.listen(options.port ?? 0, host);
+  await once(server, "listening");
   const port = (server.address() as AddressInfo).port;
   const url = (options.publicUrl ?? `http://localhost:${port}`).replace(/\/+$/, "");
   callbackUrl = `${url}${ALB_CALLBACK_PATH}`;

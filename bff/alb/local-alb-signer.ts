@@ -1,3 +1,4 @@
+import { once } from "node:events";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { generateKeyPairSync, randomUUID, sign, type KeyObject } from "node:crypto";
@@ -124,13 +125,9 @@ export async function startAlbKeyServer(options: AlbKeyServerOptions = {}): Prom
   });
 
   const host = options.host ?? "127.0.0.1";
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
+  // events.once rejects if the server emits "error" first (a port in use).
+  server.listen(options.port ?? 0, host);
+  await once(server, "listening");
   const { port } = server.address() as AddressInfo;
   const urlHost = host.includes(":") ? `[${host}]` : host;
 

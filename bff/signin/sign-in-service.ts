@@ -6,7 +6,7 @@ import type { BffConfig } from "../config";
 import { ApiError } from "../errors";
 import type { Logger } from "../logger";
 import { nowSeconds, type SessionManager } from "../session/session-manager";
-import type { AuthenticatedSession, PendingSignIn } from "../session/session-records";
+import type { AuthenticatedSession } from "../session/session-records";
 
 /**
  * The sign-in flow of DESIGN.md ("Sign-in, step by step"):

@@ -1,3 +1,4 @@
+import { once } from "node:events";
 import { mkdirSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import dynalite from "dynalite";
@@ -25,13 +26,9 @@ export async function startDynalite(options: StartDynaliteOptions): Promise<Runn
   // Tables become ACTIVE at once (dynalite simulates AWS's CREATING delay by default).
   const server = dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   const host = options.host ?? "127.0.0.1";
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port, host, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
+  // events.once rejects if the server emits "error" first (a port in use).
+  server.listen(options.port, host);
+  await once(server, "listening");
   const { port } = server.address() as AddressInfo;
   let closing: Promise<void> | undefined;
   return {

@@ -1,3 +1,4 @@
+import { once } from "node:events";
 import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -243,13 +244,9 @@ export async function startRelyingParty(options: RelyingPartyOptions): Promise<R
   const { app, redirectUri, postLogoutRedirectUri } = createRelyingPartyApp({ ...options, publicUrl: () => publicUrl! });
   const server: Server = createServer(app);
   const host = options.host ?? "localhost";
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port, host, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
+  // events.once rejects if the server emits "error" first (a port in use).
+  server.listen(options.port, host);
+  await once(server, "listening");
   const { port } = server.address() as AddressInfo;
   publicUrl ??= `http://localhost:${port}`;
   return {

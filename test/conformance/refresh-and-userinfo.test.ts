@@ -2,7 +2,7 @@ import * as oidc from "openid-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { HttpClient } from "../support/http-client";
 import type { TestStack } from "../support/stack";
-import { basicAuth, codeFlow, discover, jwtPayload, newUser, startOidcStack, testClients, tokenRequest, type TestUser } from "./support";
+import { basicAuth, codeFlow, discover, newUser, startOidcStack, testClients, tokenRequest, type TestUser } from "./support";
 
 /** Checklist D1–D4 (refresh tokens) and E1–E3 (/userinfo). */
 

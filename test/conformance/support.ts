@@ -168,7 +168,7 @@ export async function newUser(stack: TestStack): Promise<TestUser> {
 
 /** Password and emailed code through the JSON API; returns `redirectTo`. */
 export async function signIn(stack: TestStack, browser: HttpClient, user: TestUser): Promise<string> {
-  await passwordStep(stack, browser, user.email, user.password);
+  await passwordStep(browser, user.email, user.password);
   const done = await browser.post<{ next: string; redirectTo: string }>("/api/signin/otp", { code: await stack.latestCode(user.email) });
   expect(done.status, done.text).toBe(200);
   return done.body.redirectTo;

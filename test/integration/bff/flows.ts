@@ -29,7 +29,7 @@ export async function signUpConfirmed(stack: TestStack, email = uniqueEmail(), p
 }
 
 /** Password step done, a code sent: the client holds a pending sign-in. */
-export async function passwordStep(stack: TestStack, client: HttpClient, email: string, password = strongPassword): Promise<HttpResponse> {
+export async function passwordStep(client: HttpClient, email: string, password = strongPassword): Promise<HttpResponse> {
   const response = await client.post("/api/signin", { email, password });
   expect(response.status, response.text).toBe(200);
   expect(response.body).toMatchObject({ next: "otp" });
@@ -40,7 +40,7 @@ export async function passwordStep(stack: TestStack, client: HttpClient, email: 
 export async function signedInClient(stack: TestStack): Promise<{ client: HttpClient; email: string; password: string }> {
   const { email, password } = await signUpConfirmed(stack);
   const client = stack.client();
-  await passwordStep(stack, client, email, password);
+  await passwordStep(client, email, password);
   const done = await client.post("/api/signin/otp", { code: await stack.latestCode(email) });
   expect(done.status, done.text).toBe(200);
   return { client, email, password };

@@ -45,7 +45,7 @@ describe("sign-in: password, then a one-time code (POST /api/signin, /api/signin
 
   it("answers next:otp with the masked email after a correct password, and sends the code", async () => {
     const { email } = await signUpConfirmed(stack);
-    const response = await passwordStep(stack, stack.client(), email);
+    const response = await passwordStep(stack.client(), email);
     expect(response.body).toEqual({ next: "otp", delivery: { medium: "EMAIL", destination: `${email.charAt(0)}***@e***.com` } });
     const [message] = await stack.outbox(email);
     expect(message?.subject).toMatch(/sign-in code/i);
@@ -54,7 +54,7 @@ describe("sign-in: password, then a one-time code (POST /api/signin, /api/signin
 
   it("revokes the Cognito tokens of the password step at once", async () => {
     const { email } = await signUpConfirmed(stack);
-    await passwordStep(stack, stack.client(), email);
+    await passwordStep(stack.client(), email);
     const tokens = passwordStepTokens.at(-1)!;
     expect(revokedTokens).toContain(tokens.refreshToken);
     const username = JSON.parse(Buffer.from(tokens.idToken.split(".")[1]!, "base64url").toString())["cognito:username"] as string;
@@ -87,7 +87,7 @@ describe("sign-in: password, then a one-time code (POST /api/signin, /api/signin
   it("signs in with the emailed code: next:done to /account, amr pwd+otp+mfa, a new session id", async () => {
     const { email } = await signUpConfirmed(stack);
     const client = stack.client();
-    await passwordStep(stack, client, email);
+    await passwordStep(client, email);
     const pendingId = sessionCookiePayload(client)?.sid;
     const before = Math.floor(Date.now() / 1000);
 
@@ -106,7 +106,7 @@ describe("sign-in: password, then a one-time code (POST /api/signin, /api/signin
   it("does not accept the pre-sign-in session id once the sign-in completed (session fixation)", async () => {
     const { email } = await signUpConfirmed(stack);
     const client = stack.client();
-    await passwordStep(stack, client, email);
+    await passwordStep(client, email);
     const attacker = client.fork(); // holds the id the browser had before signing in
     await client.post("/api/signin/otp", { code: await stack.latestCode(email) });
     expect((await attacker.get("/api/session")).body).toEqual({ authenticated: false });
@@ -115,7 +115,7 @@ describe("sign-in: password, then a one-time code (POST /api/signin, /api/signin
   it("answers a wrong code with 400 code_mismatch and attemptsLeft, inside error and at the top level", async () => {
     const { email } = await signUpConfirmed(stack);
     const client = stack.client();
-    await passwordStep(stack, client, email);
+    await passwordStep(client, email);
     const code = await stack.latestCode(email);
 
     const first = await client.post("/api/signin/otp", { code: wrongCode(code) });
@@ -128,7 +128,7 @@ describe("sign-in: password, then a one-time code (POST /api/signin, /api/signin
   it("ends the attempt with 401 challenge_failed at the third wrong code; the right code no longer works", async () => {
     const { email } = await signUpConfirmed(stack);
     const client = stack.client();
-    await passwordStep(stack, client, email);
+    await passwordStep(client, email);
     const code = await stack.latestCode(email);
     await client.post("/api/signin/otp", { code: wrongCode(code) });
     await client.post("/api/signin/otp", { code: wrongCode(code) });
@@ -144,7 +144,7 @@ describe("sign-in: password, then a one-time code (POST /api/signin, /api/signin
   it("sends a new code on /api/signin/otp/send, and that code signs in", async () => {
     const { email } = await signUpConfirmed(stack);
     const client = stack.client();
-    await passwordStep(stack, client, email);
+    await passwordStep(client, email);
     const firstCode = await stack.latestCode(email);
 
     const resend = await client.post("/api/signin/otp/send", {});
@@ -153,6 +153,7 @@ describe("sign-in: password, then a one-time code (POST /api/signin, /api/signin
     expect(await stack.outbox(email)).toHaveLength(3); // sign-up code, first and second sign-in codes
     const secondCode = await stack.latestCode(email);
     expect(secondCode).toMatch(/^\d{6}$/);
+    expect(secondCode).not.toBe(firstCode);
     const done = await client.post("/api/signin/otp", { code: secondCode });
     expect(done.body).toEqual({ next: "done", redirectTo: "/account" });
   });
@@ -160,7 +161,7 @@ describe("sign-in: password, then a one-time code (POST /api/signin, /api/signin
   it("does not accept the previous code after a resend", async () => {
     const { email } = await signUpConfirmed(stack);
     const client = stack.client();
-    await passwordStep(stack, client, email);
+    await passwordStep(client, email);
     const firstCode = await stack.latestCode(email);
     await client.post("/api/signin/otp/send", {});
     const secondCode = await stack.latestCode(email);
@@ -174,7 +175,7 @@ describe("sign-in: password, then a one-time code (POST /api/signin, /api/signin
   it("keeps counting wrong codes across resends: three in total end the attempt", async () => {
     const { email } = await signUpConfirmed(stack);
     const client = stack.client();
-    await passwordStep(stack, client, email);
+    await passwordStep(client, email);
 
     const first = await client.post("/api/signin/otp", { code: wrongCode(await stack.latestCode(email)) });
     expect(first.body).toMatchObject({ attemptsLeft: 2 });
@@ -191,7 +192,7 @@ describe("sign-in: password, then a one-time code (POST /api/signin, /api/signin
   it("refuses a fourth resend with 429 limit_exceeded", async () => {
     const { email } = await signUpConfirmed(stack);
     const client = stack.client();
-    await passwordStep(stack, client, email);
+    await passwordStep(client, email);
     for (let resend = 0; resend < 3; resend += 1) {
       expect((await client.post("/api/signin/otp/send", {})).status).toBe(200);
     }
@@ -215,11 +216,11 @@ describe("sign-in: password, then a one-time code (POST /api/signin, /api/signin
   it("revokes the earlier Cognito session when the same browser signs in again", async () => {
     const { email } = await signUpConfirmed(stack);
     const client = stack.client();
-    await passwordStep(stack, client, email);
+    await passwordStep(client, email);
     await client.post("/api/signin/otp", { code: await stack.latestCode(email) });
     const first = await storedSession(stack, client);
 
-    await passwordStep(stack, client, email);
+    await passwordStep(client, email);
     await client.post("/api/signin/otp", { code: await stack.latestCode(email) });
 
     expect(revokedTokens).toContain(first!.tokens.refreshToken);
@@ -256,7 +257,7 @@ describe("sign-in expiry", () => {
   it("answers 401 session_expired when Cognito's challenge session has expired, and forgets the attempt", async () => {
     const { email } = await signUpConfirmed(stack);
     const client = stack.client();
-    await passwordStep(stack, client, email);
+    await passwordStep(client, email);
     const code = await stack.latestCode(email);
     skewMs += 4 * 60_000; // past Cognito's 3-minute session validity
 
@@ -278,7 +279,7 @@ describe("pending sign-in lifetime", () => {
   it("forgets a pending sign-in after SIGNIN_TTL_SECONDS: the code then gets 401 session_expired", async () => {
     const { email } = await signUpConfirmed(stack);
     const client = stack.client();
-    await passwordStep(stack, client, email);
+    await passwordStep(client, email);
     const code = await stack.latestCode(email);
     await new Promise((resolve) => setTimeout(resolve, 2_100));
 
