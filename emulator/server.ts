@@ -6,10 +6,12 @@ import { join } from "node:path";
 import express, { type NextFunction, type Request, type Response } from "express";
 import type { LocalConfig } from "../common/local-config";
 import { Messages, NotAuthorizedException } from "./errors";
+import { createCsrf } from "./hosted/csrf";
 import { createLocalOutboxRouter } from "./hosted/local-outbox";
 import { createLogoutRouter } from "./hosted/logout";
 import { createAuthorizeRouter } from "./hosted/oauth2-authorize";
 import { AuthorizationCodes } from "./hosted/oauth2-codes";
+import { createSignUpRouter } from "./hosted/oauth2-signup";
 import { createTokenRouter } from "./hosted/oauth2-token";
 import { createUserInfoRouter } from "./hosted/user-info";
 import { createWellKnownRouter } from "./hosted/well-known";
@@ -130,9 +132,11 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   app.use(createWellKnownRouter(context, () => url));
   app.use(createUserInfoRouter(context));
   app.use(createLogoutRouter(context));
-  // Managed login: /oauth2/authorize → /login → the client's callback → /oauth2/token.
+  // Managed login: /oauth2/authorize → /login (↔ /signup → /confirmUser) → the client's callback → /oauth2/token.
   const authorizationCodes = new AuthorizationCodes(now);
-  app.use(createAuthorizeRouter(context, authorizationCodes));
+  const csrf = createCsrf();
+  app.use(createAuthorizeRouter(context, authorizationCodes, csrf));
+  app.use(createSignUpRouter(context, csrf));
   app.use(createTokenRouter(context, authorizationCodes));
   app.use(createLocalOutboxRouter(() => outbox));
   app.use((_req: Request, res: Response) => {

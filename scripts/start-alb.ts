@@ -61,7 +61,7 @@ async function main(): Promise<void> {
       `  Mailbox        ${emulator.url}/_local/mailbox   (sign-up codes land here)`,
       `  BFF            ${bff.url}   (ALB mode: without the ALB's headers every /api call is 401)`,
       `  ALB keys       ${keyServer.url}/<kid>`,
-      "No account yet? Sign up with `npm start` (same data folder), or the emulator's SignUp API.",
+      "No account yet? Choose \"Create an account\" on the sign-in page; the code lands in the mailbox.",
       "Press Ctrl-C to stop.",
       "",
     ].join("\n"),

@@ -8,7 +8,9 @@ form{display:grid;gap:.35rem;margin-top:1.5rem}label{font-weight:600;margin-top:
 input{font:inherit;padding:.5rem;border:1px solid #888;border-radius:4px}
 button{font:inherit;font-weight:600;margin-top:1.2rem;padding:.6rem;border:0;border-radius:4px;background:#1f4fbf;color:#fff;cursor:pointer}
 button:focus-visible,input:focus-visible{outline:3px solid #f5b400;outline-offset:2px}
-.error{border:1px solid #b00020;background:#fdecee;color:#7a0016;padding:.6rem;border-radius:4px}`;
+button.secondary{background:#fff;color:#1f4fbf;border:1px solid #1f4fbf;margin-top:.4rem}a:focus-visible{outline:3px solid #f5b400}
+.error{border:1px solid #b00020;background:#fdecee;color:#7a0016;padding:.6rem;border-radius:4px}
+.notice{border:1px solid #1b6e2d;background:#e9f6ec;color:#10451c;padding:.6rem;border-radius:4px}`;
 const STYLE_HASH = createHash("sha256").update(STYLE).digest("base64");
 
 /**
@@ -54,15 +56,25 @@ export interface SignInFormOptions {
   username?: string;
   /** A message after a failed attempt (generic: it never says which part was wrong). */
   error?: string;
+  /** Where "Create an account" leads: `/signup?<the same authorization request>`. */
+  signUpHref: string;
+  /** A fixed notice from another page (e.g. "Account confirmed — sign in"). */
+  notice?: string;
+}
+
+/** An error announced at once (role=alert) and a calmer notice (role=status); empty when absent. */
+export function messagesHtml(options: { error?: string | undefined; notice?: string | undefined }, errorId: string): string {
+  const notice = options.notice === undefined ? "" : `<p class="notice" role="status">${escapeHtml(options.notice)}</p>`;
+  const error = options.error === undefined ? "" : `<p class="error" id="${errorId}" role="alert">${escapeHtml(options.error)}</p>`;
+  return notice + error;
 }
 
 /** The sign-in form: labelled fields, the error announced to screen readers and tied to the fields. */
 export function signInFormHtml(options: SignInFormOptions): string {
   const describedBy = options.error === undefined ? "" : ' aria-describedby="signin-error" aria-invalid="true"';
-  const error = options.error === undefined ? "" : `<p class="error" id="signin-error" role="alert">${escapeHtml(options.error)}</p>`;
   return `<h1>Sign in</h1>
 <p class="muted">to ${escapeHtml(options.clientName)} — local Cognito managed login</p>
-${error}
+${messagesHtml(options, "signin-error")}
 <form method="post" action="${escapeHtml(options.action)}">
 <input type="hidden" name="_csrf" value="${escapeHtml(options.csrfToken)}">
 <label for="username">Email</label>
@@ -70,5 +82,6 @@ ${error}
 <label for="password">Password</label>
 <input id="password" name="password" type="password" autocomplete="current-password" required${describedBy}>
 <button type="submit">Sign in</button>
-</form>`;
+</form>
+<p>Need an account? <a href="${escapeHtml(options.signUpHref)}">Create an account</a></p>`;
 }

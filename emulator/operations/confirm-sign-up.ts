@@ -1,7 +1,8 @@
 import { z } from "zod";
+import type { AppClientConfig } from "../../common/local-config";
 import { checkCode } from "../codes";
 import { CodeMismatchException, ExpiredCodeException, Messages, NotAuthorizedException, UserNotFoundException } from "../errors";
-import { type Operation, hidesUserExistence, requireClient } from "../pool";
+import { type Operation, type PoolContext, hidesUserExistence, requireClient } from "../pool";
 import { assertSecretHash } from "../secret-hash";
 import { Fields, parseInput } from "../validation";
 
@@ -20,8 +21,16 @@ export const confirmSignUp: Operation = async (ctx, raw) => {
   const request = parseInput(input, raw);
   const client = requireClient(ctx, request.ClientId);
   assertSecretHash(client, request.Username, request.SecretHash, "member");
+  await confirmUser(ctx, client, request.Username, request.ConfirmationCode);
+  return {};
+};
 
-  const user = ctx.users.find(request.Username);
+/**
+ * ConfirmSignUp's rules for a trusted caller (the API operation after its SECRET_HASH check, or
+ * the managed login's confirm page). Throws the operation's CognitoErrors.
+ */
+export async function confirmUser(ctx: PoolContext, client: AppClientConfig, username: string, confirmationCode: string): Promise<void> {
+  const user = ctx.users.find(username);
   if (user === undefined) {
     // PreventUserExistenceErrors: a wrong code is all an unknown user learns.
     if (hidesUserExistence(client)) throw new CodeMismatchException(Messages.codeMismatch);
@@ -31,7 +40,7 @@ export const confirmSignUp: Operation = async (ctx, raw) => {
     throw new NotAuthorizedException(`User cannot be confirmed. Current status is ${user.status}`);
   }
   if (user.confirmationCode === undefined) throw new ExpiredCodeException(Messages.codeExpired);
-  const check = checkCode(user.confirmationCode, request.ConfirmationCode, ctx.now());
+  const check = checkCode(user.confirmationCode, confirmationCode, ctx.now());
   if (check === "mismatch") throw new CodeMismatchException(Messages.codeMismatch);
   if (check === "expired") throw new ExpiredCodeException(Messages.codeExpired);
 
@@ -44,5 +53,4 @@ export const confirmSignUp: Operation = async (ctx, raw) => {
   }
   user.updatedAt = ctx.now();
   await ctx.users.save();
-  return {};
-};
+}

@@ -1,6 +1,7 @@
 import { z } from "zod";
+import type { AppClientConfig } from "../../common/local-config";
 import { InvalidParameterException, Messages, UserNotFoundException } from "../errors";
-import { type Operation, hidesUserExistence, requireClient, sendCode, simulatedDelivery } from "../pool";
+import { type CodeDeliveryDetails, type Operation, type PoolContext, hidesUserExistence, requireClient, sendCode, simulatedDelivery } from "../pool";
 import { assertSecretHash } from "../secret-hash";
 import { Fields, parseInput } from "../validation";
 
@@ -16,10 +17,17 @@ export const resendConfirmationCode: Operation = async (ctx, raw) => {
   const request = parseInput(input, raw);
   const client = requireClient(ctx, request.ClientId);
   assertSecretHash(client, request.Username, request.SecretHash, "member");
+  return { CodeDeliveryDetails: await resendConfirmation(ctx, client, request.Username) };
+};
 
-  const user = ctx.users.find(request.Username);
+/**
+ * ResendConfirmationCode's rules for a trusted caller (the API operation after its SECRET_HASH
+ * check, or the managed login's confirm page). Throws the operation's CognitoErrors.
+ */
+export async function resendConfirmation(ctx: PoolContext, client: AppClientConfig, username: string): Promise<CodeDeliveryDetails> {
+  const user = ctx.users.find(username);
   if (user === undefined) {
-    if (hidesUserExistence(client)) return { CodeDeliveryDetails: simulatedDelivery(request.Username) };
+    if (hidesUserExistence(client)) return simulatedDelivery(username);
     throw new UserNotFoundException(Messages.usernameClientNotFound);
   }
   if (user.status !== "UNCONFIRMED") throw new InvalidParameterException("User is already confirmed.");
@@ -31,5 +39,5 @@ export const resendConfirmationCode: Operation = async (ctx, raw) => {
         ? user.attributes.phone_number
         : undefined;
   if (destination === undefined) throw new InvalidParameterException("Cannot resend codes. Auto verification not turned on.");
-  return { CodeDeliveryDetails: await sendCode(ctx, user, "confirmation", destination) };
-};
+  return sendCode(ctx, user, "confirmation", destination);
+}

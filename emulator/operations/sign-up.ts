@@ -3,7 +3,7 @@ import { z } from "zod";
 import { isEmail, isPhoneNumber, writableAttributes } from "../attributes";
 import { InvalidParameterException, UsernameExistsException } from "../errors";
 import { assertPasswordPolicy, hashPassword } from "../passwords";
-import { type CodeDeliveryDetails, type Operation, requireClient, sendCode } from "../pool";
+import { type CodeDeliveryDetails, type Operation, type PoolContext, requireClient, sendCode } from "../pool";
 import { assertSecretHash } from "../secret-hash";
 import type { StoredUser } from "../state/user-store";
 import { Fields, parseInput } from "../validation";
@@ -18,12 +18,30 @@ const input = z.object({
   ClientMetadata: Fields.stringMap.optional(),
 });
 
+export interface SignUpResult {
+  UserConfirmed: false;
+  UserSub: string;
+  CodeDeliveryDetails?: CodeDeliveryDetails;
+}
+
 /** SignUp: a new UNCONFIRMED user; a confirmation code goes to an auto-verified email or phone. */
 export const signUp: Operation = async (ctx, raw) => {
   const request = parseInput(input, raw);
   const client = requireClient(ctx, request.ClientId);
   assertSecretHash(client, request.Username, request.SecretHash, "member");
+  return registerUser(ctx, request);
+};
 
+/**
+ * SignUp's rules once the caller is trusted (the API operation after its client and SECRET_HASH
+ * checks; the managed login's sign-up page, which is Cognito's own client): the username rules
+ * of the pool, the password policy, the name still free, then the user and its code.
+ * Throws the operation's CognitoErrors.
+ */
+export async function registerUser(
+  ctx: PoolContext,
+  request: { Username: string; Password: string; UserAttributes?: { Name: string; Value?: string | undefined }[] | undefined },
+): Promise<SignUpResult> {
   const attributes = writableAttributes(request.UserAttributes);
   const signInAttributes = ctx.pool.usernameAttributes;
   const sub = randomUUID();
@@ -76,4 +94,4 @@ export const signUp: Operation = async (ctx, raw) => {
     delivery = await sendCode(ctx, user, "confirmation", attributes.phone_number);
   }
   return { UserConfirmed: false, UserSub: sub, ...(delivery ? { CodeDeliveryDetails: delivery } : {}) };
-};
+}

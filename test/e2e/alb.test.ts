@@ -1,11 +1,14 @@
+import { AdminGetUserCommand } from "@aws-sdk/client-cognito-identity-provider";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { describeInBrowser, launchChromium } from "../support/chromium";
 import { startAlbTestStack, uniqueEmail, PASSWORD, type AlbTestStack } from "../integration/alb/alb-stack";
+import { latestCode } from "../integration/emulator/support";
 
 /**
  * The second article in a real browser: the app behind the local ALB, which signs people in with
- * the emulator's managed login; the account page shows the three panels; signing out expires the
+ * the emulator's managed login; a new person creates the account right there (sign up, the code
+ * from the outbox, confirm); the account page shows the three panels; signing out expires the
  * ALB's cookies and goes through Cognito's /logout, so the next visit asks to sign in again.
  */
 describeInBrowser("ALB mode: managed login through the local ALB, account page, sign-out (Chromium)", () => {
@@ -31,14 +34,27 @@ describeInBrowser("ALB mode: managed login through the local ALB, account page, 
     return (await page.context().cookies(stack.alb!.url)).map((cookie) => cookie.name).filter((name) => name.startsWith("AWSELBAuthSessionCookie-"));
   }
 
-  it("signs in on the managed login page, shows the three panels, signs out and asks to sign in again", async () => {
+  it("signs up and in on the managed login of a fresh stack, shows the three panels, signs out and asks to sign in again", async () => {
     const email = uniqueEmail("e2e-alb");
-    const sub = await stack.signUpConfirmed(email);
     const context = await browser.newContext();
     const page = await context.newPage();
 
     await page.goto(`${stack.alb!.url}/`);
     await expectSignInPage(page);
+    await page.getByRole("link", { name: "Create an account" }).click();
+    await page.getByRole("heading", { name: "Create an account" }).waitFor();
+    await page.getByLabel("Email").fill(email);
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Create account" }).click();
+    await page.getByRole("heading", { name: "Confirm your account" }).waitFor();
+    await page.getByLabel("Confirmation code").fill(await latestCode(stack.emulator.url, email));
+    await page.getByRole("button", { name: "Confirm account" }).click();
+    await expectSignInPage(page);
+    await page.getByRole("status").filter({ hasText: "Account confirmed — sign in" }).waitFor();
+    const user = await stack.cognito.send(new AdminGetUserCommand({ UserPoolId: stack.localConfig.userPool.id, Username: email }));
+    const sub = user.UserAttributes?.find((attribute) => attribute.Name === "sub")?.Value;
+    expect(sub).toBeDefined();
+
     await page.getByLabel("Email").fill(email);
     await page.getByLabel("Password").fill(PASSWORD);
     await page.getByRole("button", { name: "Sign in" }).click();
@@ -49,7 +65,7 @@ describeInBrowser("ALB mode: managed login through the local ALB, account page, 
     }
     const main = await page.textContent("main");
     expect(main).toContain(email);
-    expect(main).toContain(sub);
+    expect(main).toContain(sub!);
     expect(main).toContain("token_use");
     expect(await albSessionCookies(page)).toContain("AWSELBAuthSessionCookie-0");
     const shard = (await context.cookies(stack.alb!.url)).find((cookie) => cookie.name === "AWSELBAuthSessionCookie-0");

@@ -136,7 +136,7 @@ describe("the sign-in page", () => {
     expect(page.headers.get("content-type")).toContain("text/html");
     expect(page.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
     expect(page.headers.get("content-security-policy")).toContain("form-action 'self' http://localhost:8080");
-    expect(page.headers.getSetCookie().join("\n")).toMatch(/^XSRF-TOKEN=[\w-]+; Path=\/login; HttpOnly; SameSite=Lax$/m);
+    expect(page.headers.getSetCookie().join("\n")).toMatch(/^XSRF-TOKEN=[\w-]+; Path=\/; HttpOnly; SameSite=Lax$/m);
     expect(html).toContain('<label for="username">Email</label>');
     expect(html).toContain('<label for="password">Password</label>');
     expect(html).toMatch(/<input type="hidden" name="_csrf" value="[\w-]{43}">/);

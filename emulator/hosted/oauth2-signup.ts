@@ -1,0 +1,119 @@
+import express, { type Request, type Response, type Router } from "express";
+import { CognitoError, Messages } from "../errors";
+import { confirmUser } from "../operations/confirm-sign-up";
+import { resendConfirmation } from "../operations/resend-confirmation-code";
+import { registerUser } from "../operations/sign-up";
+import type { PoolContext } from "../pool";
+import { Fields } from "../validation";
+import type { Csrf } from "./csrf";
+import { sendManagedLoginPage } from "./oauth2-page";
+import { type AuthorizeRequest, MAX_PASSWORD, MAX_USERNAME, field, formBody, formErrorHandler, requestQuery, validatedRequest } from "./oauth2-request";
+import { confirmFormHtml, passwordRulesText, signUpFormHtml } from "./oauth2-signup-page";
+
+/**
+ * Managed login's self-service sign-up (AWS DG, "Managed login": sign-up and confirmation pages),
+ * reached from the sign-in page's "Create an account":
+ *
+ *   GET|POST /signup → GET|POST /confirmUser (+ POST /resendcode) → /login?…&notice=confirmed
+ *
+ * Every page carries the pending authorization request in its URL, validated again on each
+ * request, so the person ends on the sign-in page of the same request. The rules are SignUp's,
+ * ConfirmSignUp's and ResendConfirmationCode's own (emulator/operations/*): the same user record,
+ * policy errors, outbox message and code checks; Cognito's errors are shown on the page.
+ * Successful posts answer 303 See Other (RFC 9110 §15.4.4), so reloading never posts twice.
+ */
+
+const EXPIRED_FORM = "This form has expired. Enter your details again.";
+
+type Page = { username?: string; error?: string; notice?: string };
+
+/** The user-facing message of a Cognito error; anything else is a fault and goes on to the server's handler. */
+function cognitoMessage(error: unknown): string {
+  if (error instanceof CognitoError && error.expose) return error.message;
+  throw error;
+}
+
+export function createSignUpRouter(ctx: () => PoolContext, csrf: Csrf): Router {
+  const router = express.Router();
+
+  const query = (request: AuthorizeRequest) => `?${requestQuery(request)}`;
+  const common = (req: Request, res: Response, request: AuthorizeRequest, page: Page) => ({
+    clientName: request.client.name,
+    query: query(request),
+    csrfToken: csrf.issue(req, res),
+    ...page,
+  });
+  const showSignUp = (req: Request, res: Response, request: AuthorizeRequest, status: number, page: Page = {}) => {
+    const html = signUpFormHtml({ ...common(req, res, request, page), passwordRules: passwordRulesText(ctx().pool.passwordPolicy) });
+    sendManagedLoginPage(res, status, `Create an account — ${request.client.name}`, html);
+  };
+  const showConfirm = (req: Request, res: Response, request: AuthorizeRequest, status: number, page: Page = {}) => {
+    sendManagedLoginPage(res, status, `Confirm your account — ${request.client.name}`, confirmFormHtml(common(req, res, request, page)));
+  };
+  const usernameOf = (value: unknown) => (typeof value === "string" ? value.trim().slice(0, MAX_USERNAME) : "");
+
+  router.get("/signup", (req, res) => {
+    const request = validatedRequest(ctx(), req, res);
+    if (request !== undefined) showSignUp(req, res, request, 200);
+  });
+
+  router.post("/signup", formBody, async (req, res) => {
+    const request = validatedRequest(ctx(), req, res);
+    if (request === undefined) return;
+    const username = usernameOf(field(req.body, "username"));
+    const password = field(req.body, "password");
+    if (!csrf.check(req, field(req.body, "_csrf"))) return showSignUp(req, res, request, 403, { username, error: EXPIRED_FORM });
+    if (username === "" || password === "") return showSignUp(req, res, request, 400, { username, error: "Enter your email and a password." });
+    // The API model's input rules (emulator/validation.ts), in words for people.
+    if (!Fields.username.safeParse(username).success) return showSignUp(req, res, request, 400, { username, error: "Enter a valid email address." });
+    if (password.length > MAX_PASSWORD || password !== password.trim()) {
+      return showSignUp(req, res, request, 400, { username, error: `Passwords have at most ${MAX_PASSWORD} characters and cannot begin or end with a space.` });
+    }
+    try {
+      await registerUser(ctx(), { Username: username, Password: password });
+    } catch (error) {
+      return showSignUp(req, res, request, 400, { username, error: cognitoMessage(error) });
+    }
+    res.set("Cache-Control", "no-store").redirect(303, `/confirmUser${query(request)}&${new URLSearchParams({ username })}`);
+  });
+
+  router.get("/confirmUser", (req, res) => {
+    const request = validatedRequest(ctx(), req, res);
+    if (request !== undefined) showConfirm(req, res, request, 200, { username: usernameOf(req.query.username) });
+  });
+
+  router.post("/confirmUser", formBody, async (req, res) => {
+    const request = validatedRequest(ctx(), req, res);
+    if (request === undefined) return;
+    const username = usernameOf(field(req.body, "username"));
+    const code = field(req.body, "code").trim();
+    if (!csrf.check(req, field(req.body, "_csrf"))) return showConfirm(req, res, request, 403, { username, error: EXPIRED_FORM });
+    if (username === "" || code === "") return showConfirm(req, res, request, 400, { username, error: "Enter your email and the confirmation code." });
+    try {
+      // A code the API model would refuse (spaces, too long) cannot match either.
+      if (!Fields.confirmationCode.safeParse(code).success) return showConfirm(req, res, request, 400, { username, error: Messages.codeMismatch });
+      await confirmUser(ctx(), request.client, username, code);
+    } catch (error) {
+      return showConfirm(req, res, request, 400, { username, error: cognitoMessage(error) });
+    }
+    res.set("Cache-Control", "no-store").redirect(303, `/login${query(request)}&notice=confirmed`);
+  });
+
+  router.post("/resendcode", formBody, async (req, res) => {
+    const request = validatedRequest(ctx(), req, res);
+    if (request === undefined) return;
+    const username = usernameOf(field(req.body, "username"));
+    if (!csrf.check(req, field(req.body, "_csrf"))) return showConfirm(req, res, request, 403, { username, error: EXPIRED_FORM });
+    if (username === "") return showConfirm(req, res, request, 400, { error: "Enter your email." });
+    try {
+      const delivery = await resendConfirmation(ctx(), request.client, username);
+      showConfirm(req, res, request, 200, { username, notice: `A new code was sent to ${delivery.Destination}.` });
+    } catch (error) {
+      showConfirm(req, res, request, 400, { username, error: cognitoMessage(error) });
+    }
+  });
+
+  for (const path of ["/signup", "/confirmUser", "/resendcode"]) router.use(path, formErrorHandler);
+
+  return router;
+}
