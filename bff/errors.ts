@@ -77,6 +77,11 @@ function isParserError(error: unknown): error is HttpParserError {
   return error instanceof Error && typeof (error as HttpParserError).type === "string" && typeof (error as HttpParserError).status === "number";
 }
 
+function clientErrorStatus(error: unknown): number | undefined {
+  const status = typeof error === "object" && error !== null ? (error as { status?: unknown }).status : undefined;
+  return typeof status === "number" && status >= 400 && status < 500 ? status : undefined;
+}
+
 /** Turns anything thrown into an ApiError; unknown errors become a generic 500. */
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
@@ -92,12 +97,13 @@ export function toApiError(error: unknown): ApiError {
       case "encoding.unsupported":
       case "charset.unsupported":
         return new ApiError(415, "unsupported_media_type", "Send the request as UTF-8 application/json.");
-      default:
-        if (error.status !== undefined && error.status >= 400 && error.status < 500) {
-          return new ApiError(error.status, "bad_request", genericMessage(error.status));
-        }
     }
   }
+  // Any other client error a library raises — e.g. a path with a malformed percent-escape, which
+  // Express reports as a 400 URIError — is the caller's, never a 500.
+  const status = clientErrorStatus(error);
+  if (status !== undefined) return new ApiError(status, "bad_request", genericMessage(status));
+  if (error instanceof URIError) return new ApiError(400, "bad_request", genericMessage(400));
   return new ApiError(500, "internal_error", genericMessage(500), { expose: false, cause: error });
 }
 

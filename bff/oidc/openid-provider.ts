@@ -77,10 +77,14 @@ export function createOpenIdProvider(deps: OpenIdProviderDeps): OpenIdProvider {
     accounts,
     logger,
     async onProviderLogout(req, accountId) {
+      // A provider session without a user has nothing to sign out: oidc-provider then submits its
+      // logout form by itself, with no confirmation, so ending the Tobira session here would let any
+      // site sign a user out with one link (logout CSRF, RP-Initiated Logout 1.0 §6).
+      if (accountId === undefined) return;
       // The provider also signs its session out when another user signs in over it (a principal
       // change): that must not end the new user's Tobira session.
       const bff = await sessions.readAuthenticated(req);
-      if (bff !== undefined && accountId !== undefined && bff.sub !== accountId) return;
+      if (bff !== undefined && bff.sub !== accountId) return;
       await deps.endBffSession(req);
     },
   });
@@ -237,6 +241,13 @@ export function createOpenIdProvider(deps: OpenIdProviderDeps): OpenIdProvider {
     "/interaction/cancel",
     cookieSession,
     page(async (req, res) => {
+      // Cancelling changes state (the app receives access_denied): only the sign-in page's own
+      // link may do it, not a cross-site navigation (OWASP CSRF cheat sheet, Fetch Metadata).
+      const site = req.get("sec-fetch-site");
+      if (site !== undefined && site !== "same-origin" && site !== "none") {
+        res.status(403).type("html").send(errorPage("access_denied", "Cancel the sign-in from the sign-in page."));
+        return;
+      }
       const uid = rememberedUid(req);
       res.redirect(303, uid === undefined ? "/signin" : `/interaction/${uid}/abort`);
     }),

@@ -7,7 +7,7 @@ import type { CognitoGateway } from "../../bff/cognito/cognito-gateway";
 import { jwksFileName, type PrivateJwks } from "../../bff/oidc/signing-keys";
 import type { HttpClient, HttpResponse } from "../support/http-client";
 import type { TestStack } from "../support/stack";
-import { basicAuth, codeFlow, follow, newUser, postLogoutUri, queryOf, rawAuthorizationUrl, startOidcStack, testClients, tokenRequest, type TestUser } from "./support";
+import { autoSubmittedForm, basicAuth, codeFlow, follow, newUser, signIn, postLogoutUri, queryOf, rawAuthorizationUrl, startOidcStack, testClients, tokenRequest, type TestUser } from "./support";
 
 /** Checklist G1–G6: RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0). */
 
@@ -222,6 +222,17 @@ describe("G6 a logout must be confirmed (logout CSRF)", () => {
     expect(page.text).toContain("Yes, sign me out");
     expect(await bffSession(browser)).toMatchObject({ authenticated: true });
     await expect(oidc.fetchUserInfo(config, tokens.access_token, tokens.claims()!.sub)).resolves.toBeDefined();
+  });
+
+  it("a user signed in at Tobira alone is not signed out by a bare link to the end-session endpoint", async () => {
+    // No provider session: oidc-provider answers with a form that submits itself (no confirmation).
+    const browser = stack.client();
+    await signIn(stack, browser, await newUser(stack));
+    const page = await browser.get("/oidc/session/end");
+    const form = autoSubmittedForm(page.text);
+    expect(form).toBeDefined();
+    await postForm(browser, new URL(form!.action, stack.bffUrl).pathname, form!.fields);
+    expect(await bffSession(browser)).toMatchObject({ authenticated: true });
   });
 
   it("a confirmation without the form's xsrf value is refused and ends nothing", async () => {

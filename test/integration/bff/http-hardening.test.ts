@@ -127,6 +127,30 @@ describe("HTTP hardening of /api", () => {
     });
   });
 
+  describe("malformed paths (400, never 500)", () => {
+    it.each([
+      ["GET", "/api/passkeys/%ZZ"],
+      ["DELETE", "/api/passkeys/%E0%A4%A"],
+      ["GET", "/interaction/%ZZ"],
+    ])("%s %s with a broken percent-escape → 400 bad_request", async (method, path) => {
+      const response = await stack.client().request(method, path, undefined);
+      expect(response.status).toBe(400);
+      expect(response.text).not.toContain("internal_error");
+    });
+  });
+
+  describe("cancelling a relying party's sign-in", () => {
+    it("is refused when another site navigates to it (Sec-Fetch-Site: cross-site)", async () => {
+      const response = await stack.client({ "sec-fetch-site": "cross-site" }).get("/interaction/cancel");
+      expect(response.status).toBe(403);
+    });
+
+    it("goes on from the sign-in page's own link (same-origin)", async () => {
+      const response = await stack.client({ "sec-fetch-site": "same-origin" }).get("/interaction/cancel");
+      expect(response.status).toBe(303);
+    });
+  });
+
   describe("routes and headers", () => {
     it("answers an unknown /api route with 404 not_found", async () => {
       const get = await stack.client().get("/api/nothing-here");
