@@ -73,7 +73,7 @@ export function createBffApp(deps: BffDeps): Express {
   api.use(noStore, crossSiteGuard(config.trustedOrigins), requireJsonContentType, parseJsonBody, sessionCookieMiddleware(config));
   api.use(createSignUpRouter({ cognito, limits }));
   api.use(createSignInRouter({ signIn, limits }));
-  api.use(...createPasskeyRouters({ config, store, cognito, sessions, signIn, account, logger, limits: [rateLimits.perIp] }));
+  api.use(...createPasskeyRouters({ config, store, cognito, sessions, signIn, account, logger, limits: [rateLimits.perIp], optionsLimits: [rateLimits.passkeyOptionsPerIp] }));
   api.use(createPasswordRouter({ cognito, limits }));
   api.use(createSessionRouter({ sessions, account, cognito, logger, endProviderSession: openId.endProviderSession }));
   api.use(createInteractionRouter({ pendingInteraction: openId.pendingInteraction }));

@@ -58,8 +58,13 @@ export function emailInBody(req: Request): string | undefined {
 export interface AuthRateLimits {
   /** Counts every guarded call of a client IP (one budget over all of them). */
   perIp: RequestHandler;
-  /** Counts every guarded call naming the same email, from any IP. */
+  /** Counts the failed guarded calls naming the same email, from any IP. */
   perEmail: RequestHandler;
+  /**
+   * A budget of its own for passkey request options: the sign-in page asks for them on every load
+   * (browser autofill), which must not use up a shared NAT's sign-in budget.
+   */
+  passkeyOptionsPerIp: RequestHandler;
 }
 
 export function createAuthRateLimits(deps: { config: BffConfig; store: Store }): AuthRateLimits {
@@ -81,8 +86,13 @@ export function createAuthRateLimits(deps: { config: BffConfig; store: Store }):
       ...common,
       limit: config.rateLimit.perEmail,
       store: new SharedRateLimitStore(store, "email"),
+      // Only failures count: otherwise anyone could lock a user out by naming their email in
+      // calls that succeed for everybody, such as forgot-password (OWASP Authentication Cheat
+      // Sheet, "Account Lockout": lockout must not become a denial of service).
+      skipSuccessfulRequests: true,
       skip: (req) => emailInBody(req) === undefined,
       keyGenerator: (req) => emailInBody(req) ?? "",
     }),
+    passkeyOptionsPerIp: rateLimit({ ...common, limit: config.rateLimit.perIp * 5, store: new SharedRateLimitStore(store, "ip-passkey-options") }),
   };
 }

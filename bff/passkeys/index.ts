@@ -30,8 +30,10 @@ export function createPasskeyRouters(deps: {
   account: AccountService;
   logger: Logger;
   limits: RequestHandler[];
+  /** For the request options, which the sign-in page fetches on every load (autofill). */
+  optionsLimits: RequestHandler[];
 }): Router[] {
-  const { config, store, cognito, sessions, signIn, account, logger, limits } = deps;
+  const { config, store, cognito, sessions, signIn, account, logger, limits, optionsLimits } = deps;
   const rp = relyingPartyFor(config);
   const passkeys = createPasskeyRepository(store);
   const challenges = createChallengeStore({ store, ttlSeconds: rp.challengeTtlSeconds });
@@ -46,5 +48,5 @@ export function createPasskeyRouters(deps: {
     logger,
   });
   const management = createPasskeyManagement({ rp, account, passkeys, challenges, logger });
-  return [createPasskeySignInRouter({ passkeySignIn, limits }), createPasskeyRouter({ management })];
+  return [createPasskeySignInRouter({ passkeySignIn, limits, optionsLimits }), createPasskeyRouter({ management })];
 }

@@ -61,11 +61,11 @@ export function createPasskeyRouter(deps: { management: PasskeyManagement }): Ro
 }
 
 /** POST /api/signin/passkey/options and POST /api/signin/passkey (DESIGN.md contract). */
-export function createPasskeySignInRouter(deps: { passkeySignIn: PasskeySignIn; limits: RequestHandler[] }): Router {
-  const { passkeySignIn, limits } = deps;
+export function createPasskeySignInRouter(deps: { passkeySignIn: PasskeySignIn; limits: RequestHandler[]; optionsLimits: RequestHandler[] }): Router {
+  const { passkeySignIn, limits, optionsLimits } = deps;
   const router = Router();
 
-  router.post("/signin/passkey/options", ...limits, async (req, res) => {
+  router.post("/signin/passkey/options", ...optionsLimits, async (req, res) => {
     emptyRequestSchema.parse(req.body ?? {});
     res.json(await passkeySignIn.options(req));
   });

@@ -50,6 +50,22 @@ describe("rate limits on sign-up, sign-in, codes and reset", () => {
     expect(errorOf(third).code).toBe("rate_limited");
   });
 
+  it("counts only failures against an email: calls that succeed for anyone (forgot-password) cannot lock its owner out", async () => {
+    const email = uniqueEmail();
+    for (let call = 0; call < 3; call += 1) {
+      expect((await stack.client({ "x-forwarded-for": freshIp() }).post("/api/password/forgot", { email })).status).toBe(200);
+    }
+    const signIn = await stack.client({ "x-forwarded-for": freshIp() }).post("/api/signin", { email, password: "Wrong-Password-1" });
+    expect(signIn.status).toBe(401);
+  });
+
+  it("gives passkey request options (fetched on every sign-in page load) a budget of their own", async () => {
+    const client = stack.client({ "x-forwarded-for": freshIp() });
+    for (let call = 0; call < 4; call += 1) expect((await client.post("/api/signin/passkey/options", {})).status).toBe(200);
+    const signIn = await client.post("/api/signin", { email: uniqueEmail(), password: strongPassword });
+    expect(signIn.status).toBe(401);
+  });
+
   it("does not limit another email when one is limited", async () => {
     const email = uniqueEmail();
     for (let call = 0; call < 3; call += 1) await stack.client({ "x-forwarded-for": freshIp() }).post("/api/password/forgot", { email });
