@@ -84,6 +84,15 @@ export const localConfigSchema = z.object({
     relyingParty: z.number().int(),
     dynalite: z.number().int(),
   }),
+}).superRefine((config, context) => {
+  // A code outliving Cognito's challenge session would promise time the sign-in does not have.
+  if (config.triggers.otpTtlSeconds > config.userPool.authSessionValidityMinutes * 60) {
+    context.addIssue({
+      code: "custom",
+      path: ["triggers", "otpTtlSeconds"],
+      message: "must not exceed userPool.authSessionValidityMinutes (Cognito ends the sign-in when its session expires)",
+    });
+  }
 });
 export type LocalConfig = z.infer<typeof localConfigSchema>;
 

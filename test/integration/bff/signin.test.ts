@@ -189,6 +189,36 @@ describe("sign-in: password, then a one-time code (POST /api/signin, /api/signin
     expect(await storedSession<PendingSignIn>(stack, client, "signin")).toBeUndefined();
   });
 
+  it("counts a wrong code sent while a resend is under way: three in total still end the attempt", async () => {
+    // OWASP Authentication Cheat Sheet: a resend must not hand back wrong-code attempts.
+    const { email } = await signUpConfirmed(stack);
+    const client = stack.client();
+    await passwordStep(client, email);
+    const attemptsLeft: number[] = [];
+
+    for (let round = 1; round <= 3; round += 1) {
+      const [wrong, resend] = await Promise.all([
+        client.post("/api/signin/otp", { code: wrongCode(await stack.latestCode(email)) }),
+        client.post("/api/signin/otp/send", {}),
+      ]);
+      if (round < 3) {
+        expect(wrong.status, wrong.text).toBe(400);
+        expect(resend.status, resend.text).toBe(200);
+        attemptsLeft.push(errorOf(wrong).attemptsLeft!);
+        // Neither write lost the other's update.
+        expect(await storedSession<PendingSignIn>(stack, client, "signin")).toMatchObject({ failedCodes: round, resends: round });
+      } else {
+        expect(wrong.status, wrong.text).toBe(401);
+        expect(errorOf(wrong).code).toBe("challenge_failed");
+      }
+    }
+
+    expect(attemptsLeft).toEqual([2, 1]);
+    expect(await storedSession<PendingSignIn>(stack, client, "signin")).toBeUndefined();
+    const after = await client.post("/api/signin/otp", { code: await stack.latestCode(email) });
+    expect(errorOf(after).code).toBe("session_expired");
+  });
+
   it("refuses a fourth resend with 429 limit_exceeded", async () => {
     const { email } = await signUpConfirmed(stack);
     const client = stack.client();
@@ -259,7 +289,7 @@ describe("sign-in expiry", () => {
     const client = stack.client();
     await passwordStep(client, email);
     const code = await stack.latestCode(email);
-    skewMs += 4 * 60_000; // past Cognito's 3-minute session validity
+    skewMs += (loadLocalConfig().userPool.authSessionValidityMinutes + 1) * 60_000; // past Cognito's session validity
 
     const response = await client.post("/api/signin/otp", { code });
     expect(response.status).toBe(401);

@@ -122,7 +122,7 @@ describe("CUSTOM_AUTH", () => {
     const email = uniqueEmail();
     await signUpConfirmed(t, email);
     const first = await start(t.cognito, email);
-    clock.advance(3 * 60_000 + 1000);
+    clock.advance(config.userPool.authSessionValidityMinutes * 60_000 + 1000);
     await expectCognitoError(
       answer(t.cognito, first, "PROVIDE", { signInMethod: "OTP" }),
       "NotAuthorizedException",
