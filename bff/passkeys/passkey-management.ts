@@ -94,7 +94,8 @@ export function createPasskeyManagement(deps: {
     async rename(req, credentialId, name) {
       const session = await account.requireSession(req);
       const passkey = { ...(await ownPasskey(session, credentialId)), name };
-      await passkeys.save(passkey);
+      // Deleted since the lookup (a concurrent DELETE): it stays deleted.
+      if (!(await passkeys.update(passkey))) throw notFound();
       return toPasskeyView(passkey);
     },
 

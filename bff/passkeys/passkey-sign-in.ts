@@ -136,13 +136,15 @@ export function createPasskeySignIn(deps: {
       }
 
       const verified = await verifyPasskeyAuthentication({ rp, response, expectedChallenge: issued.challenge, passkey });
-      await passkeys.save({
+      const updated = await passkeys.update({
         ...passkey,
         counter: verified.newCounter,
         backedUp: verified.backedUp,
         deviceType: verified.deviceType,
         lastUsedAt: new Date().toISOString(),
       });
+      // Removed from the account while this ceremony ran: no sign-in with it, and no resurrection.
+      if (!updated) throw new PasskeyRejectedError("credential removed during the ceremony", passkeyMessages.unknownCredential);
 
       const round = await passkeyRound(passkey.username, pending);
       const tokens = await answerWithProof(round);

@@ -33,7 +33,13 @@ export interface StoredPasskey {
 export interface PasskeyRepository {
   listForUser(username: string): Promise<StoredPasskey[]>;
   find(credentialId: string): Promise<StoredPasskey | undefined>;
+  /** Stores a new passkey (registration). */
   save(passkey: StoredPasskey): Promise<void>;
+  /**
+   * Changes a stored passkey (name, counter); false, writing nothing, when it no longer exists,
+   * so that an update racing a DELETE cannot bring the credential back.
+   */
+  update(passkey: StoredPasskey): Promise<boolean>;
   remove(credentialId: string): Promise<void>;
 }
 
@@ -44,7 +50,10 @@ export function createPasskeyRepository(store: Store): PasskeyRepository {
       return records.map((record) => record.value).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
     },
     find: (credentialId) => store.get<StoredPasskey>(passkeyKind, credentialId),
-    save: (passkey) => store.put(passkeyKind, passkey.credentialId, passkey, { index: passkey.username }),
+    async save(passkey) {
+      await store.put(passkeyKind, passkey.credentialId, passkey, { index: passkey.username });
+    },
+    update: (passkey) => store.put(passkeyKind, passkey.credentialId, passkey, { index: passkey.username, condition: { exists: true } }),
     remove: (credentialId) => store.delete(passkeyKind, credentialId),
   };
 }

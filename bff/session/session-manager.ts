@@ -1,7 +1,8 @@
-import { createHash, randomBytes } from "node:crypto";
+import { createHash, randomBytes, randomInt } from "node:crypto";
 import type { Request, RequestHandler } from "express";
 import cookieSession from "cookie-session";
 import type { BffConfig } from "../config";
+import { ApiError } from "../errors";
 import type { Store } from "../store/store";
 import type { AuthenticatedSession, PendingSignIn } from "./session-records";
 
@@ -43,13 +44,27 @@ export function sessionCookieMiddleware(config: BffConfig): RequestHandler {
   });
 }
 
+/** Conflicting writers retried by updatePending before it gives up. */
+const maxPendingUpdateAttempts = 5;
+
 export interface SessionManager {
   readPending(req: Request): Promise<PendingSignIn | undefined>;
-  savePending(req: Request, pending: PendingSignIn): Promise<void>;
+  /** Starts a new pending sign-in, replacing any other of this browser; it gets a fresh version. */
+  savePending(req: Request, pending: Omit<PendingSignIn, "version">): Promise<void>;
+  /**
+   * Read-modify-write of the pending sign-in without lost updates: `mutate` gets the stored record
+   * and returns the new one, written only if no other request changed it meanwhile (a conditional
+   * put on `version`); on a conflict it runs again on the newer record. Resolves to what was
+   * written, or undefined when no sign-in is pending (it is never recreated).
+   */
+  updatePending(req: Request, mutate: (current: PendingSignIn) => PendingSignIn): Promise<PendingSignIn | undefined>;
   /** Clears the pending sign-in; with `ifCognitoSession`, only while it still holds that Cognito session. */
   clearPending(req: Request, ifCognitoSession?: string): Promise<void>;
   readAuthenticated(req: Request): Promise<AuthenticatedSession | undefined>;
-  /** Saves changes to the signed-in session (e.g. refreshed tokens), keeping its absolute expiry. */
+  /**
+   * Saves changes to the signed-in session (e.g. refreshed tokens), keeping its absolute expiry;
+   * does nothing once the session has ended (logout, expiry).
+   */
   updateAuthenticated(req: Request, session: AuthenticatedSession): Promise<void>;
   /** Starts a signed-in session under a NEW id; returns the session it replaced, if any. */
   establish(req: Request, session: AuthenticatedSession): Promise<AuthenticatedSession | undefined>;
@@ -85,15 +100,39 @@ export function createSessionManager(deps: { store: Store; config: BffConfig }):
     return id === undefined ? undefined : store.get<PendingSignIn>(signInKind, storeKey(id));
   }
 
+  /** Absolute lifetime from the password step: the whole attempt must finish in time. */
+  function pendingTtlSeconds(pending: PendingSignIn): number {
+    return Math.max(1, pending.startedAt + config.session.signInTtlSeconds - nowSeconds());
+  }
+
   return {
     readPending,
     readAuthenticated,
 
     async savePending(req, pending) {
       const id = ensureId(req);
-      // Absolute lifetime from the password step: the whole attempt must finish in time.
-      const ttlSeconds = Math.max(1, pending.startedAt + config.session.signInTtlSeconds - nowSeconds());
-      await store.put(signInKind, storeKey(id), pending, { ttlSeconds });
+      // A random first version: an update read from the attempt this one replaces cannot match it.
+      const record: PendingSignIn = { ...pending, version: randomInt(2 ** 40) };
+      await store.put(signInKind, storeKey(id), record, { ttlSeconds: pendingTtlSeconds(record) });
+    },
+
+    async updatePending(req, mutate) {
+      const id = currentId(req);
+      if (id === undefined) return undefined;
+      const key = storeKey(id);
+      for (let attempt = 0; attempt < maxPendingUpdateAttempts; attempt += 1) {
+        const current = await store.get<PendingSignIn>(signInKind, key);
+        if (current === undefined) return undefined;
+        // `version` is absent only from records written before it existed.
+        const next: PendingSignIn = { ...mutate(current), version: (current.version ?? 0) + 1 };
+        const written = await store.put(signInKind, key, next, {
+          ttlSeconds: pendingTtlSeconds(next),
+          condition: { field: "version", equals: current.version },
+        });
+        if (written) return next;
+      }
+      // Only a flood of simultaneous requests from one browser gets here.
+      throw new ApiError(429, "rate_limited", "Too many requests at once. Wait a moment and try again.");
     },
 
     async clearPending(req, ifCognitoSession) {
@@ -110,7 +149,12 @@ export function createSessionManager(deps: { store: Store; config: BffConfig }):
     async updateAuthenticated(req, session) {
       const id = currentId(req);
       if (id === undefined) return;
-      await store.put(sessionKind, storeKey(id), session, { ttlSeconds: Math.max(1, session.expiresAt - nowSeconds()), index: session.sub });
+      // Only while the session is live: a refresh finishing after a logout must not bring it back.
+      await store.put(sessionKind, storeKey(id), session, {
+        ttlSeconds: Math.max(1, session.expiresAt - nowSeconds()),
+        index: session.sub,
+        condition: { exists: true },
+      });
     },
 
     async establish(req, session) {

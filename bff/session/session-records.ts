@@ -23,6 +23,11 @@ export interface PendingSignIn {
   /** Epoch seconds. */
   passwordVerifiedAt: number;
   startedAt: number;
+  /**
+   * Bumped by every update (SessionManager.updatePending, a compare-and-set on it): concurrent
+   * requests of one attempt (a wrong code, a resend) cannot overwrite each other's counts.
+   */
+  version: number;
 }
 
 export interface StoredCognitoTokens {

@@ -157,8 +157,8 @@ export function createSignInService(deps: SignInDeps): SignInService {
       const pending = await sessions.readPending(req);
       if (pending === undefined) throw sessionExpired();
       let challenge: CustomChallenge;
-      let resends = pending.resends;
-      if (pending.step === "choose") {
+      const isResend = pending.step !== "choose";
+      if (!isResend) {
         // The first code of this attempt: answer the waiting PROVIDE round.
         challenge = await provideOtp(pending.username, pending.cognitoSession).catch(async (error: unknown) => {
           if (error instanceof ApiError && error.code === "session_expired") return freshOtpRound(pending.username);
@@ -169,10 +169,19 @@ export function createSignInService(deps: SignInDeps): SignInService {
           throw new ApiError(429, "limit_exceeded", "You have asked for the most codes allowed. Start signing in again.");
         }
         challenge = await freshOtpRound(pending.username);
-        resends += 1;
       }
       const delivery = deliveryFrom(challenge);
-      await sessions.savePending(req, { ...pending, cognitoSession: challenge.session, step: "otp", delivery, resends });
+      // Merged into the record as it is now, not as read above: a wrong code counted meanwhile
+      // stays counted (OWASP Authentication Cheat Sheet, limit attempts; DESIGN: resends included).
+      const saved = await sessions.updatePending(req, (current) => ({
+        ...current,
+        cognitoSession: challenge.session,
+        step: "otp",
+        delivery,
+        resends: isResend ? current.resends + 1 : current.resends,
+      }));
+      // The attempt ended meanwhile (too many wrong codes, expiry): it stays ended.
+      if (saved === undefined) throw sessionExpired();
       return { next: "otp", delivery };
     },
 
@@ -180,27 +189,37 @@ export function createSignInService(deps: SignInDeps): SignInService {
       const pending = await sessions.readPending(req);
       if (pending === undefined) throw sessionExpired();
       if (pending.step !== "otp") throw new ApiError(400, "bad_request", "Ask for a code first.");
+      const answered = pending.cognitoSession;
 
       let outcome;
       try {
-        outcome = await cognito.respondToCustomChallenge({ username: pending.username, session: pending.cognitoSession, answer: code });
+        outcome = await cognito.respondToCustomChallenge({ username: pending.username, session: answered, answer: code });
       } catch (error) {
         if (error instanceof ApiError && (error.code === "session_expired" || error.code === "challenge_failed")) {
-          await sessions.clearPending(req, pending.cognitoSession);
+          await sessions.clearPending(req, answered);
         }
         throw error;
       }
       if (outcome.type === "tokens") return complete(req, pending, outcome.tokens, passwordAndOtpAmr);
 
       // A wrong (or expired) code: Cognito issued a new round with a new code-less Session.
-      const failedCodes = pending.failedCodes + 1;
-      if (failedCodes >= maxAttempts) {
+      // Counted with a compare-and-set so that a concurrent resend cannot write back a stale
+      // count: the attempt allows maxAttempts wrong codes in all (OWASP Authentication Cheat
+      // Sheet, "limit the number of attempts"; NIST SP 800-63B §5.2.2).
+      const nextRound = outcome.challenge.session;
+      const merged = await sessions.updatePending(req, (current) => ({
+        ...current,
+        failedCodes: current.failedCodes + 1,
+        // A resend that landed meanwhile sent a newer code: its round stays the one to answer.
+        cognitoSession: current.cognitoSession === answered ? nextRound : current.cognitoSession,
+      }));
+      if (merged === undefined) throw sessionExpired();
+      if (merged.failedCodes >= maxAttempts) {
         await sessions.clearPending(req);
         throw new ApiError(401, "challenge_failed", "Too many wrong codes. Start signing in again.");
       }
       const cognitoLeft = Number(outcome.challenge.parameters.attemptsLeft);
-      const attemptsLeft = Math.min(maxAttempts - failedCodes, Number.isFinite(cognitoLeft) ? cognitoLeft : Infinity);
-      await sessions.savePending(req, { ...pending, cognitoSession: outcome.challenge.session, failedCodes });
+      const attemptsLeft = Math.min(maxAttempts - merged.failedCodes, Number.isFinite(cognitoLeft) ? cognitoLeft : Infinity);
       throw new ApiError(400, "code_mismatch", "That code is not right. Check it and try again.", { extra: { attemptsLeft } });
     },
   };

@@ -153,7 +153,40 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoStore {
       const item: StoredItem = { pk: keyOf(kind, id), kind, id, value };
       if (putOptions.ttlSeconds !== undefined) item.expiresAt = Math.ceil(now() / 1000 + putOptions.ttlSeconds);
       if (putOptions.index !== undefined) item.ix = keyOf(kind, putOptions.index);
-      await documents.send(new PutCommand({ TableName: tableName, Item: item }));
+      const { condition } = putOptions;
+      if (condition === undefined) {
+        await documents.send(new PutCommand({ TableName: tableName, Item: item }));
+        return true;
+      }
+      // The record must be live: an item past expiresAt may still be in the table (lazy TTL).
+      let expression = "attribute_exists(pk) AND (attribute_not_exists(expiresAt) OR expiresAt > :now)";
+      const names: Record<string, string> = {};
+      const values: Record<string, unknown> = { ":now": nowSeconds() };
+      if ("field" in condition) {
+        names["#value"] = "value";
+        names["#field"] = condition.field;
+        if (condition.equals === undefined) {
+          expression += " AND attribute_not_exists(#value.#field)";
+        } else {
+          expression += " AND #value.#field = :equals";
+          values[":equals"] = condition.equals;
+        }
+      }
+      try {
+        await documents.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: item,
+            ConditionExpression: expression,
+            ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
+            ExpressionAttributeValues: values,
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionalCheckFailure(error)) return false;
+        throw error;
+      }
     },
 
     async consume<T>(kind: string, id: string) {

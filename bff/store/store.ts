@@ -10,7 +10,18 @@ export interface PutOptions {
   ttlSeconds?: number;
   /** A secondary key within the kind, for queryByIndex (e.g. a grant id, a user's sub). */
   index?: string;
+  /**
+   * Writes only when the stored record passes the check (an optimistic-concurrency write, so
+   * that a read-modify-write loses no concurrent update and a late update cannot recreate a
+   * record deleted meanwhile). Every condition requires a live (present, unexpired) record:
+   *  - `{ exists: true }` replaces the record only while it is live;
+   *  - `{ field, equals }` also compares a top-level field of the stored value (compare-and-set);
+   *    `equals: undefined` means the field is absent from the stored value.
+   */
+  condition?: PutCondition;
 }
+
+export type PutCondition = { exists: true } | { field: string; equals: string | number | undefined };
 
 export interface IndexedRecord<T> {
   id: string;
@@ -26,8 +37,11 @@ export interface CounterState {
 export interface Store {
   /** The record, or undefined when absent or expired. */
   get<T>(kind: string, id: string): Promise<T | undefined>;
-  /** Creates or replaces a record. */
-  put<T>(kind: string, id: string, value: T, options?: PutOptions): Promise<void>;
+  /**
+   * Creates or replaces a record. Resolves true when written, false when `options.condition`
+   * failed (nothing written); without a condition it always writes and resolves true.
+   */
+  put<T>(kind: string, id: string, value: T, options?: PutOptions): Promise<boolean>;
   /**
    * Deletes the record and returns it, to exactly one caller: a conditional delete, so that of
    * concurrent consumers one gets the value and the others undefined (single-use items).

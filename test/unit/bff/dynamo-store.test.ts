@@ -116,6 +116,75 @@ describe("the DynamoDB store (against dynalite)", () => {
     expect((await store.increment("ratelimit", key, 60)).count).toBe(16);
   });
 
+  it("replaces a live record under condition exists, and says it wrote", async () => {
+    const key = id();
+    await store.put("passkey", key, { name: "old" });
+    expect(await store.put("passkey", key, { name: "new" }, { condition: { exists: true } })).toBe(true);
+    expect(await store.get("passkey", key)).toEqual({ name: "new" });
+  });
+
+  it("does not recreate a deleted record under condition exists", async () => {
+    const key = id();
+    await store.put("passkey", key, { name: "old" });
+    await store.delete("passkey", key);
+    expect(await store.put("passkey", key, { name: "late update" }, { condition: { exists: true } })).toBe(false);
+    expect(await store.get("passkey", key)).toBeUndefined();
+  });
+
+  it("does not revive an expired record under condition exists", async () => {
+    const key = id();
+    await store.put("session", key, { v: 1 }, { ttlSeconds: 5 });
+    clockMs += 6_000;
+    expect(await store.put("session", key, { v: 2 }, { ttlSeconds: 60, condition: { exists: true } })).toBe(false);
+    expect(await store.get("session", key)).toBeUndefined();
+  });
+
+  it("writes when a field equals the expected value (compare-and-set)", async () => {
+    const key = id();
+    await store.put("signin", key, { version: 4, failedCodes: 1 }, { ttlSeconds: 60 });
+    expect(await store.put("signin", key, { version: 5, failedCodes: 2 }, { ttlSeconds: 60, condition: { field: "version", equals: 4 } })).toBe(true);
+    expect(await store.get("signin", key)).toEqual({ version: 5, failedCodes: 2 });
+  });
+
+  it("writes nothing when the field holds another value, and says so", async () => {
+    const key = id();
+    await store.put("signin", key, { version: 5, failedCodes: 2 }, { ttlSeconds: 60 });
+    expect(await store.put("signin", key, { version: 5, failedCodes: 0 }, { ttlSeconds: 60, condition: { field: "version", equals: 4 } })).toBe(false);
+    expect(await store.get("signin", key)).toEqual({ version: 5, failedCodes: 2 });
+  });
+
+  it("compares string fields too", async () => {
+    const key = id();
+    await store.put("signin", key, { owner: "a" });
+    expect(await store.put("signin", key, { owner: "b" }, { condition: { field: "owner", equals: "b" } })).toBe(false);
+    expect(await store.put("signin", key, { owner: "b" }, { condition: { field: "owner", equals: "a" } })).toBe(true);
+    expect(await store.get("signin", key)).toEqual({ owner: "b" });
+  });
+
+  it("treats equals undefined as 'the field is absent'", async () => {
+    const key = id();
+    await store.put("signin", key, { failedCodes: 1 });
+    expect(await store.put("signin", key, { failedCodes: 2, version: 1 }, { condition: { field: "version", equals: undefined } })).toBe(true);
+    expect(await store.put("signin", key, { failedCodes: 9, version: 1 }, { condition: { field: "version", equals: undefined } })).toBe(false);
+    expect(await store.get("signin", key)).toEqual({ failedCodes: 2, version: 1 });
+  });
+
+  it("does not create a record under a field condition", async () => {
+    const key = id();
+    expect(await store.put("signin", key, { version: 1 }, { condition: { field: "version", equals: undefined } })).toBe(false);
+    expect(await store.get("signin", key)).toBeUndefined();
+  });
+
+  it("lets exactly one of concurrent compare-and-set writers win", async () => {
+    const key = id();
+    await store.put("signin", key, { version: 0 }, { ttlSeconds: 60 });
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, writer) => store.put("signin", key, { version: 1, writer }, { ttlSeconds: 60, condition: { field: "version", equals: 0 } })),
+    );
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect(await store.get("signin", key)).toEqual({ version: 1, writer: results.indexOf(true) });
+  });
+
   it("answers ping while the table is reachable", async () => {
     await expect(store.ping()).resolves.toBeUndefined();
   });

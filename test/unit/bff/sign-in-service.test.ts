@@ -7,26 +7,7 @@ import { ApiError } from "../../../bff/errors";
 import { createLogger } from "../../../bff/logger";
 import { createSessionManager } from "../../../bff/session/session-manager";
 import { createSignInService, type SignInDeps } from "../../../bff/signin/sign-in-service";
-import type { Store } from "../../../bff/store/store";
-
-/** A Map-backed Store, enough for the session records (no TTL, no index). */
-function memoryStore(): Store {
-  const records = new Map<string, unknown>();
-  const key = (kind: string, id: string) => `${kind}#${id}`;
-  return {
-    get: async <T>(kind: string, id: string) => records.get(key(kind, id)) as T | undefined,
-    put: async (kind, id, value) => void records.set(key(kind, id), structuredClone(value)),
-    consume: async <T>(kind: string, id: string) => {
-      const value = records.get(key(kind, id)) as T | undefined;
-      records.delete(key(kind, id));
-      return value;
-    },
-    delete: async (kind, id) => void records.delete(key(kind, id)),
-    queryByIndex: async () => [],
-    increment: async () => ({ count: 1, resetAt: Date.now() + 60_000 }),
-    ping: async () => undefined,
-  };
-}
+import { memoryStore } from "../../support/memory-store";
 
 const provideRound = (session: string): CustomChallenge => ({ session, username: "internal-uuid", parameters: { step: "PROVIDE_AUTH_PARAMETERS" } });
 const otpRound = (session: string): CustomChallenge => ({

@@ -12,31 +12,9 @@ import { verifyPasskeyRegistration } from "../../../bff/passkeys/verify-registra
 import { createSessionManager } from "../../../bff/session/session-manager";
 import type { PendingSignIn } from "../../../bff/session/session-records";
 import type { SignInService } from "../../../bff/signin/sign-in-service";
-import type { IndexedRecord, Store } from "../../../bff/store/store";
 import { computePasskeyProof } from "../../../common/passkey-proof";
+import { memoryStore } from "../../support/memory-store";
 import { SoftwareAuthenticator } from "../../support/software-authenticator";
-
-/** A Map-backed Store with the index, enough for passkeys, challenges and sessions. */
-function memoryStore(): Store {
-  const records = new Map<string, { value: unknown; index?: string | undefined }>();
-  const key = (kind: string, id: string) => `${kind}#${id}`;
-  return {
-    get: async <T>(kind: string, id: string) => records.get(key(kind, id))?.value as T | undefined,
-    put: async (kind, id, value, options) => void records.set(key(kind, id), { value: structuredClone(value), index: options?.index }),
-    consume: async <T>(kind: string, id: string) => {
-      const record = records.get(key(kind, id));
-      records.delete(key(kind, id));
-      return record?.value as T | undefined;
-    },
-    delete: async (kind, id) => void records.delete(key(kind, id)),
-    queryByIndex: async <T>(kind: string, indexValue: string) =>
-      [...records.entries()]
-        .filter(([k, record]) => k.startsWith(`${kind}#`) && record.index === indexValue)
-        .map(([k, record]) => ({ id: k.slice(kind.length + 1), value: record.value as T })) as IndexedRecord<T>[],
-    increment: async () => ({ count: 1, resetAt: Date.now() + 60_000 }),
-    ping: async () => undefined,
-  };
-}
 
 const rp: RelyingParty = { id: "localhost", name: "Tobira", origins: ["http://localhost:3000"], timeoutMs: 300_000, challengeTtlSeconds: 300, reauthWindowSeconds: 600 };
 const secret = "a-passkey-proof-secret-for-unit-tests-000";
@@ -79,7 +57,7 @@ async function setUp() {
   const req = { session: {} } as unknown as Request;
   async function pendingFor(username: string): Promise<void> {
     const now = Math.floor(Date.now() / 1000);
-    const pending: PendingSignIn = {
+    const pending: Omit<PendingSignIn, "version"> = {
       email: `${username}@example.com`,
       username,
       cognitoSession: "provide-waiting",
@@ -156,6 +134,26 @@ describe("passkey sign-in: from a verified assertion to Cognito's PASSKEY round"
     const fresh = { session: {} } as unknown as Request;
 
     await expect(service.finish(fresh, authenticator.authenticate(options))).rejects.toMatchObject({ code: "passkey_rejected", reason: "no live challenge for this browser" });
+  });
+
+  it("rejects, and does not bring back, a passkey deleted while its assertion was being verified", async () => {
+    const { service, cognito, register, req, passkeys } = await setUp();
+    const authenticator = await register("frank-internal");
+    const credentialId = authenticator.credentials[0]!.id;
+    const find = passkeys.find.bind(passkeys);
+    // The DELETE lands right after the sign-in looked the passkey up.
+    passkeys.find = async (id) => {
+      const found = await find(id);
+      await passkeys.remove(id);
+      return found;
+    };
+
+    await expect(service.finish(req, authenticator.authenticate(await service.options(req)))).rejects.toMatchObject({
+      code: "passkey_rejected",
+      reason: "credential removed during the ceremony",
+    });
+    expect(await find(credentialId)).toBeUndefined();
+    expect(cognito.startCustomAuth).not.toHaveBeenCalled();
   });
 
   it("stores the new counter and the last use after a verified assertion", async () => {
