@@ -88,10 +88,21 @@ describe("resolveRedirect", () => {
     });
   });
 
-  it("loads an absolute provider URL as a document", () => {
-    expect(resolveRedirect("https://rp.example.net/cb?code=1", origin)).toEqual({
+  it("loads an absolute same-origin provider URL as a document", () => {
+    expect(resolveRedirect("https://id.example.com/oidc/auth/abc", origin)).toEqual({
       kind: "document",
-      href: "https://rp.example.net/cb?code=1",
+      href: "https://id.example.com/oidc/auth/abc",
+    });
+  });
+
+  it("refuses another origin's URL unless the policy allows it (sign-in answers never carry one)", () => {
+    expect(resolveRedirect("https://rp.example.net/cb?code=1", origin)).toBeNull();
+  });
+
+  it("loads another origin's URL where the policy allows it (a logout ending at Cognito's hosted /logout)", () => {
+    expect(resolveRedirect("https://auth.example.net/logout?client_id=x", origin, { allowOtherOrigins: true })).toEqual({
+      kind: "document",
+      href: "https://auth.example.net/logout?client_id=x",
     });
   });
 

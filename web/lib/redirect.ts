@@ -6,14 +6,23 @@ export type RedirectTarget =
   | { kind: "route"; to: string }
   | { kind: "document"; href: string };
 
+export interface RedirectPolicy {
+  /**
+   * Whether an absolute URL of another origin may be followed. Sign-in answers never need one
+   * (DESIGN.md: `redirectTo` is a same-origin path or the provider's URL, which is ours); a
+   * logout may (ALB mode ends at Cognito's hosted /logout).
+   */
+  allowOtherOrigins?: boolean;
+}
+
 /**
  * Where a BFF `redirectTo` should take the browser. A same-origin SPA path is followed inside
- * the app; any other same-origin path (e.g. the provider's interaction endpoint) and absolute
- * http(s) URLs (the provider carrying the browser on to a relying party) load as a document.
+ * the app; any other same-origin URL (e.g. the provider's interaction endpoint) loads as a
+ * document, and so does another origin's http(s) URL where the policy allows it.
  * Anything else (`javascript:`, `data:`, "//host"…) is refused: an open redirect or script URL must never be
  * followed (OWASP Unvalidated Redirects and Forwards cheat sheet).
  */
-export function resolveRedirect(redirectTo: string, origin: string): RedirectTarget | null {
+export function resolveRedirect(redirectTo: string, origin: string, policy: RedirectPolicy = {}): RedirectTarget | null {
   let url: URL;
   try {
     url = new URL(redirectTo, origin);
@@ -29,15 +38,19 @@ export function resolveRedirect(redirectTo: string, origin: string): RedirectTar
     if (isSpaPath(url.pathname)) return { kind: "route", to: `${url.pathname}${url.search}${url.hash}` };
     return { kind: "document", href: url.href };
   }
+  if (url.origin !== origin && policy.allowOtherOrigins !== true) return null;
   return { kind: "document", href: url.href };
 }
 
 /** Follows a BFF `redirectTo`; falls back to `fallback` (an SPA path) when it cannot be followed. */
-export function useFollowRedirect(): (redirectTo: string, options?: { state?: unknown; fallback?: string }) => void {
+export function useFollowRedirect(
+  policy: RedirectPolicy = {},
+): (redirectTo: string, options?: { state?: unknown; fallback?: string }) => void {
   const navigate = useNavigate();
+  const allowOtherOrigins = policy.allowOtherOrigins === true;
   return useCallback(
     (redirectTo, options = {}) => {
-      const target = resolveRedirect(redirectTo, window.location.origin);
+      const target = resolveRedirect(redirectTo, window.location.origin, { allowOtherOrigins });
       if (target === null) {
         void navigate(options.fallback ?? "/", { state: options.state });
       } else if (target.kind === "route") {
@@ -46,6 +59,6 @@ export function useFollowRedirect(): (redirectTo: string, options?: { state?: un
         window.location.assign(target.href);
       }
     },
-    [navigate],
+    [navigate, allowOtherOrigins],
   );
 }

@@ -24,7 +24,8 @@ export interface AccountRouteProps {
 
 export function AccountRoute({ renderSections }: AccountRouteProps = {}) {
   const queryClient = useQueryClient();
-  const followRedirect = useFollowRedirect();
+  // A logout may end at Cognito's hosted /logout (ALB mode), another origin.
+  const followRedirect = useFollowRedirect({ allowOtherOrigins: true });
   const logout = useLogout();
   // Once signed out, stop reading (and refetching) this account's data.
   const leaving = logout.isSuccess;
