@@ -1,3 +1,4 @@
+import { parse as parseCookieHeader } from "cookie";
 /**
  * Logout of an app behind an AWS Application Load Balancer that signs users in with Cognito
  * (DESIGN.md, "The second article"). Pure functions shared by the BFF's ALB mode and the Lambda
@@ -31,18 +32,9 @@ function assertCookieName(name: string, what: string): void {
   if (!COOKIE_NAME_TOKEN.test(name)) throw new TypeError(`${what} is not a valid cookie name (RFC 6265 §4.1.1)`);
 }
 
-/** The names of the cookies in a Cookie request header (RFC 6265 §5.4: `name=value; name=value`). */
+/** The names of the cookies in a Cookie request header (RFC 6265 §5.4), parsed by `cookie`. */
 function cookieNamesIn(cookieHeader: string | undefined): string[] {
-  if (cookieHeader === undefined) return [];
-  const names: string[] = [];
-  for (const pair of cookieHeader.split(";")) {
-    const equals = pair.indexOf("=");
-    // RFC 6265 §5.2: a pair without "=" is ignored; it cannot be one of the ALB's cookies.
-    if (equals < 0) continue;
-    const name = pair.slice(0, equals).trim();
-    if (name !== "") names.push(name);
-  }
-  return names;
+  return cookieHeader === undefined ? [] : Object.keys(parseCookieHeader(cookieHeader));
 }
 
 /** The shard indices of `<baseName>-N` cookies present in a Cookie header, ascending and unique. */

@@ -1,3 +1,4 @@
+import { parse as parseCookieHeader } from "cookie";
 import { once } from "node:events";
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
@@ -111,12 +112,7 @@ function createSealer(key: Buffer) {
 
 function cookiesOf(header: string | undefined): Map<string, string> {
   const cookies = new Map<string, string>();
-  for (const pair of (header ?? "").split(";")) {
-    const equals = pair.indexOf("=");
-    if (equals <= 0) continue;
-    const name = pair.slice(0, equals).trim();
-    if (!cookies.has(name)) cookies.set(name, pair.slice(equals + 1).trim());
-  }
+  for (const [name, value] of Object.entries(parseCookieHeader(header ?? ""))) if (value !== undefined) cookies.set(name, value);
   return cookies;
 }
 

@@ -1,4 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { parse as parseCookieHeader } from "cookie";
 import type { Request, Response } from "express";
 
 /**
@@ -11,11 +12,7 @@ const COOKIE_ATTRIBUTES = "Path=/; HttpOnly; SameSite=Lax";
 const NONCE = /^[\w-]{24}$/;
 
 function cookieValue(req: Request, name: string): string | undefined {
-  for (const pair of (req.get("cookie") ?? "").split(";")) {
-    const equals = pair.indexOf("=");
-    if (equals > 0 && pair.slice(0, equals).trim() === name) return pair.slice(equals + 1).trim();
-  }
-  return undefined;
+  return parseCookieHeader(req.get("cookie") ?? "")[name];
 }
 
 export interface Csrf {
