@@ -320,7 +320,9 @@ export function createOpenIdProvider(deps: OpenIdProviderDeps): OpenIdProvider {
     async endProviderSession(req, res) {
       const ctx = provider.createContext(req, res);
       const session = await provider.Session.get(ctx);
-      if (session.new !== true) {
+      // oidc-provider marks a session it has only just created with a non-enumerable `new`
+      // (lib/models/session.js), which @types/oidc-provider does not declare.
+      if ((session as unknown as { new?: true }).new !== true) {
         // As the provider's own logout does: what was granted with this session ends with it,
         // except offline_access grants, which are meant to outlive it.
         const grants = Object.values(session.authorizations ?? {}).filter((entry) => entry.grantId !== undefined && entry.persistsLogout !== true);

@@ -1,5 +1,5 @@
 import type { Request } from "express";
-import Provider, { errors, interactionPolicy, type ClientMetadata, type KoaContextWithOIDC, type UnknownObject } from "oidc-provider";
+import Provider, { errors, interactionPolicy, type ClientMetadata, type CookiesSetOptions, type ErrorOut, type Grant, type KoaContextWithOIDC } from "oidc-provider";
 import type { OidcClientConfig } from "../../common/local-config";
 import type { BffConfig } from "../config";
 import type { Logger } from "../logger";
@@ -75,7 +75,7 @@ export interface CreateProviderDeps {
   onProviderLogout(req: Request, accountId: string | undefined): Promise<void>;
 }
 
-function errorPageOut(ctx: KoaContextWithOIDC, out: UnknownObject): void {
+function errorPageOut(ctx: KoaContextWithOIDC, out: ErrorOut): void {
   ctx.type = "html";
   ctx.body = errorPage(String(out.error ?? "invalid_request"), typeof out.error_description === "string" ? out.error_description : undefined);
 }
@@ -87,7 +87,7 @@ export function createProvider(deps: CreateProviderDeps): Provider {
   // AWS mode requires OIDC_JWKS as soon as a client is registered (config.ts); without clients no
   // token is ever issued, so throwaway keys do (and nothing is written to a read-only disk).
   const jwks = config.oidc.jwks ?? (config.mode === "local" ? loadOrCreateLocalSigningKeys(config.dataDir) : generateSigningKeys());
-  const cookieOptions = { httpOnly: true, sameSite: "lax", secure: config.cookie.secure };
+  const cookieOptions: CookiesSetOptions = { httpOnly: true, sameSite: "lax", secure: config.cookie.secure };
 
   const policy = interactionPolicy.base();
   // SSO rides on the BFF session: when it has ended (logout, expiry, another user signed in),
@@ -103,7 +103,7 @@ export function createProvider(deps: CreateProviderDeps): Provider {
   );
 
   const pkceRequiredClients = new Set(clients.filter((client) => client.requirePkce).map((client) => client.clientId));
-  const provider = new Provider(config.publicUrl, {
+  const provider: Provider = new Provider(config.publicUrl, {
     adapter: createStoreAdapter(store),
     clients: clients.map(toClientMetadata),
     jwks,
@@ -113,8 +113,7 @@ export function createProvider(deps: CreateProviderDeps): Provider {
     // confidential clients configured with requirePkce; others may send it. A verifier for a code
     // issued without a challenge is refused either way (downgrade, RFC 9700 §4.8.2).
     pkce: {
-      required: (_ctx: unknown, client: { clientId: string; clientAuthMethod: string }) =>
-        client.clientAuthMethod === "none" || pkceRequiredClients.has(client.clientId),
+      required: (_ctx, client) => client.clientAuthMethod === "none" || pkceRequiredClients.has(client.clientId),
     },
     // RFC 9700 §2.1 / OpenID Connect Core §3.1.2.1: redirect_uri always sent, matched exactly.
     allowOmittingSingleRegisteredRedirectUri: false,
@@ -137,18 +136,18 @@ export function createProvider(deps: CreateProviderDeps): Provider {
       Session: config.session.ttlSeconds,
     },
     rotateRefreshToken: true,
-    issueRefreshToken: async (_ctx: KoaContextWithOIDC, client: { clientId: string; grantTypeAllowed(type: string): boolean }, code: { scopes: Set<string> }) =>
+    issueRefreshToken: async (_ctx, client, code) =>
       client.grantTypeAllowed("refresh_token") && (code.scopes.has("offline_access") || firstParty.has(client.clientId)),
     // No relying party here runs in a browser: never answer CORS (RFC 9700 §4.16; checklist A9).
     clientBasedCORS: () => false,
     findAccount: (_ctx: KoaContextWithOIDC, sub: string) => accounts.find(sub),
     // First-party clients get no consent screen: signing in grants the scopes they ask for.
-    loadExistingGrant: async (ctx: KoaContextWithOIDC) => {
+    loadExistingGrant: async (ctx: KoaContextWithOIDC): Promise<Grant | undefined> => {
       const { oidc } = ctx;
       const clientId = oidc.client!.clientId;
       const grantId = oidc.result?.consent?.grantId ?? oidc.session?.grantIdFor(clientId);
       const accountId = oidc.session?.accountId;
-      let grant = grantId === undefined ? undefined : await provider.Grant.find(grantId);
+      let grant: Grant | undefined = grantId === undefined ? undefined : await provider.Grant.find(grantId);
       if (!firstParty.has(clientId) || accountId === undefined) return grant;
       if (grant === undefined || grant.accountId !== accountId) grant = new provider.Grant({ accountId, clientId });
       grant.addOIDCScope([...oidc.requestParamOIDCScopes].join(" "));
@@ -173,7 +172,7 @@ export function createProvider(deps: CreateProviderDeps): Provider {
       revocation: {
         enabled: true,
         // A client revokes only its own tokens, and is told when it tries another's (RFC 7009 §2.1).
-        allowedPolicy: async (_ctx: KoaContextWithOIDC, client: { clientId: string }, token: { clientId: string }) => {
+        allowedPolicy: async (_ctx, client, token) => {
           if (token.clientId !== client.clientId) throw new errors.InvalidRequest("client is not authorized to revoke the presented token");
           return true;
         },
@@ -189,7 +188,7 @@ export function createProvider(deps: CreateProviderDeps): Provider {
     enabledJWA: { idTokenSigningAlgValues: ["RS256", "ES256"] },
     // Absent means true for request_uri (OpenID Connect Discovery §3): say plainly what is not supported.
     discovery: { request_parameter_supported: false, request_uri_parameter_supported: false, claims_parameter_supported: false },
-    renderError: async (ctx: KoaContextWithOIDC, out: UnknownObject) => errorPageOut(ctx, out),
+    renderError: async (ctx, out) => errorPageOut(ctx, out),
   });
 
   // oidc-provider puts `sid` in ID tokens only for back-channel-logout clients or when asked
@@ -201,7 +200,7 @@ export function createProvider(deps: CreateProviderDeps): Provider {
 
   // Signing out at the provider (RP-initiated logout, confirmed) also ends the BFF session and
   // revokes its Cognito refresh token, so neither session outlives the other.
-  provider.use(async (ctx, next) => {
+  provider.use(async (ctx: KoaContextWithOIDC, next: () => Promise<void>) => {
     await next();
     // RFC 6749 §5.1: token answers carry Pragma: no-cache next to Cache-Control: no-store (for HTTP/1.0 caches).
     if (ctx.response.get("cache-control") === "no-store") ctx.set("Pragma", "no-cache");
@@ -211,17 +210,19 @@ export function createProvider(deps: CreateProviderDeps): Provider {
     if (ctx.oidc?.route === "userinfo" && ctx.status === 401 && challenge.startsWith("Bearer ") && !challenge.includes("error=")) {
       ctx.set("WWW-Authenticate", `${challenge}, error="invalid_token", error_description="no access token provided"`);
     }
-    if (ctx.oidc?.route === "end_session_confirm" && ctx.status === 303 && ctx.oidc.params.logout) {
+    if (ctx.oidc?.route === "end_session_confirm" && ctx.status === 303 && ctx.oidc.params?.logout) {
       await deps.onProviderLogout(ctx.req as Request, ctx.oidc.session?.accountId);
     }
   });
 
-  provider.on("server_error", (_ctx: unknown, error: unknown) => logger.error({ err: error }, "openid provider: server error"));
-  for (const event of ["authorization.error", "grant.error", "end_session.error", "userinfo.error", "revocation.error"]) {
-    provider.on(event, (_ctx: unknown, error: { error?: string; error_description?: string }) =>
-      logger.debug({ event, error: error?.error, description: error?.error_description }, "openid provider: request refused"),
-    );
-  }
+  provider.on("server_error", (_ctx, error) => logger.error({ err: error }, "openid provider: server error"));
+  const refused = (event: string) => (_ctx: KoaContextWithOIDC, error: Error & { error?: string; error_description?: string }) =>
+    logger.debug({ event, error: error.error ?? error.message, description: error.error_description }, "openid provider: request refused");
+  provider.on("authorization.error", refused("authorization.error"));
+  provider.on("grant.error", refused("grant.error"));
+  provider.on("end_session.error", refused("end_session.error"));
+  provider.on("userinfo.error", refused("userinfo.error"));
+  provider.on("revocation.error", refused("revocation.error"));
   return provider;
 }
 
