@@ -13,7 +13,7 @@ import { requestLogging } from "./middleware/request-logging";
 import { securityHeaders } from "./middleware/security-headers";
 import { createHealthRouter } from "./routes/health";
 import { createInteractionRouter } from "./routes/interaction";
-import { createPasswordRouter } from "./routes/password";
+import { createPasswordRouter, endAccessAfterReset } from "./routes/password";
 import { createSessionRouter, endBffSession } from "./routes/session";
 import { createSignInRouter } from "./routes/signin";
 import { createSignUpRouter } from "./routes/signup";
@@ -74,7 +74,7 @@ export function createBffApp(deps: BffDeps): Express {
   api.use(createSignUpRouter({ cognito, limits }));
   api.use(createSignInRouter({ signIn, limits }));
   api.use(...createPasskeyRouters({ config, store, cognito, sessions, signIn, account, logger, limits: [rateLimits.perIp], optionsLimits: [rateLimits.passkeyOptionsPerIp] }));
-  api.use(createPasswordRouter({ cognito, limits }));
+  api.use(createPasswordRouter({ cognito, limits, afterReset: (email) => endAccessAfterReset({ store, sessions, cognito, logger }, email) }));
   api.use(createSessionRouter({ sessions, account, cognito, logger, endProviderSession: openId.endProviderSession }));
   api.use(createInteractionRouter({ pendingInteraction: openId.pendingInteraction }));
   api.use(notFoundMiddleware);

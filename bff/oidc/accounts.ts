@@ -1,5 +1,6 @@
 import type { Account } from "oidc-provider";
 import type { Store } from "../store/store";
+import { normalisedEmail } from "../session/session-manager";
 
 /**
  * What the provider knows about a user: a snapshot of the Cognito attributes (GetUser), written
@@ -33,7 +34,18 @@ export function createAccountStore(store: Store) {
   return {
     async save(sub: string, attributes: Record<string, unknown>): Promise<void> {
       const snapshot: AccountSnapshot = { sub, claims: claimsFromCognitoAttributes(attributes), updatedAt: Math.floor(Date.now() / 1000) };
-      await store.put(accountKind, sub, snapshot, { ttlSeconds: accountSnapshotTtlSeconds });
+      // Indexed by email: a password reset names the user only by email (subsForEmail).
+      const email = snapshot.claims.email;
+      await store.put(accountKind, sub, snapshot, {
+        ttlSeconds: accountSnapshotTtlSeconds,
+        ...(typeof email === "string" ? { index: normalisedEmail(email) } : {}),
+      });
+    },
+
+    /** The subs whose latest snapshot has this email (none when the user never signed in to an app). */
+    async subsForEmail(email: string): Promise<string[]> {
+      const snapshots = await store.queryByIndex<AccountSnapshot>(accountKind, normalisedEmail(email));
+      return snapshots.map((record) => record.value.sub);
     },
 
     /** oidc-provider's `findAccount`: undefined makes the provider refuse the token or code. */

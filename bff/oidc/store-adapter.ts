@@ -6,7 +6,8 @@ import type { Store } from "../store/store";
  * every BFF instance shares codes, sessions, grants and tokens, and a restart loses none.
  *
  * - Each model is a Store kind (`oidc-<Model>`); records expire with the library's `expiresIn`.
- * - Tokens are indexed by `grantId` (revokeByGrantId); a Session's `uid` gets a pointer record
+ * - Tokens are indexed by `grantId` (revokeByGrantId), Grants by `accountId` (revokeAccountGrants,
+ *   after a password reset); a Session's `uid` gets a pointer record
  *   read with a consistent read, since an index may lag behind a write (DynamoDB GSIs are
  *   eventually consistent) and a fresh session must be found at once.
  * - `consume` is single-winner: the Store's conditional delete hands the record to exactly one
@@ -56,6 +57,16 @@ export async function revokeGrantEverywhere(store: Store, grantId: string): Prom
   ]);
 }
 
+/**
+ * Revokes every grant of an account and every token issued under them: relying parties' refresh
+ * tokens then get invalid_grant and access tokens 401 (OWASP Forgot Password Cheat Sheet: after a
+ * reset, existing sessions must end).
+ */
+export async function revokeAccountGrants(store: Store, accountId: string): Promise<void> {
+  const grants = await store.queryByIndex<AdapterPayload>(kindOf("Grant"), accountId);
+  await Promise.all(grants.map((grant) => revokeGrantEverywhere(store, grant.id)));
+}
+
 export function createStoreAdapter(store: Store): AdapterConstructor {
   return class StoreAdapter implements Adapter {
     private readonly kind: string;
@@ -65,7 +76,12 @@ export function createStoreAdapter(store: Store): AdapterConstructor {
     }
 
     private putOptions(payload: AdapterPayload, ttlSeconds: number | undefined) {
-      const index = grantable.has(this.model) && typeof payload.grantId === "string" ? payload.grantId : undefined;
+      const index =
+        grantable.has(this.model) && typeof payload.grantId === "string"
+          ? payload.grantId
+          : this.model === "Grant" && typeof payload.accountId === "string"
+            ? payload.accountId
+            : undefined;
       return { ...(ttlSeconds === undefined ? {} : { ttlSeconds }), ...(index === undefined ? {} : { index }) };
     }
 

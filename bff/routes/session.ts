@@ -21,6 +21,24 @@ export async function endBffSession(deps: { sessions: SessionManager; cognito: C
   }
 }
 
+/**
+ * Ends every Tobira session of a user (after a password reset: OWASP Forgot Password Cheat Sheet,
+ * "invalidate existing sessions"), revoking each session's Cognito refresh token. A failed
+ * revocation is logged (never the token) and does not stop the others: the records are gone.
+ */
+export async function endAllBffSessionsFor(deps: { sessions: SessionManager; cognito: CognitoGateway; logger: Logger }, sub: string): Promise<void> {
+  const ended = await deps.sessions.endAllSessionsFor(sub);
+  await Promise.all(
+    ended.map(async (session) => {
+      try {
+        await deps.cognito.revokeToken(session.tokens.refreshToken);
+      } catch (error) {
+        deps.logger.warn({ errorCode: error instanceof ApiError ? error.code : "unknown" }, "sign-out everywhere: could not revoke a refresh token");
+      }
+    }),
+  );
+}
+
 /** GET /api/session, GET /api/account/claims, POST /api/logout (DESIGN.md contract). */
 export function createSessionRouter(deps: {
   sessions: SessionManager;

@@ -16,6 +16,13 @@ import type { AuthenticatedSession, PendingSignIn } from "./session-records";
 
 export const sessionKind = "session";
 export const signInKind = "signin";
+/** Pointer from a user's normalised email to their sub, written at each sign-in (endAllSessionsFor needs the sub). */
+export const sessionUserKind = "session-user";
+
+/** One spelling per address, so that a reset typed in another case still finds the user. */
+export function normalisedEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
 
 const sessionIdPattern = /^[A-Za-z0-9_-]{43}$/;
 
@@ -70,6 +77,14 @@ export interface SessionManager {
   establish(req: Request, session: AuthenticatedSession): Promise<AuthenticatedSession | undefined>;
   /** Deletes this browser's records and clears the cookie; returns the signed-in session, if any. */
   end(req: Request): Promise<AuthenticatedSession | undefined>;
+  /** The sub of whoever last signed in with this email, while that session may still be live. */
+  subForEmail(email: string): Promise<string | undefined>;
+  /**
+   * Ends every signed-in session of a user in every browser (after a password reset); returns
+   * the ended sessions so that the caller revokes their Cognito refresh tokens. Pending sign-ins
+   * hold no tokens and are left alone.
+   */
+  endAllSessionsFor(sub: string): Promise<AuthenticatedSession[]>;
 }
 
 export function createSessionManager(deps: { store: Store; config: BffConfig }): SessionManager {
@@ -161,7 +176,10 @@ export function createSessionManager(deps: { store: Store; config: BffConfig }):
       const oldId = currentId(req);
       const replaced = oldId === undefined ? undefined : await store.get<AuthenticatedSession>(sessionKind, storeKey(oldId));
       const id = newSessionId();
-      await store.put(sessionKind, storeKey(id), session, { ttlSeconds: Math.max(1, session.expiresAt - nowSeconds()), index: session.sub });
+      const ttlSeconds = Math.max(1, session.expiresAt - nowSeconds());
+      await store.put(sessionKind, storeKey(id), session, { ttlSeconds, index: session.sub });
+      // Sessions have one absolute lifetime, so the newest pointer outlives every older session.
+      await store.put(sessionUserKind, normalisedEmail(session.email), { sub: session.sub }, { ttlSeconds });
       if (oldId !== undefined) {
         await Promise.all([store.delete(sessionKind, storeKey(oldId)), store.delete(signInKind, storeKey(oldId))]);
       }
@@ -177,6 +195,16 @@ export function createSessionManager(deps: { store: Store; config: BffConfig }):
       const ended = await store.get<AuthenticatedSession>(sessionKind, key);
       await Promise.all([store.delete(sessionKind, key), store.delete(signInKind, key)]);
       return ended;
+    },
+
+    async subForEmail(email) {
+      return (await store.get<{ sub: string }>(sessionUserKind, normalisedEmail(email)))?.sub;
+    },
+
+    async endAllSessionsFor(sub) {
+      const records = await store.queryByIndex<AuthenticatedSession>(sessionKind, sub);
+      await Promise.all(records.map((record) => store.delete(sessionKind, record.id)));
+      return records.map((record) => record.value);
     },
   };
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestStack, type TestStack } from "../../support/stack";
-import { errorOf, passwordStep, signUpConfirmed, uniqueEmail, wrongCode } from "./flows";
+import { errorOf, passwordStep, signedInClient, signUpConfirmed, uniqueEmail, wrongCode } from "./flows";
 
 describe("password reset: POST /api/password/forgot, /api/password/reset", () => {
   let stack: TestStack;
@@ -35,6 +35,20 @@ describe("password reset: POST /api/password/forgot, /api/password/reset", () =>
     expect(response.body).toEqual({ next: "signin" });
     expect(errorOf(await stack.client().post("/api/signin", { email, password })).code).toBe("invalid_credentials");
     await passwordStep(stack.client(), email, newPassword);
+  });
+
+  it("signs the user out of every browser after a reset (OWASP Forgot Password), and nobody else", async () => {
+    const victim = await signedInClient(stack);
+    const bystander = await signedInClient(stack);
+    await stack.client().post("/api/password/forgot", { email: victim.email });
+    // Typed in another case than at sign-up: still the same account.
+    const response = await stack
+      .client()
+      .post("/api/password/reset", { email: victim.email.toUpperCase(), code: await stack.latestCode(victim.email), password: "New-Passw0rd!" });
+    expect(response.status, response.text).toBe(200);
+    expect(response.body).toEqual({ next: "signin" });
+    expect((await victim.client.get("/api/session")).body).toEqual({ authenticated: false });
+    expect((await bystander.client.get("/api/session")).body).toMatchObject({ authenticated: true, user: { email: bystander.email } });
   });
 
   it("answers 400 code_mismatch to a wrong reset code", async () => {
