@@ -2,16 +2,11 @@ import { isoBase64URL } from "@simplewebauthn/server/helpers";
 import { verifyRegistrationResponse } from "@simplewebauthn/server";
 import { parseRegistrationResponse } from "./credential-schemas";
 import { PasskeyRejectedError } from "./passkey-errors";
+import type { StoredPasskey } from "./passkey-store";
 import { supportedAlgorithmIDs, type RelyingParty } from "./relying-party";
 
-export interface VerifiedPasskeyRegistration {
-  credentialId: string;
-  publicKey: string;
-  counter: number;
-  transports: string[];
-  deviceType: "singleDevice" | "multiDevice";
-  backedUp: boolean;
-}
+/** What a verified registration contributes to the stored credential. */
+export type VerifiedPasskeyRegistration = Pick<StoredPasskey, "credentialId" | "publicKey" | "counter" | "transports" | "deviceType" | "backedUp">;
 
 /**
  * Verifies an attestation (WebAuthn L3 §7.1 "Registering a New Credential"): the challenge
