@@ -16,7 +16,7 @@ export const MetricName = {
   SignInStarted: "SignInStarted",
   /** A sign-in ended with a Tobira session. */
   SignInCompleted: "SignInCompleted",
-  /** A sign-in attempt was refused; dimension Reason (a `MetricReason`-like snake_case code). */
+  /** A sign-in attempt was refused; dimension Reason (the API error code). */
   SignInFailed: "SignInFailed",
   /** A one-time code was sent (or resent) for sign-in. */
   CodeSent: "CodeSent",
