@@ -1,45 +1,111 @@
-import type { IndexedRecord, PutOptions, Store } from "../../bff/store/store";
+import type { CounterState, IndexedRecord, PutCondition, Store } from "../../bff/store/store";
 
 /**
- * A Map-backed Store for unit tests: TTL, index and conditional puts with the DynamoDB store's
- * meaning (bff/store/store.ts), in one process. The DynamoDB store itself is tested against
- * dynalite (test/unit/bff/dynamo-store.test.ts).
+ * A Map-backed Store for unit tests, with the DynamoDB store's meaning (bff/store/store.ts) in
+ * one process: the same item shape, the same whole-second TTL arithmetic, conditions, single-use
+ * consume, the index and a fixed-window `increment`. test/support/store-contract.ts holds it and
+ * the DynamoDB store (on dynalite) to the same behaviour.
  */
-export function memoryStore(now: () => number = Date.now): Store {
-  const records = new Map<string, { value: unknown; index?: string | undefined; expiresAt?: number | undefined }>();
-  const key = (kind: string, id: string) => `${kind}#${id}`;
-  const live = (kind: string, id: string) => {
-    const record = records.get(key(kind, id));
-    return record !== undefined && (record.expiresAt === undefined || record.expiresAt > now()) ? record : undefined;
-  };
 
-  function passes(current: unknown, condition: PutOptions["condition"]): boolean {
-    if (condition === undefined) return true;
+interface MemoryItem {
+  kind: string;
+  id: string;
+  value?: unknown;
+  /** Epoch seconds, rounded up at write time, as the DynamoDB store's TTL attribute. */
+  expiresAt?: number;
+  index?: string;
+  hits?: number;
+  /** Epoch milliseconds at which a counter's window ends. */
+  windowEndsAt?: number;
+}
+
+/** The DynamoDB store's rule: a kind cannot contain the `#` that separates it from the id. */
+const kindPattern = /^[A-Za-z][\w-]*$/;
+
+function keyOf(kind: string, id: string): string {
+  if (!kindPattern.test(kind)) throw new Error(`Invalid store kind ${JSON.stringify(kind)}`);
+  return `${kind}#${id}`;
+}
+
+/** Values are plain JSON data: a stored value shares nothing with the caller's, and undefined members vanish as in DynamoDB. */
+function copy<T>(value: T): T {
+  return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
+}
+
+function fieldOf(value: unknown, field: string): unknown {
+  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>)[field] : undefined;
+}
+
+export function memoryStore(now: () => number = Date.now): Store {
+  const items = new Map<string, MemoryItem>();
+  const nowSeconds = () => Math.floor(now() / 1000);
+  const isLive = (item: MemoryItem) => item.expiresAt === undefined || item.expiresAt > nowSeconds();
+
+  function liveItem(kind: string, id: string): MemoryItem | undefined {
+    const item = items.get(keyOf(kind, id));
+    return item !== undefined && isLive(item) ? item : undefined;
+  }
+
+  function passes(current: MemoryItem | undefined, condition: PutCondition): boolean {
+    // Every condition requires a live record.
     if (current === undefined) return false;
     if ("exists" in condition) return true;
-    return (current as Record<string, unknown>)[condition.field] === condition.equals;
+    return fieldOf(current.value, condition.field) === condition.equals;
   }
 
   return {
-    get: async <T>(kind: string, id: string) => structuredClone(live(kind, id)?.value) as T | undefined,
-    put: async (kind, id, value, options = {}) => {
-      const current = live(kind, id);
-      if (!passes(current?.value, options.condition)) return false;
-      const expiresAt = options.ttlSeconds === undefined ? undefined : now() + options.ttlSeconds * 1000;
-      records.set(key(kind, id), { value: structuredClone(value), index: options.index, expiresAt });
+    async get<T>(kind: string, id: string) {
+      return copy(liveItem(kind, id)?.value) as T | undefined;
+    },
+
+    async put(kind, id, value, options = {}) {
+      const key = keyOf(kind, id);
+      if (options.condition !== undefined && !passes(liveItem(kind, id), options.condition)) return false;
+      const item: MemoryItem = { kind, id, value: copy(value) };
+      if (options.ttlSeconds !== undefined) item.expiresAt = Math.ceil(now() / 1000 + options.ttlSeconds);
+      if (options.index !== undefined) item.index = options.index;
+      items.set(key, item);
       return true;
     },
-    consume: async <T>(kind: string, id: string) => {
-      const record = live(kind, id);
-      records.delete(key(kind, id));
-      return record?.value as T | undefined;
+
+    async consume<T>(kind: string, id: string) {
+      const key = keyOf(kind, id);
+      const item = liveItem(kind, id);
+      // Only a live record is consumed; an expired one stays until it is overwritten or deleted.
+      if (item === undefined) return undefined;
+      items.delete(key);
+      return item.value as T | undefined;
     },
-    delete: async (kind, id) => void records.delete(key(kind, id)),
-    queryByIndex: async <T>(kind: string, indexValue: string) =>
-      [...records.entries()]
-        .filter(([k, record]) => k.startsWith(`${kind}#`) && record.index === indexValue && live(kind, k.slice(kind.length + 1)) !== undefined)
-        .map(([k, record]) => ({ id: k.slice(kind.length + 1), value: record.value as T })) as IndexedRecord<T>[],
-    increment: async () => ({ count: 1, resetAt: now() + 60_000 }),
-    ping: async () => undefined,
+
+    async delete(kind, id) {
+      items.delete(keyOf(kind, id));
+    },
+
+    async queryByIndex<T>(kind: string, indexValue: string) {
+      keyOf(kind, indexValue);
+      const records: IndexedRecord<T>[] = [];
+      for (const item of items.values()) {
+        if (item.kind === kind && item.index === indexValue && isLive(item)) records.push({ id: item.id, value: copy(item.value) as T });
+      }
+      return records;
+    },
+
+    async increment(kind, id, windowSeconds, by = 1): Promise<CounterState> {
+      const key = keyOf(kind, id);
+      const at = now();
+      const current = items.get(key);
+      if (current?.windowEndsAt !== undefined && current.windowEndsAt > at) {
+        current.hits = (current.hits ?? 0) + by;
+        return { count: current.hits, resetAt: current.windowEndsAt };
+      }
+      // No counter, or its window has ended: a new window starts with this hit.
+      const windowEndsAt = at + windowSeconds * 1000;
+      items.set(key, { kind, id, hits: by, windowEndsAt, expiresAt: Math.ceil(at / 1000 + windowSeconds) });
+      return { count: by, resetAt: windowEndsAt };
+    },
+
+    async ping() {
+      return undefined;
+    },
   };
 }

@@ -1,0 +1,363 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Store } from "../../bff/store/store";
+
+/**
+ * The Store contract (bff/store/store.ts; docs/architecture.md, "State and its record kinds"),
+ * run against every implementation: the DynamoDB store on dynalite and the in-memory store of
+ * the unit tests. Both must pass the same tests, so that a unit test on the memory store proves
+ * what it would prove on DynamoDB.
+ */
+
+export interface OpenedStore {
+  store: Store;
+  close?: () => Promise<void>;
+}
+
+/** Creates the store under test on the suite's clock (epoch milliseconds). */
+export type OpenStore = (now: () => number) => Promise<OpenedStore>;
+
+/** A whole second, so that TTL edges fall where the tests say (some tests move half a second). */
+const startMs = Date.UTC(2030, 0, 1);
+
+export function describeStoreContract(name: string, open: OpenStore): void {
+  describe(`the Store contract: ${name}`, () => {
+    let opened: OpenedStore;
+    let store: Store;
+    let clockMs = startMs;
+    const advance = (ms: number) => {
+      clockMs += ms;
+    };
+    let counter = 0;
+    const id = () => `id-${(counter += 1)}`;
+
+    beforeAll(async () => {
+      opened = await open(() => clockMs);
+      store = opened.store;
+    });
+    afterAll(async () => {
+      await opened?.close?.();
+    });
+
+    describe("get, put and delete", () => {
+      it("reads back what was put, nested JSON included", async () => {
+        const key = id();
+        const value = { email: "a@example.com", count: 2, nested: { list: [1, "two", { three: true }] }, nothing: null, empty: "" };
+        expect(await store.put("session", key, value, { ttlSeconds: 60 })).toBe(true);
+        expect(await store.get("session", key)).toEqual(value);
+      });
+
+      it("answers undefined for an absent record", async () => {
+        expect(await store.get("session", id())).toBeUndefined();
+      });
+
+      it("keeps kinds apart: the same id under two kinds is two records", async () => {
+        const key = id();
+        await store.put("session", key, { kind: "session" });
+        await store.put("signin", key, { kind: "signin" });
+        expect(await store.get("session", key)).toEqual({ kind: "session" });
+        expect(await store.get("signin", key)).toEqual({ kind: "signin" });
+      });
+
+      it("replaces a record on an unconditional put", async () => {
+        const key = id();
+        await store.put("passkey", key, { name: "old", counter: 1 });
+        expect(await store.put("passkey", key, { name: "new" })).toBe(true);
+        expect(await store.get("passkey", key)).toEqual({ name: "new" });
+      });
+
+      it("keeps its own copy: changing a value after put or after get changes nothing stored", async () => {
+        const key = id();
+        const value = { list: [1], nested: { flag: true } };
+        await store.put("session", key, value);
+        value.list.push(2);
+        value.nested.flag = false;
+        const read = await store.get<typeof value>("session", key);
+        read!.list.push(3);
+        expect(await store.get("session", key)).toEqual({ list: [1], nested: { flag: true } });
+      });
+
+      it("deletes a record, and deleting an absent one is not an error", async () => {
+        const key = id();
+        await store.put("session", key, { v: 1 });
+        await store.delete("session", key);
+        expect(await store.get("session", key)).toBeUndefined();
+        await expect(store.delete("session", id())).resolves.toBeUndefined();
+      });
+
+      it("refuses a kind that could collide with another's keys", async () => {
+        await expect(store.put("bad#kind", "x", {})).rejects.toThrow(/Invalid store kind/);
+        await expect(store.get("bad#kind", "x")).rejects.toThrow(/Invalid store kind/);
+        await expect(store.increment("", "x", 60)).rejects.toThrow(/Invalid store kind/);
+      });
+
+      it("answers ping while the backing service answers", async () => {
+        await expect(store.ping()).resolves.toBeUndefined();
+      });
+    });
+
+    describe("TTL", () => {
+      it("treats a record past its TTL as absent", async () => {
+        const key = id();
+        await store.put("session", key, { v: 1 }, { ttlSeconds: 30 });
+        advance(29_000);
+        expect(await store.get("session", key)).toEqual({ v: 1 });
+        advance(2_000);
+        expect(await store.get("session", key)).toBeUndefined();
+      });
+
+      it.each([
+        ["a whole second", 0],
+        ["half a second", 500],
+      ])("lives its whole TTL and less than a second more, written at %s", async (_label, offsetMs) => {
+        clockMs = Math.ceil(clockMs / 1000) * 1000 + offsetMs;
+        const key = id();
+        await store.put("challenge", key, { v: 1 }, { ttlSeconds: 10 });
+        advance(9_999);
+        expect(await store.get("challenge", key)).toEqual({ v: 1 });
+        advance(1_001);
+        expect(await store.get("challenge", key)).toBeUndefined();
+      });
+
+      it("keeps a record without a TTL", async () => {
+        const key = id();
+        await store.put("passkey", key, { v: 1 });
+        advance(10 * 365 * 24 * 3600 * 1000);
+        expect(await store.get("passkey", key)).toEqual({ v: 1 });
+      });
+
+      it("drops the TTL when a record is put again without one", async () => {
+        const key = id();
+        await store.put("passkey", key, { v: 1 }, { ttlSeconds: 5 });
+        await store.put("passkey", key, { v: 2 });
+        advance(60_000);
+        expect(await store.get("passkey", key)).toEqual({ v: 2 });
+      });
+
+      it("lets an unconditional put recreate an expired record", async () => {
+        const key = id();
+        await store.put("session", key, { v: 1 }, { ttlSeconds: 5 });
+        advance(6_000);
+        expect(await store.put("session", key, { v: 2 }, { ttlSeconds: 60 })).toBe(true);
+        expect(await store.get("session", key)).toEqual({ v: 2 });
+      });
+    });
+
+    describe("conditional puts", () => {
+      it("replaces a live record under condition exists, and says it wrote", async () => {
+        const key = id();
+        await store.put("passkey", key, { name: "old" });
+        expect(await store.put("passkey", key, { name: "new" }, { condition: { exists: true } })).toBe(true);
+        expect(await store.get("passkey", key)).toEqual({ name: "new" });
+      });
+
+      it("does not create an absent record under condition exists", async () => {
+        const key = id();
+        expect(await store.put("passkey", key, { name: "new" }, { condition: { exists: true } })).toBe(false);
+        expect(await store.get("passkey", key)).toBeUndefined();
+      });
+
+      it("does not recreate a deleted record under condition exists", async () => {
+        const key = id();
+        await store.put("passkey", key, { name: "old" });
+        await store.delete("passkey", key);
+        expect(await store.put("passkey", key, { name: "late update" }, { condition: { exists: true } })).toBe(false);
+        expect(await store.get("passkey", key)).toBeUndefined();
+      });
+
+      it("does not revive an expired record under condition exists", async () => {
+        const key = id();
+        await store.put("session", key, { v: 1 }, { ttlSeconds: 5 });
+        advance(6_000);
+        expect(await store.put("session", key, { v: 2 }, { ttlSeconds: 60, condition: { exists: true } })).toBe(false);
+        expect(await store.get("session", key)).toBeUndefined();
+      });
+
+      it("writes when a field equals the expected value (compare-and-set)", async () => {
+        const key = id();
+        await store.put("signin", key, { version: 4, failedCodes: 1 }, { ttlSeconds: 60 });
+        expect(await store.put("signin", key, { version: 5, failedCodes: 2 }, { ttlSeconds: 60, condition: { field: "version", equals: 4 } })).toBe(true);
+        expect(await store.get("signin", key)).toEqual({ version: 5, failedCodes: 2 });
+      });
+
+      it("writes nothing when the field holds another value, and says so", async () => {
+        const key = id();
+        await store.put("signin", key, { version: 5, failedCodes: 2 }, { ttlSeconds: 60 });
+        expect(await store.put("signin", key, { version: 5, failedCodes: 0 }, { ttlSeconds: 60, condition: { field: "version", equals: 4 } })).toBe(false);
+        expect(await store.get("signin", key)).toEqual({ version: 5, failedCodes: 2 });
+      });
+
+      it("compares string fields, and never a string with a number", async () => {
+        const key = id();
+        await store.put("signin", key, { owner: "a", version: 4 });
+        expect(await store.put("signin", key, { owner: "b", version: 4 }, { condition: { field: "owner", equals: "b" } })).toBe(false);
+        expect(await store.put("signin", key, { owner: "b", version: 4 }, { condition: { field: "version", equals: "4" } })).toBe(false);
+        expect(await store.put("signin", key, { owner: "b", version: 4 }, { condition: { field: "owner", equals: "a" } })).toBe(true);
+        expect(await store.get("signin", key)).toEqual({ owner: "b", version: 4 });
+      });
+
+      it("treats equals undefined as 'the field is absent'", async () => {
+        const key = id();
+        await store.put("signin", key, { failedCodes: 1 });
+        expect(await store.put("signin", key, { failedCodes: 2, version: 1 }, { condition: { field: "version", equals: undefined } })).toBe(true);
+        expect(await store.put("signin", key, { failedCodes: 9, version: 1 }, { condition: { field: "version", equals: undefined } })).toBe(false);
+        expect(await store.get("signin", key)).toEqual({ failedCodes: 2, version: 1 });
+      });
+
+      it("does not create a record under a field condition", async () => {
+        const key = id();
+        expect(await store.put("signin", key, { version: 1 }, { condition: { field: "version", equals: undefined } })).toBe(false);
+        expect(await store.get("signin", key)).toBeUndefined();
+      });
+
+      it("does not write under a field condition once the record has expired", async () => {
+        const key = id();
+        await store.put("signin", key, { version: 1 }, { ttlSeconds: 5 });
+        advance(6_000);
+        expect(await store.put("signin", key, { version: 2 }, { ttlSeconds: 60, condition: { field: "version", equals: 1 } })).toBe(false);
+        expect(await store.get("signin", key)).toBeUndefined();
+      });
+
+      it("sets the TTL and the index of a conditional write as of an unconditional one", async () => {
+        const key = id();
+        const user = `sub-${id()}`;
+        await store.put("session", key, { version: 1 }, { ttlSeconds: 600 });
+        expect(await store.put("session", key, { version: 2 }, { ttlSeconds: 5, index: user, condition: { field: "version", equals: 1 } })).toBe(true);
+        expect(await store.queryByIndex("session", user)).toEqual([{ id: key, value: { version: 2 } }]);
+        advance(6_000);
+        expect(await store.get("session", key)).toBeUndefined();
+      });
+
+      it("lets exactly one of concurrent compare-and-set writers win", async () => {
+        const key = id();
+        await store.put("signin", key, { version: 0 }, { ttlSeconds: 60 });
+        const results = await Promise.all(
+          Array.from({ length: 10 }, (_, writer) => store.put("signin", key, { version: 1, writer }, { ttlSeconds: 60, condition: { field: "version", equals: 0 } })),
+        );
+        expect(results.filter(Boolean)).toHaveLength(1);
+        expect(await store.get("signin", key)).toEqual({ version: 1, writer: results.indexOf(true) });
+      });
+    });
+
+    describe("single-use consume", () => {
+      it("hands the record over once and removes it", async () => {
+        const key = id();
+        await store.put("challenge", key, { nonce: "n-0" }, { ttlSeconds: 60 });
+        expect(await store.consume("challenge", key)).toEqual({ nonce: "n-0" });
+        expect(await store.consume("challenge", key)).toBeUndefined();
+        expect(await store.get("challenge", key)).toBeUndefined();
+      });
+
+      it("consumes a record once: of 20 concurrent consumers exactly one gets it", async () => {
+        const key = id();
+        await store.put("challenge", key, { nonce: "n-1" }, { ttlSeconds: 60 });
+        const results = await Promise.all(Array.from({ length: 20 }, () => store.consume("challenge", key)));
+        expect(results.filter((result) => result !== undefined)).toEqual([{ nonce: "n-1" }]);
+        expect(await store.get("challenge", key)).toBeUndefined();
+      });
+
+      it("does not consume an absent or an expired record", async () => {
+        expect(await store.consume("challenge", id())).toBeUndefined();
+        const key = id();
+        await store.put("challenge", key, { nonce: "n-2" }, { ttlSeconds: 5 });
+        advance(6_000);
+        expect(await store.consume("challenge", key)).toBeUndefined();
+      });
+    });
+
+    describe("the index", () => {
+      it("finds live records by index within one kind", async () => {
+        const user = `sub-${id()}`;
+        const [a, b, c, d] = [id(), id(), id(), id()];
+        await store.put("passkey", a, { name: "a" }, { index: user });
+        await store.put("passkey", b, { name: "b" }, { index: user, ttlSeconds: 60 });
+        await store.put("passkey", c, { name: "expired" }, { index: user, ttlSeconds: 1 });
+        await store.put("session", d, { name: "other kind" }, { index: user });
+        advance(2_000);
+        const found = await store.queryByIndex<{ name: string }>("passkey", user);
+        expect(found.map((record) => [record.id, record.value.name]).sort()).toEqual([
+          [a, "a"],
+          [b, "b"],
+        ]);
+      });
+
+      it("answers an empty list for an index no record has", async () => {
+        expect(await store.queryByIndex("passkey", `sub-${id()}`)).toEqual([]);
+      });
+
+      it("moves a record to its new index when it is put again, and out of every index without one", async () => {
+        const [first, second] = [`sub-${id()}`, `sub-${id()}`];
+        const [moved, unindexed] = [id(), id()];
+        await store.put("passkey", moved, { v: 1 }, { index: first });
+        await store.put("passkey", unindexed, { v: 1 }, { index: first });
+        await store.put("passkey", moved, { v: 2 }, { index: second });
+        await store.put("passkey", unindexed, { v: 2 });
+        expect(await store.queryByIndex("passkey", first)).toEqual([]);
+        expect(await store.queryByIndex("passkey", second)).toEqual([{ id: moved, value: { v: 2 } }]);
+      });
+
+      it("forgets deleted and consumed records", async () => {
+        const user = `sub-${id()}`;
+        const [deleted, consumed] = [id(), id()];
+        await store.put("session", deleted, { v: 1 }, { index: user });
+        await store.put("session", consumed, { v: 1 }, { index: user });
+        await store.delete("session", deleted);
+        await store.consume("session", consumed);
+        expect(await store.queryByIndex("session", user)).toEqual([]);
+      });
+    });
+
+    describe("atomic increment", () => {
+      it("counts hits in a fixed window and restarts the count when the window ends", async () => {
+        const key = id();
+        const first = await store.increment("ratelimit", key, 60);
+        const second = await store.increment("ratelimit", key, 60);
+        expect([first.count, second.count]).toEqual([1, 2]);
+        expect(second.resetAt).toBe(first.resetAt);
+        advance(61_000);
+        const restarted = await store.increment("ratelimit", key, 60);
+        expect(restarted.count).toBe(1);
+        expect(restarted.resetAt).toBeGreaterThan(first.resetAt);
+      });
+
+      it("ends the window exactly windowSeconds after the first hit, however many hits follow", async () => {
+        const key = id();
+        const startedAt = clockMs;
+        expect(await store.increment("ratelimit", key, 60)).toEqual({ count: 1, resetAt: startedAt + 60_000 });
+        advance(59_999);
+        expect(await store.increment("ratelimit", key, 60)).toEqual({ count: 2, resetAt: startedAt + 60_000 });
+        advance(1);
+        expect(await store.increment("ratelimit", key, 60)).toEqual({ count: 1, resetAt: startedAt + 120_000 });
+      });
+
+      it("adds `by`, and a negative `by` takes hits back", async () => {
+        const key = id();
+        expect((await store.increment("ratelimit", key, 60, 5)).count).toBe(5);
+        expect((await store.increment("ratelimit", key, 60, -1)).count).toBe(4);
+        expect((await store.increment("ratelimit", key, 60)).count).toBe(5);
+      });
+
+      it("keeps counters apart by kind and id", async () => {
+        const [one, other] = [id(), id()];
+        await store.increment("ratelimit", one, 60);
+        await store.increment("ratelimit", one, 60);
+        expect((await store.increment("ratelimit", other, 60)).count).toBe(1);
+        expect((await store.increment("counter", one, 60)).count).toBe(1);
+      });
+
+      it("counts concurrent increments exactly", async () => {
+        const key = id();
+        const states = await Promise.all(Array.from({ length: 15 }, () => store.increment("ratelimit", key, 60)));
+        expect(states.map((state) => state.count).sort((a, b) => a - b)).toEqual(Array.from({ length: 15 }, (_, index) => index + 1));
+        expect((await store.increment("ratelimit", key, 60)).count).toBe(16);
+      });
+
+      it("starts again from one once the counter is deleted", async () => {
+        const key = id();
+        await store.increment("ratelimit", key, 60);
+        await store.increment("ratelimit", key, 60);
+        await store.delete("ratelimit", key);
+        expect((await store.increment("ratelimit", key, 60)).count).toBe(1);
+      });
+    });
+  });
+}
