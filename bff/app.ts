@@ -24,6 +24,7 @@ import { createSpaRouter } from "./web/spa";
 import { createOpenIdProvider } from "./oidc/openid-provider";
 import { createPasskeyRouters, createSignInMethods } from "./passkeys";
 import { noStore } from "./middleware/no-store";
+import { apiOutcomeMetrics, metricsFor } from "./metrics";
 
 export interface BffDeps {
   config: BffConfig;
@@ -70,6 +71,7 @@ export function createBffApp(deps: BffDeps): Express {
   app.use(openId.router);
 
   const api = Router();
+  api.use(apiOutcomeMetrics(metricsFor(logger)));
   api.use(noStore, crossSiteGuard(config.trustedOrigins), requireJsonContentType, parseJsonBody, sessionCookieMiddleware(config));
   api.use(createSignUpRouter({ cognito, limits }));
   api.use(createSignInRouter({ signIn, limits }));

@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   // ALB mode keeps no server-side state: the load balancer owns the sign-in session.
   let store: Awaited<ReturnType<typeof createStoreFromConfig>> | undefined;
   try {
-    store = config.alb === undefined ? await createStoreFromConfig(config) : undefined;
+    store = config.alb === undefined ? await createStoreFromConfig(config, logger) : undefined;
   } catch (error) {
     const hint = config.mode === "local" ? " In local mode dynalite must be running: `npm start` starts the emulator, dynalite and the BFF together." : "";
     console.error(`The BFF could not reach DynamoDB at ${config.dynamodb.endpoint ?? "AWS"}: ${error instanceof Error ? error.message : String(error)}.${hint}`);

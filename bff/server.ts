@@ -7,6 +7,7 @@ import { createAlbModeApp } from "./alb/alb-app";
 import { createAlbModeNoStore } from "./alb/no-store";
 import type { BffConfig } from "./config";
 import { createLogger, type Logger } from "./logger";
+import { metricsFor } from "./metrics";
 import { createDynamoDbClient, createDynamoStore } from "./store/dynamo-store";
 import type { Store } from "./store/store";
 
@@ -38,11 +39,12 @@ export interface RunningBff {
 }
 
 /** Creates the DynamoDB-backed store of a configuration; in local mode also its table (on dynalite). */
-export async function createStoreFromConfig(config: BffConfig): Promise<{ store: Store; destroy(): void }> {
+export async function createStoreFromConfig(config: BffConfig, logger?: Logger): Promise<{ store: Store; destroy(): void }> {
   const client = createDynamoDbClient({
     region: config.dynamodb.region,
     endpoint: config.dynamodb.endpoint,
     placeholderCredentials: config.mode === "local",
+    metrics: logger === undefined ? undefined : metricsFor(logger),
   });
   const store = createDynamoStore({ client, tableName: config.dynamodb.tableName });
   if (config.mode === "local") await store.ensureTable();
@@ -54,7 +56,7 @@ export async function startBff(options: StartBffOptions): Promise<RunningBff> {
   const { config } = options;
   const logger = options.logger ?? createLogger(config.logLevel);
   // ALB mode (config.alb) keeps no state of its own: no table to connect to.
-  const owned = options.store === undefined && config.alb === undefined ? await createStoreFromConfig(config) : undefined;
+  const owned = options.store === undefined && config.alb === undefined ? await createStoreFromConfig(config, logger) : undefined;
   const store = options.store ?? owned?.store ?? createAlbModeNoStore();
   const host = options.host ?? config.host;
   const server: Server = createServer();

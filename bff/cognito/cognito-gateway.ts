@@ -18,6 +18,8 @@ import type { Delivery } from "../../common/api-contract";
 import type { CognitoSettings } from "../config";
 import { ApiError } from "../errors";
 import type { Logger } from "../logger";
+import { metricsFor } from "../metrics";
+import { MetricName } from "../../common/metric-names";
 import { computeSecretHash } from "./cognito-client";
 import { mapCognitoError, type CognitoOperation } from "./cognito-errors";
 
@@ -115,7 +117,10 @@ export function createCognitoGateway(deps: { client: CognitoIdentityProviderClie
   const clientId = settings.clientId;
   const secretHash = (username: string) => computeSecretHash(settings, username);
 
+  const metrics = metricsFor(logger);
+
   async function call<T>(operation: CognitoOperation, run: () => Promise<T>): Promise<T> {
+    const started = performance.now();
     try {
       return await run();
     } catch (error) {
@@ -124,7 +129,11 @@ export function createCognitoGateway(deps: { client: CognitoIdentityProviderClie
       const cognitoError = error instanceof Error ? error.name : "unknown";
       if (mapped.status >= 500) logger.warn({ operation, cognitoError, status: mapped.status, err: error }, "cognito call failed");
       else logger.debug({ operation, cognitoError, errorCode: mapped.code }, "cognito refused");
+      // A fault is Cognito's or the network's (5xx, deadline, the pool's request quota), not the user's input.
+      if (mapped.status >= 500 || cognitoError === "TooManyRequestsException") metrics.count(MetricName.CognitoError, {}, { operation, cognitoError });
       throw mapped;
+    } finally {
+      metrics.duration(MetricName.CognitoLatency, performance.now() - started, { operation });
     }
   }
 

@@ -14,6 +14,8 @@ import {
   UpdateCommand,
   type QueryCommandOutput,
 } from "@aws-sdk/lib-dynamodb";
+import { MetricName } from "../../common/metric-names";
+import type { Metrics } from "../metrics";
 import type { CounterState, IndexedRecord, PutOptions, Store } from "./store";
 
 /**
@@ -67,13 +69,25 @@ export interface DynamoClientSettings {
   endpoint?: string | undefined;
   /** dynalite ignores credentials but the SDK still signs requests: give it placeholders locally. */
   placeholderCredentials?: boolean;
+  /** Records every call's latency and its failures (a lost conditional write is an answer, not a failure). */
+  metrics?: Metrics;
 }
 
 export function createDynamoDbClient(settings: DynamoClientSettings): DynamoDBClient {
   const config: DynamoDBClientConfig = { region: settings.region, maxAttempts: 3 };
   if (settings.endpoint !== undefined) config.endpoint = settings.endpoint;
   if (settings.placeholderCredentials) config.credentials = { accessKeyId: "local", secretAccessKey: "local" };
-  return new DynamoDBClient(config);
+  const client = new DynamoDBClient(config);
+  const { metrics } = settings;
+  if (metrics !== undefined) {
+    // "initialize" is the outermost step: the time includes the SDK's retries, as callers wait for them.
+    client.middlewareStack.add(
+      (next, context) => (args) =>
+        metrics.measure({ latency: MetricName.StoreLatency, error: MetricName.StoreError }, context.commandName ?? "unknown", () => next(args), (error) => !isConditionalCheckFailure(error)),
+      { step: "initialize", name: "tobiraStoreMetrics" },
+    );
+  }
+  return client;
 }
 
 export function createDynamoStore(options: DynamoStoreOptions): DynamoStore {
