@@ -1,0 +1,91 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { build, type Metafile, type Plugin } from "esbuild";
+
+/**
+ * `npm run build:server`: the BFF compiled into one JavaScript file, dist/server/main.mjs, that
+ * runs with `node` alone (Node 20 and 22): every npm package is bundled, so a production image
+ * needs no node_modules, no TypeScript runtime and none of the local stand-ins.
+ */
+
+const repoRoot = fileURLToPath(new URL("..", import.meta.url));
+export const serverEntry = path.join(repoRoot, "bff/main.ts");
+export const serverOutDir = path.join(repoRoot, "dist/server");
+export const serverBundle = path.join(serverOutDir, "main.mjs");
+
+/** Packages only the local stack and the tests use; the bundle fails to build if one slips in. */
+export const developmentOnlyPackages = ["dynalite", "tsx", "openid-client", "vite", "vitest", "esbuild", "playwright-core", "aws-cdk-lib"];
+
+/**
+ * Modules of this repository find files relative to themselves (config/local.json, dist/web).
+ * In the bundle each `import.meta.url` of ours becomes the URL its source file would have next to
+ * the bundle's folder, so those paths stay what they are in the source tree.
+ */
+const sourceLocations: Plugin = {
+  name: "source-locations",
+  setup(builder) {
+    builder.onLoad({ filter: /\.ts$/ }, async (args) => {
+      if (args.path.includes(`${path.sep}node_modules${path.sep}`)) return undefined;
+      const source = await readFile(args.path, "utf8");
+      if (!source.includes("import.meta.url")) return { contents: source, loader: "ts" };
+      const relative = path.relative(serverOutDir, args.path).split(path.sep).join("/");
+      return { contents: source.replaceAll("import.meta.url", `new URL(${JSON.stringify(relative)}, import.meta.url).href`), loader: "ts" };
+    });
+  },
+};
+
+function bundledPackages(metafile: Metafile): Set<string> {
+  const names = new Set<string>();
+  for (const input of Object.keys(metafile.inputs)) {
+    const match = /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input);
+    if (match?.[1] !== undefined) names.add(match[1]);
+  }
+  return names;
+}
+
+export interface ServerBuild {
+  bundle: string;
+  packages: string[];
+  bytes: number;
+}
+
+export async function buildServer(): Promise<ServerBuild> {
+  const result = await build({
+    entryPoints: [serverEntry],
+    outfile: serverBundle,
+    bundle: true,
+    platform: "node",
+    // Node 20 features at most, so the same file runs on 20 and 22.
+    target: "node20",
+    format: "esm",
+    minify: true,
+    // Error names stay readable in logs; several SDK checks compare `error.name`.
+    keepNames: true,
+    sourcemap: "linked",
+    sourcesContent: false,
+    metafile: true,
+    legalComments: "linked",
+    logLevel: "warning",
+    plugins: [sourceLocations],
+    // CommonJS packages inside an ES module still call require() for Node's built-ins.
+    banner: { js: 'import { createRequire as __tobiraCreateRequire } from "node:module"; const require = __tobiraCreateRequire(import.meta.url);' },
+  });
+  const packages = [...bundledPackages(result.metafile)].sort();
+  const leaked = packages.filter((name) => developmentOnlyPackages.includes(name));
+  if (leaked.length > 0) throw new Error(`The server bundle must not contain development-only packages: ${leaked.join(", ")}`);
+  const output = result.metafile.outputs[path.relative(process.cwd(), serverBundle).split(path.sep).join("/")];
+  return { bundle: serverBundle, packages, bytes: output?.bytes ?? 0 };
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  buildServer().then(
+    ({ bundle, packages, bytes }) => {
+      console.log(`${path.relative(process.cwd(), bundle)}: ${(bytes / 1024 / 1024).toFixed(1)} MB, ${packages.length} packages bundled`);
+    },
+    (error: unknown) => {
+      console.error(error instanceof Error ? error.message : error);
+      process.exit(1);
+    },
+  );
+}
