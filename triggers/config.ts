@@ -5,7 +5,7 @@ import { z } from "zod";
  * lazily) or handed in by the emulator, which runs the same factories in-process.
  */
 export type TriggersConfig = {
-  /** Shared with the BFF; keys the HMAC in common/passkey-proof.ts. */
+  /** Shared with the BFF; keys the passkey proof HMAC in common/custom-auth-protocol.ts. */
   passkeyProofSecret: string;
   otpTtlSeconds: number;
   otpMaxAttempts: number;

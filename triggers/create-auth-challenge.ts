@@ -2,8 +2,15 @@ import { randomBytes, randomInt } from "node:crypto";
 import type { CreateAuthChallengeTriggerEvent, CreateAuthChallengeTriggerHandler } from "aws-lambda";
 import { loadTriggersConfig, type TriggersConfig } from "./config";
 import {
-  Step,
-  asSignInMethod,
+  ChallengeStep,
+  ClientMetadataKey,
+  asChallengeMethod,
+  type ChallengeMethod,
+  type OtpRoundParameters,
+  type PasskeyRoundParameters,
+  type ProvideRoundParameters,
+} from "../common/custom-auth-protocol";
+import {
   countFailedMethodRounds,
   otpCodeMac,
   otpMacKey,
@@ -11,8 +18,7 @@ import {
   parseOtpRoundMetadata,
   roundStep,
   type OtpRoundSeal,
-  type SignInMethod,
-} from "./challenge-protocol";
+} from "./round-metadata";
 import type { DeliveryPort, OutgoingMessage } from "./delivery/delivery-port";
 import { createAwsDelivery } from "./delivery/aws-delivery";
 
@@ -48,7 +54,7 @@ function lifetimeText(ttlSeconds: number): string {
 
 /**
  * Issues each round's challenge (Cognito CreateAuthChallenge): first the PROVIDE round that asks
- * for the sign-in method, then an OTP round (a code is sent) or a PASSKEY round (a nonce the
+ * for the ChallengeMethod, then an OTP round (a code is sent) or a PASSKEY round (a nonce the
  * BFF's proof must bind to). A retry after a wrong answer keeps the method with a fresh secret.
  */
 export function createCreateAuthChallengeHandler(deps: CreateAuthChallengeDeps) {
@@ -79,17 +85,21 @@ export function createCreateAuthChallengeHandler(deps: CreateAuthChallengeDeps) 
     const destination = chooseDestination(event.request.userAttributes);
     const seal = previous !== undefined && now() < previous.expiresAt ? previous : await sendNewCode(event, destination);
     const masked = destination.channel === "EMAIL" ? maskEmail(destination.to) : maskPhone(destination.to);
-    event.response.publicChallengeParameters = { step: Step.otp, destination: masked, attemptsLeft: String(attemptsLeft) };
-    event.response.privateChallengeParameters = { step: Step.otp, codeMac: seal.codeMac, expiresAt: String(seal.expiresAt) };
+    event.response.publicChallengeParameters = {
+      step: ChallengeStep.otp,
+      destination: masked,
+      attemptsLeft: String(attemptsLeft),
+    } satisfies OtpRoundParameters;
+    event.response.privateChallengeParameters = { step: ChallengeStep.otp, codeMac: seal.codeMac, expiresAt: String(seal.expiresAt) };
     event.response.challengeMetadata = otpRoundMetadata(seal);
   }
 
   function issuePasskey(event: CreateAuthChallengeTriggerEvent): void {
     // A fresh 256-bit nonce per round, so a proof for one round is useless in any other.
     const nonce = randomBytes(32).toString("base64url");
-    event.response.publicChallengeParameters = { step: Step.passkey, nonce };
-    event.response.privateChallengeParameters = { step: Step.passkey, nonce };
-    event.response.challengeMetadata = Step.passkey;
+    event.response.publicChallengeParameters = { step: ChallengeStep.passkey, nonce } satisfies PasskeyRoundParameters;
+    event.response.privateChallengeParameters = { step: ChallengeStep.passkey, nonce };
+    event.response.challengeMetadata = ChallengeStep.passkey;
   }
 
   return async (event: CreateAuthChallengeTriggerEvent): Promise<CreateAuthChallengeTriggerEvent> => {
@@ -98,19 +108,19 @@ export function createCreateAuthChallengeHandler(deps: CreateAuthChallengeDeps) 
     }
     const session = event.request.session;
     if (session.length === 0) {
-      event.response.publicChallengeParameters = { step: Step.provide };
-      event.response.privateChallengeParameters = { step: Step.provide };
-      event.response.challengeMetadata = Step.provide;
+      event.response.publicChallengeParameters = { step: ChallengeStep.provide } satisfies ProvideRoundParameters;
+      event.response.privateChallengeParameters = { step: ChallengeStep.provide };
+      event.response.challengeMetadata = ChallengeStep.provide;
       return event;
     }
 
     const lastMetadata = session[session.length - 1]!.challengeMetadata;
-    const previous = asSignInMethod(roundStep(lastMetadata));
-    const method: SignInMethod | undefined = previous ?? asSignInMethod(event.request.clientMetadata?.signInMethod);
+    const previous = asChallengeMethod(roundStep(lastMetadata));
+    const method: ChallengeMethod | undefined = previous ?? asChallengeMethod(event.request.clientMetadata?.[ClientMetadataKey.challengeMethod]);
     if (method === undefined) {
-      throw new Error('ClientMetadata.signInMethod must be "OTP" or "PASSKEY"');
+      throw new Error(`ClientMetadata.${ClientMetadataKey.challengeMethod} must be "${ChallengeStep.otp}" or "${ChallengeStep.passkey}"`);
     }
-    if (method === Step.passkey) issuePasskey(event);
+    if (method === ChallengeStep.passkey) issuePasskey(event);
     else await issueOtp(event, parseOtpRoundMetadata(lastMetadata), config.otpMaxAttempts - countFailedMethodRounds(session));
     return event;
   };

@@ -1,7 +1,7 @@
 import type { VerifyAuthChallengeResponseTriggerEvent, VerifyAuthChallengeResponseTriggerHandler } from "aws-lambda";
-import { isValidPasskeyProof } from "../common/passkey-proof";
+import { ChallengeAnswer, ChallengeStep, ClientMetadataKey, asChallengeMethod, isValidPasskeyProof } from "../common/custom-auth-protocol";
 import { loadTriggersConfig, type TriggersConfig } from "./config";
-import { PASSKEY_ANSWER, PROVIDE_ANSWER, Step, asSignInMethod, otpCodeMac, otpMacKey, sameSecret } from "./challenge-protocol";
+import { otpCodeMac, otpMacKey, sameSecret } from "./round-metadata";
 
 export type VerifyAuthChallengeResponseDeps = { config: TriggersConfig; now?: () => number };
 
@@ -15,20 +15,20 @@ export function createVerifyAuthChallengeResponseHandler(deps: VerifyAuthChallen
     const { privateChallengeParameters: issued, challengeAnswer: answer, clientMetadata } = event.request;
     if (event.request.userNotFound === true || typeof answer !== "string") return false;
     switch (issued.step) {
-      case Step.provide:
-        return answer === PROVIDE_ANSWER && asSignInMethod(clientMetadata?.signInMethod) !== undefined;
-      case Step.otp: {
+      case ChallengeStep.provide:
+        return answer === ChallengeAnswer.provide && asChallengeMethod(clientMetadata?.[ClientMetadataKey.challengeMethod]) !== undefined;
+      case ChallengeStep.otp: {
         const expiresAt = Number(issued.expiresAt);
         // An expired code is a wrong answer (NIST SP 800-63B §5.1.3.1: OTPs have a limited lifetime).
         if (!issued.codeMac || !Number.isFinite(expiresAt) || now() >= expiresAt) return false;
         return sameSecret(otpCodeMac(macKey, event.userName, expiresAt, answer), issued.codeMac);
       }
-      case Step.passkey:
-        // WEBAUTHN_SUCCESS is only the BFF's claim; the HMAC proof binds it to this user and this round's nonce.
+      case ChallengeStep.passkey:
+        // ChallengeAnswer.passkey is only the BFF's claim; the HMAC proof binds it to this user and this round's nonce.
         return (
-          answer === PASSKEY_ANSWER &&
+          answer === ChallengeAnswer.passkey &&
           !!issued.nonce &&
-          isValidPasskeyProof(config.passkeyProofSecret, event.userName, issued.nonce, clientMetadata?.passkeyProof)
+          isValidPasskeyProof(config.passkeyProofSecret, event.userName, issued.nonce, clientMetadata?.[ClientMetadataKey.passkeyProof])
         );
       default:
         return false;

@@ -1,13 +1,14 @@
 import type { Request } from "express";
 import type { PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
 import type { SignInDoneResponse } from "../../common/api-contract";
-import { computePasskeyProof } from "../../common/passkey-proof";
-import type { CognitoGateway, CustomChallenge } from "../cognito/cognito-gateway";
+import { ChallengeStep } from "../../common/custom-auth-protocol";
+import type { CognitoGateway } from "../cognito/cognito-gateway";
 import { ApiError } from "../errors";
 import type { Logger } from "../logger";
 import type { SessionManager } from "../session/session-manager";
 import type { PendingSignIn } from "../session/session-records";
-import { challengeSteps, provideAnswer, type SignInService } from "../signin/sign-in-service";
+import { createCustomAuthRounds } from "../signin/custom-auth-rounds";
+import type { SignInService } from "../signin/sign-in-service";
 import type { ChallengeStore } from "./challenge-store";
 import { parseAuthenticationResponse } from "./credential-schemas";
 import { generatePasskeyAuthenticationOptions } from "./generate-authentication-options";
@@ -18,20 +19,16 @@ import { verifyPasskeyAuthentication, type VerifiedPasskeyAuthentication } from 
 
 /**
  * Sign-in with a passkey, as the second step after the password or on its own (passkey-first).
- * The BFF verifies the assertion itself, then walks Cognito's CUSTOM_AUTH: PROVIDE with
- * signInMethod PASSKEY → the PASSKEY round's nonce → `WEBAUTHN_SUCCESS` with the HMAC proof
- * (common/passkey-proof.ts) that the verify trigger checks. Tokens end the sign-in the same way
- * the code path does.
+ * The BFF verifies the assertion itself, then walks Cognito's CUSTOM_AUTH (signin/custom-auth-rounds.ts):
+ * the PROVIDE round answered with the PASSKEY method → the PASSKEY round's nonce → the passkey
+ * answer with the HMAC proof (common/custom-auth-protocol.ts) that the verify trigger checks.
+ * Tokens end the sign-in the same way the code path does.
  */
-
-export const passkeyAnswer = "WEBAUTHN_SUCCESS";
 
 export interface PasskeySignIn {
   options(req: Request): Promise<PublicKeyCredentialRequestOptionsJSON>;
   finish(req: Request, credential: unknown): Promise<SignInDoneResponse>;
 }
-
-const challengeFailed = () => new ApiError(502, "challenge_failed", "Sign-in could not be completed. Start again.", { expose: true });
 
 /** RFC 8176: a passkey is a key in hardware (single-device) or a synced software key; UV adds "user". */
 export function passkeyAmr(verified: Pick<VerifiedPasskeyAuthentication, "deviceType" | "userVerified">, afterPassword: boolean): string[] {
@@ -58,49 +55,7 @@ export function createPasskeySignIn(deps: {
 }): PasskeySignIn {
   const { rp, passkeyProofSecret, cognito, sessions, signIn, passkeys, challenges, logger } = deps;
 
-  /** Answers PROVIDE with the PASSKEY method; Cognito's next round carries the nonce to bind the proof to. */
-  async function providePasskey(username: string, session: string): Promise<CustomChallenge> {
-    const outcome = await cognito.respondToCustomChallenge({
-      username,
-      session,
-      answer: provideAnswer,
-      clientMetadata: { signInMethod: challengeSteps.passkey },
-    });
-    if (outcome.type !== "challenge" || outcome.challenge.parameters.step !== challengeSteps.passkey || !outcome.challenge.parameters.nonce) {
-      throw challengeFailed();
-    }
-    return outcome.challenge;
-  }
-
-  async function freshPasskeyRound(username: string): Promise<CustomChallenge> {
-    const provide = await cognito.startCustomAuth({ username });
-    if (provide.parameters.step !== challengeSteps.provide) throw challengeFailed();
-    return providePasskey(provide.username, provide.session);
-  }
-
-  /** The PASSKEY round: the waiting PROVIDE round of a second step when there is one, else a new CUSTOM_AUTH. */
-  async function passkeyRound(username: string, pending: PendingSignIn | undefined): Promise<CustomChallenge> {
-    if (pending?.step !== "choose") return freshPasskeyRound(username);
-    return providePasskey(pending.username, pending.cognitoSession).catch(async (error: unknown) => {
-      if (error instanceof ApiError && error.code === "session_expired") return freshPasskeyRound(username);
-      throw error;
-    });
-  }
-
-  async function answerWithProof(round: CustomChallenge) {
-    const proof = computePasskeyProof(passkeyProofSecret, round.username, round.parameters.nonce!);
-    const outcome = await cognito.respondToCustomChallenge({
-      username: round.username,
-      session: round.session,
-      answer: passkeyAnswer,
-      clientMetadata: { passkeyProof: proof },
-    });
-    if (outcome.type !== "tokens") {
-      logger.warn("the verify trigger refused a passkey proof the BFF made");
-      throw challengeFailed();
-    }
-    return outcome.tokens;
-  }
+  const rounds = createCustomAuthRounds({ cognito, logger });
 
   return {
     async options(req) {
@@ -146,8 +101,9 @@ export function createPasskeySignIn(deps: {
       // Removed from the account while this ceremony ran: no sign-in with it, and no resurrection.
       if (!updated) throw new PasskeyRejectedError("credential removed during the ceremony", passkeyMessages.unknownCredential);
 
-      const round = await passkeyRound(passkey.username, pending);
-      const tokens = await answerWithProof(round);
+      // The waiting PROVIDE round of a second step when there is one, else a new CUSTOM_AUTH.
+      const round = await rounds.roundFor(ChallengeStep.passkey, passkey.username, pending?.step === "choose" ? pending.cognitoSession : undefined);
+      const tokens = await rounds.answerPasskey(round, passkeyProofSecret);
       return signIn.complete(
         req,
         { username: round.username, email: pending?.email ?? "" },

@@ -1,26 +1,25 @@
 import type { Request } from "express";
 import type { Delivery, SignInDoneResponse, SignInMethod, SignInResponse } from "../../common/api-contract";
-import type { CognitoGateway, CognitoTokens, CustomChallenge } from "../cognito/cognito-gateway";
+import { ChallengeStep } from "../../common/custom-auth-protocol";
+import type { CognitoGateway, CognitoTokens } from "../cognito/cognito-gateway";
 import type { CognitoTokenVerifier } from "../cognito/cognito-token-verifier";
 import type { BffConfig } from "../config";
 import { ApiError } from "../errors";
 import type { Logger } from "../logger";
 import { nowSeconds, type SessionManager } from "../session/session-manager";
 import type { AuthenticatedSession } from "../session/session-records";
+import { createCustomAuthRounds, type OtpRound } from "./custom-auth-rounds";
 
 /**
  * The sign-in flow of DESIGN.md ("Sign-in, step by step"):
  *  1. USER_PASSWORD_AUTH checks the password; the tokens it returns are revoked at once.
- *  2. CUSTOM_AUTH starts; the first round asks for the method (PROVIDE_AUTH_PARAMETERS), since
+ *  2. CUSTOM_AUTH starts; its first round (ChallengeStep.provide) asks for the method, since
  *     Cognito gives ClientMetadata to the challenge triggers only from RespondToAuthChallenge.
- *  3. Answering PROVIDE with signInMethod OTP makes the trigger send a code; the user's code
- *     answers the OTP round. The BFF counts wrong codes over the whole attempt, resends included.
+ *  3. Choosing the OTP method makes the trigger send a code; the user's code answers the OTP
+ *     round. The BFF counts wrong codes over the whole attempt, resends included.
  *  4. Cognito's tokens stay in the server-side session; the browser gets a new session id.
+ * The rounds themselves are walked by custom-auth-rounds.ts (common/custom-auth-protocol.ts).
  */
-
-/** The trigger protocol (issue 2, "triggers/" 1–3). */
-export const challengeSteps = { provide: "PROVIDE_AUTH_PARAMETERS", otp: "OTP", passkey: "PASSKEY" } as const;
-export const provideAnswer = "PROVIDE";
 
 /** RFC 8176: password + one-time code = two factors. */
 export const passwordAndOtpAmr = ["pwd", "otp", "mfa"];
@@ -58,15 +57,8 @@ export interface SignInDeps {
 
 const sessionExpired = () => new ApiError(401, "session_expired", "Your sign-in has expired. Start again.");
 
-function deliveryFrom(challenge: CustomChallenge): Delivery {
-  const destination = challenge.parameters.destination ?? "";
+function deliveryFrom({ destination }: OtpRound): Delivery {
   return { medium: destination.includes("@") ? "EMAIL" : "SMS", destination };
-}
-
-function expectStep(challenge: CustomChallenge, step: string): void {
-  if (challenge.parameters.step !== step) {
-    throw new ApiError(502, "challenge_failed", "Sign-in could not be completed. Start again.", { expose: true });
-  }
 }
 
 export function createSignInService(deps: SignInDeps): SignInService {
@@ -74,26 +66,7 @@ export function createSignInService(deps: SignInDeps): SignInService {
   const signInMethodsFor = deps.signInMethodsFor ?? (async () => ["otp"] satisfies SignInMethod[]);
   const completionRedirect = deps.completionRedirect ?? (async () => "/account");
   const maxAttempts = config.signIn.maxCodeAttempts;
-
-  /** Answers the PROVIDE round with the OTP method: the trigger sends a code. */
-  async function provideOtp(username: string, session: string): Promise<CustomChallenge> {
-    const outcome = await cognito.respondToCustomChallenge({
-      username,
-      session,
-      answer: provideAnswer,
-      clientMetadata: { signInMethod: challengeSteps.otp },
-    });
-    if (outcome.type !== "challenge") throw new ApiError(502, "challenge_failed", "Sign-in could not be completed. Start again.", { expose: true });
-    expectStep(outcome.challenge, challengeSteps.otp);
-    return outcome.challenge;
-  }
-
-  /** A fresh CUSTOM_AUTH round for the pending user, straight to a new code. */
-  async function freshOtpRound(username: string): Promise<CustomChallenge> {
-    const provide = await cognito.startCustomAuth({ username });
-    expectStep(provide, challengeSteps.provide);
-    return provideOtp(provide.username, provide.session);
-  }
+  const rounds = createCustomAuthRounds({ cognito, logger });
 
   async function revokeQuietly(refreshToken: string | undefined, reason: string): Promise<void> {
     if (refreshToken === undefined) return;
@@ -137,8 +110,7 @@ export function createSignInService(deps: SignInDeps): SignInService {
       const passwordTokens = await cognito.passwordAuth({ email, password });
       // Only the password check was wanted: these tokens must not outlive this call.
       await revokeQuietly(passwordTokens.refreshToken, "password step");
-      const provide = await cognito.startCustomAuth({ username: email });
-      expectStep(provide, challengeSteps.provide);
+      const provide = await rounds.start(email);
       const now = nowSeconds();
       const methods = await signInMethodsFor({ username: provide.username, email });
       const base = { email, username: provide.username, methods, failedCodes: 0, resends: 0, passwordVerifiedAt: now, startedAt: now };
@@ -147,7 +119,7 @@ export function createSignInService(deps: SignInDeps): SignInService {
         await sessions.savePending(req, { ...base, cognitoSession: provide.session, step: "choose" });
         return { next: "choose", methods };
       }
-      const otp = await provideOtp(provide.username, provide.session);
+      const otp = await rounds.choose(ChallengeStep.otp, provide);
       const delivery = deliveryFrom(otp);
       await sessions.savePending(req, { ...base, cognitoSession: otp.session, step: "otp", delivery });
       return { next: "otp", delivery };
@@ -156,26 +128,18 @@ export function createSignInService(deps: SignInDeps): SignInService {
     async sendCode(req) {
       const pending = await sessions.readPending(req);
       if (pending === undefined) throw sessionExpired();
-      let challenge: CustomChallenge;
       const isResend = pending.step !== "choose";
-      if (!isResend) {
-        // The first code of this attempt: answer the waiting PROVIDE round.
-        challenge = await provideOtp(pending.username, pending.cognitoSession).catch(async (error: unknown) => {
-          if (error instanceof ApiError && error.code === "session_expired") return freshOtpRound(pending.username);
-          throw error;
-        });
-      } else {
-        if (pending.resends >= config.signIn.maxCodeResends) {
-          throw new ApiError(429, "limit_exceeded", "You have asked for the most codes allowed. Start signing in again.");
-        }
-        challenge = await freshOtpRound(pending.username);
+      if (isResend && pending.resends >= config.signIn.maxCodeResends) {
+        throw new ApiError(429, "limit_exceeded", "You have asked for the most codes allowed. Start signing in again.");
       }
-      const delivery = deliveryFrom(challenge);
+      // The first code of this attempt answers the waiting PROVIDE round; a resend needs a new CUSTOM_AUTH.
+      const round = await rounds.roundFor(ChallengeStep.otp, pending.username, isResend ? undefined : pending.cognitoSession);
+      const delivery = deliveryFrom(round);
       // Merged into the record as it is now, not as read above: a wrong code counted meanwhile
       // stays counted (OWASP Authentication Cheat Sheet, limit attempts; DESIGN: resends included).
       const saved = await sessions.updatePending(req, (current) => ({
         ...current,
-        cognitoSession: challenge.session,
+        cognitoSession: round.session,
         step: "otp",
         delivery,
         resends: isResend ? current.resends + 1 : current.resends,
@@ -193,7 +157,7 @@ export function createSignInService(deps: SignInDeps): SignInService {
 
       let outcome;
       try {
-        outcome = await cognito.respondToCustomChallenge({ username: pending.username, session: answered, answer: code });
+        outcome = await rounds.answerCode({ username: pending.username, session: answered }, code);
       } catch (error) {
         if (error instanceof ApiError && (error.code === "session_expired" || error.code === "challenge_failed")) {
           await sessions.clearPending(req, answered);
@@ -206,7 +170,7 @@ export function createSignInService(deps: SignInDeps): SignInService {
       // Counted with a compare-and-set so that a concurrent resend cannot write back a stale
       // count: the attempt allows maxAttempts wrong codes in all (OWASP Authentication Cheat
       // Sheet, "limit the number of attempts"; NIST SP 800-63B §5.2.2).
-      const nextRound = outcome.challenge.session;
+      const nextRound = outcome.session;
       const merged = await sessions.updatePending(req, (current) => ({
         ...current,
         failedCodes: current.failedCodes + 1,
@@ -218,8 +182,7 @@ export function createSignInService(deps: SignInDeps): SignInService {
         await sessions.clearPending(req);
         throw new ApiError(401, "challenge_failed", "Too many wrong codes. Start signing in again.");
       }
-      const cognitoLeft = Number(outcome.challenge.parameters.attemptsLeft);
-      const attemptsLeft = Math.min(maxAttempts - merged.failedCodes, Number.isFinite(cognitoLeft) ? cognitoLeft : Infinity);
+      const attemptsLeft = Math.min(maxAttempts - merged.failedCodes, outcome.attemptsLeft ?? Infinity);
       throw new ApiError(400, "code_mismatch", "That code is not right. Check it and try again.", { extra: { attemptsLeft } });
     },
   };

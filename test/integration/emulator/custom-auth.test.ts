@@ -5,7 +5,7 @@ import {
   RespondToAuthChallengeCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import type { CreateAuthChallengeTriggerEvent, DefineAuthChallengeTriggerEvent, VerifyAuthChallengeResponseTriggerEvent } from "aws-lambda";
-import { computePasskeyProof } from "../../../common/passkey-proof";
+import { computePasskeyProof } from "../../../common/custom-auth-protocol";
 import { createProjectTriggers } from "../../../emulator/triggers";
 import {
   type TestEmulator,

@@ -1,7 +1,7 @@
 import { CognitoIdentityProviderClient, InitiateAuthCommand, RespondToAuthChallengeCommand, type InitiateAuthCommandOutput } from "@aws-sdk/client-cognito-identity-provider";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { computeSecretHash } from "../../../bff/cognito/cognito-client";
-import { computePasskeyProof } from "../../../common/passkey-proof";
+import { computePasskeyProof } from "../../../common/custom-auth-protocol";
 import { startTestStack, type TestStack } from "../../support/stack";
 import { signUpConfirmed } from "../bff/flows";
 

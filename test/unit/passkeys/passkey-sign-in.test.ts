@@ -12,7 +12,7 @@ import { verifyPasskeyRegistration } from "../../../bff/passkeys/verify-registra
 import { createSessionManager } from "../../../bff/session/session-manager";
 import type { PendingSignIn } from "../../../bff/session/session-records";
 import type { SignInService } from "../../../bff/signin/sign-in-service";
-import { computePasskeyProof } from "../../../common/passkey-proof";
+import { computePasskeyProof } from "../../../common/custom-auth-protocol";
 import { memoryStore } from "../../support/memory-store";
 import { SoftwareAuthenticator } from "../../support/software-authenticator";
 

@@ -5,7 +5,7 @@ import {
   maskEmail,
   maskPhone,
 } from "../../../triggers/create-auth-challenge";
-import { otpCodeMac, otpMacKey, otpRoundMetadata } from "../../../triggers/challenge-protocol";
+import { otpCodeMac, otpMacKey, otpRoundMetadata } from "../../../triggers/round-metadata";
 import { createEvent, emailUser, otpSeal, phoneUser, round, testConfig, USER_NAME } from "./events";
 
 const NOW = 1_750_000_000_000;

@@ -3,7 +3,7 @@ import type {
   DefineAuthChallengeTriggerEvent,
   VerifyAuthChallengeResponseTriggerEvent,
 } from "aws-lambda";
-import { otpCodeMac, otpMacKey, otpRoundMetadata } from "../../../triggers/challenge-protocol";
+import { otpCodeMac, otpMacKey, otpRoundMetadata } from "../../../triggers/round-metadata";
 import type { TriggersConfig } from "../../../triggers/config";
 
 /** Builders of trigger events in the shapes Cognito sends (see shared/reference/cognito-facts.md §4 "Event shapes"). */

@@ -1,4 +1,4 @@
-import { computePasskeyProof } from "../../../common/passkey-proof";
+import { computePasskeyProof } from "../../../common/custom-auth-protocol";
 import { createVerifyAuthChallengeResponseHandler } from "../../../triggers/verify-auth-challenge-response";
 import { PROOF_SECRET, USER_NAME, otpSeal, testConfig, verifyEvent } from "./events";
 

@@ -1,56 +1,43 @@
 import { createHmac, hkdfSync, timingSafeEqual } from "node:crypto";
 import type { DefineAuthChallengeTriggerEvent } from "aws-lambda";
+import { ChallengeStep, asChallengeMethod } from "../common/custom-auth-protocol";
 
 /**
- * The custom-auth protocol the BFF speaks. Every round is a CUSTOM_CHALLENGE; Create names the
- * round's step in `challengeMetadata`, which Cognito echoes in each later session entry.
- * Round 1 (PROVIDE_AUTH_PARAMETERS) exists because Cognito hands ClientMetadata to the
- * challenge triggers only from RespondToAuthChallenge, never from InitiateAuth
- * (AWS API reference, InitiateAuth.ClientMetadata), so the method is chosen in its answer.
+ * What the triggers leave in a round's `challengeMetadata` and read back from Cognito's session
+ * (common/custom-auth-protocol.ts has the protocol itself). Cognito keeps session metadata
+ * server-side; neither the BFF nor the client ever sees it.
  */
-export const Step = {
-  provide: "PROVIDE_AUTH_PARAMETERS",
-  otp: "OTP",
-  passkey: "PASSKEY",
-} as const;
-
-export type SignInMethod = typeof Step.otp | typeof Step.passkey;
-
-export const PROVIDE_ANSWER = "PROVIDE";
-export const PASSKEY_ANSWER = "WEBAUTHN_SUCCESS";
 
 export type SessionEntry = DefineAuthChallengeTriggerEvent["request"]["session"][number];
-
-export function asSignInMethod(value: unknown): SignInMethod | undefined {
-  return value === Step.otp || value === Step.passkey ? value : undefined;
-}
 
 /**
  * An OTP round's metadata carries what a retry needs to keep the same code — its expiry and a
  * keyed MAC of it, never the code — so a typo does not cost the user a new email:
- * `OTP:<expiresAt ms>:<mac>`. Cognito keeps session metadata server-side; the client never sees it.
+ * `<ChallengeStep.otp>:<expiresAt ms>:<mac>`.
  */
 export type OtpRoundSeal = { expiresAt: number; codeMac: string };
 
 export function otpRoundMetadata(seal: OtpRoundSeal): string {
-  return `${Step.otp}:${seal.expiresAt}:${seal.codeMac}`;
+  return `${ChallengeStep.otp}:${seal.expiresAt}:${seal.codeMac}`;
 }
 
+const otpRoundMetadataPattern = new RegExp(`^${ChallengeStep.otp}:(\\d{1,16}):([A-Za-z0-9_-]{43})$`);
+
 export function parseOtpRoundMetadata(metadata: string | null | undefined): OtpRoundSeal | undefined {
-  const match = /^OTP:(\d{1,16}):([A-Za-z0-9_-]{43})$/.exec(metadata ?? "");
+  const match = otpRoundMetadataPattern.exec(metadata ?? "");
   if (!match) return undefined;
   return { expiresAt: Number(match[1]), codeMac: match[2]! };
 }
 
-/** The step a completed round was: PROVIDE_AUTH_PARAMETERS, OTP (with its seal) or PASSKEY. */
-export function roundStep(metadata: string | null | undefined): (typeof Step)[keyof typeof Step] | undefined {
-  if (metadata === Step.provide || metadata === Step.passkey) return metadata;
-  return parseOtpRoundMetadata(metadata) ? Step.otp : undefined;
+/** The step a completed round was: ChallengeStep.provide, .otp (with its seal) or .passkey. */
+export function roundStep(metadata: string | null | undefined): ChallengeStep | undefined {
+  if (metadata === ChallengeStep.provide || metadata === ChallengeStep.passkey) return metadata;
+  return parseOtpRoundMetadata(metadata) ? ChallengeStep.otp : undefined;
 }
 
 /** A completed OTP or PASSKEY round (the PROVIDE round is never a try). */
 export function isMethodRound(entry: SessionEntry): boolean {
-  return entry.challengeName === "CUSTOM_CHALLENGE" && asSignInMethod(roundStep(entry.challengeMetadata)) !== undefined;
+  return entry.challengeName === "CUSTOM_CHALLENGE" && asChallengeMethod(roundStep(entry.challengeMetadata)) !== undefined;
 }
 
 export function countFailedMethodRounds(session: readonly SessionEntry[]): number {
