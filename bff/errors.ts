@@ -6,7 +6,7 @@ import type { ApiErrorBody, ApiErrorCode } from "../common/api-contract";
 /**
  * The BFF's errors: one class carrying the HTTP status, the contract's error code and whether
  * its message may be shown, and ONE middleware that serializes every error into the contract's
- * `{"error": {"code", "message", ...}}` shape (DESIGN.md, "BFF JSON API"). Nothing else writes
+ * `{"error": {"code", "message", ...}}` shape (docs/architecture.md, "The JSON API"). Nothing else writes
  * error bodies, so a stack trace or an SDK message cannot leak by accident.
  */
 

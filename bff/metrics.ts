@@ -104,7 +104,7 @@ export function metricsFor(logger: Logger): Metrics {
 
 // ---- sign-in outcomes, read from the JSON API's answers ----------------------------------------
 
-/** The API's sign-in calls (DESIGN.md contract): refusals of these count as failed sign-ins. */
+/** The API's sign-in calls (docs/architecture.md, "The JSON API"): refusals of these count as failed sign-ins. */
 const signInPaths = new Set(["/api/signin", "/api/signin/otp/send", "/api/signin/otp", "/api/signin/passkey"]);
 const codeSendingPaths = new Set(["/api/signin", "/api/signin/otp/send"]);
 const passkeyCeremonyPaths = new Set(["/api/passkeys", "/api/signin/passkey"]);

@@ -1,7 +1,7 @@
 import { parse as parseCookieHeader } from "cookie";
 /**
  * Logout of an app behind an AWS Application Load Balancer that signs users in with Cognito
- * (DESIGN.md, "The second article"). Pure functions shared by the BFF's ALB mode and the Lambda
+ * (docs/architecture.md, "ALB mode"). Pure functions shared by the BFF's ALB mode and the Lambda
  * of triggers/alb-logout.ts.
  *
  * AWS ELB guide, "Authenticate users using an Application Load Balancer" → "Authentication
@@ -20,7 +20,7 @@ export const ALB_SESSION_COOKIE_NAME = "AWSELBAuthSessionCookie";
  */
 export const MAX_ALB_SESSION_SHARD_INDEX = 15;
 
-/** Shards expired even when the request does not show them (the article's -0 and -1). */
+/** Shards expired even when the request does not show them (-0 and -1). */
 const BASELINE_SHARDS = [0, 1];
 
 // RFC 6265 §4.1.1: cookie-name is an RFC 9110 token. Checked before a name goes into Set-Cookie,

@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 /**
- * The BFF's JSON API (DESIGN.md, "BFF JSON API"): one set of zod schemas shared by the SPA
+ * The BFF's JSON API (docs/architecture.md, "The JSON API"): one set of zod schemas shared by the SPA
  * (to parse answers) and the BFF (to validate bodies). Tests outside the project drive this
  * contract, so shapes here change only with the old shape kept working.
  */

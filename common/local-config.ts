@@ -45,7 +45,7 @@ export const userPoolSchema = z.object({
 export type UserPoolConfig = z.infer<typeof userPoolSchema>;
 
 /**
- * A relying party registered with the BFF's OpenID Provider (issue 4). Redirect URIs are matched
+ * A relying party registered with the BFF's OpenID Provider (docs/architecture.md, "The OpenID Provider"). Redirect URIs are matched
  * exactly (RFC 9700 §2.1). Without a secret the client is public and must use PKCE.
  */
 export const oidcClientSchema = z.object({
@@ -58,7 +58,7 @@ export const oidcClientSchema = z.object({
   firstParty: z.boolean().default(false),
   /**
    * PKCE is always required of public clients; a confidential client may send it (it is then
-   * enforced) or, unless this is set, leave it out (issue 4; RFC 9700 §2.1.1 recommends it).
+   * enforced) or, unless this is set, leave it out (RFC 9700 §2.1.1 recommends it).
    */
   requirePkce: z.boolean().optional(),
 });

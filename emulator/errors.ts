@@ -1,7 +1,7 @@
 /**
  * Cognito's modelled exceptions. Each carries the wire name (`__type`), the message AWS sends
  * and the HTTP status; `emulator/protocol.ts` serializes them in one place. Messages are the
- * real service's wording where it is known (reference/cognito-facts.md §2, §3, §4).
+ * real service's wording where it is known (docs/cognito-behaviour.md).
  */
 export class CognitoError extends Error {
   /** Cognito's errors are the protocol: their messages are meant for the caller. */

@@ -15,7 +15,7 @@ function headerSafe(text: string): string {
 /**
  * The one place errors are written, as AWS JSON 1.1 sends them: status 400 (500 for
  * InternalErrorException), body `{"__type","message"}`, and the `x-amzn-ErrorType: <Name>:` /
- * `x-amzn-ErrorMessage` headers the SDK reads first (reference/cognito-facts.md §1).
+ * `x-amzn-ErrorMessage` headers the SDK reads first (docs/cognito-behaviour.md, "Wire protocol (AWS JSON 1.1)").
  */
 export function sendCognitoError(res: Response, error: CognitoError, requestId: string): void {
   res

@@ -10,7 +10,7 @@ export function computeSecretHash(clientSecret: string, username: string, client
 /**
  * Where the hash travels: the top-level `SecretHash` member (SignUp, ConfirmSignUp, …) or the
  * `SECRET_HASH` parameter (InitiateAuth, RespondToAuthChallenge). AWS words the "missing" error
- * differently for the two (reference/cognito-facts.md §3; amplify-android#2504).
+ * differently for the two (docs/cognito-behaviour.md, "SECRET_HASH").
  */
 export type SecretHashCarrier = "member" | "parameter";
 

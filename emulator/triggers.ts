@@ -92,7 +92,7 @@ export function eventUserAttributes(user: StoredUser | undefined, usernameAttrib
 
 /**
  * Builds Cognito-shaped trigger events, runs the handlers and maps failures as Cognito does
- * (reference/cognito-facts.md §4 "Lambda failure mapping"). Handlers get a copy of the event:
+ * (docs/cognito-behaviour.md, "Custom authentication (CUSTOM_AUTH)"). Handlers get a copy of the event:
  * only the returned `response` is read.
  */
 export class TriggerRunner {

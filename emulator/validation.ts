@@ -3,7 +3,7 @@ import { InvalidParameterException, SerializationException } from "./errors";
 
 /**
  * Input shapes of the JSON 1.1 operations with the API model's field constraints
- * (reference/cognito-facts.md §1 "Field constraints"). The SDK checks none of them, so the
+ * (docs/cognito-behaviour.md, "Wire protocol (AWS JSON 1.1)"). The SDK checks none of them, so the
  * service must; a violation is an InvalidParameterException worded like AWS's validation layer:
  * "1 validation error detected: Value at 'clientId' failed to satisfy constraint: …".
  * Values are never echoed: they may be passwords, codes or tokens.

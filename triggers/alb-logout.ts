@@ -3,7 +3,7 @@ import { albSessionCookieNames, albSessionShardIndices, cognitoLogoutUrl, expire
 import { loadAlbLogoutConfig, type AlbLogoutConfig } from "./alb-logout-config";
 
 /**
- * The second article's logout, as a Lambda target of the ALB (e.g. a listener rule forwarding
+ * ALB mode's logout (docs/architecture.md, "ALB mode"), as a Lambda target of the ALB (e.g. a listener rule forwarding
  * `/cognito/logout` to this function): expire the HttpOnly `AWSELBAuthSessionCookie-N` shards the
  * app cannot touch, then send the browser to Cognito's `/logout`, which ends the managed-login
  * session and returns to APP_LOGOUT_URL.
@@ -15,8 +15,8 @@ import { loadAlbLogoutConfig, type AlbLogoutConfig } from "./alb-logout-config";
  * - Multi-value mode: one 302 carries a Set-Cookie per shard plus the Location. This is the
  *   recommended setup.
  * - Single-value mode can carry only ONE Set-Cookie per response ("you can specify a single
- *   cookie"; for repeated headers the ALB "uses the last value"). The article worked around that by
- *   spelling the header `Set-Cookie` / `Set-CookiE`, relying on undocumented behaviour; and one
+ *   cookie"; for repeated headers the ALB "uses the last value"). Spelling the header `Set-Cookie` /
+ *   `Set-CookiE` to get several would rely on undocumented behaviour; and one
  *   header cannot hold several cookies (RFC 6265 §3: Set-Cookie is not folded). So in this mode
  *   the function expires one shard per response and redirects back to itself with `?shard=N+1`
  *   until every shard the browser showed (and at least -0 and -1) is gone, then to Cognito. The
@@ -24,7 +24,7 @@ import { loadAlbLogoutConfig, type AlbLogoutConfig } from "./alb-logout-config";
  *   needs the logout rule to forward without an authenticate action — which a logout path should
  *   never have anyway, or a half-expired session would be sent to sign in again.
  *
- * No CORS headers (the article's Access-Control-Allow-*): a top-level navigation does not use CORS.
+ * No CORS headers (Access-Control-Allow-*): a top-level navigation does not use CORS.
  * Nothing is logged: the request's cookies are the user's session.
  */
 

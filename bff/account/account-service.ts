@@ -8,7 +8,7 @@ import { nowSeconds, type SessionManager } from "../session/session-manager";
 import type { AuthenticatedSession } from "../session/session-records";
 
 /**
- * The account page's three panels (the second article): verified ID-token claims, verified
+ * The account page's three panels: verified ID-token claims, verified
  * access-token claims, and user info. User info comes from GetUser: Cognito's /oauth2/userInfo
  * refuses access tokens issued by InitiateAuth, which carry no `openid` scope.
  */

@@ -219,7 +219,7 @@ export function createCognitoGateway(deps: { client: CognitoIdentityProviderClie
           new InitiateAuthCommand({
             ClientId: clientId,
             AuthFlow: "REFRESH_TOKEN_AUTH",
-            // The refresh SECRET_HASH uses the internal username (cognito-facts §3).
+            // The refresh SECRET_HASH uses the internal username (docs/cognito-behaviour.md, "SECRET_HASH").
             AuthParameters: { REFRESH_TOKEN: refreshToken, SECRET_HASH: secretHash(username) },
           }),
         );

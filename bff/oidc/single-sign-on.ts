@@ -2,7 +2,7 @@ import { decodeJwt } from "jose";
 
 /**
  * When a browser already signed in to Tobira may reach a relying party without signing in again
- * (DESIGN.md, "Single sign-on"). Pure functions of the interaction and the BFF session.
+ * (docs/architecture.md, "Single sign-on"). Pure functions of the interaction and the BFF session.
  */
 
 export interface PendingPrompt {

@@ -2,7 +2,7 @@ import type { Passkey } from "../../common/api-contract";
 import type { Store } from "../store/store";
 
 /**
- * Passkey credentials in the BFF's store (DESIGN.md "State"): one record per credential, keyed
+ * Passkey credentials in the BFF's store (docs/architecture.md, "State and its record kinds"): one record per credential, keyed
  * by the credential id (the lookup a usernameless assertion needs) and indexed by Cognito's
  * internal username (the user's list, and the sign-in "which methods" question).
  */

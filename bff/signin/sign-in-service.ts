@@ -11,7 +11,7 @@ import type { AuthenticatedSession } from "../session/session-records";
 import { createCustomAuthRounds, type OtpRound } from "./custom-auth-rounds";
 
 /**
- * The sign-in flow of DESIGN.md ("Sign-in, step by step"):
+ * The sign-in flow (docs/architecture.md, "Sign-in, step by step"):
  *  1. USER_PASSWORD_AUTH checks the password; the tokens it returns are revoked at once.
  *  2. CUSTOM_AUTH starts; its first round (ChallengeStep.provide) asks for the method, since
  *     Cognito gives ClientMetadata to the challenge triggers only from RespondToAuthChallenge.
@@ -51,7 +51,7 @@ export interface SignInDeps {
    * registered one, and sign-in then answers `{next:"choose"}` without sending a code.
    */
   signInMethodsFor?: (user: SignInUser) => Promise<SignInMethod[]>;
-  /** Where the browser goes after signing in; the OpenID Provider (issue 4) will return its interaction URL. */
+  /** Where the browser goes after signing in; the OpenID Provider returns its interaction URL. */
   completionRedirect?: (req: Request, session: AuthenticatedSession) => Promise<string>;
 }
 
@@ -136,7 +136,7 @@ export function createSignInService(deps: SignInDeps): SignInService {
       const round = await rounds.roundFor(ChallengeStep.otp, pending.username, isResend ? undefined : pending.cognitoSession);
       const delivery = deliveryFrom(round);
       // Merged into the record as it is now, not as read above: a wrong code counted meanwhile
-      // stays counted (OWASP Authentication Cheat Sheet, limit attempts; DESIGN: resends included).
+      // stays counted (OWASP Authentication Cheat Sheet, limit attempts; resends included).
       const saved = await sessions.updatePending(req, (current) => ({
         ...current,
         cognitoSession: round.session,

@@ -1,6 +1,7 @@
 /**
- * The BFF's server-side state behind one interface (DESIGN.md, "State"): sessions and pending
- * sign-ins now; the OpenID Provider's records, WebAuthn challenges and passkey credentials later.
+ * The BFF's server-side state behind one interface (docs/architecture.md, "State and its record
+ * kinds"): sessions, pending sign-ins, rate counters, WebAuthn challenges, passkey credentials and
+ * the OpenID Provider's records.
  * Records are addressed by a `kind` (a namespace such as "session") and an `id` within it.
  * Values are plain JSON data (no Dates, no class instances).
  */

@@ -12,7 +12,7 @@ export interface CustomAuthSubject {
 }
 
 /**
- * One turn of Cognito's CUSTOM_AUTH state machine (reference/cognito-facts.md §4): Define
+ * One turn of Cognito's CUSTOM_AUTH state machine (docs/cognito-behaviour.md, "Custom authentication (CUSTOM_AUTH)"): Define
  * decides from the completed rounds; on CUSTOM_CHALLENGE, Create issues the next round and a
  * fresh Session; on issueTokens the tokens come back; failAuthentication is a wrong password to
  * the caller. `clientMetadata` is set only on RespondToAuthChallenge: InitiateAuth's never

@@ -89,7 +89,7 @@ async function customAuth(ctx: PoolContext, client: AppClientConfig, parameters:
 
 /**
  * REFRESH_TOKEN_AUTH: new ID and access tokens, no new refresh token. SECRET_HASH is computed
- * over the user's internal username, not the alias typed at sign-in (reference/cognito-facts.md §3).
+ * over the user's internal username, not the alias typed at sign-in (docs/cognito-behaviour.md, "SECRET_HASH").
  */
 async function refreshTokenAuth(ctx: PoolContext, client: AppClientConfig, parameters: Parameters): Promise<object> {
   const refreshToken = requireParameter(parameters, "REFRESH_TOKEN");

@@ -8,7 +8,7 @@ export interface ChallengeSession {
   userNotFound: boolean;
   clientId: string;
   challengeName: "CUSTOM_CHALLENGE";
-  /** Completed rounds only, one merged entry each (reference/cognito-facts.md §4). */
+  /** Completed rounds only, one merged entry each (docs/cognito-behaviour.md, "Custom authentication (CUSTOM_AUTH)"). */
   history: SessionEntry[];
   /** From the latest CreateAuthChallenge, for the next VerifyAuthChallengeResponse. */
   privateChallengeParameters: StringMap;

@@ -9,7 +9,7 @@ export type RedirectTarget =
 export interface RedirectPolicy {
   /**
    * Whether an absolute URL of another origin may be followed. Sign-in answers never need one
-   * (DESIGN.md: `redirectTo` is a same-origin path or the provider's URL, which is ours); a
+   * (docs/architecture.md, "The JSON API": `redirectTo` is a same-origin path or the provider's URL, which is ours); a
    * logout may (ALB mode ends at Cognito's hosted /logout).
    */
   allowOtherOrigins?: boolean;

@@ -4,7 +4,7 @@ import { apiClient, type RequestOptions } from "../../../lib/api-client";
 
 /**
  * `GET /api/account/claims`: the ID-token claims (signature verified by the BFF), the
- * access-token claims and the user info — the three panels of the ALB article. Never raw tokens.
+ * access-token claims and the user info — the account page's three panels. Never raw tokens.
  */
 export function getClaims(options: RequestOptions = {}): Promise<AccountClaimsResponse> {
   return apiClient.get("/api/account/claims", accountClaimsResponseSchema, options);
