@@ -20,7 +20,7 @@ import {
   type TestUser,
 } from "./support";
 
-/** Checklist A1–A10: the authorization endpoint (RFC 6749 §4.1, RFC 9700, RFC 9207, OIDC Core §3.1.2). */
+/** The authorization endpoint (RFC 6749 §4.1, RFC 9700, RFC 9207, OIDC Core §3.1.2). */
 
 let stack: TestStack;
 let issuer: string;
@@ -61,7 +61,7 @@ async function expectErrorRedirect(url: URL, error: string, expectedRedirectUri 
   return params;
 }
 
-describe("A1 unknown client or unregistered redirect_uri: an error page, never a redirect", () => {
+describe("unknown client or unregistered redirect_uri: an error page, never a redirect", () => {
   it("refuses an unknown client_id", async () => {
     await expectErrorPage(await rawAuthorizationUrl(stack, { client_id: "no-such-client" }));
   });
@@ -88,7 +88,7 @@ describe("A1 unknown client or unregistered redirect_uri: an error page, never a
   }
 });
 
-describe("A2 redirect_uri is an exact match and required", () => {
+describe("redirect_uri is an exact match and required", () => {
   it("requires redirect_uri even though the client registered only one", async () => {
     expect(testClients.confidential.redirectUris).toHaveLength(1);
     await expectErrorPage(await rawAuthorizationUrl(stack, { redirect_uri: undefined }));
@@ -101,7 +101,7 @@ describe("A2 redirect_uri is an exact match and required", () => {
   });
 });
 
-describe("A3 other errors redirect with error, error_description, state and iss", () => {
+describe("other errors redirect with error, error_description, state and iss", () => {
   it("missing response_type → invalid_request", async () => {
     await expectErrorRedirect(await rawAuthorizationUrl(stack, { response_type: undefined }), "invalid_request");
   });
@@ -172,7 +172,7 @@ describe("A3 other errors redirect with error, error_description, state and iss"
   });
 });
 
-describe("A4 state", () => {
+describe("state", () => {
   it("is echoed byte for byte on success", async () => {
     const { browser } = await signedInBrowser();
     const state = "a b+c/%=é~&x";
@@ -194,7 +194,7 @@ describe("A4 state", () => {
   });
 });
 
-describe("A5 iss on every authorization response (RFC 9207)", () => {
+describe("iss on every authorization response (RFC 9207)", () => {
   it("is announced in discovery", async () => {
     const config = await discover(stack);
     expect(config.serverMetadata().authorization_response_iss_parameter_supported).toBe(true);
@@ -214,7 +214,7 @@ describe("A5 iss on every authorization response (RFC 9207)", () => {
   });
 });
 
-describe("A6 prompt=login and max_age force a fresh sign-in", () => {
+describe("prompt=login and max_age force a fresh sign-in", () => {
   it("prompt=login sends a signed-in user to the sign-in page, then issues a code with the new auth_time", async () => {
     const { browser, user, idToken } = await signedInBrowser();
     const config = await discover(stack);
@@ -258,7 +258,7 @@ describe("A6 prompt=login and max_age force a fresh sign-in", () => {
   });
 });
 
-describe("A7 optional parameters", () => {
+describe("optional parameters", () => {
   it("accepts display, ui_locales, login_hint, id_token_hint and acr_values", async () => {
     const { browser, user, idToken } = await signedInBrowser();
     const { tokens } = await codeFlow(stack, browser, undefined, {
@@ -275,7 +275,7 @@ describe("A7 optional parameters", () => {
   });
 });
 
-describe("A8 redirects after credentials are 303", () => {
+describe("redirects after credentials are 303", () => {
   it("answers every hop from the sign-in to the client with 303", async () => {
     const user = await newUser(stack);
     const browser = stack.client();
@@ -287,7 +287,7 @@ describe("A8 redirects after credentials are 303", () => {
   });
 });
 
-describe("A9 framing, referrer and CORS", () => {
+describe("framing, referrer and CORS", () => {
   it("the authorization endpoint and the interaction page forbid framing and referrers", async () => {
     const browser = stack.client();
     const start = await follow(browser, await rawAuthorizationUrl(stack));
@@ -310,7 +310,7 @@ describe("A9 framing, referrer and CORS", () => {
   });
 });
 
-describe("A10 nonce", () => {
+describe("nonce", () => {
   it("is in the ID token unchanged", async () => {
     const { browser } = await signedInBrowser();
     const config = await discover(stack);

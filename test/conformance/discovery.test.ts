@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TestStack } from "../support/stack";
 import { codeFlow, newUser, queryOf, startOidcStack } from "./support";
 
-/** Checklist F1–F3: discovery (OpenID Connect Discovery 1.0, RFC 8414). */
+/** Discovery (OpenID Connect Discovery 1.0, RFC 8414). */
 
 let stack: TestStack;
 let metadata: Record<string, unknown>;
@@ -17,7 +17,7 @@ afterAll(async () => {
   await stack?.close();
 });
 
-describe("F1 the discovery document", () => {
+describe("the discovery document", () => {
   it("is served as 200 JSON", async () => {
     const response = await fetch(`${stack.bffUrl}/.well-known/openid-configuration`);
     expect(response.status).toBe(200);
@@ -25,7 +25,7 @@ describe("F1 the discovery document", () => {
   });
 });
 
-describe("F2 issuer", () => {
+describe("issuer", () => {
   it("has no query or fragment and equals the URL the document is served under", () => {
     const issuer = new URL(String(metadata.issuer));
     expect(issuer.search).toBe("");
@@ -41,7 +41,7 @@ describe("F2 issuer", () => {
   });
 });
 
-describe("F3 contents", () => {
+describe("contents", () => {
   it("lists the endpoints under the issuer", () => {
     for (const [name, path] of Object.entries({
       authorization_endpoint: "/oidc/auth",

@@ -9,7 +9,7 @@ import type { HttpClient, HttpResponse } from "../support/http-client";
 import type { TestStack } from "../support/stack";
 import { autoSubmittedForm, basicAuth, codeFlow, follow, newUser, signIn, postLogoutUri, queryOf, rawAuthorizationUrl, startOidcStack, testClients, tokenRequest, type TestUser } from "./support";
 
-/** Checklist G1–G6: RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0). */
+/** RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0). */
 
 let stack: TestStack;
 const revokedCognitoTokens: string[] = [];
@@ -77,7 +77,7 @@ async function bffSession(browser: HttpClient): Promise<unknown> {
   return (await browser.get("/api/session")).body;
 }
 
-describe("G1 the end-session endpoint", () => {
+describe("the end-session endpoint", () => {
   it("accepts GET with id_token_hint, client_id, post_logout_redirect_uri and state", async () => {
     const { browser, tokens } = await signedIn();
     const page = await browser.get(
@@ -109,7 +109,7 @@ describe("G1 the end-session endpoint", () => {
   });
 });
 
-describe("G2 id_token_hint is verified", () => {
+describe("id_token_hint is verified", () => {
   it("a tampered hint → an error page, no redirect", async () => {
     const { browser, tokens } = await signedIn();
     const [header, payload, signature] = tokens.id_token!.split(".");
@@ -143,7 +143,7 @@ describe("G2 id_token_hint is verified", () => {
   });
 });
 
-describe("G3 post_logout_redirect_uri", () => {
+describe("post_logout_redirect_uri", () => {
   it("an added query string → an error page, no redirect", async () => {
     const { browser, tokens } = await signedIn();
     await expectLogoutRefused(await browser.get(endSessionUrl({ id_token_hint: tokens.id_token!, post_logout_redirect_uri: `${postLogoutUri}?next=/evil` })));
@@ -168,7 +168,7 @@ describe("G3 post_logout_redirect_uri", () => {
   });
 });
 
-describe("G4 state", () => {
+describe("state", () => {
   it("is echoed byte for byte", async () => {
     const { browser, tokens } = await signedIn();
     const state = "a b+c/%=é~&x";
@@ -177,7 +177,7 @@ describe("G4 state", () => {
   });
 });
 
-describe("G5 afterwards the session is gone", () => {
+describe("afterwards the session is gone", () => {
   it("prompt=none → login_required, the refresh token → invalid_grant, /userinfo with the old access token → 401", async () => {
     const { browser, tokens } = await signedIn();
     await confirmLogout(browser, await browser.get(endSessionUrl({ id_token_hint: tokens.id_token!, post_logout_redirect_uri: postLogoutUri })));
@@ -213,7 +213,7 @@ describe("G5 afterwards the session is gone", () => {
   });
 });
 
-describe("G6 a logout must be confirmed (logout CSRF)", () => {
+describe("a logout must be confirmed (logout CSRF)", () => {
   it("a request without a hint shows a confirmation form and ends nothing by itself", async () => {
     const { browser, tokens, config } = await signedIn();
     const page = await browser.get("/oidc/session/end");

@@ -4,7 +4,7 @@ import type { HttpClient } from "../support/http-client";
 import type { TestStack } from "../support/stack";
 import { basicAuth, codeFlow, discover, newUser, startOidcStack, testClients, tokenRequest, type TestUser } from "./support";
 
-/** Checklist D1–D4 (refresh tokens) and E1–E3 (/userinfo). */
+/** Refresh tokens (RFC 6749 §6) and /userinfo (OpenID Connect Core §5.3). */
 
 let stack: TestStack;
 let user: TestUser;
@@ -41,7 +41,7 @@ async function userInfo(accessToken: string | undefined, method: "GET" | "POST" 
   return fetch(`${stack.bffUrl}/oidc/me`, { method, headers: accessToken === undefined ? {} : { authorization: `Bearer ${accessToken}` } });
 }
 
-describe("D1 a refresh token is bound to its client", () => {
+describe("a refresh token is bound to its client", () => {
   it("another client's refresh token → invalid_grant", async () => {
     const { tokens } = await signedInTokens();
     const other = testClients.other;
@@ -49,7 +49,7 @@ describe("D1 a refresh token is bound to its client", () => {
   });
 });
 
-describe("D2 scope can only shrink", () => {
+describe("scope can only shrink", () => {
   it("a narrower scope is granted", async () => {
     const { tokens } = await signedInTokens();
     const response = await refresh(tokens.refresh_token!, { scope: "openid" });
@@ -63,7 +63,7 @@ describe("D2 scope can only shrink", () => {
   });
 });
 
-describe("D3 the refreshed ID token", () => {
+describe("the refreshed ID token", () => {
   it("keeps iss, sub, aud and auth_time, with a new iat", async () => {
     const { tokens, config } = await signedInTokens();
     const before = tokens.claims()!;
@@ -78,7 +78,7 @@ describe("D3 the refreshed ID token", () => {
   });
 });
 
-describe("D4 revoked, expired and replayed refresh tokens", () => {
+describe("revoked, expired and replayed refresh tokens", () => {
   it("a revoked refresh token → invalid_grant", async () => {
     const { tokens, config } = await signedInTokens();
     await oidc.tokenRevocation(config, tokens.refresh_token!, { token_type_hint: "refresh_token" });
@@ -106,7 +106,7 @@ describe("D4 revoked, expired and replayed refresh tokens", () => {
   });
 });
 
-describe("E1–E2 /userinfo", () => {
+describe("/userinfo", () => {
   it("answers GET with a Bearer token: 200 JSON, the ID token's sub, email_verified a boolean", async () => {
     const { tokens, config } = await signedInTokens();
     const response = await userInfo(tokens.access_token, "GET");
@@ -134,7 +134,7 @@ describe("E1–E2 /userinfo", () => {
   });
 });
 
-describe("E3 /userinfo refuses bad tokens with 401 and WWW-Authenticate", () => {
+describe("/userinfo refuses bad tokens with 401 and WWW-Authenticate", () => {
   async function expectInvalidToken(response: Response): Promise<void> {
     expect(response.status).toBe(401);
     const challenge = response.headers.get("www-authenticate") ?? "";

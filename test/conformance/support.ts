@@ -15,7 +15,7 @@ import { startTestStack, type TestStack, type TestStackOptions } from "../suppor
 export const redirectUri = "https://rp.example.com/callback";
 export const postLogoutUri = "https://rp.example.com/signed-out";
 
-/** C2: a secret that form-urlencoding changes (`+` is a space in Basic credentials, RFC 6749 §2.3.1). */
+/** A secret that form-urlencoding changes (`+` is a space in Basic credentials, RFC 6749 §2.3.1). */
 export const awkwardSecret = "a+b %:~";
 
 export const testClients = {

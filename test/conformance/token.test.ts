@@ -17,7 +17,7 @@ import {
   type TestUser,
 } from "./support";
 
-/** Checklist B1–B7 (the token endpoint, authorization_code) and C1–C4 (client authentication). */
+/** The token endpoint with authorization_code (RFC 6749 §4.1.3) and client authentication (RFC 6749 §2.3). */
 
 let stack: TestStack;
 let user: TestUser;
@@ -68,7 +68,7 @@ async function userInfoStatus(accessToken: string): Promise<number> {
   return response.status;
 }
 
-describe("B1 requests: POST, form-encoded, well-formed", () => {
+describe("requests: POST, form-encoded, well-formed", () => {
   it("refuses GET", async () => {
     const response = await fetch(`${stack.bffUrl}/oidc/token?grant_type=authorization_code`, { headers: confidentialBasic });
     expect([404, 405]).toContain(response.status);
@@ -98,7 +98,7 @@ describe("B1 requests: POST, form-encoded, well-formed", () => {
   });
 });
 
-describe("B2 a successful answer", () => {
+describe("a successful answer", () => {
   it("is 200 JSON, not cacheable, with the tokens, Bearer, expires_in and scope", async () => {
     const response = await tokenRequest(stack, codeGrant(await freshCode()), confidentialBasic);
     expect(response.status).toBe(200);
@@ -114,13 +114,13 @@ describe("B2 a successful answer", () => {
   });
 });
 
-describe("B3 errors", () => {
+describe("errors", () => {
   it("are 400 JSON {error, error_description} with the same cache headers", async () => {
     await expectTokenError(await tokenRequest(stack, codeGrant({ code: "not-a-code", verifier: "x".repeat(43), redirectUri }), confidentialBasic), "invalid_grant");
   });
 });
 
-describe("B4 codes: single use, bound to the client, short-lived", () => {
+describe("codes: single use, bound to the client, short-lived", () => {
   it("refuses an unknown code with invalid_grant", async () => {
     await expectTokenError(await tokenRequest(stack, codeGrant({ code: "unknown-code", verifier: "y".repeat(43), redirectUri }), confidentialBasic), "invalid_grant");
   });
@@ -149,14 +149,14 @@ describe("B4 codes: single use, bound to the client, short-lived", () => {
   });
 });
 
-describe("B5 redirect_uri", () => {
+describe("redirect_uri", () => {
   it("must equal the authorization request's, else invalid_grant", async () => {
     const code = await freshCode();
     await expectTokenError(await tokenRequest(stack, codeGrant({ ...code, redirectUri: `${redirectUri}/x` }), confidentialBasic), "invalid_grant");
   });
 });
 
-describe("B6 replay", () => {
+describe("replay", () => {
   it("a second redemption → invalid_grant, and the tokens of the first are revoked", async () => {
     const code = await freshCode();
     const first = await tokenRequest(stack, codeGrant(code), confidentialBasic);
@@ -181,7 +181,7 @@ describe("B6 replay", () => {
   });
 });
 
-describe("B7 PKCE", () => {
+describe("PKCE", () => {
   it("a missing code_verifier → invalid_grant", async () => {
     const code = await freshCode();
     const body = codeGrant(code);
@@ -215,7 +215,7 @@ describe("B7 PKCE", () => {
   });
 });
 
-describe("C1 client_secret_basic and client_secret_post", () => {
+describe("client_secret_basic and client_secret_post", () => {
   it("openid-client's default (client_secret_post) works", async () => {
     const { tokens } = await codeFlow(stack, browser, undefined, { config: await discover(stack, confidential, oidc.ClientSecretPost(confidential.clientSecret)) });
     expect(tokens.access_token).toBeTruthy();
@@ -227,7 +227,7 @@ describe("C1 client_secret_basic and client_secret_post", () => {
   });
 });
 
-describe("C2 Basic credentials are form-urldecoded", () => {
+describe("Basic credentials are form-urldecoded", () => {
   it(`accepts the secret ${JSON.stringify(awkwardSecret)} encoded as RFC 6749 §2.3.1 says`, async () => {
     const response = await tokenRequest(stack, codeGrant(await freshCode()), { authorization: basicAuth(confidential.clientId, awkwardSecret) });
     expect(response.status).toBe(200);
@@ -241,7 +241,7 @@ describe("C2 Basic credentials are form-urldecoded", () => {
   });
 });
 
-describe("C3 one authentication method per request", () => {
+describe("one authentication method per request", () => {
   it("Basic plus client_secret in the body → invalid_request", async () => {
     await expectTokenError(await tokenRequest(stack, codeGrant(await freshCode(), { client_secret: awkwardSecret }), confidentialBasic), "invalid_request");
   });
@@ -263,7 +263,7 @@ describe("C3 one authentication method per request", () => {
   });
 });
 
-describe("C4 failed client authentication", () => {
+describe("failed client authentication", () => {
   it("→ 401 invalid_client with WWW-Authenticate when Basic was used", async () => {
     const response = await tokenRequest(stack, codeGrant(await freshCode()), { authorization: basicAuth(confidential.clientId, "wrong-secret") });
     await expectTokenError(response, "invalid_client", 401);
@@ -287,7 +287,7 @@ describe("public clients", () => {
   });
 });
 
-describe("the ID token (DESIGN.md, OpenID Connect Core §2)", () => {
+describe("the ID token (OpenID Connect Core §2)", () => {
   it("carries the Cognito sub, email, email_verified, auth_time, amr, acr, nonce and sid, signed with a published key", async () => {
     const user2 = await newUser(stack);
     const browser2 = stack.client();

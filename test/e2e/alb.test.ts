@@ -6,7 +6,7 @@ import { startAlbTestStack, uniqueEmail, PASSWORD, type AlbTestStack } from "../
 import { latestCode } from "../integration/emulator/support";
 
 /**
- * The second article in a real browser: the app behind the local ALB, which signs people in with
+ * ALB mode (docs/architecture.md, "ALB mode") in a real browser: the app behind the local ALB, which signs people in with
  * the emulator's managed login; a new person creates the account right there (sign up, the code
  * from the outbox, confirm); the account page shows the three panels; signing out expires the
  * ALB's cookies and goes through Cognito's /logout, so the next visit asks to sign in again.

@@ -59,7 +59,7 @@ describeInBrowser("sign-up, sign-in with an emailed code, account page, sign-out
     await page.getByRole("button", { name: "Verify and sign in" }).click();
 
     await page.waitForURL(/\/account$/);
-    // The three panels of the second article, filled from verified claims and GetUser.
+    // The account page's three panels, filled from verified claims and GetUser.
     for (const panel of ["ID token claims", "Access token claims", "User info"]) {
       await page.getByRole("heading", { name: panel }).waitFor();
     }

@@ -132,7 +132,7 @@ describe("ALB logout Lambda: default single-value headers", () => {
 });
 
 describe("ALB logout configuration", () => {
-  it("reads the article's four variables, defaulting the session cookie name", () => {
+  it("reads its four variables, defaulting the session cookie name", () => {
     expect(loadAlbLogoutConfig(env)).toEqual({
       appLogoutUrl: "https://app.example.com/signed-out",
       clientId: "1example23456789",

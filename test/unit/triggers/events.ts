@@ -6,7 +6,7 @@ import type {
 import { otpCodeMac, otpMacKey, otpRoundMetadata } from "../../../triggers/round-metadata";
 import type { TriggersConfig } from "../../../triggers/config";
 
-/** Builders of trigger events in the shapes Cognito sends (see shared/reference/cognito-facts.md §4 "Event shapes"). */
+/** Builders of trigger events in the shapes Cognito sends (docs/cognito-behaviour.md, "Custom authentication (CUSTOM_AUTH)"). */
 
 export const USER_NAME = "6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b";
 export const PROOF_SECRET = "unit-test-passkey-proof-secret-0123456789";
