@@ -28,7 +28,7 @@ function logRejection(req: Request): (error: unknown) => never {
   };
 }
 
-/** GET/POST /api/passkeys, POST /api/passkeys/options, PATCH/DELETE /api/passkeys/:id (DESIGN.md contract). */
+/** GET/POST /api/passkeys, POST /api/passkeys/options, PATCH/DELETE /api/passkeys/:id (docs/architecture.md, "The JSON API"). */
 export function createPasskeyRouter(deps: { management: PasskeyManagement }): Router {
   const { management } = deps;
   const router = Router();
@@ -60,7 +60,7 @@ export function createPasskeyRouter(deps: { management: PasskeyManagement }): Ro
   return router;
 }
 
-/** POST /api/signin/passkey/options and POST /api/signin/passkey (DESIGN.md contract). */
+/** POST /api/signin/passkey/options and POST /api/signin/passkey (docs/architecture.md, "The JSON API"). */
 export function createPasskeySignInRouter(deps: { passkeySignIn: PasskeySignIn; limits: RequestHandler[]; optionsLimits: RequestHandler[] }): Router {
   const { passkeySignIn, limits, optionsLimits } = deps;
   const router = Router();
