@@ -6,9 +6,10 @@
  *   npx tsx examples/emulator-walkthrough.ts      # in another; optional argument: the emulator URL
  *
  * It signs an email user up, confirms them with the emailed code, signs in with the password,
- * then runs the custom challenge (PROVIDE → OTP → tokens), and shows Cognito's answers to a
- * wrong password, a missing or wrong SECRET_HASH, a reused Session, three wrong codes and a bare
- * WEBAUTHN_SUCCESS. Exits non-zero when any step does not go as expected.
+ * then runs the custom challenge (PROVIDE → OTP → tokens, common/custom-auth-protocol.ts), and
+ * shows Cognito's answers to a wrong password, a missing or wrong SECRET_HASH, a reused Session,
+ * three wrong codes and a bare passkey answer without its proof. Exits non-zero when any step does
+ * not go as expected.
  */
 import { createHmac } from "node:crypto";
 import {
@@ -20,6 +21,7 @@ import {
   SignUpCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { createRemoteJWKSet, jwtVerify } from "jose";
+import { ChallengeAnswer, ChallengeStep, ClientMetadataKey, type ChallengeMethod } from "../common/custom-auth-protocol";
 import { loadLocalConfig } from "../common/local-config";
 
 const config = loadLocalConfig();
@@ -86,8 +88,13 @@ function answer(round: Pick<InitiateAuthCommandOutput, "Session" | "ChallengePar
   );
 }
 
+/** The answer to the PROVIDE round that chooses the method. */
+function choose(round: Pick<InitiateAuthCommandOutput, "Session" | "ChallengeParameters">, method: ChallengeMethod) {
+  return answer(round, ChallengeAnswer.provide, { [ClientMetadataKey.challengeMethod]: method });
+}
+
 async function otpRound(email: string) {
-  return answer(await startCustomAuth(email), "PROVIDE", { signInMethod: "OTP" });
+  return choose(await startCustomAuth(email), ChallengeStep.otp);
 }
 
 function wrong(code: string): string {
@@ -125,8 +132,8 @@ async function main(): Promise<void> {
   const provide = await startCustomAuth(email);
   console.log(`   ${provide.ChallengeName} ${JSON.stringify(provide.ChallengeParameters)}`);
 
-  say('RespondToAuthChallenge ANSWER "PROVIDE" with ClientMetadata {signInMethod: "OTP"}');
-  const otp = await answer(provide, "PROVIDE", { signInMethod: "OTP" });
+  say(`RespondToAuthChallenge ANSWER "${ChallengeAnswer.provide}" with ClientMetadata {${ClientMetadataKey.challengeMethod}: "${ChallengeStep.otp}"}`);
+  const otp = await choose(provide, ChallengeStep.otp);
   console.log(`   ${otp.ChallengeName} ${JSON.stringify(otp.ChallengeParameters)}`);
 
   say("RespondToAuthChallenge with the sign-in code from the outbox");
@@ -174,7 +181,7 @@ async function main(): Promise<void> {
   );
 
   say("A reused Session");
-  await expectError(answer(provide, "PROVIDE", { signInMethod: "OTP" }), "NotAuthorizedException");
+  await expectError(choose(provide, ChallengeStep.otp), "NotAuthorizedException");
 
   say("Three wrong codes");
   let round = await otpRound(email);
@@ -184,10 +191,10 @@ async function main(): Promise<void> {
   }
   await expectError(answer(round, wrong(await latestCode(email))), "NotAuthorizedException");
 
-  say("A bare WEBAUTHN_SUCCESS (no passkey proof)");
-  const passkey = await answer(await startCustomAuth(email), "PROVIDE", { signInMethod: "PASSKEY" });
-  const afterBare = await answer(passkey, "WEBAUTHN_SUCCESS");
-  if (afterBare.AuthenticationResult !== undefined) throw new Error("a bare WEBAUTHN_SUCCESS was accepted");
+  say(`A bare ${ChallengeAnswer.passkey} (no passkey proof)`);
+  const passkey = await choose(await startCustomAuth(email), ChallengeStep.passkey);
+  const afterBare = await answer(passkey, ChallengeAnswer.passkey);
+  if (afterBare.AuthenticationResult !== undefined) throw new Error(`a bare ${ChallengeAnswer.passkey} was accepted`);
   console.log(`   refused: no tokens; the next challenge is ${JSON.stringify({ step: afterBare.ChallengeParameters?.step })}`);
 
   console.log("\nAll steps behaved as Cognito does.");
