@@ -1,5 +1,6 @@
 import { join, resolve } from "node:path";
 import { z } from "zod";
+import { parseEnv, type EnvRecord } from "../common/env";
 import { defaultLocalConfigPath } from "../common/local-config";
 
 /** Where the emulator keeps its files inside the data folder. */
@@ -27,15 +28,8 @@ export interface EmulatorRuntimeConfig {
   configPath: string;
 }
 
-export function loadEmulatorConfig(env: Record<string, string | undefined> = process.env): EmulatorRuntimeConfig {
-  // An empty variable counts as unset.
-  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ""));
-  const parsed = emulatorEnvSchema.safeParse(present);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `  - ${issue.path.join(".")}: ${issue.message}`);
-    throw new Error(`Invalid emulator environment:\n${problems.join("\n")}`);
-  }
-  const values = parsed.data;
+export function loadEmulatorConfig(env: EnvRecord = process.env): EmulatorRuntimeConfig {
+  const values = parseEnv(emulatorEnvSchema, env, "emulator environment");
   return {
     ...(values.EMULATOR_PORT === undefined ? {} : { port: values.EMULATOR_PORT }),
     host: values.EMULATOR_HOST,

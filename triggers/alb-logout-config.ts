@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ALB_SESSION_COOKIE_NAME } from "../common/alb-logout";
+import { parseEnv, type EnvRecord } from "../common/env";
 
 /**
  * Configuration of the ALB logout Lambda (triggers/alb-logout.ts), the same variables as the
@@ -54,13 +55,6 @@ export const albLogoutConfigSchema = z
   );
 
 /** Validates the environment; throws one error listing every problem (never the values). */
-export function loadAlbLogoutConfig(env: Record<string, string | undefined> = process.env): AlbLogoutConfig {
-  // An empty variable is treated as unset, as the console and IaC tools often leave them.
-  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ""));
-  const parsed = albLogoutConfigSchema.safeParse(present);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `  - ${issue.path.join(".")}: ${issue.message}`);
-    throw new Error(`Invalid ALB logout configuration:\n${problems.join("\n")}`);
-  }
-  return parsed.data;
+export function loadAlbLogoutConfig(env: EnvRecord = process.env): AlbLogoutConfig {
+  return parseEnv(albLogoutConfigSchema, env, "ALB logout configuration");
 }

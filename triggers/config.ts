@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseEnv, type EnvRecord } from "../common/env";
 
 /**
  * The triggers' runtime configuration, read once per Lambda cold start (the handlers build it
@@ -49,13 +50,6 @@ export const triggersConfigSchema = z
   );
 
 /** Validates the environment; throws one error listing every problem (never the values). */
-export function loadTriggersConfig(env: Record<string, string | undefined> = process.env): TriggersConfig {
-  // An empty variable is treated as unset, as the console and IaC tools often leave them.
-  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ""));
-  const parsed = triggersConfigSchema.safeParse(present);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `  - ${issue.path.join(".")}: ${issue.message}`);
-    throw new Error(`Invalid triggers configuration:\n${problems.join("\n")}`);
-  }
-  return parsed.data;
+export function loadTriggersConfig(env: EnvRecord = process.env): TriggersConfig {
+  return parseEnv(triggersConfigSchema, env, "triggers configuration");
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseEnv } from "../common/env";
 
 /**
  * The SPA's one configuration schema (project rule: one zod config per runtime). Vite inlines
@@ -10,17 +11,10 @@ const webConfigSchema = z.object({
   VITE_PASSWORD_MIN_LENGTH: z.coerce.number().int().min(6).max(99).default(8),
 });
 
-const parsed = webConfigSchema.safeParse({
-  VITE_APP_NAME: import.meta.env.VITE_APP_NAME || undefined,
-  VITE_PASSWORD_MIN_LENGTH: import.meta.env.VITE_PASSWORD_MIN_LENGTH || undefined,
-});
-if (!parsed.success) {
-  const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
-  throw new Error(`Invalid web configuration: ${problems.join("; ")}`);
-}
+const values = parseEnv(webConfigSchema, import.meta.env, "web configuration");
 
 export const config = {
-  appName: parsed.data.VITE_APP_NAME,
-  passwordMinLength: parsed.data.VITE_PASSWORD_MIN_LENGTH,
+  appName: values.VITE_APP_NAME,
+  passwordMinLength: values.VITE_PASSWORD_MIN_LENGTH,
 } as const;
 export type WebConfig = typeof config;
