@@ -1,6 +1,6 @@
-import { BffConfigError, loadBffConfig } from "./config";
-import { createLogger } from "./logger";
-import { createStoreFromConfig, startBff } from "./server";
+import { BffConfigError, loadBffRuntimeConfig, type BffConfig } from "./config";
+import { createLogger, type Logger } from "./logger";
+import { createStoreFromConfig, startAlbModeBff, startBff } from "./server";
 
 /**
  * `tsx bff/main.ts`: validates the configuration (failing with the list of what is wrong),
@@ -10,7 +10,7 @@ import { createStoreFromConfig, startBff } from "./server";
 async function main(): Promise<void> {
   let config;
   try {
-    config = loadBffConfig();
+    config = loadBffRuntimeConfig();
   } catch (error) {
     if (error instanceof BffConfigError) {
       console.error(error.message);
@@ -20,17 +20,10 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.logLevel);
   // ALB mode keeps no server-side state: the load balancer owns the sign-in session.
-  let store: Awaited<ReturnType<typeof createStoreFromConfig>> | undefined;
-  try {
-    store = config.alb === undefined ? await createStoreFromConfig(config, logger) : undefined;
-  } catch (error) {
-    const hint = config.mode === "local" ? " In local mode dynalite must be running: `npm start` starts the emulator, dynalite and the BFF together." : "";
-    console.error(`The BFF could not reach DynamoDB at ${config.dynamodb.endpoint ?? "AWS"}: ${error instanceof Error ? error.message : String(error)}.${hint}`);
-    process.exit(1);
-  }
+  const store = config.kind === "sign-in" ? await connectStore(config, logger) : undefined;
   let bff;
   try {
-    bff = await startBff({ config, logger, store: store?.store });
+    bff = config.kind === "alb" ? await startAlbModeBff({ config, logger }) : await startBff({ config, logger, store: store?.store });
   } catch (error) {
     console.error(`The BFF could not start: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);
@@ -55,6 +48,17 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("SIGTERM", () => stop("SIGTERM"));
+}
+
+/** The sign-in kind's store, or exit with a hint when DynamoDB cannot be reached. */
+async function connectStore(config: BffConfig, logger: Logger): Promise<Awaited<ReturnType<typeof createStoreFromConfig>>> {
+  try {
+    return await createStoreFromConfig(config, logger);
+  } catch (error) {
+    const hint = config.mode === "local" ? " In local mode dynalite must be running: `npm start` starts the emulator, dynalite and the BFF together." : "";
+    console.error(`The BFF could not reach DynamoDB at ${config.dynamodb.endpoint ?? "AWS"}: ${error instanceof Error ? error.message : String(error)}.${hint}`);
+    process.exit(1);
+  }
 }
 
 main().catch((error: unknown) => {

@@ -9,10 +9,10 @@
  * The ALB's address comes from the "tobira-alb" app client in config/local.json (its callback
  * URL), so the client's registration and the listener can never disagree. Stops on Ctrl-C.
  */
-import { createLocalAlbSigner, startAlbKeyServer } from "../bff/alb/local-alb-signer";
-import { startLocalAlbProxy } from "../bff/alb/local-alb-proxy";
-import { LOCAL_ALB_CLIENT_NAME, loadBffConfig } from "../bff/config";
-import { startBff } from "../bff/server";
+import { createLocalAlbSigner, startAlbKeyServer } from "../emulator/local/local-alb-signer";
+import { startLocalAlbProxy } from "../emulator/local/local-alb-proxy";
+import { LOCAL_ALB_CLIENT_NAME, loadAlbModeConfig, processEnvWith } from "../bff/config";
+import { startAlbModeBff } from "../bff/server";
 import { buildSpaIfNeeded, runMain, startLocalEmulator, stopOnSignal } from "./local-stack";
 
 async function main(): Promise<void> {
@@ -27,19 +27,20 @@ async function main(): Promise<void> {
 
   // The key server starts empty: the signer needs the ALB ARN from the BFF's configuration.
   const keyServer = await startAlbKeyServer();
-  const bffConfig = loadBffConfig({
-    ...process.env,
-    ALB_MODE: "true",
-    TOBIRA_DATA_DIR: dataDir,
-    COGNITO_ENDPOINT: emulator.url,
-    COGNITO_ISSUER: emulator.issuer,
-    ALB_KEYS_ENDPOINT: keyServer.url,
-    PUBLIC_URL: albUrl.origin,
-  });
-  const alb = bffConfig.alb!;
+  const bffConfig = loadAlbModeConfig(
+    processEnvWith({
+      ALB_MODE: "true",
+      TOBIRA_DATA_DIR: dataDir,
+      COGNITO_ENDPOINT: emulator.url,
+      COGNITO_ISSUER: emulator.issuer,
+      ALB_KEYS_ENDPOINT: keyServer.url,
+      PUBLIC_URL: albUrl.origin,
+    }),
+  );
+  const { alb } = bffConfig;
   const signer = createLocalAlbSigner({ albArn: alb.albArn, clientId: alb.clientId, issuer: bffConfig.cognito.issuer });
   keyServer.publish(signer);
-  const bff = await startBff({ config: bffConfig });
+  const bff = await startAlbModeBff({ config: bffConfig });
 
   const proxy = await startLocalAlbProxy({
     upstream: bff.url,

@@ -5,9 +5,9 @@
  * Stops everything on Ctrl-C. With `--alb`, runs the ALB-mode stack of scripts/start-alb.ts instead.
  */
 import path from "node:path";
-import { loadBffConfig } from "../bff/config";
+import { loadBffConfig, processEnvWith } from "../bff/config";
 import { startBff } from "../bff/server";
-import { startDynalite } from "../bff/store/local-dynalite";
+import { startDynalite } from "../emulator/local/local-dynalite";
 import { startRelyingParty } from "../examples/relying-party/relying-party";
 import { buildSpaIfNeeded, runMain, startLocalEmulator, stopOnSignal, viteConfigFile } from "./local-stack";
 
@@ -22,14 +22,15 @@ async function main(): Promise<void> {
   const devServerUrl = "http://localhost:5173";
   // The BFF reaches the emulator and dynalite this process just started; in dev mode the browser
   // talks to Vite's origin, whose proxy forwards that Origin to the BFF.
-  const bffConfig = loadBffConfig({
-    ...process.env,
-    TOBIRA_DATA_DIR: dataDir,
-    COGNITO_ENDPOINT: emulator.url,
-    COGNITO_ISSUER: emulator.issuer,
-    DYNAMODB_ENDPOINT: dynalite.endpoint,
-    ...(devMode ? { TRUSTED_ORIGINS: devServerUrl } : {}),
-  });
+  const bffConfig = loadBffConfig(
+    processEnvWith({
+      TOBIRA_DATA_DIR: dataDir,
+      COGNITO_ENDPOINT: emulator.url,
+      COGNITO_ISSUER: emulator.issuer,
+      DYNAMODB_ENDPOINT: dynalite.endpoint,
+      ...(devMode ? { TRUSTED_ORIGINS: devServerUrl } : {}),
+    }),
+  );
   const bff = await startBff({ config: bffConfig, port: localConfig.ports.bff });
 
   // The demo relying party (examples/relying-party), registered in config/local.json as "demo-rp".

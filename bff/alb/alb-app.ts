@@ -1,7 +1,7 @@
 import express, { Router, type Express, type Request, type Response } from "express";
 import { albSessionCookieNames, expiredAlbCookies } from "../../common/alb-logout";
 import { emptyRequestSchema, type AccountClaimsResponse, type SessionResponse } from "../../common/api-contract";
-import type { AlbModeSettings, BffConfig } from "../config";
+import type { AlbModeConfig } from "../config";
 import { ApiError, errorMiddleware, notFoundMiddleware } from "../errors";
 import { createLogger, type Logger } from "../logger";
 import { crossSiteGuard } from "../middleware/cross-site-guard";
@@ -17,7 +17,7 @@ import { noStore } from "../middleware/no-store";
  * The BFF behind an Application Load Balancer doing authenticate-cognito (DESIGN.md, "The second
  * article"). The ALB signs people in with Cognito's managed login; this app trusts nothing but
  * the headers it can verify (bff/alb/verify-alb-request.ts) and keeps no session or store of its
- * own. It serves the same SPA and the part of the JSON contract the account page uses:
+ * own (AlbModeConfig has none to give). It serves the same SPA and the part of the JSON contract the account page uses:
  *
  * - `GET /api/session`, `GET /api/account/claims`: from verified headers only; without valid
  *   headers 401 `unauthenticated` (503 `service_unavailable` when the keys cannot be fetched).
@@ -30,8 +30,7 @@ import { noStore } from "../middleware/no-store";
  */
 
 export interface AlbModeAppDeps {
-  /** A configuration with `alb` set (ALB_MODE=true). */
-  config: BffConfig;
+  config: AlbModeConfig;
   logger?: Logger;
   /** Replaces the verifier built from `config.alb` (tests). */
   verifier?: AlbRequestVerifier;
@@ -39,14 +38,8 @@ export interface AlbModeAppDeps {
   fetchUserInfo?: FetchUserInfo;
 }
 
-
-function requireAlbSettings(config: BffConfig): AlbModeSettings {
-  if (config.alb === undefined) throw new TypeError("createAlbModeApp needs a configuration loaded with ALB_MODE=true");
-  return config.alb;
-}
-
-export function createAlbRequestVerifierFromConfig(config: BffConfig): AlbRequestVerifier {
-  const alb = requireAlbSettings(config);
+export function createAlbRequestVerifierFromConfig(config: AlbModeConfig): AlbRequestVerifier {
+  const { alb } = config;
   return createAlbRequestVerifier({
     albArn: alb.albArn,
     clientId: alb.clientId,
@@ -82,7 +75,7 @@ function sessionOf(verified: AlbVerifiedRequest): SessionResponse {
 
 export function createAlbModeApp(deps: AlbModeAppDeps): Express {
   const { config } = deps;
-  const alb = requireAlbSettings(config);
+  const { alb } = config;
   const logger = deps.logger ?? createLogger(config.logLevel);
   const verifier = deps.verifier ?? createAlbRequestVerifierFromConfig(config);
   const fetchUserInfo = deps.fetchUserInfo ?? createHostedUserInfoFetcher({ url: alb.userInfoUrl });

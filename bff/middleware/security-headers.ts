@@ -7,7 +7,7 @@ import type { BffConfig } from "../config";
  * no inline script or style, no framing: OWASP Content Security Policy Cheat Sheet and
  * Clickjacking Defense Cheat Sheet) and no Referer leaving the app (codes never leak in URLs anyway).
  */
-export function securityHeaders(config: BffConfig): RequestHandler {
+export function securityHeaders(config: Pick<BffConfig, "mode">): RequestHandler {
   const https = config.mode === "aws";
   return helmet({
     contentSecurityPolicy: {

@@ -9,7 +9,7 @@ import { loadBffConfig, type BffConfig } from "../../bff/config";
 import { createLogger } from "../../bff/logger";
 import { startBff, type RunningBff } from "../../bff/server";
 import { createDynamoDbClient, createDynamoStore, type DynamoStore } from "../../bff/store/dynamo-store";
-import { startDynalite, type RunningDynalite } from "../../bff/store/local-dynalite";
+import { startDynalite, type RunningDynalite } from "../../emulator/local/local-dynalite";
 import { startEmulator, type EmulatorOptions, type OutboxMessage, type RunningEmulator } from "../../emulator/server";
 import { HttpClient } from "./http-client";
 

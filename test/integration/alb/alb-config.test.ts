@@ -1,6 +1,6 @@
-import { BffConfigError, loadBffConfig, requiredAlbVariables } from "../../../bff/config";
+import { BffConfigError, loadAlbModeConfig, loadBffConfig, loadBffRuntimeConfig, requiredAlbVariables } from "../../../bff/config";
 
-/** ALB_MODE=true in bff/config.ts: the local defaults and what AWS needs. */
+/** ALB_MODE=true in bff/config/: the local defaults and what AWS needs. */
 
 const ARN = "arn:aws:elasticloadbalancing:ap-northeast-1:123456789012:loadbalancer/app/tobira/50dc6c495c0c9188";
 const aws = {
@@ -17,7 +17,7 @@ const aws = {
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
-    loadBffConfig(env);
+    loadBffRuntimeConfig(env);
   } catch (error) {
     if (error instanceof BffConfigError) return error.problems;
     throw error;
@@ -27,11 +27,22 @@ function problemsOf(env: Record<string, string>): string[] {
 
 describe("ALB mode configuration", () => {
   it("leaves ALB mode off unless ALB_MODE is true", () => {
-    expect(loadBffConfig({ TOBIRA_MODE: "local" }).alb).toBeUndefined();
+    const config = loadBffRuntimeConfig({ TOBIRA_MODE: "local" });
+    expect(config.kind).toBe("sign-in");
+    expect(config).not.toHaveProperty("alb");
+  });
+
+  it("selects ALB mode with ALB_MODE=true", () => {
+    expect(loadBffRuntimeConfig({ TOBIRA_MODE: "local", ALB_MODE: "true" }).kind).toBe("alb");
+  });
+
+  it("refuses ALB_MODE=true where the sign-in configuration is loaded, and the reverse", () => {
+    expect(() => loadBffConfig({ TOBIRA_MODE: "local", ALB_MODE: "true" })).toThrow(BffConfigError);
+    expect(() => loadAlbModeConfig({ TOBIRA_MODE: "local" })).toThrow(BffConfigError);
   });
 
   it("defaults locally to the local ALB: the tobira-alb client, its sign-out URL and origin, the emulator as managed login", () => {
-    const config = loadBffConfig({ TOBIRA_MODE: "local", ALB_MODE: "true", COGNITO_ENDPOINT: "http://127.0.0.1:9229" });
+    const config = loadAlbModeConfig({ TOBIRA_MODE: "local", ALB_MODE: "true", COGNITO_ENDPOINT: "http://127.0.0.1:9229" });
     expect(config.publicUrl).toBe("http://localhost:8080");
     expect(config.trustedOrigins).toEqual(["http://localhost:8080"]);
     expect(config.alb).toEqual({
@@ -47,7 +58,7 @@ describe("ALB mode configuration", () => {
   });
 
   it("takes everything from the environment in AWS, with the region's ALB key endpoint by default", () => {
-    const config = loadBffConfig(aws);
+    const config = loadAlbModeConfig(aws);
     expect(config.alb).toEqual({
       albArn: ARN,
       keysEndpoint: "https://public-keys.auth.elb.ap-northeast-1.amazonaws.com",
@@ -62,12 +73,16 @@ describe("ALB mode configuration", () => {
     expect(config.cognito.issuer).toBe("https://cognito-idp.ap-northeast-1.amazonaws.com/ap-northeast-1_AbCdEf123");
   });
 
-  it("needs no table, cookie keys, client secret or passkey secret in AWS, and keeps those settings empty", () => {
-    const config = loadBffConfig(aws);
-    expect(config.cognito.clientSecret).toBe("");
-    expect(config.cookie.keys).toEqual([]);
-    expect(config.passkeyProofSecret).toBe("");
-    expect(config.dynamodb.tableName).toBe("");
+  it("needs no table, cookie keys, client secret or passkey secret in AWS, and has no such settings (no placeholders)", () => {
+    const config = loadAlbModeConfig(aws);
+    expect(config.cognito).not.toHaveProperty("clientSecret");
+    expect(config).not.toHaveProperty("cookie");
+    expect(config).not.toHaveProperty("passkeyProofSecret");
+    expect(config).not.toHaveProperty("dynamodb");
+  });
+
+  it("refuses a plain-http PUBLIC_URL in AWS", () => {
+    expect(problemsOf({ ...aws, PUBLIC_URL: "http://app.example.com" })).toEqual([expect.stringContaining("PUBLIC_URL: must be an https URL")]);
   });
 
   it("lists every missing variable at once in AWS", () => {
@@ -87,7 +102,7 @@ describe("ALB mode configuration", () => {
   });
 
   it("follows ALB_SESSION_COOKIE_NAME and ALB_KEYS_ENDPOINT", () => {
-    const config = loadBffConfig({ ...aws, ALB_SESSION_COOKIE_NAME: "app-session", ALB_KEYS_ENDPOINT: "https://keys.example.com/" });
+    const config = loadAlbModeConfig({ ...aws, ALB_SESSION_COOKIE_NAME: "app-session", ALB_KEYS_ENDPOINT: "https://keys.example.com/" });
     expect(config.alb).toMatchObject({ sessionCookieName: "app-session", keysEndpoint: "https://keys.example.com" });
   });
 });

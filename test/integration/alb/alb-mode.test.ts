@@ -1,5 +1,5 @@
 import { GlobalSignOutCommand } from "@aws-sdk/client-cognito-identity-provider";
-import { createLocalAlbSigner } from "../../../bff/alb/local-alb-signer";
+import { createLocalAlbSigner } from "../../../emulator/local/local-alb-signer";
 import { passwordSignIn } from "../emulator/support";
 import { ALB_ARN, closedPort, startAlbTestStack, uniqueEmail, type AlbTestStack } from "./alb-stack";
 

@@ -4,11 +4,11 @@ import type { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-iden
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { type AppClientConfig, type LocalConfig, loadLocalConfig } from "../../../common/local-config";
-import { createLocalAlbSigner, startAlbKeyServer, type AlbKeyServer, type LocalAlbSigner } from "../../../bff/alb/local-alb-signer";
-import { startLocalAlbProxy, type LocalAlb } from "../../../bff/alb/local-alb-proxy";
-import { LOCAL_ALB_CLIENT_NAME, loadBffConfig, type BffConfig } from "../../../bff/config";
+import { createLocalAlbSigner, startAlbKeyServer, type AlbKeyServer, type LocalAlbSigner } from "../../../emulator/local/local-alb-signer";
+import { startLocalAlbProxy, type LocalAlb } from "../../../emulator/local/local-alb-proxy";
+import { LOCAL_ALB_CLIENT_NAME, loadAlbModeConfig, type AlbModeConfig } from "../../../bff/config";
 import { createLogger } from "../../../bff/logger";
-import { startBff, type RunningBff } from "../../../bff/server";
+import { startAlbModeBff, type RunningAlbModeBff } from "../../../bff/server";
 import { startEmulator, type RunningEmulator } from "../../../emulator/server";
 import { type TestEmulator, signUpConfirmed as emulatorSignUpConfirmed, sdkClient } from "../emulator/support";
 
@@ -38,11 +38,11 @@ export interface AlbTestStack {
   albClient: AppClientConfig & { clientSecret: string };
   keyServer: AlbKeyServer;
   signer: LocalAlbSigner;
-  bff: RunningBff;
-  config: BffConfig;
+  bff: RunningAlbModeBff;
+  config: AlbModeConfig;
   alb: LocalAlb | undefined;
   /** Starts another BFF in ALB mode on this stack, with extra environment (e.g. a key endpoint that is down). */
-  startBff(env?: Record<string, string>): Promise<RunningBff>;
+  startBff(env?: Record<string, string>): Promise<RunningAlbModeBff>;
   /** Signs up and confirms a user; returns its sub. */
   signUpConfirmed(email: string, password?: string): Promise<string>;
   /** The three headers the ALB would send for this user, with a hosted (openid) access token. */
@@ -101,8 +101,8 @@ export async function startAlbTestStack(options: AlbTestStackOptions = {}): Prom
     };
     const logger = createLogger("silent");
     const launch = async (env: Record<string, string> = {}) => {
-      const bff = await startBff({
-        config: loadBffConfig({ ...baseEnv, ...env }),
+      const bff = await startAlbModeBff({
+        config: loadAlbModeConfig({ ...baseEnv, ...env }),
         logger,
         port: 0,
         host: "127.0.0.1",

@@ -1,7 +1,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createAlbRequestVerifierFromConfig } from "../../../bff/alb/alb-app";
-import { startLocalAlbProxy } from "../../../bff/alb/local-alb-proxy";
+import { startLocalAlbProxy } from "../../../emulator/local/local-alb-proxy";
 import { CookieJar, signInThroughAlb, startAlbTestStack, uniqueEmail, type AlbTestStack } from "./alb-stack";
 
 /**

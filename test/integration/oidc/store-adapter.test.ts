@@ -3,7 +3,7 @@ import { errors, type Adapter } from "oidc-provider";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createStoreAdapter } from "../../../bff/oidc/store-adapter";
 import { createDynamoDbClient, createDynamoStore, type DynamoStore } from "../../../bff/store/dynamo-store";
-import { startDynalite, type RunningDynalite } from "../../../bff/store/local-dynalite";
+import { startDynalite, type RunningDynalite } from "../../../emulator/local/local-dynalite";
 
 /** oidc-provider's adapter over the BFF's Store, against dynalite (the local DynamoDB). */
 

@@ -10,7 +10,7 @@ import { loadLocalConfig } from "../../../common/local-config";
 import { METRIC_NAMESPACE } from "../../../common/metric-names";
 import { generateSigningKeys } from "../../../bff/oidc/signing-keys";
 import { createDynamoDbClient, createDynamoStore } from "../../../bff/store/dynamo-store";
-import { startDynalite, type RunningDynalite } from "../../../bff/store/local-dynalite";
+import { startDynalite, type RunningDynalite } from "../../../emulator/local/local-dynalite";
 import { startEmulator, type RunningEmulator } from "../../../emulator/server";
 import { buildServer, serverBundle } from "../../../scripts/build-server";
 import { HttpClient } from "../../support/http-client";

@@ -2,7 +2,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { generateKeyPairSync } from "node:crypto";
 import { AlbAuthError, createAlbRequestVerifier, type AlbRequestVerifier, type AlbRequestVerifierOptions } from "../../../bff/alb/verify-alb-request";
-import { createLocalAlbSigner, startAlbKeyServer, type AlbKeyServer, type LocalAlbSigner } from "../../../bff/alb/local-alb-signer";
+import { createLocalAlbSigner, startAlbKeyServer, type AlbKeyServer, type LocalAlbSigner } from "../../../emulator/local/local-alb-signer";
 import { startTestCognitoIssuer, type TestCognitoIssuer } from "./cognito-issuer";
 
 const ALB_ARN = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/tobira/50dc6c495c0c9188";

@@ -1,7 +1,7 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDynamoDbClient, createDynamoStore, type DynamoStore } from "../../../bff/store/dynamo-store";
-import { startDynalite, type RunningDynalite } from "../../../bff/store/local-dynalite";
+import { startDynalite, type RunningDynalite } from "../../../emulator/local/local-dynalite";
 
 describe("the DynamoDB store (against dynalite)", () => {
   let dynalite: RunningDynalite;

@@ -1,5 +1,5 @@
 import { createDynamoDbClient, createDynamoStore } from "../../../bff/store/dynamo-store";
-import { startDynalite } from "../../../bff/store/local-dynalite";
+import { startDynalite } from "../../../emulator/local/local-dynalite";
 import { memoryStore } from "../../support/memory-store";
 import { describeStoreContract } from "../../support/store-contract";
 

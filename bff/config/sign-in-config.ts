@@ -1,0 +1,81 @@
+import path from "node:path";
+import type { BffEnv } from "./env-schema";
+import { BffConfigError } from "./errors";
+import type { ModeDefaults } from "./mode-defaults";
+import { parseOidcSettings } from "./oidc-settings";
+import { cognitoEndpointOf, cognitoIssuerSettings, publicUrlProblems, serverSettings } from "./server-settings";
+import type { BffConfig, PasskeySettings } from "./types";
+import { requireValues, splitList } from "./values";
+
+/** What the sign-in kind cannot do without; AWS mode has no default for any of them. */
+export const requiredAwsVariables = [
+  "COGNITO_USER_POOL_ID",
+  "COGNITO_CLIENT_ID",
+  "COGNITO_CLIENT_SECRET",
+  "AWS_REGION",
+  "DYNAMODB_TABLE",
+  "COOKIE_KEYS",
+  "PASSKEY_PROOF_SECRET",
+  "PUBLIC_URL",
+] as const satisfies readonly (keyof BffEnv)[];
+
+/** The BFF that signs people in itself, in either mode; throws a BffConfigError listing every problem. */
+export function buildSignInConfig(vars: BffEnv, defaults: ModeDefaults): BffConfig {
+  const fallback = defaults.signIn();
+  const given = {
+    COGNITO_USER_POOL_ID: vars.COGNITO_USER_POOL_ID ?? defaults.userPoolId,
+    COGNITO_CLIENT_ID: vars.COGNITO_CLIENT_ID ?? fallback.clientId,
+    COGNITO_CLIENT_SECRET: vars.COGNITO_CLIENT_SECRET ?? fallback.clientSecret,
+    AWS_REGION: vars.AWS_REGION ?? defaults.region,
+    DYNAMODB_TABLE: vars.DYNAMODB_TABLE ?? fallback.dynamodbTable,
+    COOKIE_KEYS: vars.COOKIE_KEYS === undefined ? fallback.cookieKeys : splitList(vars.COOKIE_KEYS),
+    PASSKEY_PROOF_SECRET: vars.PASSKEY_PROOF_SECRET ?? fallback.passkeyProofSecret,
+    PUBLIC_URL: vars.PUBLIC_URL ?? fallback.publicUrl,
+  } satisfies Record<(typeof requiredAwsVariables)[number], unknown>;
+
+  const problems: string[] = [];
+  const required = requireValues(given, requiredAwsVariables, fallback.missing, problems);
+  // Cookie keys sign the session cookie (HMAC): short keys are guessable (OWASP Session Management Cheat Sheet).
+  if (given.COOKIE_KEYS !== undefined && (given.COOKIE_KEYS.length === 0 || given.COOKIE_KEYS.some((key) => key.length < 32))) {
+    problems.push("COOKIE_KEYS: every key must be at least 32 characters");
+  }
+  problems.push(...publicUrlProblems(defaults, given.PUBLIC_URL));
+  const oidc = parseOidcSettings(vars, fallback.oidcClients, problems);
+  if (defaults.mode === "aws" && oidc.clients.length > 0 && oidc.jwks === undefined) {
+    problems.push("OIDC_JWKS: required when TOBIRA_MODE=aws and OIDC_CLIENTS is set (every instance must sign with the same keys)");
+  }
+  if (required === undefined || problems.length > 0) throw new BffConfigError(problems);
+
+  const region = required.AWS_REGION;
+  const endpoint = cognitoEndpointOf(vars, defaults);
+  return {
+    kind: "sign-in",
+    ...serverSettings(vars, defaults, required.PUBLIC_URL),
+    dataDir: path.resolve(vars.TOBIRA_DATA_DIR ?? ".data"),
+    cognito: {
+      ...cognitoIssuerSettings(vars, defaults, { region, userPoolId: required.COGNITO_USER_POOL_ID, endpoint }),
+      clientId: required.COGNITO_CLIENT_ID,
+      clientSecret: required.COGNITO_CLIENT_SECRET,
+      endpoint,
+    },
+    dynamodb: { tableName: required.DYNAMODB_TABLE, endpoint: vars.DYNAMODB_ENDPOINT ?? fallback.dynamodbEndpoint, region },
+    // Local mode runs on plain http://localhost, where a Secure cookie would never come back.
+    cookie: { name: "tobira", keys: required.COOKIE_KEYS, secure: defaults.mode === "aws" },
+    passkeyProofSecret: required.PASSKEY_PROOF_SECRET,
+    session: { ttlSeconds: vars.SESSION_TTL_SECONDS, signInTtlSeconds: vars.SIGNIN_TTL_SECONDS },
+    signIn: { maxCodeAttempts: vars.OTP_MAX_ATTEMPTS ?? fallback.maxCodeAttempts, maxCodeResends: vars.OTP_MAX_RESENDS },
+    rateLimit: { windowSeconds: vars.RATE_LIMIT_WINDOW_SECONDS, perIp: vars.RATE_LIMIT_PER_IP, perEmail: vars.RATE_LIMIT_PER_EMAIL },
+    passkeys: passkeySettings(vars),
+    oidc,
+  };
+}
+
+function passkeySettings(vars: BffEnv): PasskeySettings {
+  return {
+    rpId: vars.PASSKEY_RP_ID,
+    rpName: vars.PASSKEY_RP_NAME ?? "Tobira",
+    origins: splitList(vars.PASSKEY_ORIGINS).map((origin) => new URL(origin).origin),
+    reauthWindowSeconds: vars.PASSKEY_REAUTH_SECONDS,
+    challengeTtlSeconds: vars.PASSKEY_CHALLENGE_TTL_SECONDS,
+  };
+}

@@ -1,0 +1,111 @@
+import type { OidcClientConfig } from "../../common/local-config";
+import type { logLevels } from "./env-schema";
+
+/**
+ * The BFF's configuration, one type per kind of deployment:
+ * - `BffConfig` (kind "sign-in"): the BFF signs people in itself (Cognito custom auth, its own
+ *   sessions in DynamoDB, passkeys, the OpenID Provider).
+ * - `AlbModeConfig` (kind "alb"): an ALB doing authenticate-cognito signs people in; the BFF
+ *   verifies the ALB's headers and keeps no state, so it has no store, secrets or cookie keys.
+ * Either runs in `mode` "local" (the emulator and dynalite) or "aws".
+ */
+
+export type BffMode = "local" | "aws";
+export type LogLevel = (typeof logLevels)[number];
+
+/** The user pool whose tokens the BFF verifies: what both kinds need. */
+export interface CognitoIssuerSettings {
+  region: string;
+  userPoolId: string;
+  issuer: string;
+  jwksUri: string;
+  /** True when `issuer` is AWS's own `https://cognito-idp.<region>.amazonaws.com/<pool>`. */
+  awsIssuer: boolean;
+}
+
+/** The user pool and the BFF's own app client (sign-in kind). */
+export interface CognitoSettings extends CognitoIssuerSettings {
+  clientId: string;
+  clientSecret: string;
+  /** Set locally (the emulator) or for a VPC endpoint; unset means the SDK's AWS endpoint. */
+  endpoint: string | undefined;
+}
+
+/** What every kind has: the HTTP server, its public address and the SPA it serves. */
+export interface ServerSettings {
+  mode: BffMode;
+  port: number;
+  host: string | undefined;
+  logLevel: LogLevel;
+  publicUrl: string;
+  /** Origins whose state-changing calls are accepted: the public URL's, plus TRUSTED_ORIGINS. */
+  trustedOrigins: string[];
+  /** Express "trust proxy" setting: needed behind a load balancer for req.ip and req.secure. */
+  trustProxy: boolean | number | string;
+  web: { serve: boolean; distDir: string };
+}
+
+/** WebAuthn relying-party settings. */
+export interface PasskeySettings {
+  /** The RP ID; undefined = the host name of `publicUrl` (local: "localhost"). */
+  rpId: string | undefined;
+  rpName: string;
+  /** Accepted origins of ceremonies; empty = the origin of `publicUrl`. */
+  origins: string[];
+  /** Adding a passkey needs a sign-in at most this old (seconds). */
+  reauthWindowSeconds: number;
+  /** Lifetime of a WebAuthn challenge (seconds). */
+  challengeTtlSeconds: number;
+}
+
+/** The OpenID Provider for relying parties. */
+export interface OidcSettings {
+  clients: OidcClientConfig[];
+  /** Private signing keys from the configuration; undefined = generate once and keep under `dataDir`. */
+  jwks: { keys: Record<string, unknown>[] } | undefined;
+}
+
+/** The BFF that signs people in itself (the default kind). */
+export interface BffConfig extends ServerSettings {
+  kind: "sign-in";
+  /** Where locally generated state lives (the provider's signing keys in local mode). */
+  dataDir: string;
+  cognito: CognitoSettings;
+  dynamodb: { tableName: string; endpoint: string | undefined; region: string };
+  cookie: { name: string; keys: string[]; secure: boolean };
+  passkeyProofSecret: string;
+  session: { ttlSeconds: number; signInTtlSeconds: number };
+  signIn: { maxCodeAttempts: number; maxCodeResends: number };
+  rateLimit: { windowSeconds: number; perIp: number; perEmail: number };
+  oidc: OidcSettings;
+  passkeys: PasskeySettings;
+}
+
+/** How the BFF checks and ends the sign-in of an ALB doing authenticate-cognito (docs/architecture.md, "ALB mode"). */
+export interface AlbModeSettings {
+  /** The load balancer whose `signer` is accepted in `x-amzn-oidc-data`. */
+  albArn: string;
+  /** ALB public keys, `<endpoint>/<kid>` (AWS: `https://public-keys.auth.elb.<region>.amazonaws.com`). */
+  keysEndpoint: string;
+  /** The app client of the authenticate-cognito action. */
+  clientId: string;
+  /** Cognito's managed-login base URL (`<base>/oauth2/userInfo`, `<base>/logout`). */
+  hostedUiUrl: string;
+  userInfoUrl: string;
+  /** A sign-out URL registered on the app client. */
+  logoutUri: string;
+  /** Cognito's `/logout?client_id=…&logout_uri=…`, built once. */
+  logoutUrl: string;
+  /** The action's SessionCookieName; the shards are `<name>-0`, `<name>-1`, … */
+  sessionCookieName: string;
+}
+
+/** The BFF behind an ALB that signs people in (ALB_MODE=true): no store, no secrets of its own. */
+export interface AlbModeConfig extends ServerSettings {
+  kind: "alb";
+  cognito: CognitoIssuerSettings;
+  alb: AlbModeSettings;
+}
+
+/** Either kind, as bff/main.ts loads it from the environment. */
+export type BffRuntimeConfig = BffConfig | AlbModeConfig;
