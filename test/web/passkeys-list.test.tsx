@@ -108,6 +108,33 @@ describe("the account page's passkeys", () => {
     expect(account.api.calls.filter((call) => call.method === "PATCH")).toHaveLength(0);
   });
 
+  it("shows a failed rename on the name field", async () => {
+    accountWith([laptop], { [`PATCH /api/passkeys/${laptop.id}`]: apiError(429, "rate_limited") });
+    const { user } = renderApp("/account");
+
+    await user.click(within(await item("Work laptop")).getByRole("button", { name: "Rename Work laptop" }));
+    await user.click(screen.getByRole("button", { name: "Save name" }));
+
+    await waitFor(() => expect(screen.getByLabelText("Passkey name")).toHaveAttribute("aria-invalid", "true"));
+    expect(screen.getByLabelText("Passkey name")).toHaveAccessibleDescription(expect.stringContaining("Too many attempts."));
+  });
+
+  it("forgets an earlier message when the rename form is opened again", async () => {
+    accountWith([laptop]);
+    const { user } = renderApp("/account");
+
+    await user.click(within(await item("Work laptop")).getByRole("button", { name: "Rename Work laptop" }));
+    await user.clear(screen.getByLabelText("Passkey name"));
+    await user.click(screen.getByRole("button", { name: "Save name" }));
+    expect(await screen.findByText("Give the passkey a name.")).toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: "Cancel" }));
+    await user.click(screen.getByRole("button", { name: "Rename Work laptop" }));
+
+    expect(screen.getByLabelText("Passkey name")).toHaveValue("Work laptop");
+    expect(screen.getByLabelText("Passkey name")).not.toHaveAttribute("aria-invalid");
+    expect(screen.queryByText("Give the passkey a name.")).not.toBeInTheDocument();
+  });
+
   it("deletes a passkey only after confirmation (DELETE /api/passkeys/:id)", async () => {
     const account = accountWith([laptop, phone], {
       [`DELETE /api/passkeys/${laptop.id}`]: () => {

@@ -1,9 +1,9 @@
 import type { ReactNode } from "react";
-import type { FormFailure } from "../lib/form";
+import type { FormFailure } from "../lib/use-contract-form";
 import { ErrorSummary, type FieldErrorLink } from "./ui/alert";
 
 export interface FormErrorSummaryProps {
-  /** From useFormFailure; nothing is shown while it is null. */
+  /** From useContractForm; nothing is shown while it is null. */
   failure: FormFailure | null;
   /** The feature's message for an error from the API. */
   describe: (error: unknown) => string;

@@ -1,7 +1,7 @@
 import type { Delivery } from "../../common/api-contract";
 import { describeDelivery } from "../lib/format";
-import { Button } from "./ui/button";
 import { StatusMessage } from "./ui/alert";
+import { Button } from "./ui/button";
 
 export interface ResendCodeProps {
   onResend: () => void;

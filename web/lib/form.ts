@@ -1,4 +1,4 @@
-import { useCallback, useState } from "react";
+import { useState } from "react";
 import { z } from "zod";
 import { confirmationCodeSchema, emailSchema } from "../../common/api-contract";
 
@@ -18,10 +18,10 @@ export const enterEmailedCodeSchema = z
  * Validates form values with a zod schema (the contract's, so the SPA and the BFF agree) and
  * returns either the parsed data or the first message per field.
  */
-export function validateForm<S extends z.ZodType<Record<string, unknown>>>(
-  schema: S,
-  values: Record<string, unknown>,
-): { ok: true; data: z.infer<S> } | { ok: false; errors: Record<string, string> } {
+export function validateForm<T>(
+  schema: z.ZodType<T>,
+  values: unknown,
+): { ok: true; data: T } | { ok: false; errors: Record<string, string> } {
   const parsed = schema.safeParse(values);
   if (parsed.success) return { ok: true, data: parsed.data };
   const errors: Record<string, string> = {};
@@ -45,32 +45,21 @@ export function pickFieldErrors<K extends string>(
   return picked;
 }
 
+/** One link of an error summary: a field's message, pointing at its input's id. */
+export interface SummaryLink {
+  fieldId: string;
+  message: string;
+}
+
 /** The error summary's links, in the form's field order, each pointing at its input's id. */
 export function summaryFieldErrors<K extends string>(
   fieldIds: Readonly<Record<K, string>>,
   fieldErrors: FieldErrors<K>,
-): { fieldId: string; message: string }[] {
+): SummaryLink[] {
   return (Object.keys(fieldIds) as K[]).flatMap((field) => {
     const message = fieldErrors[field];
     return message ? [{ fieldId: fieldIds[field], message }] : [];
   });
-}
-
-/** A failed submit: `error` is undefined when the form's own validation stopped it. */
-export interface FormFailure {
-  /** Counts failed submits: the error summary is keyed on it, so a repeated error is announced again. */
-  attempt: number;
-  error?: unknown;
-}
-
-/** The failure state every form keeps for its error summary (see FormErrorSummary). */
-export function useFormFailure() {
-  const [failure, setFailure] = useState<FormFailure | null>(null);
-  const fail = useCallback((error?: unknown) => {
-    setFailure((previous) => ({ attempt: (previous?.attempt ?? 0) + 1, error }));
-  }, []);
-  const clearFailure = useCallback(() => setFailure(null), []);
-  return { failure, fail, clearFailure };
 }
 
 /**

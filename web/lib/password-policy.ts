@@ -1,5 +1,6 @@
 import { passwordSchema } from "../../common/api-contract";
 import { config } from "../config";
+import { isApiError } from "./api-client";
 
 export interface PasswordRule {
   id: "length" | "upper" | "lower" | "number" | "symbol";
@@ -51,3 +52,9 @@ export const newPasswordSchema = passwordSchema.superRefine((password, context) 
   const message = passwordPolicyError(password);
   if (message) context.addIssue({ code: "custom", message });
 });
+
+/** The new-password field's message when the BFF refuses the password (`invalid_password`): its reason, if it sent one. */
+export function rejectedPasswordFieldErrors(error: unknown): { password: string } | undefined {
+  if (!isApiError(error) || error.code !== "invalid_password") return undefined;
+  return { password: error.fields?.password ?? "Choose a password that meets every rule below." };
+}

@@ -1,8 +1,9 @@
-import { useEffect, useId, useRef, useState, type FormEvent } from "react";
-import { passkeyNameSchema, type Passkey } from "../../../../common/api-contract";
+import { useEffect, useId, useMemo, useRef, useState } from "react";
+import { renamePasskeyRequestSchema, type Passkey } from "../../../../common/api-contract";
 import { Button } from "../../../components/ui/button";
 import { TextField } from "../../../components/ui/text-field";
 import { describeError } from "../../../lib/error-messages";
+import { useContractForm } from "../../../lib/use-contract-form";
 import { useDeletePasskey, useRenamePasskey } from "../api/passkeys";
 import { deviceTypeLabel, formatIsoDate } from "../utils/passkey-text";
 
@@ -18,11 +19,20 @@ export function PasskeyItem({ passkey }: { passkey: Passkey }) {
   const previousMode = useRef<Mode>("view");
   const itemRef = useRef<HTMLLIElement>(null);
   const [name, setName] = useState(passkey.name);
-  const [fieldError, setFieldError] = useState<string | undefined>();
   const rename = useRenamePasskey();
   const remove = useDeletePasskey();
   const headingId = useId();
   const fieldId = `${headingId}-name`;
+  const renameSchema = useMemo(() => renamePasskeyRequestSchema.transform((body) => ({ id: passkey.id, name: body.name })), [passkey.id]);
+  const form = useContractForm({
+    fieldIds: { name: fieldId },
+    schema: renameSchema,
+    values: { name },
+    mutation: rename,
+    onSuccess: () => setMode("view"),
+  });
+  // No error summary in this small inline form: every message, the API's too, sits on the field.
+  const renameError = form.fieldErrors.name ?? (form.failure?.error !== undefined ? describeError(form.failure.error) : undefined);
 
   useEffect(() => {
     const focus = (target: string) => itemRef.current?.querySelector<HTMLElement>(`[data-focus="${target}"]`)?.focus();
@@ -31,17 +41,6 @@ export function PasskeyItem({ passkey }: { passkey: Passkey }) {
     if (mode === "view" && previousMode.current === "confirm-delete") focus("delete");
     previousMode.current = mode;
   }, [mode]);
-
-  const onRename = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const parsed = passkeyNameSchema.safeParse(name);
-    if (!parsed.success) {
-      setFieldError(parsed.error.issues[0]?.message ?? "Give the passkey a name.");
-      return;
-    }
-    setFieldError(undefined);
-    rename.mutate({ id: passkey.id, name: parsed.data }, { onSuccess: () => setMode("view") });
-  };
 
   return (
     <li ref={itemRef} className="passkey-item" aria-labelledby={headingId}>
@@ -64,7 +63,7 @@ export function PasskeyItem({ passkey }: { passkey: Passkey }) {
       </dl>
 
       {mode === "rename" ? (
-        <form className="form passkey-rename" noValidate onSubmit={onRename}>
+        <form className="form passkey-rename" noValidate onSubmit={form.onSubmit}>
           <TextField
             id={fieldId}
             label="Passkey name"
@@ -72,11 +71,11 @@ export function PasskeyItem({ passkey }: { passkey: Passkey }) {
             maxLength={64}
             autoComplete="off"
             onChange={(event) => setName(event.target.value)}
-            error={fieldError ?? (rename.isError ? describeError(rename.error) : undefined)}
+            error={renameError}
             autoFocus
           />
           <div className="passkey-actions">
-            <Button type="submit" loading={rename.isPending} loadingText="Saving…">
+            <Button type="submit" loading={form.pending} loadingText="Saving…">
               Save name
             </Button>
             <Button variant="quiet" onClick={() => setMode("view")}>
@@ -113,7 +112,7 @@ export function PasskeyItem({ passkey }: { passkey: Passkey }) {
             aria-label={`Rename ${passkey.name}`}
             onClick={() => {
               setName(passkey.name);
-              rename.reset();
+              form.reset();
               setMode("rename");
             }}
           >

@@ -1,14 +1,25 @@
-import { useState, type FormEvent } from "react";
+import { useState } from "react";
+import { z } from "zod";
 import { otpCodeSchema, type SignInDoneResponse } from "../../../../common/api-contract";
-import { Button } from "../../../components/ui/button";
 import { FormErrorSummary } from "../../../components/form-error-summary";
+import { Button } from "../../../components/ui/button";
 import { TextField } from "../../../components/ui/text-field";
-import { digitsOnly, useFormFailure } from "../../../lib/form";
+import { digitsOnly } from "../../../lib/form";
+import { useContractForm } from "../../../lib/use-contract-form";
 import { useVerifyOtp } from "../api/verify-otp";
 import { endedSignInMessage, otpErrorMessage } from "../utils/error-messages";
 
 const codeLength = 6;
-const codeFieldId = "signin-code";
+const fieldIds = { code: "signin-code" };
+
+// The contract's rule, with a message for an empty field and one for a short code.
+const otpFormSchema = z.object({
+  code: z
+    .string()
+    .min(1, "Enter the 6-digit code.")
+    .refine((code) => otpCodeSchema.safeParse(code).success, "The code has 6 digits.")
+    .pipe(otpCodeSchema),
+});
 
 export interface OtpFormProps {
   onDone: (answer: SignInDoneResponse) => void;
@@ -19,47 +30,28 @@ export interface OtpFormProps {
 export function OtpForm({ onDone, onSignInEnded }: OtpFormProps) {
   const verify = useVerifyOtp();
   const [code, setCode] = useState("");
-  const [fieldError, setFieldError] = useState<string | undefined>();
-  const { failure, fail, clearFailure } = useFormFailure();
-
-  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    if (verify.isPending) return;
-    const parsed = otpCodeSchema.safeParse(code);
-    if (!parsed.success) {
-      setFieldError(code === "" ? "Enter the 6-digit code." : "The code has 6 digits.");
-      fail();
-      return;
-    }
-    setFieldError(undefined);
-    clearFailure();
-    verify.mutate(
-      { code: parsed.data },
-      {
-        onSuccess: onDone,
-        onError: (error) => {
-          const ended = endedSignInMessage(error);
-          if (ended !== null) {
-            onSignInEnded(ended);
-            return;
-          }
-          // A wrong code is spent: clear it so the next one is typed fresh.
-          setCode("");
-          fail(error);
-        },
-      },
-    );
-  };
+  const form = useContractForm({
+    fieldIds,
+    schema: otpFormSchema,
+    values: { code },
+    mutation: verify,
+    onSuccess: onDone,
+    onError: (error) => {
+      const ended = endedSignInMessage(error);
+      if (ended !== null) {
+        onSignInEnded(ended);
+        return "handled";
+      }
+      // A wrong code is spent: clear it so the next one is typed fresh.
+      setCode("");
+    },
+  });
 
   return (
-    <form className="form" noValidate onSubmit={onSubmit}>
-      <FormErrorSummary
-        failure={failure}
-        describe={otpErrorMessage}
-        fieldErrors={fieldError ? [{ fieldId: codeFieldId, message: fieldError }] : []}
-      />
+    <form className="form" noValidate onSubmit={form.onSubmit}>
+      <FormErrorSummary failure={form.failure} describe={otpErrorMessage} fieldErrors={form.summaryLinks} />
       <TextField
-        id={codeFieldId}
+        id={fieldIds.code}
         label="Verification code"
         hint="The 6-digit code from the message."
         name="code"
@@ -73,9 +65,9 @@ export function OtpForm({ onDone, onSignInEnded }: OtpFormProps) {
         className="input--code"
         value={code}
         onChange={(event) => setCode(digitsOnly(event.target.value, codeLength))}
-        error={fieldError}
+        error={form.fieldErrors.code}
       />
-      <Button type="submit" block loading={verify.isPending} loadingText="Checking…">
+      <Button type="submit" block loading={form.pending} loadingText="Checking…">
         Verify and sign in
       </Button>
     </form>

@@ -4,7 +4,10 @@ import type { SignInDoneResponse } from "../../../../common/api-contract";
 import { paths } from "../../../lib/paths";
 import { useFollowRedirect } from "../../../lib/redirect";
 
-/** After `{next:"done"}`: forget what was fetched signed out, then go where the BFF says. */
+/**
+ * After `{next:"done"}` (code, passkey or passkey autofill): forget what was fetched signed out,
+ * since a new session starts from scratch, then go where the BFF says.
+ */
 export function useFinishSignIn(): (answer: SignInDoneResponse) => void {
   const queryClient = useQueryClient();
   const followRedirect = useFollowRedirect();

@@ -1,21 +1,18 @@
-import { useQueryClient } from "@tanstack/react-query";
 import { Link, useLocation, useNavigate } from "react-router-dom";
-import type { SignInDoneResponse } from "../../../../common/api-contract";
 import { ResendCode } from "../../../components/resend-code";
 import { Page } from "../../../components/ui/page";
 import { describeDelivery } from "../../../lib/format";
 import { readNavigationState, type NavigationState } from "../../../lib/navigation-state";
 import { paths } from "../../../lib/paths";
-import { useFollowRedirect } from "../../../lib/redirect";
 import { useSendOtp } from "../api/send-otp";
 import { OtpForm } from "../components/otp-form";
+import { useFinishSignIn } from "../hooks/use-finish-sign-in";
 import { endedSignInMessage, signInErrorMessage } from "../utils/error-messages";
 
 export function SignInCodeRoute() {
   const location = useLocation();
   const navigate = useNavigate();
-  const queryClient = useQueryClient();
-  const followRedirect = useFollowRedirect();
+  const finish = useFinishSignIn();
   const { email, delivery } = readNavigationState(location.state);
   const resend = useSendOtp();
 
@@ -23,12 +20,6 @@ export function SignInCodeRoute() {
     const state: NavigationState = { email, flash: { tone: "error", message } };
     // Replace: this code page belongs to a sign-in that no longer exists.
     void navigate(paths.signIn, { replace: true, state });
-  };
-
-  const onDone = ({ redirectTo }: SignInDoneResponse) => {
-    // Everything cached so far was fetched signed out; a new session starts from scratch.
-    queryClient.removeQueries();
-    followRedirect(redirectTo, { fallback: paths.account });
   };
 
   const onResend = () => {
@@ -51,7 +42,7 @@ export function SignInCodeRoute() {
           : "Enter the 6-digit code we sent you to finish signing in."
       }
     >
-      <OtpForm onDone={onDone} onSignInEnded={backToSignIn} />
+      <OtpForm onDone={finish} onSignInEnded={backToSignIn} />
       <ResendCode
         onResend={onResend}
         pending={resend.isPending}

@@ -2,6 +2,7 @@ import { useState } from "react";
 import { Link, useLocation } from "react-router-dom";
 import { Alert } from "../../../components/ui/alert";
 import { Page } from "../../../components/ui/page";
+import { describeError } from "../../../lib/error-messages";
 import { readNavigationState } from "../../../lib/navigation-state";
 import { paths } from "../../../lib/paths";
 import { useInteraction } from "../api/get-interaction";
@@ -9,7 +10,6 @@ import { PasskeySignInButton } from "../components/passkey-sign-in-button";
 import { SignInForm } from "../components/sign-in-form";
 import { useFinishSignIn } from "../hooks/use-finish-sign-in";
 import { usePasskeyAutofill } from "../hooks/use-passkey-autofill";
-import { describeError } from "../../../lib/error-messages";
 
 export function SignInRoute() {
   const location = useLocation();
