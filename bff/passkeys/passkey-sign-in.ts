@@ -5,6 +5,8 @@ import { ChallengeStep } from "../../common/custom-auth-protocol";
 import type { CognitoGateway } from "../cognito/cognito-gateway";
 import { ApiError } from "../errors";
 import type { Logger } from "../logger";
+import { metricsFor } from "../metrics";
+import { MetricName } from "../../common/metric-names";
 import type { SessionManager } from "../session/session-manager";
 import type { PendingSignIn } from "../session/session-records";
 import { createCustomAuthRounds } from "../signin/custom-auth-rounds";
@@ -76,6 +78,8 @@ export function createPasskeySignIn(deps: {
       const issued = await challenges.consume(req, "signin");
       const response = parseAuthenticationResponse(credential);
       if (issued === undefined) throw new PasskeyRejectedError("no live challenge for this browser", passkeyMessages.expired);
+      // A passkey-first sign-in begins here (the password path counts its start in bff/metrics.ts).
+      if (issued.purpose === "passkey-first") metricsFor(logger).count(MetricName.SignInStarted);
 
       const passkey: StoredPasskey | undefined = await passkeys.find(response.id);
       if (passkey === undefined) throw new PasskeyRejectedError("unknown credential", passkeyMessages.unknownCredential);

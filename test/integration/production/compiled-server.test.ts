@@ -147,10 +147,10 @@ describe("the compiled production server (dist/server/main.mjs)", () => {
 
   /** The load balancer's view: the public https URL is served by the plain-http listener. */
   const toListener = (url: string | URL): string => String(url).replace(publicUrl, listenUrl);
-  const behindProxy: typeof fetch = (input, init) => {
-    const headers = new Headers(init?.headers);
+  const behindProxy: oidc.CustomFetch = (url, options) => {
+    const headers = new Headers(options.headers);
     headers.set("x-forwarded-proto", "https");
-    return fetch(toListener(input instanceof Request ? input.url : input), { ...init, headers });
+    return fetch(toListener(url), { ...options, headers } as RequestInit);
   };
 
   it("answers /healthz and /readyz in aws mode", async () => {

@@ -1,6 +1,7 @@
 import { once } from "node:events";
 import type { AddressInfo } from "node:net";
 import type { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
+import type { Request } from "express";
 import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { METRIC_NAMESPACE, MetricName } from "../../../common/metric-names";
@@ -9,6 +10,7 @@ import { ApiError } from "../../../bff/errors";
 import { createLogger } from "../../../bff/logger";
 import { apiOutcomeMetrics, createMetrics, emfRecord, metricsFor, type EmfRecord } from "../../../bff/metrics";
 import { createDynamoDbClient, createDynamoStore } from "../../../bff/store/dynamo-store";
+import { createPasskeySignIn } from "../../../bff/passkeys/passkey-sign-in";
 import { startDynalite, type RunningDynalite } from "../../../emulator/local/local-dynalite";
 
 /** A Metrics that keeps its records (the writer is the only thing replaced). */
@@ -282,5 +284,28 @@ describe("the DynamoDB client's seam", () => {
     } finally {
       client.destroy();
     }
+  });
+});
+
+describe("a passkey-first sign-in's start", () => {
+  /** A ceremony that ends at once (unknown credential), after the challenge's purpose is known. */
+  async function finishWith(purpose: "passkey-first" | "second-factor"): Promise<string[]> {
+    const { logger, lines } = capturedLogger("info");
+    const service = createPasskeySignIn({
+      challenges: { consume: async () => ({ purpose, challenge: "challenge", username: "alice" }) },
+      passkeys: { find: async () => undefined },
+      logger,
+    } as unknown as Parameters<typeof createPasskeySignIn>[0]);
+    const credential = { id: "abc", rawId: "abc", type: "public-key", response: { clientDataJSON: "e30", authenticatorData: "AA", signature: "AA" } };
+    await expect(service.finish({} as Request, credential)).rejects.toThrow();
+    return lines.filter((line) => line._aws !== undefined).map((line) => Object.keys(line).find((key) => key === "SignInStarted") ?? "other");
+  }
+
+  it("counts a passkey-first ceremony as a started sign-in", async () => {
+    expect(await finishWith("passkey-first")).toEqual(["SignInStarted"]);
+  });
+
+  it("does not count a passkey second step again (its password step already started the sign-in)", async () => {
+    expect(await finishWith("second-factor")).toEqual([]);
   });
 });
