@@ -1,5 +1,5 @@
 /**
- * `npm run start:alb`: the second article's set-up on one machine — the app behind a load balancer
+ * `npm run start:alb`: ALB mode on one machine — the app behind a load balancer
  * that signs users in with Cognito's managed login (README, "ALB mode"):
  *
  *   browser → local ALB (http://localhost:8080) → BFF in ALB mode (serving the SPA)

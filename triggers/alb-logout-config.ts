@@ -3,9 +3,8 @@ import { ALB_SESSION_COOKIE_NAME } from "../common/alb-logout";
 import { parseEnv, type EnvRecord } from "../common/env";
 
 /**
- * Configuration of the ALB logout Lambda (triggers/alb-logout.ts), the same variables as the
- * second article's function. Read once per cold start; nothing else in the Lambda reads the
- * environment.
+ * Configuration of the ALB logout Lambda (triggers/alb-logout.ts). Read once per cold start;
+ * nothing else in the Lambda reads the environment.
  */
 export type AlbLogoutConfig = {
   /** A sign-out URL registered on the app client: where Cognito sends the browser afterwards. */

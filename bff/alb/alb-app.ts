@@ -14,10 +14,11 @@ import { AlbAuthError, createAlbRequestVerifier, type AlbRequestVerifier, type A
 import { noStore } from "../middleware/no-store";
 
 /**
- * The BFF behind an Application Load Balancer doing authenticate-cognito (DESIGN.md, "The second
- * article"). The ALB signs people in with Cognito's managed login; this app trusts nothing but
+ * The BFF behind an Application Load Balancer doing authenticate-cognito (docs/architecture.md,
+ * "ALB mode"). The ALB signs people in with Cognito's managed login; this app trusts nothing but
  * the headers it can verify (bff/alb/verify-alb-request.ts) and keeps no session or store of its
- * own (AlbModeConfig has none to give). It serves the same SPA and the part of the JSON contract the account page uses:
+ * own (AlbModeConfig has none to give). It serves the same SPA and the part of the JSON contract
+ * the account page uses:
  *
  * - `GET /api/session`, `GET /api/account/claims`: from verified headers only; without valid
  *   headers 401 `unauthenticated` (503 `service_unavailable` when the keys cannot be fetched).
@@ -108,7 +109,7 @@ export function createAlbModeApp(deps: AlbModeAppDeps): Express {
     res.set("Cache-Control", "no-store").json({ status: "ok" });
   });
 
-  // A plain link (the article's "Log Out" button). Same answer as POST /api/logout, as a redirect.
+  // A plain link (a "Log out" button in a page). Same answer as POST /api/logout, as a redirect.
   // A GET from another site can end the session here, as it can at Cognito's own /logout; it
   // discloses nothing and changes nothing else, so no Origin check (unlike POST /api/logout).
   app.get("/logout", (req, res) => {

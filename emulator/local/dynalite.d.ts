@@ -1,4 +1,4 @@
-// dynalite ships no type declarations; this covers the part the BFF uses.
+// dynalite ships no type declarations; this covers the part local-dynalite.ts uses.
 declare module "dynalite" {
   import type { Server } from "node:http";
 

@@ -62,30 +62,6 @@ afterAll(async () => {
   await cognito?.close();
 });
 
-describe("local ALB signer", () => {
-  it("signs like an ALB: ES256, UUID kid, signer/client/iss/exp in the header, base64url WITH padding", () => {
-    const token = signer.sign(userClaims);
-    const parts = token.split(".");
-    expect(parts).toHaveLength(3);
-    for (const part of parts) expect(part.length % 4).toBe(0);
-    expect(token).toContain("=");
-    const header = JSON.parse(Buffer.from(parts[0]!, "base64url").toString("utf8"));
-    expect(header).toEqual({ typ: "JWT", kid: signer.kid, alg: "ES256", iss: cognito.issuer, client: CLIENT_ID, signer: ALB_ARN, exp: expect.any(Number) });
-    expect(signer.kid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
-    const payload = JSON.parse(Buffer.from(parts[1]!, "base64url").toString("utf8"));
-    expect(payload).toEqual({ ...userClaims, exp: header.exp, iss: cognito.issuer });
-  });
-
-  it("serves the public key as PEM at GET /<kid>, 404 for unknown kids, 405 for other methods", async () => {
-    const found = await fetch(`${keyServer.url}/${signer.kid}`);
-    expect(found.status).toBe(200);
-    expect(await found.text()).toBe(signer.publicKeyPem);
-    expect(signer.publicKeyPem).toMatch(/^-----BEGIN PUBLIC KEY-----\n/);
-    expect((await fetch(`${keyServer.url}/00000000-0000-4000-8000-000000000000`)).status).toBe(404);
-    expect((await fetch(`${keyServer.url}/${signer.kid}`, { method: "POST" })).status).toBe(405);
-  });
-});
-
 describe("createAlbRequestVerifier", () => {
   it("accepts good headers and returns the verified claims of both tokens and the identity", async () => {
     const headers = await goodHeaders();
