@@ -1,4 +1,5 @@
 import { CfnOutput, Duration, Stack, type StackProps } from "aws-cdk-lib";
+import type * as cognito from "aws-cdk-lib/aws-cognito";
 import * as elbv2 from "aws-cdk-lib/aws-elasticloadbalancingv2";
 import * as elbv2Actions from "aws-cdk-lib/aws-elasticloadbalancingv2-actions";
 import * as elbv2Targets from "aws-cdk-lib/aws-elasticloadbalancingv2-targets";
@@ -31,6 +32,11 @@ export interface AlbModeStackProps extends StackProps {
 export class AlbModeStack extends Stack {
   readonly bff: BffService;
   readonly monitoring: Monitoring;
+  readonly userPool: cognito.UserPool;
+  readonly client: cognito.UserPoolClient;
+  readonly domain: cognito.UserPoolDomain;
+  readonly logout: BundledFunction;
+  readonly logoutTargets: elbv2.ApplicationTargetGroup;
 
   constructor(scope: Construct, id: string, props: AlbModeStackProps) {
     super(scope, id, props);
@@ -96,6 +102,12 @@ export class AlbModeStack extends Stack {
       conditions: [elbv2.ListenerCondition.pathPatterns([LOGOUT_PATH])],
       action: elbv2.ListenerAction.forward([logoutTargets]),
     });
+
+    this.userPool = pool;
+    this.client = client;
+    this.domain = domain;
+    this.logout = logout;
+    this.logoutTargets = logoutTargets;
 
     this.monitoring = new Monitoring(this, "Monitoring", {
       loadBalancer: this.bff.loadBalancer,

@@ -1,4 +1,5 @@
 import { CfnOutput, CustomResource, Duration, RemovalPolicy, SecretValue, Stack, type StackProps, Validations } from "aws-cdk-lib";
+import type * as cognito from "aws-cdk-lib/aws-cognito";
 import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import * as ecs from "aws-cdk-lib/aws-ecs";
 import * as iam from "aws-cdk-lib/aws-iam";
@@ -44,6 +45,11 @@ export class SignInStack extends Stack {
   readonly bff: BffService;
   readonly table: dynamodb.Table;
   readonly monitoring: Monitoring;
+  readonly userPool: cognito.UserPool;
+  readonly client: cognito.UserPoolClient;
+  readonly triggers: { defineAuthChallenge: BundledFunction; createAuthChallenge: BundledFunction; verifyAuthChallengeResponse: BundledFunction };
+  readonly secretsInitializer: BundledFunction;
+  readonly secrets: Record<"cookieKeys" | "passkeyProofSecret" | "relyingParties" | "oidcJwks" | "appClientSecret", secretsmanager.Secret>;
 
   constructor(scope: Construct, id: string, props: SignInStackProps) {
     super(scope, id, props);
@@ -126,7 +132,12 @@ export class SignInStack extends Stack {
         secretValue("AppClientSecretValue", { Kind: "app-client-secret", UserPoolId: pool.userPoolId, ClientId: client.userPoolClientId }),
       ),
     });
-    for (const secret of [cookieKeys, passkeyProofSecret, relyingParties, oidcJwks, clientSecret]) {
+    this.userPool = pool;
+    this.client = client;
+    this.triggers = { defineAuthChallenge, createAuthChallenge, verifyAuthChallengeResponse: verifyAuthChallenge };
+    this.secretsInitializer = initializer;
+    this.secrets = { cookieKeys, passkeyProofSecret, relyingParties, oidcJwks, appClientSecret: clientSecret };
+    for (const secret of Object.values(this.secrets)) {
       Validations.of(secret).acknowledge({ id: "AwsSolutions-SMG4", reason: ROTATION_REASON });
     }
 
