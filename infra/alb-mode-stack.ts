@@ -14,7 +14,7 @@ import type { DeploySettings } from "./settings";
 import { createAppClient, createUserPool } from "./user-pool";
 
 /**
- * ALB mode on AWS (the second article's architecture): the load balancer signs users in through
+ * ALB mode on AWS (docs/architecture.md, "ALB mode"): the load balancer signs users in through
  * Cognito's managed login (`authenticate-cognito`) and forwards to the BFF in ALB mode, which
  * verifies the `x-amzn-oidc-*` headers; `/logout` goes to the ALB-logout Lambda, which expires the
  * load balancer's session cookies and sends the browser to Cognito's `/logout`.
