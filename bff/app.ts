@@ -1,4 +1,5 @@
 import express, { Router, type Express } from "express";
+import { createAccountRouter } from "./account/account-routes";
 import { createAccountService } from "./account/account-service";
 import { createCognitoClient } from "./cognito/cognito-client";
 import { createCognitoGateway, type CognitoGateway } from "./cognito/cognito-gateway";
@@ -11,19 +12,21 @@ import { parseJsonBody, requireJsonContentType } from "./middleware/json-body";
 import { createAuthRateLimits } from "./middleware/rate-limit";
 import { requestLogging } from "./middleware/request-logging";
 import { securityHeaders } from "./middleware/security-headers";
-import { createHealthRouter } from "./routes/health";
-import { createInteractionRouter } from "./routes/interaction";
-import { createPasswordRouter, endAccessAfterReset } from "./routes/password";
-import { createSessionRouter, endBffSession } from "./routes/session";
-import { createSignInRouter } from "./routes/signin";
-import { createSignUpRouter } from "./routes/signup";
-import { createSessionManager, sessionCookieMiddleware } from "./session/session-manager";
-import { createSignInService } from "./signin/sign-in-service";
-import type { Store } from "./store/store";
-import { createSpaRouter } from "./web/spa";
+import { noStore } from "./middleware/no-store";
+import { createHealthRouter } from "./health";
+import { createInteractionApiRouter } from "./oidc/interaction-api";
 import { createOpenIdProvider } from "./oidc/openid-provider";
 import { createPasskeyRouters, createSignInMethods } from "./passkeys";
-import { noStore } from "./middleware/no-store";
+import { endAccessAfterReset } from "./password/after-reset";
+import { createPasswordRouter } from "./password/password-routes";
+import { createSessionManager, sessionCookieMiddleware } from "./session/session-manager";
+import { createSessionRouter } from "./session/session-routes";
+import { createSignOut } from "./session/sign-out";
+import { createSignInRouter } from "./signin/sign-in-routes";
+import { createSignInService } from "./signin/sign-in-service";
+import { createSignUpRouter } from "./signup/sign-up-routes";
+import type { Store } from "./store/store";
+import { createSpaRouter } from "./web/spa";
 import { apiOutcomeMetrics, metricsFor } from "./metrics";
 
 export interface BffDeps {
@@ -48,8 +51,11 @@ export function createBffApp(deps: BffDeps): Express {
   const verifier = deps.verifier ?? createCognitoTokenVerifier(config.cognito);
   const sessions = createSessionManager({ store, config });
   const account = createAccountService({ cognito, verifier, sessions, logger });
-  // The OpenID Provider for relying parties (issue 4): its endpoints, the sign-in interaction, SSO and logout.
-  const openId = createOpenIdProvider({ config, store, sessions, account, logger, endBffSession: (req) => endBffSession({ sessions, cognito, logger }, req) });
+  // Sign-out and the OpenID Provider refer to each other: signing out of this browser ends the
+  // provider's session, and a sign-out confirmed at the provider ends the Tobira session.
+  const signOut = createSignOut({ store, sessions, cognito, logger, endProviderSession: (req, res) => openId.endProviderSession(req, res) });
+  // The OpenID Provider for relying parties: its endpoints, the sign-in interaction, SSO and logout.
+  const openId = createOpenIdProvider({ config, store, sessions, account, logger, signOut });
   const signIn = createSignInService({
     config,
     cognito,
@@ -76,9 +82,10 @@ export function createBffApp(deps: BffDeps): Express {
   api.use(createSignUpRouter({ cognito, limits }));
   api.use(createSignInRouter({ signIn, limits }));
   api.use(...createPasskeyRouters({ config, store, cognito, sessions, signIn, account, logger, limits: [rateLimits.perIp], optionsLimits: [rateLimits.passkeyOptionsPerIp] }));
-  api.use(createPasswordRouter({ cognito, limits, afterReset: (email) => endAccessAfterReset({ store, sessions, cognito, logger }, email) }));
-  api.use(createSessionRouter({ sessions, account, cognito, logger, endProviderSession: openId.endProviderSession }));
-  api.use(createInteractionRouter({ pendingInteraction: openId.pendingInteraction }));
+  api.use(createPasswordRouter({ cognito, limits, afterReset: (email) => endAccessAfterReset({ store, sessions, signOut }, email) }));
+  api.use(createSessionRouter({ sessions, signOut }));
+  api.use(createAccountRouter({ account }));
+  api.use(createInteractionApiRouter({ pendingInteraction: openId.pendingInteraction }));
   api.use(notFoundMiddleware);
   app.use("/api", api);
 

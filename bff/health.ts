@@ -1,6 +1,6 @@
 import { Router } from "express";
-import type { CognitoTokenVerifier } from "../cognito/cognito-token-verifier";
-import type { Store } from "../store/store";
+import type { CognitoTokenVerifier } from "./cognito/cognito-token-verifier";
+import type { Store } from "./store/store";
 
 const checkTimeoutMs = 2_000;
 

@@ -6,7 +6,7 @@ import { ApiError } from "../errors";
  * GET /api/interaction: the relying party's request waiting for this browser's sign-in
  * (`{client:{id, name}, prompt}`), or 404 when the person came straight to Tobira.
  */
-export function createInteractionRouter(deps: { pendingInteraction?: (req: Request) => Promise<InteractionResponse | undefined> } = {}): Router {
+export function createInteractionApiRouter(deps: { pendingInteraction?: (req: Request) => Promise<InteractionResponse | undefined> } = {}): Router {
   const router = Router();
   router.get("/interaction", async (req, res) => {
     const pending = await deps.pendingInteraction?.(req);

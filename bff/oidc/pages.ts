@@ -1,8 +1,15 @@
+import type { Response } from "express";
+
 /**
  * The few HTML pages the provider itself shows (errors, the logout confirmation, signed out).
  * No inline script or style, so the BFF's strict Content Security Policy applies unchanged;
  * every dynamic value is HTML-escaped (OWASP XSS Prevention Cheat Sheet, rule 1).
  */
+
+/** Provider and interaction pages: never framed (RFC 9700 §4.16; CSP frame-ancestors already says so). */
+export function denyFraming(res: Response): void {
+  res.setHeader("X-Frame-Options", "DENY");
+}
 
 const htmlEscapes: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 

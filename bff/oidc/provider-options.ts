@@ -1,8 +1,7 @@
 import type { Request } from "express";
-import Provider, { errors, interactionPolicy, type ClientMetadata, type CookiesSetOptions, type ErrorOut, type Grant, type KoaContextWithOIDC } from "oidc-provider";
+import { errors, interactionPolicy, type ClientMetadata, type Configuration, type CookiesSetOptions, type ErrorOut, type Grant, type KoaContextWithOIDC } from "oidc-provider";
 import type { OidcClientConfig } from "../../common/local-config";
 import type { BffConfig } from "../config";
-import type { Logger } from "../logger";
 import type { SessionManager } from "../session/session-manager";
 import type { Store } from "../store/store";
 import type { AccountStore } from "./accounts";
@@ -11,10 +10,11 @@ import { generateSigningKeys, loadOrCreateLocalSigningKeys } from "./signing-key
 import { createStoreAdapter } from "./store-adapter";
 
 /**
- * The OpenID Provider for relying parties (DESIGN.md, "OpenID Provider"): oidc-provider, the
- * certified library, configured for the authorization code flow only. The project supplies the
- * sign-in interaction (interactions.ts), the accounts (accounts.ts), the storage (store-adapter.ts),
- * the client registry (configuration) and the signing keys (signing-keys.ts).
+ * The OpenID Provider's options (docs/architecture.md, "The OpenID Provider"): oidc-provider, the certified
+ * library, configured for the authorization code flow only. The project supplies the sign-in
+ * interaction (interaction-routes.ts), the accounts (accounts.ts), the storage (store-adapter.ts),
+ * the client registry (configuration) and the signing keys (signing-keys.ts); provider-hooks.ts
+ * adds what the options cannot say.
  */
 
 /** The provider's endpoints, all under /oidc (discovery stays at /.well-known/openid-configuration). */
@@ -62,17 +62,11 @@ export function toClientMetadata(client: OidcClientConfig): ClientMetadata {
   };
 }
 
-export interface CreateProviderDeps {
+export interface ProviderOptionsDeps {
   config: BffConfig;
   store: Store;
   sessions: SessionManager;
   accounts: AccountStore;
-  logger: Logger;
-  /**
-   * Ends the BFF's own session (and its Cognito tokens) when the user signs out at the provider;
-   * `accountId` is the provider session's user (undefined when it had none).
-   */
-  onProviderLogout(req: Request, accountId: string | undefined): Promise<void>;
 }
 
 function errorPageOut(ctx: KoaContextWithOIDC, out: ErrorOut): void {
@@ -80,14 +74,14 @@ function errorPageOut(ctx: KoaContextWithOIDC, out: ErrorOut): void {
   ctx.body = errorPage(String(out.error ?? "invalid_request"), typeof out.error_description === "string" ? out.error_description : undefined);
 }
 
-export function createProvider(deps: CreateProviderDeps): Provider {
-  const { config, store, sessions, accounts, logger } = deps;
+export function providerOptions(deps: ProviderOptionsDeps): Configuration {
+  const { config, store, sessions, accounts } = deps;
   const clients = config.oidc.clients;
   const firstParty = new Set(clients.filter((client) => client.firstParty).map((client) => client.clientId));
   // AWS mode requires OIDC_JWKS as soon as a client is registered (config.ts); without clients no
   // token is ever issued, so throwaway keys do (and nothing is written to a read-only disk).
   const jwks = config.oidc.jwks ?? (config.mode === "local" ? loadOrCreateLocalSigningKeys(config.dataDir) : generateSigningKeys());
-  const cookieOptions: CookiesSetOptions = { httpOnly: true, sameSite: "lax", secure: config.cookie.secure };
+  const cookieOptions = { httpOnly: true, sameSite: "lax", secure: config.cookie.secure } satisfies CookiesSetOptions;
 
   const policy = interactionPolicy.base();
   // SSO rides on the BFF session: when it has ended (logout, expiry, another user signed in),
@@ -103,7 +97,7 @@ export function createProvider(deps: CreateProviderDeps): Provider {
   );
 
   const pkceRequiredClients = new Set(clients.filter((client) => client.requirePkce).map((client) => client.clientId));
-  const provider: Provider = new Provider(config.publicUrl, {
+  return {
     adapter: createStoreAdapter(store),
     clients: clients.map(toClientMetadata),
     jwks,
@@ -119,14 +113,14 @@ export function createProvider(deps: CreateProviderDeps): Provider {
     allowOmittingSingleRegisteredRedirectUri: false,
     clientAuthMethods: ["client_secret_basic", "client_secret_post", "none"],
     scopes: ["openid", "email", "offline_access"],
-    // acr, amr, auth_time and sid in every ID token (DESIGN.md), not only when a client asks.
+    // acr, amr, auth_time and sid in every ID token (docs/architecture.md), not only when a client asks.
     claims: { openid: ["sub", "acr", "amr", "auth_time", "sid"], email: ["email", "email_verified"], iss: null },
-    // email and email_verified in the ID token too, not only from /userinfo (DESIGN.md).
+    // email and email_verified in the ID token too, not only from /userinfo (docs/architecture.md).
     conformIdTokenClaims: false,
     acrValues: Object.values(acrValues),
     cookies: { keys: config.cookie.keys, names: providerCookieNames, long: cookieOptions, short: cookieOptions },
     ttl: {
-      // RFC 6819 §5.1.5.3 / checklist B4: codes are short-lived.
+      // RFC 6819 §5.1.5.3: codes are short-lived.
       AuthorizationCode: 60,
       AccessToken: 10 * 60,
       IdToken: 60 * 60,
@@ -138,18 +132,19 @@ export function createProvider(deps: CreateProviderDeps): Provider {
     rotateRefreshToken: true,
     issueRefreshToken: async (_ctx, client, code) =>
       client.grantTypeAllowed("refresh_token") && (code.scopes.has("offline_access") || firstParty.has(client.clientId)),
-    // No relying party here runs in a browser: never answer CORS (RFC 9700 §4.16; checklist A9).
+    // No relying party here runs in a browser: never answer CORS (RFC 9700 §4.16).
     clientBasedCORS: () => false,
     findAccount: (_ctx: KoaContextWithOIDC, sub: string) => accounts.find(sub),
     // First-party clients get no consent screen: signing in grants the scopes they ask for.
     loadExistingGrant: async (ctx: KoaContextWithOIDC): Promise<Grant | undefined> => {
       const { oidc } = ctx;
+      const { Grant: ProviderGrant } = oidc.provider;
       const clientId = oidc.client!.clientId;
       const grantId = oidc.result?.consent?.grantId ?? oidc.session?.grantIdFor(clientId);
       const accountId = oidc.session?.accountId;
-      let grant: Grant | undefined = grantId === undefined ? undefined : await provider.Grant.find(grantId);
+      let grant: Grant | undefined = grantId === undefined ? undefined : await ProviderGrant.find(grantId);
       if (!firstParty.has(clientId) || accountId === undefined) return grant;
-      if (grant === undefined || grant.accountId !== accountId) grant = new provider.Grant({ accountId, clientId });
+      if (grant === undefined || grant.accountId !== accountId) grant = new ProviderGrant({ accountId, clientId });
       grant.addOIDCScope([...oidc.requestParamOIDCScopes].join(" "));
       if (oidc.requestParamClaims.size > 0) grant.addOIDCClaims([...oidc.requestParamClaims]);
       await grant.save();
@@ -189,40 +184,5 @@ export function createProvider(deps: CreateProviderDeps): Provider {
     // Absent means true for request_uri (OpenID Connect Discovery §3): say plainly what is not supported.
     discovery: { request_parameter_supported: false, request_uri_parameter_supported: false, claims_parameter_supported: false },
     renderError: async (ctx, out) => errorPageOut(ctx, out),
-  });
-
-  // oidc-provider puts `sid` in ID tokens only for back-channel-logout clients or when asked
-  // through the claims parameter; Tobira's ID tokens always carry it (DESIGN.md).
-  Object.defineProperty(provider.Client.prototype, "includeSid", { value: () => true });
-
-  // Behind a load balancer the provider must believe X-Forwarded-Proto/Host (Secure cookies, URLs).
-  provider.proxy = config.trustProxy !== false;
-
-  // Signing out at the provider (RP-initiated logout, confirmed) also ends the BFF session and
-  // revokes its Cognito refresh token, so neither session outlives the other.
-  provider.use(async (ctx: KoaContextWithOIDC, next: () => Promise<void>) => {
-    await next();
-    // RFC 6749 §5.1: token answers carry Pragma: no-cache next to Cache-Control: no-store (for HTTP/1.0 caches).
-    if (ctx.response.get("cache-control") === "no-store") ctx.set("Pragma", "no-cache");
-    // Checklist E3: a /userinfo call with no token at all also names the error. RFC 6750 §3.1 only
-    // advises against it (SHOULD NOT); one challenge shape for every refusal is simpler for RPs.
-    const challenge = ctx.response.get("www-authenticate");
-    if (ctx.oidc?.route === "userinfo" && ctx.status === 401 && challenge.startsWith("Bearer ") && !challenge.includes("error=")) {
-      ctx.set("WWW-Authenticate", `${challenge}, error="invalid_token", error_description="no access token provided"`);
-    }
-    if (ctx.oidc?.route === "end_session_confirm" && ctx.status === 303 && ctx.oidc.params?.logout) {
-      await deps.onProviderLogout(ctx.req as Request, ctx.oidc.session?.accountId);
-    }
-  });
-
-  provider.on("server_error", (_ctx, error) => logger.error({ err: error }, "openid provider: server error"));
-  const refused = (event: string) => (_ctx: KoaContextWithOIDC, error: Error & { error?: string; error_description?: string }) =>
-    logger.debug({ event, error: error.error ?? error.message, description: error.error_description }, "openid provider: request refused");
-  provider.on("authorization.error", refused("authorization.error"));
-  provider.on("grant.error", refused("grant.error"));
-  provider.on("end_session.error", refused("end_session.error"));
-  provider.on("userinfo.error", refused("userinfo.error"));
-  provider.on("revocation.error", refused("revocation.error"));
-  return provider;
+  };
 }
-

@@ -1,8 +1,8 @@
 import { Router, type RequestHandler } from "express";
 import { emptyRequestSchema, otpRequestSchema, signInRequestSchema } from "../../common/api-contract";
-import type { SignInService } from "../signin/sign-in-service";
+import type { SignInService } from "./sign-in-service";
 
-/** POST /api/signin, /api/signin/otp/send, /api/signin/otp (DESIGN.md contract). */
+/** POST /api/signin, /api/signin/otp/send, /api/signin/otp (docs/architecture.md, "The JSON API"). */
 export function createSignInRouter(deps: { signIn: SignInService; limits: RequestHandler[] }): Router {
   const { signIn, limits } = deps;
   const router = Router();

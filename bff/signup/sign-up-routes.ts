@@ -2,7 +2,7 @@ import { Router, type RequestHandler } from "express";
 import { confirmSignUpRequestSchema, resendSignUpCodeRequestSchema, signUpRequestSchema } from "../../common/api-contract";
 import type { CognitoGateway } from "../cognito/cognito-gateway";
 
-/** POST /api/signup, /api/signup/confirm, /api/signup/resend (DESIGN.md contract). */
+/** POST /api/signup, /api/signup/confirm, /api/signup/resend (docs/architecture.md, "The JSON API"). */
 export function createSignUpRouter(deps: { cognito: CognitoGateway; limits: RequestHandler[] }): Router {
   const { cognito, limits } = deps;
   const router = Router();

@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { BffConfigError, loadBffConfig } from "../../../bff/config";
 import { claimsFromCognitoAttributes } from "../../../bff/oidc/accounts";
-import { acrFor, acrValues, toClientMetadata } from "../../../bff/oidc/provider";
+import { acrFor, acrValues, toClientMetadata } from "../../../bff/oidc/provider-options";
 import { jwksFileName, generateSigningKeys, loadOrCreateLocalSigningKeys } from "../../../bff/oidc/signing-keys";
 import { maySkipSignIn } from "../../../bff/oidc/single-sign-on";
 

@@ -4,8 +4,8 @@ import type { CognitoGateway } from "../../../bff/cognito/cognito-gateway";
 import { loadBffConfig } from "../../../bff/config";
 import { ApiError } from "../../../bff/errors";
 import { createLogger } from "../../../bff/logger";
-import { endAllBffSessionsFor } from "../../../bff/routes/session";
 import { createSessionManager } from "../../../bff/session/session-manager";
+import { createSignOut } from "../../../bff/session/sign-out";
 import type { AuthenticatedSession, PendingSignIn } from "../../../bff/session/session-records";
 import { memoryStore } from "../../support/memory-store";
 
@@ -35,18 +35,20 @@ const pendingSignIn = (): Omit<PendingSignIn, "version"> => ({
 });
 
 function setUp(revokeToken: (token: string) => Promise<void>) {
-  const sessions = createSessionManager({ store: memoryStore(), config: loadBffConfig({}) });
+  const store = memoryStore();
+  const sessions = createSessionManager({ store, config: loadBffConfig({}) });
   const lines: string[] = [];
   const logger = createLogger("info", { write: (line: string) => void lines.push(line) });
   const cognito = { revokeToken } as unknown as CognitoGateway;
+  const signOut = createSignOut({ store, sessions, cognito, logger });
   const browser = () => ({ session: {} }) as unknown as Request;
-  return { sessions, logger, cognito, lines, browser };
+  return { sessions, signOut, lines, browser };
 }
 
 describe("ending every session of a user (after a password reset)", () => {
   it("ends each of the user's browsers and revokes each refresh token, leaving other users and pending sign-ins alone", async () => {
     const revoked: string[] = [];
-    const { sessions, logger, cognito, browser } = setUp(async (token) => void revoked.push(token));
+    const { sessions, signOut, browser } = setUp(async (token) => void revoked.push(token));
     const [laptop, phone, bystander, signingIn] = [browser(), browser(), browser(), browser()];
     await sessions.establish(laptop, signedIn("victim", "refresh-laptop"));
     await sessions.establish(phone, signedIn("victim", "refresh-phone"));
@@ -54,7 +56,7 @@ describe("ending every session of a user (after a password reset)", () => {
     await sessions.savePending(signingIn, pendingSignIn());
 
     expect(await sessions.subForEmail("VICTIM@example.com")).toBe("victim");
-    await endAllBffSessionsFor({ sessions, cognito, logger }, "victim");
+    await signOut.everySessionOf("victim");
 
     expect(await sessions.readAuthenticated(laptop)).toBeUndefined();
     expect(await sessions.readAuthenticated(phone)).toBeUndefined();
@@ -64,13 +66,13 @@ describe("ending every session of a user (after a password reset)", () => {
   });
 
   it("still ends the sessions when Cognito refuses a revocation, and logs it without the token", async () => {
-    const { sessions, logger, cognito, lines, browser } = setUp(async () => {
+    const { sessions, signOut, lines, browser } = setUp(async () => {
       throw new ApiError(503, "service_unavailable", "Cognito is unavailable.");
     });
     const laptop = browser();
     await sessions.establish(laptop, signedIn("victim", "refresh-secret-value"));
 
-    await expect(endAllBffSessionsFor({ sessions, cognito, logger }, "victim")).resolves.toBeUndefined();
+    await expect(signOut.everySessionOf("victim")).resolves.toBeUndefined();
 
     expect(await sessions.readAuthenticated(laptop)).toBeUndefined();
     expect(lines.join("")).toContain("service_unavailable");

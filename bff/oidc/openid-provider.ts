@@ -1,0 +1,66 @@
+import { Router, type Request, type Response } from "express";
+import Provider from "oidc-provider";
+import type { InteractionResponse } from "../../common/api-contract";
+import type { AccountService } from "../account/account-service";
+import type { BffConfig } from "../config";
+import type { Logger } from "../logger";
+import type { SessionManager } from "../session/session-manager";
+import type { AuthenticatedSession } from "../session/session-records";
+import type { SignOut } from "../session/sign-out";
+import type { Store } from "../store/store";
+import { createAccountStore } from "./accounts";
+import { createInteractionRouter } from "./interaction-routes";
+import { createPendingInteraction } from "./pending-interaction";
+import { createProviderEndpointsRouter } from "./provider-endpoints";
+import { attachProviderHooks } from "./provider-hooks";
+import { providerOptions } from "./provider-options";
+import { createEndProviderSession, endTobiraSessionOnProviderLogout } from "./provider-sign-out";
+
+/**
+ * The OpenID Provider mounted in the BFF, put together: oidc-provider with Tobira's options
+ * (provider-options.ts) and hooks (provider-hooks.ts), its endpoints (provider-endpoints.ts), the
+ * sign-in interaction that joins it to the SPA (interaction-routes.ts, pending-interaction.ts; the
+ * SPA's JSON view of it is interaction-api.ts) and its part in signing out (provider-sign-out.ts).
+ */
+
+export interface OpenIdProviderDeps {
+  config: BffConfig;
+  store: Store;
+  sessions: SessionManager;
+  account: AccountService;
+  logger: Logger;
+  /** Tobira's sign-out, for a sign-out confirmed at the provider. */
+  signOut: Pick<SignOut, "thisBrowserAfterProviderLogout">;
+}
+
+export interface OpenIdProvider {
+  provider: Provider;
+  /** The provider's endpoints (/oidc/*, discovery) and the interaction routes (/interaction/*). */
+  router: Router;
+  /** For the sign-in service: where the browser goes once signed in (the pending RP request, or /account). */
+  completionRedirect(req: Request, session: AuthenticatedSession): Promise<string>;
+  /** `GET /api/interaction`: the RP request waiting for this browser, if any. */
+  pendingInteraction(req: Request): Promise<InteractionResponse | undefined>;
+  /** Ends this browser's provider session and revokes what it granted (POST /api/logout). */
+  endProviderSession(req: Request, res: Response): Promise<void>;
+}
+
+export function createOpenIdProvider(deps: OpenIdProviderDeps): OpenIdProvider {
+  const { config, store, sessions, account, logger, signOut } = deps;
+  const accounts = createAccountStore(store);
+  const provider = new Provider(config.publicUrl, providerOptions({ config, store, sessions, accounts }));
+  attachProviderHooks(provider, { config, logger, onProviderLogout: endTobiraSessionOnProviderLogout({ sessions, signOut }) });
+  const pending = createPendingInteraction({ provider, store, config });
+
+  const router = Router();
+  router.use(createProviderEndpointsRouter({ provider, config }));
+  router.use(createInteractionRouter({ provider, config, store, sessions, account, accounts, logger, pending }));
+
+  return {
+    provider,
+    router,
+    completionRedirect: pending.completionRedirect,
+    pendingInteraction: pending.pendingInteraction,
+    endProviderSession: createEndProviderSession({ provider, store, config }),
+  };
+}

@@ -1,0 +1,53 @@
+import type { Request } from "express";
+import type Provider from "oidc-provider";
+import type { KoaContextWithOIDC } from "oidc-provider";
+import type { BffConfig } from "../config";
+import type { Logger } from "../logger";
+
+/** What the provider's options cannot say: attached to the provider once it is built. */
+export interface ProviderHooksDeps {
+  config: BffConfig;
+  logger: Logger;
+  /**
+   * Runs when the user confirms a sign-out at the provider (RP-initiated logout); `accountId` is
+   * the provider session's user (undefined when it had none).
+   */
+  onProviderLogout(req: Request, accountId: string | undefined): Promise<void>;
+}
+
+export function attachProviderHooks(provider: Provider, deps: ProviderHooksDeps): void {
+  const { config, logger } = deps;
+
+  // oidc-provider puts `sid` in ID tokens only for back-channel-logout clients or when asked
+  // through the claims parameter; Tobira's ID tokens always carry it (docs/architecture.md, "The OpenID Provider").
+  Object.defineProperty(provider.Client.prototype, "includeSid", { value: () => true });
+
+  // Behind a load balancer the provider must believe X-Forwarded-Proto/Host (Secure cookies, URLs).
+  provider.proxy = config.trustProxy !== false;
+
+  // Signing out at the provider (RP-initiated logout, confirmed) also ends the BFF session and
+  // revokes its Cognito refresh token, so neither session outlives the other.
+  provider.use(async (ctx: KoaContextWithOIDC, next: () => Promise<void>) => {
+    await next();
+    // RFC 6749 §5.1: token answers carry Pragma: no-cache next to Cache-Control: no-store (for HTTP/1.0 caches).
+    if (ctx.response.get("cache-control") === "no-store") ctx.set("Pragma", "no-cache");
+    // A /userinfo call with no token at all also names the error. RFC 6750 §3.1 only
+    // advises against it (SHOULD NOT); one challenge shape for every refusal is simpler for RPs.
+    const challenge = ctx.response.get("www-authenticate");
+    if (ctx.oidc?.route === "userinfo" && ctx.status === 401 && challenge.startsWith("Bearer ") && !challenge.includes("error=")) {
+      ctx.set("WWW-Authenticate", `${challenge}, error="invalid_token", error_description="no access token provided"`);
+    }
+    if (ctx.oidc?.route === "end_session_confirm" && ctx.status === 303 && ctx.oidc.params?.logout) {
+      await deps.onProviderLogout(ctx.req as Request, ctx.oidc.session?.accountId);
+    }
+  });
+
+  provider.on("server_error", (_ctx, error) => logger.error({ err: error }, "openid provider: server error"));
+  const refused = (event: string) => (_ctx: KoaContextWithOIDC, error: Error & { error?: string; error_description?: string }) =>
+    logger.debug({ event, error: error.error ?? error.message, description: error.error_description }, "openid provider: request refused");
+  provider.on("authorization.error", refused("authorization.error"));
+  provider.on("grant.error", refused("grant.error"));
+  provider.on("end_session.error", refused("end_session.error"));
+  provider.on("userinfo.error", refused("userinfo.error"));
+  provider.on("revocation.error", refused("revocation.error"));
+}
