@@ -31,6 +31,7 @@ describe("loadBffConfig", () => {
     const config = loadBffConfig({});
     const client = local.userPool.clients[0]!;
     expect(config).toMatchObject({
+      kind: "sign-in",
       mode: "local",
       port: local.ports.bff,
       publicUrl: local.bff.publicUrl,
@@ -94,6 +95,14 @@ describe("loadBffConfig", () => {
   it("refuses cookie keys shorter than 32 characters", () => {
     expect(problemsOf({ ...awsEnv, COOKIE_KEYS: "short" })).toEqual(["COOKIE_KEYS: every key must be at least 32 characters"]);
     expect(problemsOf({ COOKIE_KEYS: "short" })).toEqual(["COOKIE_KEYS: every key must be at least 32 characters"]);
+  });
+
+  it("refuses a COOKIE_KEYS of separators only (no key at all) in AWS mode", () => {
+    expect(problemsOf({ ...awsEnv, COOKIE_KEYS: " , " })).toEqual(["COOKIE_KEYS: every key must be at least 32 characters"]);
+  });
+
+  it("treats an empty variable as unset", () => {
+    expect(loadBffConfig({ PUBLIC_URL: "", LOG_LEVEL: "" })).toMatchObject({ publicUrl: local.bff.publicUrl, logLevel: "info" });
   });
 
   it("refuses malformed values with the variable's name", () => {
