@@ -17,7 +17,7 @@ import { generateSigningKeys, type PrivateJwks } from "../bff/oidc/signing-keys"
 export function rotatedKeys(current: unknown, fresh: PrivateJwks = generateSigningKeys()): PrivateJwks {
   const keys = (current as { keys?: unknown } | null)?.keys;
   if (!Array.isArray(keys) || keys.length === 0 || !keys.every((key) => typeof key === "object" && key !== null && typeof (key as { d?: unknown }).d === "string")) {
-    throw new Error("the file to rotate must hold a private JWKS: {\"keys\": [...]} with private keys");
+    throw new Error('the file to rotate must hold a private JWKS: {"keys": [...]} with private keys');
   }
   return { keys: [...fresh.keys, ...(keys as PrivateJwks["keys"])] };
 }

@@ -15,11 +15,11 @@ import {
   type InitiateAuthCommandOutput,
 } from "@aws-sdk/client-cognito-identity-provider";
 import type { Delivery } from "../../common/api-contract";
+import { MetricName } from "../../common/metric-names";
 import type { CognitoSettings } from "../config";
 import { ApiError } from "../errors";
 import type { Logger } from "../logger";
 import { metricsFor } from "../metrics";
-import { MetricName } from "../../common/metric-names";
 import { computeSecretHash } from "./cognito-client";
 import { mapCognitoError, type CognitoOperation } from "./cognito-errors";
 

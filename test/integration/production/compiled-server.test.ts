@@ -6,10 +6,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import * as oidc from "openid-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadLocalConfig } from "../../../common/local-config";
-import { METRIC_NAMESPACE } from "../../../common/metric-names";
 import { generateSigningKeys } from "../../../bff/oidc/signing-keys";
 import { createDynamoDbClient, createDynamoStore } from "../../../bff/store/dynamo-store";
+import { loadLocalConfig } from "../../../common/local-config";
+import { METRIC_NAMESPACE } from "../../../common/metric-names";
 import { startDynalite, type RunningDynalite } from "../../../emulator/local/local-dynalite";
 import { startEmulator, type RunningEmulator } from "../../../emulator/server";
 import { buildServer, serverBundle } from "../../../scripts/build-server";
@@ -79,7 +79,6 @@ describe("the compiled production server (dist/server/main.mjs)", () => {
     // AWS mode insists on https; TLS ends at the load balancer, which says so in X-Forwarded-Proto.
     publicUrl = `https://127.0.0.1:${port}`;
     const env: Record<string, string> = {
-      PATH: process.env.PATH ?? "",
       TOBIRA_MODE: "aws",
       HOST: "127.0.0.1",
       PORT: String(port),

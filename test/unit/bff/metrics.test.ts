@@ -4,19 +4,22 @@ import type { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-iden
 import type { Request } from "express";
 import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { METRIC_NAMESPACE, MetricName } from "../../../common/metric-names";
 import { createCognitoGateway } from "../../../bff/cognito/cognito-gateway";
 import { ApiError } from "../../../bff/errors";
 import { createLogger } from "../../../bff/logger";
 import { apiOutcomeMetrics, createMetrics, emfRecord, metricsFor, type EmfRecord } from "../../../bff/metrics";
-import { createDynamoDbClient, createDynamoStore } from "../../../bff/store/dynamo-store";
 import { createPasskeySignIn } from "../../../bff/passkeys/passkey-sign-in";
+import { createDynamoDbClient, createDynamoStore } from "../../../bff/store/dynamo-store";
+import { METRIC_NAMESPACE, MetricName } from "../../../common/metric-names";
 import { startDynalite, type RunningDynalite } from "../../../emulator/local/local-dynalite";
 
 /** A Metrics that keeps its records (the writer is the only thing replaced). */
 function recording() {
   const records: EmfRecord[] = [];
-  const metrics = createMetrics((record) => records.push(record), () => 1_700_000_000_000);
+  const metrics = createMetrics(
+    (record) => records.push(record),
+    () => 1_700_000_000_000,
+  );
   const names = () => records.map((record) => record._aws.CloudWatchMetrics[0]!.Metrics[0]!.Name);
   return { records, metrics, names };
 }
@@ -107,7 +110,14 @@ describe("measure (dependency latency and faults)", () => {
 
   it("records no error for a failure that is not a fault", async () => {
     const { metrics, names: recorded } = recording();
-    await expect(metrics.measure(names, "PutItemCommand", () => Promise.reject(new Error("expected")), () => false)).rejects.toThrow("expected");
+    await expect(
+      metrics.measure(
+        names,
+        "PutItemCommand",
+        () => Promise.reject(new Error("expected")),
+        () => false,
+      ),
+    ).rejects.toThrow("expected");
     expect(recorded()).toEqual(["StoreLatency"]);
   });
 });
@@ -226,7 +236,16 @@ describe("the Cognito gateway's seam", () => {
         return Promise.reject(error);
       },
     } as unknown as CognitoIdentityProviderClient;
-    const settings = { region: "eu-west-1", userPoolId: "eu-west-1_abc", clientId: "client", clientSecret: "secret", endpoint: undefined, issuer: "", jwksUri: "", awsIssuer: true };
+    const settings = {
+      region: "eu-west-1",
+      userPoolId: "eu-west-1_abc",
+      clientId: "client",
+      clientSecret: "secret",
+      endpoint: undefined,
+      issuer: "",
+      jwksUri: "",
+      awsIssuer: true,
+    };
     const gateway = createCognitoGateway({ client, settings, logger: capture.logger });
     const metricNames = () =>
       capture.lines.filter((line) => line._aws !== undefined).map((line) => (line as unknown as EmfRecord)._aws.CloudWatchMetrics[0]!.Metrics[0]!.Name);
