@@ -57,6 +57,10 @@ export interface SynthesizeOptions {
   definition?: PoolDefinition;
   /** CDK's built-in CloudFormation schema check (slow: a WebAssembly cfn-lint); the nag test turns it on. */
   cloudFormationValidation?: boolean;
+  /** Extra CDK context. */
+  context?: Record<string, unknown>;
+  /** Called after the stacks are defined and before synthesis (tests that break something on purpose). */
+  beforeSynth?: (stacks: TobiraStacks) => void;
 }
 
 /** The infrastructure app exactly as infra/app.ts builds it, synthesized into a temporary folder. */
@@ -64,9 +68,16 @@ export function synthesizeTobira(options: SynthesizeOptions = {}): SynthesizedAp
   const outdir = mkdtempSync(join(tmpdir(), "tobira-cdk-"));
   const settings = options.settings ?? testSettings();
   const definition = options.definition ?? loadPoolDefinition();
-  const app = new App({ outdir, builtinCloudFormationValidation: options.cloudFormationValidation ?? false });
+  const app = new App({ outdir, builtinCloudFormationValidation: options.cloudFormationValidation ?? false, context: options.context ?? {} });
   const stacks = defineTobiraApp(app, settings, definition, testBundles());
-  const assembly = app.synth();
+  options.beforeSynth?.(stacks);
+  let assembly;
+  try {
+    assembly = app.synth();
+  } catch (error) {
+    rmSync(outdir, { recursive: true, force: true });
+    throw error;
+  }
   const template = (stack: Stack) => Template.fromJSON(assembly.getStackByName(stack.stackName).template as Record<string, unknown>);
   return {
     app,
