@@ -2,8 +2,8 @@ import { z } from "zod";
 import { InvalidParameterException, Messages, NotAuthorizedException } from "../errors";
 import { type Operation, requireClient } from "../pool";
 import { assertSecretHash } from "../secret-hash";
-import { Fields, awsEnum, parseInput, requireParameter } from "../validation";
 import type { SessionEntry } from "../triggers";
+import { Fields, awsEnum, parseInput, requireParameter } from "../validation";
 import { continueCustomAuth } from "./custom-auth";
 
 const CHALLENGE_NAMES = [

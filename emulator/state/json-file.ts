@@ -1,6 +1,6 @@
+import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { rename, writeFile } from "node:fs/promises";
-import { randomBytes } from "node:crypto";
 import { dirname } from "node:path";
 
 /**
@@ -21,7 +21,7 @@ export class JsonFile<T> {
     try {
       return JSON.parse(readFileSync(this.path, "utf8")) as T;
     } catch (error) {
-      throw new Error(`Cannot read ${this.path}: ${(error as Error).message}`);
+      throw new Error(`Cannot read ${this.path}: ${(error as Error).message}`, { cause: error });
     }
   }
 

@@ -1,9 +1,9 @@
 import { AdminGetUserCommand } from "@aws-sdk/client-cognito-identity-provider";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { describeInBrowser, launchChromium } from "../support/chromium";
 import { startAlbTestStack, uniqueEmail, PASSWORD, type AlbTestStack } from "../integration/alb/alb-stack";
 import { latestCode } from "../integration/emulator/support";
+import { describeInBrowser, launchChromium } from "../support/chromium";
 
 /**
  * ALB mode (docs/architecture.md, "ALB mode") in a real browser: the app behind the local ALB, which signs people in with

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
-import { describe, it } from "vitest";
 import { chromium, type Browser } from "playwright-core";
+import { describe, it } from "vitest";
 
 /**
  * Browser tests use Debian's Chromium (Playwright cannot download browsers here).

@@ -1,14 +1,14 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer as createNetServer } from "node:net";
-import type { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { type AppClientConfig, type LocalConfig, loadLocalConfig } from "../../../common/local-config";
-import { createLocalAlbSigner, startAlbKeyServer, type AlbKeyServer, type LocalAlbSigner } from "../../../emulator/local/local-alb-signer";
-import { startLocalAlbProxy, type LocalAlb } from "../../../emulator/local/local-alb-proxy";
+import type { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import { LOCAL_ALB_CLIENT_NAME, loadAlbModeConfig, type AlbModeConfig } from "../../../bff/config";
 import { createLogger } from "../../../bff/logger";
 import { startAlbModeBff, type RunningAlbModeBff } from "../../../bff/server";
+import { type AppClientConfig, type LocalConfig, loadLocalConfig } from "../../../common/local-config";
+import { startLocalAlbProxy, type LocalAlb } from "../../../emulator/local/local-alb-proxy";
+import { createLocalAlbSigner, startAlbKeyServer, type AlbKeyServer, type LocalAlbSigner } from "../../../emulator/local/local-alb-signer";
 import { startEmulator, type RunningEmulator } from "../../../emulator/server";
 import { type TestEmulator, signUpConfirmed as emulatorSignUpConfirmed, sdkClient } from "../emulator/support";
 

@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
 import type { PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
 import { expect } from "vitest";
-import type { Passkey } from "../../../common/api-contract";
 import { challengeKind } from "../../../bff/passkeys/challenge-store";
 import type { AuthenticatedSession } from "../../../bff/session/session-records";
+import type { Passkey } from "../../../common/api-contract";
 import type { HttpClient, HttpResponse } from "../../support/http-client";
 import { SoftwareAuthenticator, type CeremonyOverrides } from "../../support/software-authenticator";
 import type { TestStack } from "../../support/stack";

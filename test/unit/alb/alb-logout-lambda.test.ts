@@ -1,6 +1,6 @@
 import type { ALBEvent, ALBResult } from "aws-lambda";
-import { loadAlbLogoutConfig } from "../../../triggers/alb-logout-config";
 import { createAlbLogoutHandler, handler } from "../../../triggers/alb-logout";
+import { loadAlbLogoutConfig } from "../../../triggers/alb-logout-config";
 
 const env = {
   APP_LOGOUT_URL: "https://app.example.com/signed-out",

@@ -2,10 +2,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { defaultLocalConfigPath, loadLocalConfig } from "../../../common/local-config";
+import { defaultLocalConfigPath, loadLocalConfig, type LocalConfig } from "../../../common/local-config";
 
-function withConfig(change: (raw: Record<string, any>) => void): string {
-  const raw = JSON.parse(readFileSync(defaultLocalConfigPath, "utf8")) as Record<string, any>;
+/** config/local.json with `change` applied, written to a temporary file. */
+function withConfig(change: (raw: LocalConfig) => void): string {
+  const raw = JSON.parse(readFileSync(defaultLocalConfigPath, "utf8")) as LocalConfig;
   change(raw);
   const file = path.join(mkdtempSync(path.join(tmpdir(), "tobira-config-")), "local.json");
   writeFileSync(file, JSON.stringify(raw));

@@ -1,5 +1,5 @@
-import type { FailedSignIns } from "../../../emulator/state/user-store";
 import { isLockedOut, recordFailure } from "../../../emulator/lockout";
+import type { FailedSignIns } from "../../../emulator/state/user-store";
 
 function fail(times: number, start = 0, step = 0): FailedSignIns | undefined {
   let state: FailedSignIns | undefined;

@@ -1,6 +1,6 @@
 import type { DefineAuthChallengeTriggerEvent } from "aws-lambda";
-import { type ChallengeTriggers, TriggerRunner, eventUserAttributes } from "../../../emulator/triggers";
 import type { StoredUser } from "../../../emulator/state/user-store";
+import { type ChallengeTriggers, TriggerRunner, eventUserAttributes } from "../../../emulator/triggers";
 
 const user: StoredUser = {
   username: "0b1c",
