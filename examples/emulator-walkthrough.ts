@@ -39,7 +39,9 @@ const cognito = new CognitoIdentityProviderClient({
 
 /** SECRET_HASH = Base64(HMAC-SHA256(client secret, username + client id)). */
 function secretHash(username: string): string {
-  return createHmac("sha256", clientSecret!).update(username + client.clientId).digest("base64");
+  return createHmac("sha256", clientSecret!)
+    .update(username + client.clientId)
+    .digest("base64");
 }
 
 let step = 0;
@@ -55,7 +57,7 @@ async function expectError(call: Promise<unknown>, name: string): Promise<void> 
   } catch (error) {
     const { name: actual, message } = error as Error;
     console.log(`   → ${actual}: ${message}`);
-    if (actual !== name) throw new Error(`expected ${name}, got ${actual}`);
+    if (actual !== name) throw new Error(`expected ${name}, got ${actual}`, { cause: error });
     return;
   }
   throw new Error(`expected ${name}, but the call succeeded`);
@@ -107,15 +109,11 @@ async function main(): Promise<void> {
   const password = "Walkthrough-Pass-1";
 
   say(`SignUp ${email} (with SECRET_HASH)`);
-  const signUp = await cognito.send(
-    new SignUpCommand({ ClientId: client.clientId, Username: email, Password: password, SecretHash: secretHash(email) }),
-  );
+  const signUp = await cognito.send(new SignUpCommand({ ClientId: client.clientId, Username: email, Password: password, SecretHash: secretHash(email) }));
   console.log(`   UserSub ${signUp.UserSub}, code sent to ${signUp.CodeDeliveryDetails?.Destination}`);
 
   say("ConfirmSignUp with the code from the outbox");
-  await cognito.send(
-    new ConfirmSignUpCommand({ ClientId: client.clientId, Username: email, ConfirmationCode: await latestCode(email), SecretHash: secretHash(email) }),
-  );
+  await cognito.send(new ConfirmSignUpCommand({ ClientId: client.clientId, Username: email, ConfirmationCode: await latestCode(email), SecretHash: secretHash(email) }));
   console.log("   confirmed");
 
   say("InitiateAuth USER_PASSWORD_AUTH");

@@ -1,6 +1,5 @@
 import { randomBytes, randomInt } from "node:crypto";
 import type { CreateAuthChallengeTriggerEvent, CreateAuthChallengeTriggerHandler } from "aws-lambda";
-import { loadTriggersConfig, type TriggersConfig } from "./config";
 import {
   ChallengeStep,
   ClientMetadataKey,
@@ -10,17 +9,10 @@ import {
   type PasskeyRoundParameters,
   type ProvideRoundParameters,
 } from "../common/custom-auth-protocol";
-import {
-  countFailedMethodRounds,
-  otpCodeMac,
-  otpMacKey,
-  otpRoundMetadata,
-  parseOtpRoundMetadata,
-  roundStep,
-  type OtpRoundSeal,
-} from "./round-metadata";
-import type { DeliveryPort, OutgoingMessage } from "./delivery/delivery-port";
+import { loadTriggersConfig, type TriggersConfig } from "./config";
 import { createAwsDelivery } from "./delivery/aws-delivery";
+import type { DeliveryPort, OutgoingMessage } from "./delivery/delivery-port";
+import { countFailedMethodRounds, otpCodeMac, otpMacKey, otpRoundMetadata, parseOtpRoundMetadata, roundStep, type OtpRoundSeal } from "./round-metadata";
 
 export type CreateAuthChallengeDeps = { config: TriggersConfig; delivery: DeliveryPort; now?: () => number };
 

@@ -1,6 +1,6 @@
 import type { DefineAuthChallengeTriggerEvent, DefineAuthChallengeTriggerHandler } from "aws-lambda";
-import { loadTriggersConfig, type TriggersConfig } from "./config";
 import { ChallengeStep, asChallengeMethod } from "../common/custom-auth-protocol";
+import { loadTriggersConfig, type TriggersConfig } from "./config";
 import { countFailedMethodRounds, roundStep } from "./round-metadata";
 
 type Decision = "challenge" | "issue" | "fail";

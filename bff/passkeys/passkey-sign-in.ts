@@ -1,12 +1,12 @@
-import type { Request } from "express";
 import type { PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
+import type { Request } from "express";
 import type { SignInDoneResponse } from "../../common/api-contract";
 import { ChallengeStep } from "../../common/custom-auth-protocol";
+import { MetricName } from "../../common/metric-names";
 import type { CognitoGateway } from "../cognito/cognito-gateway";
 import { ApiError } from "../errors";
 import type { Logger } from "../logger";
 import { metricsFor } from "../metrics";
-import { MetricName } from "../../common/metric-names";
 import type { SessionManager } from "../session/session-manager";
 import type { PendingSignIn } from "../session/session-records";
 import { createCustomAuthRounds } from "../signin/custom-auth-rounds";
@@ -108,12 +108,7 @@ export function createPasskeySignIn(deps: {
       // The waiting PROVIDE round of a second step when there is one, else a new CUSTOM_AUTH.
       const round = await rounds.roundFor(ChallengeStep.passkey, passkey.username, pending?.step === "choose" ? pending.cognitoSession : undefined);
       const tokens = await rounds.answerPasskey(round, passkeyProofSecret);
-      return signIn.complete(
-        req,
-        { username: round.username, email: pending?.email ?? "" },
-        tokens,
-        passkeyAmr(verified, issued.purpose === "second-factor"),
-      );
+      return signIn.complete(req, { username: round.username, email: pending?.email ?? "" }, tokens, passkeyAmr(verified, issued.purpose === "second-factor"));
     },
   };
 }

@@ -10,8 +10,7 @@ const secret = "a-passkey-proof-secret-for-unit-tests-000";
 const tokens = { idToken: "id", accessToken: "access", refreshToken: "refresh", expiresIn: 3600 };
 const challenge = (session: string, parameters: Record<string, string>): CustomChallenge => ({ session, username: "internal-uuid", parameters });
 const provideRound = (session: string) => challenge(session, { step: "PROVIDE_AUTH_PARAMETERS" });
-const otpRound = (session: string, extra: Record<string, string> = {}) =>
-  challenge(session, { step: "OTP", destination: "a***@e***.com", attemptsLeft: "3", ...extra });
+const otpRound = (session: string, extra: Record<string, string> = {}) => challenge(session, { step: "OTP", destination: "a***@e***.com", attemptsLeft: "3", ...extra });
 const passkeyRound = (session: string) => challenge(session, { step: "PASSKEY", nonce: "round-nonce" });
 const next = (round: CustomChallenge): ChallengeOutcome => ({ type: "challenge", challenge: round });
 

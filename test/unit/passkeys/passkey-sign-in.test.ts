@@ -49,7 +49,15 @@ async function setUp() {
     const authenticator = new SoftwareAuthenticator("http://localhost:3000");
     const options = await generatePasskeyRegistrationOptions({ rp, user: { sub: `${username}-sub`, username, email: `${username}@example.com` }, existing: [] });
     const verified = await verifyPasskeyRegistration({ rp, credential: authenticator.register(options), expectedChallenge: options.challenge });
-    const passkey: StoredPasskey = { ...verified, name: "p", createdAt: new Date().toISOString(), lastUsedAt: null, sub: `${username}-sub`, username, userHandle: options.user.id };
+    const passkey: StoredPasskey = {
+      ...verified,
+      name: "p",
+      createdAt: new Date().toISOString(),
+      lastUsedAt: null,
+      sub: `${username}-sub`,
+      username,
+      userHandle: options.user.id,
+    };
     await passkeys.save(passkey);
     return authenticator;
   }
@@ -92,7 +100,12 @@ describe("passkey sign-in: from a verified assertion to Cognito's PASSKEY round"
         clientMetadata: { passkeyProof: computePasskeyProof(secret, "alice-internal", "round-nonce") },
       },
     ]);
-    expect(signIn.complete).toHaveBeenCalledWith(req, { username: "alice-internal", email: "alice-internal@example.com" }, expect.anything(), ["pwd", "hwk", "user", "mfa"]);
+    expect(signIn.complete).toHaveBeenCalledWith(req, { username: "alice-internal", email: "alice-internal@example.com" }, expect.anything(), [
+      "pwd",
+      "hwk",
+      "user",
+      "mfa",
+    ]);
   });
 
   it("starts CUSTOM_AUTH for the credential's owner when no sign-in is pending (passkey-first)", async () => {
@@ -114,7 +127,10 @@ describe("passkey sign-in: from a verified assertion to Cognito's PASSKEY round"
     await pendingFor("alice-internal");
     const options = await service.options(req);
 
-    await expect(service.finish(req, mallory.authenticate(options, {}, mallory.credentials[0]))).rejects.toMatchObject({ code: "passkey_rejected", reason: "credential of another user" });
+    await expect(service.finish(req, mallory.authenticate(options, {}, mallory.credentials[0]))).rejects.toMatchObject({
+      code: "passkey_rejected",
+      reason: "credential of another user",
+    });
     expect(cognito.respondToCustomChallenge).not.toHaveBeenCalled();
   });
 
@@ -123,7 +139,10 @@ describe("passkey sign-in: from a verified assertion to Cognito's PASSKEY round"
     const authenticator = await register("carol-internal");
     await passkeys.remove(authenticator.credentials[0]!.id);
 
-    await expect(service.finish(req, authenticator.authenticate(await service.options(req)))).rejects.toMatchObject({ code: "passkey_rejected", reason: "unknown credential" });
+    await expect(service.finish(req, authenticator.authenticate(await service.options(req)))).rejects.toMatchObject({
+      code: "passkey_rejected",
+      reason: "unknown credential",
+    });
     expect(cognito.startCustomAuth).not.toHaveBeenCalled();
   });
 
@@ -133,7 +152,10 @@ describe("passkey sign-in: from a verified assertion to Cognito's PASSKEY round"
     const options = await service.options(req);
     const fresh = { session: {} } as unknown as Request;
 
-    await expect(service.finish(fresh, authenticator.authenticate(options))).rejects.toMatchObject({ code: "passkey_rejected", reason: "no live challenge for this browser" });
+    await expect(service.finish(fresh, authenticator.authenticate(options))).rejects.toMatchObject({
+      code: "passkey_rejected",
+      reason: "no live challenge for this browser",
+    });
   });
 
   it("rejects, and does not bring back, a passkey deleted while its assertion was being verified", async () => {

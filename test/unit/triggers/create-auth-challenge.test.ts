@@ -1,10 +1,5 @@
+import { OTP_SUBJECT, createCreateAuthChallengeHandler, maskEmail, maskPhone } from "../../../triggers/create-auth-challenge";
 import type { OutgoingMessage } from "../../../triggers/delivery/delivery-port";
-import {
-  OTP_SUBJECT,
-  createCreateAuthChallengeHandler,
-  maskEmail,
-  maskPhone,
-} from "../../../triggers/create-auth-challenge";
 import { otpCodeMac, otpMacKey, otpRoundMetadata } from "../../../triggers/round-metadata";
 import { createEvent, emailUser, otpSeal, phoneUser, round, testConfig, USER_NAME } from "./events";
 
@@ -80,9 +75,7 @@ describe("create-auth-challenge", () => {
 
   it("sends the code by SMS when the user has a phone number but no email", async () => {
     const { create, sent } = setup();
-    const { response } = await create(
-      createEvent({ session: afterProvide, clientMetadata: { signInMethod: "OTP" }, userAttributes: phoneUser("+15555551234") }),
-    );
+    const { response } = await create(createEvent({ session: afterProvide, clientMetadata: { signInMethod: "OTP" }, userAttributes: phoneUser("+15555551234") }));
     expect(response.publicChallengeParameters.destination).toBe("+*******1234");
     expect(sent[0]).toMatchObject({ channel: "SMS", to: "+15555551234" });
   });
@@ -129,16 +122,12 @@ describe("create-auth-challenge", () => {
 
   it("throws when signInMethod is not OTP or PASSKEY", async () => {
     const { create } = setup();
-    await expect(create(createEvent({ session: afterProvide, clientMetadata: { signInMethod: "otp" } }))).rejects.toThrow(
-      /signInMethod/,
-    );
+    await expect(create(createEvent({ session: afterProvide, clientMetadata: { signInMethod: "otp" } }))).rejects.toThrow(/signInMethod/);
   });
 
   it("retries with the previous round's method, ignoring a different signInMethod", async () => {
     const { create, sent } = setup();
-    const { response } = await create(
-      createEvent({ session: [...afterProvide, round("PASSKEY", false)], clientMetadata: { signInMethod: "OTP" } }),
-    );
+    const { response } = await create(createEvent({ session: [...afterProvide, round("PASSKEY", false)], clientMetadata: { signInMethod: "OTP" } }));
     expect(response.challengeMetadata).toBe("PASSKEY");
     expect(sent).toEqual([]);
   });

@@ -1,10 +1,6 @@
-import type {
-  CreateAuthChallengeTriggerEvent,
-  DefineAuthChallengeTriggerEvent,
-  VerifyAuthChallengeResponseTriggerEvent,
-} from "aws-lambda";
-import { otpCodeMac, otpMacKey, otpRoundMetadata } from "../../../triggers/round-metadata";
+import type { CreateAuthChallengeTriggerEvent, DefineAuthChallengeTriggerEvent, VerifyAuthChallengeResponseTriggerEvent } from "aws-lambda";
 import type { TriggersConfig } from "../../../triggers/config";
+import { otpCodeMac, otpMacKey, otpRoundMetadata } from "../../../triggers/round-metadata";
 
 /** Builders of trigger events in the shapes Cognito sends (docs/cognito-behaviour.md, "Custom authentication (CUSTOM_AUTH)"). */
 
@@ -95,9 +91,7 @@ export function createEvent(options: Options & { challengeName?: string } = {}):
   };
 }
 
-export function verifyEvent(
-  options: Options & { privateChallengeParameters: StringMap; challengeAnswer: string },
-): VerifyAuthChallengeResponseTriggerEvent {
+export function verifyEvent(options: Options & { privateChallengeParameters: StringMap; challengeAnswer: string }): VerifyAuthChallengeResponseTriggerEvent {
   return {
     ...envelope,
     userName: options.userName ?? USER_NAME,

@@ -41,9 +41,7 @@ describe("verify-auth-challenge-response: PROVIDE round", () => {
   });
 
   it("rejects PROVIDE with an unknown signInMethod", async () => {
-    expect(await answer({ privateChallengeParameters: provide, challengeAnswer: "PROVIDE", clientMetadata: { signInMethod: "SMS" } })).toBe(
-      false,
-    );
+    expect(await answer({ privateChallengeParameters: provide, challengeAnswer: "PROVIDE", clientMetadata: { signInMethod: "SMS" } })).toBe(false);
   });
 });
 
@@ -86,17 +84,13 @@ describe("verify-auth-challenge-response: OTP round", () => {
   });
 
   it("rejects WEBAUTHN_SUCCESS with a valid-looking proof in an OTP round", async () => {
-    expect(
-      await answer({ privateChallengeParameters: otp, challengeAnswer: "WEBAUTHN_SUCCESS", clientMetadata: { passkeyProof: proof } }),
-    ).toBe(false);
+    expect(await answer({ privateChallengeParameters: otp, challengeAnswer: "WEBAUTHN_SUCCESS", clientMetadata: { passkeyProof: proof } })).toBe(false);
   });
 });
 
 describe("verify-auth-challenge-response: PASSKEY round", () => {
   it("accepts WEBAUTHN_SUCCESS with the proof for this user and nonce", async () => {
-    expect(await answer({ privateChallengeParameters: passkey, challengeAnswer: "WEBAUTHN_SUCCESS", clientMetadata: { passkeyProof: proof } })).toBe(
-      true,
-    );
+    expect(await answer({ privateChallengeParameters: passkey, challengeAnswer: "WEBAUTHN_SUCCESS", clientMetadata: { passkeyProof: proof } })).toBe(true);
   });
 
   it("rejects a bare WEBAUTHN_SUCCESS", async () => {
@@ -106,9 +100,7 @@ describe("verify-auth-challenge-response: PASSKEY round", () => {
 
   it("rejects another user's proof", async () => {
     const otherUsers = computePasskeyProof(PROOF_SECRET, "another-user", nonce);
-    expect(
-      await answer({ privateChallengeParameters: passkey, challengeAnswer: "WEBAUTHN_SUCCESS", clientMetadata: { passkeyProof: otherUsers } }),
-    ).toBe(false);
+    expect(await answer({ privateChallengeParameters: passkey, challengeAnswer: "WEBAUTHN_SUCCESS", clientMetadata: { passkeyProof: otherUsers } })).toBe(false);
   });
 
   it("rejects a valid proof presented under another user name", async () => {
@@ -124,16 +116,12 @@ describe("verify-auth-challenge-response: PASSKEY round", () => {
 
   it("rejects a proof for another round's nonce", async () => {
     const otherRound = computePasskeyProof(PROOF_SECRET, USER_NAME, "an-earlier-nonce");
-    expect(
-      await answer({ privateChallengeParameters: passkey, challengeAnswer: "WEBAUTHN_SUCCESS", clientMetadata: { passkeyProof: otherRound } }),
-    ).toBe(false);
+    expect(await answer({ privateChallengeParameters: passkey, challengeAnswer: "WEBAUTHN_SUCCESS", clientMetadata: { passkeyProof: otherRound } })).toBe(false);
   });
 
   it("rejects a proof made with another secret", async () => {
     const forged = computePasskeyProof("some-other-secret-of-enough-length-000000", USER_NAME, nonce);
-    expect(
-      await answer({ privateChallengeParameters: passkey, challengeAnswer: "WEBAUTHN_SUCCESS", clientMetadata: { passkeyProof: forged } }),
-    ).toBe(false);
+    expect(await answer({ privateChallengeParameters: passkey, challengeAnswer: "WEBAUTHN_SUCCESS", clientMetadata: { passkeyProof: forged } })).toBe(false);
   });
 
   it("rejects any other answer, even with a valid proof", async () => {
@@ -159,8 +147,6 @@ describe("verify-auth-challenge-response: other cases", () => {
   });
 
   it("rejects any answer for a user Cognito did not find", async () => {
-    expect(
-      await answer({ userNotFound: true, privateChallengeParameters: provide, challengeAnswer: "PROVIDE", clientMetadata: { signInMethod: "OTP" } }),
-    ).toBe(false);
+    expect(await answer({ userNotFound: true, privateChallengeParameters: provide, challengeAnswer: "PROVIDE", clientMetadata: { signInMethod: "OTP" } })).toBe(false);
   });
 });
