@@ -35,7 +35,7 @@ function boundaryZones({ webCommonExceptions }) {
       target: "./web",
       from: "./common",
       except: webCommonExceptions,
-      message: `web/ may import from common/ only ${webCommonExceptions.map((file) => `common/${file.slice(2)}`).join(", ")}; anything else there is server code.`,
+      message: `web/ may import from common/ only ${webCommonExceptions.map((file) => `common/${file.slice(2)}`).join(", ")}; the rest of common/ is for the servers.`,
     },
     {
       target: "./bff",
@@ -86,6 +86,8 @@ const configModules = [
   "**/*config*.ts",
   "**/config/**/*.ts",
   "common/env.ts",
+  // The CDK app's deploy settings (context or TOBIRA_* variables, checked in one place).
+  "infra/settings.ts",
   // The test harness's own settings (where Chromium is, whether this is CI).
   "test/support/chromium.ts",
 ];
