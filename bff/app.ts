@@ -50,10 +50,10 @@ export function createBffApp(deps: BffDeps): Express {
   const cognito = deps.cognito ?? createCognitoGateway({ client: createCognitoClient(config.cognito), settings: config.cognito, logger });
   const verifier = deps.verifier ?? createCognitoTokenVerifier(config.cognito);
   const sessions = createSessionManager({ store, config });
-  const account = createAccountService({ cognito, verifier, sessions, logger });
   // Sign-out and the OpenID Provider refer to each other: signing out of this browser ends the
   // provider's session, and a sign-out confirmed at the provider ends the Tobira session.
   const signOut = createSignOut({ store, sessions, cognito, logger, endProviderSession: (req, res) => openId.endProviderSession(req, res) });
+  const account = createAccountService({ cognito, verifier, sessions, signOut, logger });
   // The OpenID Provider for relying parties: its endpoints, the sign-in interaction, SSO and logout.
   const openId = createOpenIdProvider({ config, store, sessions, account, logger, signOut });
   const signIn = createSignInService({

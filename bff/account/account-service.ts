@@ -6,6 +6,7 @@ import { ApiError } from "../errors";
 import type { Logger } from "../logger";
 import { nowSeconds, type SessionManager } from "../session/session-manager";
 import type { AuthenticatedSession } from "../session/session-records";
+import type { SignOut } from "../session/sign-out";
 
 /**
  * The account page's three panels: verified ID-token claims, verified
@@ -48,9 +49,10 @@ export function createAccountService(deps: {
   cognito: CognitoGateway;
   verifier: CognitoTokenVerifier;
   sessions: SessionManager;
+  signOut: Pick<SignOut, "thisBrowserAfterCognitoRefusal">;
   logger: Logger;
 }): AccountService {
-  const { cognito, verifier, sessions, logger } = deps;
+  const { cognito, verifier, sessions, signOut, logger } = deps;
 
   async function requireSession(req: Request): Promise<AuthenticatedSession> {
     const session = await sessions.readAuthenticated(req);
@@ -61,7 +63,7 @@ export function createAccountService(deps: {
   /** Ends this browser's session when Cognito no longer honours its tokens (revoked, expired). */
   async function endAndRefuse(req: Request, reason: string): Promise<never> {
     logger.info({ reason }, "session ended: Cognito tokens no longer valid");
-    await sessions.end(req);
+    await signOut.thisBrowserAfterCognitoRefusal(req);
     throw signedOut();
   }
 

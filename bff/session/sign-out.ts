@@ -8,8 +8,9 @@ import type { SessionManager } from "./session-manager";
 import type { AuthenticatedSession } from "./session-records";
 
 /**
- * Sign-out, in one place: what each scope of a sign-out ends. Logout routes, the OpenID
- * Provider's own logout and the password reset call these entries; none ends a session by itself.
+ * Sign-out, in one place: what each scope of a sign-out ends. The logout route, the OpenID
+ * Provider's own logout, the account service (when Cognito refuses a session) and the password
+ * reset call these entries; none of them ends a session by itself.
  *
  * A Cognito refresh token is ended with RevokeToken, which also ends the access tokens issued
  * from it. GlobalSignOut (every token of the user in one call) is not used: it needs a live
@@ -45,13 +46,19 @@ export interface SignOut {
    */
   thisBrowserAfterProviderLogout(req: Request): Promise<void>;
   /**
+   * This browser, when Cognito no longer honours its session (a refused refresh or GetUser, or
+   * tokens that fail verification): the Tobira session records and cookie only; nothing is
+   * revoked. The person is asked to sign in again.
+   */
+  thisBrowserAfterCognitoRefusal(req: Request): Promise<void>;
+  /**
    * Every session of a user, in every browser (a password reset; OWASP Forgot Password Cheat
    * Sheet, "invalidate existing sessions"). Ends each signed-in Tobira session record of the user
    * and its Cognito refresh token, and every provider grant of the account with every token issued
    * under it: relying parties' refresh tokens then get invalid_grant and their access tokens 401.
-   * The provider's sessions stay but no longer let anyone skip a sign-in, since the provider asks
-   * for one when no Tobira session of that user is left (provider-options.ts). Pending sign-ins
-   * hold no tokens and are left alone.
+   * The provider's sessions stay but no longer let anyone skip a sign-in: the provider asks for
+   * one whenever the browser holds no Tobira session of that user (provider-options.ts). Pending
+   * sign-ins hold no tokens and are left alone.
    */
   everySessionOf(sub: string): Promise<void>;
 }
@@ -83,6 +90,10 @@ export function createSignOut(deps: SignOutDeps): SignOut {
 
   return {
     thisBrowserAfterProviderLogout,
+
+    async thisBrowserAfterCognitoRefusal(req) {
+      await sessions.end(req);
+    },
 
     async thisBrowser(req, res) {
       try {
