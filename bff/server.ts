@@ -2,8 +2,8 @@ import { once } from "node:events";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Express } from "express";
-import { createBffApp, type BffDeps } from "./app";
 import { createAlbModeApp } from "./alb/alb-app";
+import { createBffApp, type BffDeps } from "./app";
 import type { AlbModeConfig, BffConfig, BffRuntimeConfig } from "./config";
 import { createLogger, type Logger } from "./logger";
 import { metricsFor } from "./metrics";
@@ -71,7 +71,11 @@ export async function startBff(options: StartBffOptions): Promise<RunningBff> {
   const owned = options.store === undefined ? await createStoreFromConfig(options.config, logger) : undefined;
   const store = options.store ?? owned!.store;
   try {
-    const running = await listen(options, (config) => createBffApp({ ...options.overrides, config, store, logger }), () => owned?.destroy());
+    const running = await listen(
+      options,
+      (config) => createBffApp({ ...options.overrides, config, store, logger }),
+      () => owned?.destroy(),
+    );
     return { ...running, store };
   } catch (error) {
     owned?.destroy();

@@ -9,10 +9,10 @@
  * The ALB's address comes from the "tobira-alb" app client in config/local.json (its callback
  * URL), so the client's registration and the listener can never disagree. Stops on Ctrl-C.
  */
-import { createLocalAlbSigner, startAlbKeyServer } from "../emulator/local/local-alb-signer";
-import { startLocalAlbProxy } from "../emulator/local/local-alb-proxy";
 import { LOCAL_ALB_CLIENT_NAME, loadAlbModeConfig, processEnvWith } from "../bff/config";
 import { startAlbModeBff } from "../bff/server";
+import { startLocalAlbProxy } from "../emulator/local/local-alb-proxy";
+import { createLocalAlbSigner, startAlbKeyServer } from "../emulator/local/local-alb-signer";
 import { buildSpaIfNeeded, runMain, startLocalEmulator, stopOnSignal } from "./local-stack";
 
 async function main(): Promise<void> {
@@ -62,7 +62,7 @@ async function main(): Promise<void> {
       `  Mailbox        ${emulator.url}/_local/mailbox   (sign-up codes land here)`,
       `  BFF            ${bff.url}   (ALB mode: without the ALB's headers every /api call is 401)`,
       `  ALB keys       ${keyServer.url}/<kid>`,
-      "No account yet? Choose \"Create an account\" on the sign-in page; the code lands in the mailbox.",
+      'No account yet? Choose "Create an account" on the sign-in page; the code lands in the mailbox.',
       "Press Ctrl-C to stop.",
       "",
     ].join("\n"),

@@ -38,7 +38,12 @@ async function main(): Promise<void> {
   const relyingParty =
     demoClient?.clientSecret === undefined
       ? undefined
-      : await startRelyingParty({ issuerUrl: bffConfig.publicUrl, clientId: demoClient.clientId, clientSecret: demoClient.clientSecret, port: localConfig.ports.relyingParty });
+      : await startRelyingParty({
+          issuerUrl: bffConfig.publicUrl,
+          clientId: demoClient.clientId,
+          clientSecret: demoClient.clientSecret,
+          port: localConfig.ports.relyingParty,
+        });
 
   let vite: { close(): Promise<void> } | undefined;
   if (devMode) {

@@ -26,12 +26,10 @@ export const albLogoutConfigSchema = z
   .object({
     // Cognito accepts sign-out URLs over https, and http only for localhost (Cognito DG, app client
     // "Allowed sign-out URLs"); a fragment has no place in a redirect target (RFC 6749 §3.1.2).
-    APP_LOGOUT_URL: z
-      .url({ protocol: /^https?$/, error: (issue) => (issue.input === undefined ? "is required" : "must be an http(s) URL") })
-      .refine((value) => {
-        const url = new URL(value);
-        return url.hash === "" && (url.protocol === "https:" || isLocalhost(url));
-      }, "must be https (http only for localhost) and carry no fragment"),
+    APP_LOGOUT_URL: z.url({ protocol: /^https?$/, error: (issue) => (issue.input === undefined ? "is required" : "must be an http(s) URL") }).refine((value) => {
+      const url = new URL(value);
+      return url.hash === "" && (url.protocol === "https:" || isLocalhost(url));
+    }, "must be https (http only for localhost) and carry no fragment"),
     COGNITO_USER_POOL_DOMAIN_PREFIX: z
       .string({ error: "is required" })
       .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, "is not a Cognito domain prefix (lowercase letters, digits, hyphens)"),
@@ -43,15 +41,13 @@ export const albLogoutConfigSchema = z
       .regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/, "is not a cookie name")
       .default(ALB_SESSION_COOKIE_NAME),
   })
-  .transform(
-    (env): AlbLogoutConfig => ({
-      appLogoutUrl: env.APP_LOGOUT_URL,
-      clientId: env.COGNITO_CLIENT_ID,
-      domainPrefix: env.COGNITO_USER_POOL_DOMAIN_PREFIX,
-      region: env.AWS_REGION,
-      sessionCookieName: env.ALB_SESSION_COOKIE_NAME,
-    }),
-  );
+  .transform((env): AlbLogoutConfig => ({
+    appLogoutUrl: env.APP_LOGOUT_URL,
+    clientId: env.COGNITO_CLIENT_ID,
+    domainPrefix: env.COGNITO_USER_POOL_DOMAIN_PREFIX,
+    region: env.AWS_REGION,
+    sessionCookieName: env.ALB_SESSION_COOKIE_NAME,
+  }));
 
 /** Validates the environment; throws one error listing every problem (never the values). */
 export function loadAlbLogoutConfig(env: EnvRecord = process.env): AlbLogoutConfig {

@@ -39,15 +39,13 @@ export const triggersConfigSchema = z
     // Checked even when other variables are invalid, so one error lists every problem.
     when: (payload) => typeof payload.value === "object" && payload.value !== null,
   })
-  .transform(
-    (env): TriggersConfig => ({
-      passkeyProofSecret: env.PASSKEY_PROOF_SECRET,
-      otpTtlSeconds: env.OTP_TTL_SECONDS,
-      otpMaxAttempts: env.OTP_MAX_ATTEMPTS,
-      ...(env.SES_FROM_ADDRESS === undefined ? {} : { sesFromAddress: env.SES_FROM_ADDRESS }),
-      ...(env.AWS_REGION === undefined ? {} : { region: env.AWS_REGION }),
-    }),
-  );
+  .transform((env): TriggersConfig => ({
+    passkeyProofSecret: env.PASSKEY_PROOF_SECRET,
+    otpTtlSeconds: env.OTP_TTL_SECONDS,
+    otpMaxAttempts: env.OTP_MAX_ATTEMPTS,
+    ...(env.SES_FROM_ADDRESS === undefined ? {} : { sesFromAddress: env.SES_FROM_ADDRESS }),
+    ...(env.AWS_REGION === undefined ? {} : { region: env.AWS_REGION }),
+  }));
 
 /** Validates the environment; throws one error listing every problem (never the values). */
 export function loadTriggersConfig(env: EnvRecord = process.env): TriggersConfig {

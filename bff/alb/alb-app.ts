@@ -6,12 +6,12 @@ import { ApiError, errorMiddleware, notFoundMiddleware } from "../errors";
 import { createLogger, type Logger } from "../logger";
 import { crossSiteGuard } from "../middleware/cross-site-guard";
 import { parseJsonBody, requireJsonContentType } from "../middleware/json-body";
+import { noStore } from "../middleware/no-store";
 import { requestLogging } from "../middleware/request-logging";
 import { securityHeaders } from "../middleware/security-headers";
 import { createSpaRouter } from "../web/spa";
 import { createHostedUserInfoFetcher, type FetchUserInfo } from "./hosted-user-info";
 import { AlbAuthError, createAlbRequestVerifier, type AlbRequestVerifier, type AlbVerifiedRequest } from "./verify-alb-request";
-import { noStore } from "../middleware/no-store";
 
 /**
  * The BFF behind an Application Load Balancer doing authenticate-cognito (docs/architecture.md,

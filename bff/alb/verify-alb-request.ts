@@ -244,8 +244,7 @@ function requireExp(payload: { exp?: unknown }, token: AlbToken): void {
  * or pool id, an ARN that is not an ALB's); keys are fetched lazily and cached per kid / JWKS.
  */
 export function createAlbRequestVerifier(options: AlbRequestVerifierOptions): AlbRequestVerifier {
-  const issuer =
-    options.issuer ?? (options.userPoolId === undefined ? undefined : `https://cognito-idp.${options.region}.amazonaws.com/${options.userPoolId}`);
+  const issuer = options.issuer ?? (options.userPoolId === undefined ? undefined : `https://cognito-idp.${options.region}.amazonaws.com/${options.userPoolId}`);
   if (issuer === undefined) throw new TypeError("createAlbRequestVerifier: issuer or userPoolId is required");
   const timeoutMs = options.fetchTimeoutMs ?? 3000;
   const graceSeconds = options.graceSeconds ?? 0;

@@ -36,11 +36,19 @@ export const bffEnvSchema = z.object({
   /** Behind an ALB doing authenticate-cognito (bff/alb/alb-app.ts); see alb-mode-config.ts. */
   ALB_MODE: booleanString(false),
   ALB_ARN: optionalString.pipe(
-    z.string().regex(/^arn:aws[\w-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:loadbalancer\/app\/[\w-]+\/[0-9a-f]+$/, "not an Application Load Balancer ARN").optional(),
+    z
+      .string()
+      .regex(/^arn:aws[\w-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:loadbalancer\/app\/[\w-]+\/[0-9a-f]+$/, "not an Application Load Balancer ARN")
+      .optional(),
   ),
   ALB_KEYS_ENDPOINT: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
   ALB_LOGOUT_URI: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
-  ALB_SESSION_COOKIE_NAME: optionalString.pipe(z.string().regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/, "not a cookie name").optional()),
+  ALB_SESSION_COOKIE_NAME: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/, "not a cookie name")
+      .optional(),
+  ),
   /** The managed-login domain: a host name (prefix or custom domain) or an http(s) base URL. */
   COGNITO_DOMAIN: optionalString,
   TOBIRA_CONFIG: optionalString,
@@ -56,8 +64,18 @@ export const bffEnvSchema = z.object({
   PUBLIC_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
   TRUSTED_ORIGINS: optionalString,
   TRUST_PROXY: optionalString,
-  COGNITO_USER_POOL_ID: optionalString.pipe(z.string().regex(/^[\w-]+_[0-9a-zA-Z]+$/, "not a user pool id").optional()),
-  COGNITO_CLIENT_ID: optionalString.pipe(z.string().regex(/^[\w+]{1,128}$/, "not an app client id").optional()),
+  COGNITO_USER_POOL_ID: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[\w-]+_[0-9a-zA-Z]+$/, "not a user pool id")
+      .optional(),
+  ),
+  COGNITO_CLIENT_ID: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[\w+]{1,128}$/, "not an app client id")
+      .optional(),
+  ),
   COGNITO_CLIENT_SECRET: optionalString,
   AWS_REGION: optionalString,
   COGNITO_ENDPOINT: optionalString.pipe(z.url().optional()),

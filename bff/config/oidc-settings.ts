@@ -4,7 +4,9 @@ import { oidcClientSchema, type OidcClientConfig } from "../../common/local-conf
 import type { BffEnv } from "./env-schema";
 import type { OidcSettings } from "./types";
 
-const oidcJwksSchema = z.object({ keys: z.array(z.record(z.string(), z.unknown()).refine((key) => typeof key.d === "string", "every key must be a private JWK")).min(1) });
+const oidcJwksSchema = z.object({
+  keys: z.array(z.record(z.string(), z.unknown()).refine((key) => typeof key.d === "string", "every key must be a private JWK")).min(1),
+});
 
 /** A JSON variable checked by `schema`; problems are appended to `problems`. */
 function parseJsonVariable<Schema extends z.ZodType>(name: string, raw: string | undefined, schema: Schema, problems: string[]): z.output<Schema> | undefined {

@@ -1,8 +1,8 @@
-import { parse as parseCookieHeader } from "cookie";
-import { once } from "node:events";
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { once } from "node:events";
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { parse as parseCookieHeader } from "cookie";
 import { ALB_SESSION_COOKIE_NAME } from "../../common/alb-logout";
 import type { LocalAlbSigner } from "./local-alb-signer";
 
@@ -68,7 +68,17 @@ const NONCE_COOKIE = "local-alb-auth-nonce";
 const AUTH_FLOW_TTL_MS = 15 * 60_000;
 const OIDC_HEADER_PREFIX = "x-amzn-oidc-";
 // RFC 9110 §7.6.1: connection-specific fields are not forwarded.
-const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "te", "trailer", "proxy-authorization", "proxy-authenticate"]);
+const HOP_BY_HOP = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-connection",
+  "transfer-encoding",
+  "upgrade",
+  "te",
+  "trailer",
+  "proxy-authorization",
+  "proxy-authenticate",
+]);
 
 interface AlbSession {
   sub: string;
@@ -124,8 +134,13 @@ function safeReturnPath(url: string | undefined): string {
 function isAlbSession(value: unknown): value is AlbSession {
   const session = value as AlbSession | undefined;
   return (
-    typeof session === "object" && session !== null && typeof session.sub === "string" && typeof session.accessToken === "string" &&
-    typeof session.expiresAt === "number" && typeof session.claims === "object" && session.claims !== null
+    typeof session === "object" &&
+    session !== null &&
+    typeof session.sub === "string" &&
+    typeof session.accessToken === "string" &&
+    typeof session.expiresAt === "number" &&
+    typeof session.claims === "object" &&
+    session.claims !== null
   );
 }
 

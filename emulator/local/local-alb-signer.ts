@@ -1,7 +1,7 @@
+import { generateKeyPairSync, randomUUID, sign, type KeyObject } from "node:crypto";
 import { once } from "node:events";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { generateKeyPairSync, randomUUID, sign, type KeyObject } from "node:crypto";
 
 /**
  * A stand-in for the ALB's signing of `x-amzn-oidc-data`, for tests and the local ALB proxy:

@@ -66,8 +66,7 @@ describe("ALB mode configuration", () => {
       hostedUiUrl: "https://tobira-prod.auth.ap-northeast-1.amazoncognito.com",
       userInfoUrl: "https://tobira-prod.auth.ap-northeast-1.amazoncognito.com/oauth2/userInfo",
       logoutUri: "https://app.example.com/signed-out",
-      logoutUrl:
-        "https://tobira-prod.auth.ap-northeast-1.amazoncognito.com/logout?client_id=1example23456789&logout_uri=https%3A%2F%2Fapp.example.com%2Fsigned-out",
+      logoutUrl: "https://tobira-prod.auth.ap-northeast-1.amazoncognito.com/logout?client_id=1example23456789&logout_uri=https%3A%2F%2Fapp.example.com%2Fsigned-out",
       sessionCookieName: "AWSELBAuthSessionCookie",
     });
     expect(config.cognito.issuer).toBe("https://cognito-idp.ap-northeast-1.amazonaws.com/ap-northeast-1_AbCdEf123");
@@ -86,9 +85,7 @@ describe("ALB mode configuration", () => {
   });
 
   it("lists every missing variable at once in AWS", () => {
-    expect(problemsOf({ TOBIRA_MODE: "aws", ALB_MODE: "true" })).toEqual(
-      requiredAlbVariables.map((name) => `${name}: required when TOBIRA_MODE=aws and ALB_MODE=true`),
-    );
+    expect(problemsOf({ TOBIRA_MODE: "aws", ALB_MODE: "true" })).toEqual(requiredAlbVariables.map((name) => `${name}: required when TOBIRA_MODE=aws and ALB_MODE=true`));
   });
 
   it("refuses an ARN that is not an Application Load Balancer's", () => {

@@ -96,7 +96,12 @@ describe("ALB mode: verified headers", () => {
 
   it("answers 503 service_unavailable with a clear message, not 500, when the ALB key endpoint is down", async () => {
     const down = await stack.startBff({ ALB_KEYS_ENDPOINT: `http://127.0.0.1:${await closedPort()}` });
-    await expectRefusal(await get("/api/session", await stack.albHeaders(email), down.url), 503, "service_unavailable", /keys needed to check the sign-in cannot be fetched/);
+    await expectRefusal(
+      await get("/api/session", await stack.albHeaders(email), down.url),
+      503,
+      "service_unavailable",
+      /keys needed to check the sign-in cannot be fetched/,
+    );
   });
 
   it("answers 401 for the claims when the hosted userInfo refuses the token (the user signed out everywhere since)", async () => {

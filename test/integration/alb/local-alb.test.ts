@@ -83,7 +83,11 @@ describe("local ALB", () => {
       await signInThroughAlb(stack, jar, email, { albUrl: proxy.url });
       const forged = { "x-amzn-oidc-data": "forged", "x-amzn-oidc-identity": "forged", "X-Amzn-Oidc-Accesstoken": "forged", "x-amzn-oidc-extra": "forged" };
       const seen = (await (await jar.fetch(`${proxy.url}/anything`, { headers: forged })).json()) as Record<string, string>;
-      expect(Object.keys(seen).filter((name) => name.startsWith("x-amzn-oidc-")).sort()).toEqual(["x-amzn-oidc-accesstoken", "x-amzn-oidc-data", "x-amzn-oidc-identity"]);
+      expect(
+        Object.keys(seen)
+          .filter((name) => name.startsWith("x-amzn-oidc-"))
+          .sort(),
+      ).toEqual(["x-amzn-oidc-accesstoken", "x-amzn-oidc-data", "x-amzn-oidc-identity"]);
       expect(seen["x-amzn-oidc-identity"]).toBe(sub);
       expect(Object.values(seen)).not.toContain("forged");
       const verified = await createAlbRequestVerifierFromConfig(stack.config).verify(seen);

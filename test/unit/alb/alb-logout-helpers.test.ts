@@ -3,26 +3,16 @@ import { albSessionCookieNames, albSessionShardIndices, cognitoLogoutUrl, expire
 describe("albSessionCookieNames", () => {
   it("finds every AWSELBAuthSessionCookie-N shard in the Cookie header, in shard order", () => {
     const header = "theme=dark; AWSELBAuthSessionCookie-2=c; AWSELBAuthSessionCookie-0=a;AWSELBAuthSessionCookie-1=b; AWSELBAuthSessionCookie-3=d";
-    expect(albSessionCookieNames(header)).toEqual([
-      "AWSELBAuthSessionCookie-0",
-      "AWSELBAuthSessionCookie-1",
-      "AWSELBAuthSessionCookie-2",
-      "AWSELBAuthSessionCookie-3",
-    ]);
+    expect(albSessionCookieNames(header)).toEqual(["AWSELBAuthSessionCookie-0", "AWSELBAuthSessionCookie-1", "AWSELBAuthSessionCookie-2", "AWSELBAuthSessionCookie-3"]);
   });
 
   it("always names -0 and -1, even without a Cookie header", () => {
     expect(albSessionCookieNames(undefined)).toEqual(["AWSELBAuthSessionCookie-0", "AWSELBAuthSessionCookie-1"]);
-    expect(albSessionCookieNames("AWSELBAuthSessionCookie-4=e")).toEqual([
-      "AWSELBAuthSessionCookie-0",
-      "AWSELBAuthSessionCookie-1",
-      "AWSELBAuthSessionCookie-4",
-    ]);
+    expect(albSessionCookieNames("AWSELBAuthSessionCookie-4=e")).toEqual(["AWSELBAuthSessionCookie-0", "AWSELBAuthSessionCookie-1", "AWSELBAuthSessionCookie-4"]);
   });
 
   it("ignores look-alikes: other prefixes, non-canonical indices, names only inside values, pairs without '='", () => {
-    const header =
-      "XAWSELBAuthSessionCookie-5=a; AWSELBAuthSessionCookie-06=b; AWSELBAuthSessionCookie-x=c; note=AWSELBAuthSessionCookie-7=d; AWSELBAuthSessionCookie-8";
+    const header = "XAWSELBAuthSessionCookie-5=a; AWSELBAuthSessionCookie-06=b; AWSELBAuthSessionCookie-x=c; note=AWSELBAuthSessionCookie-7=d; AWSELBAuthSessionCookie-8";
     expect(albSessionShardIndices(header)).toEqual([]);
   });
 

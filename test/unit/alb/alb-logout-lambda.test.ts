@@ -145,7 +145,9 @@ describe("ALB logout configuration", () => {
   it("follows ALB_SESSION_COOKIE_NAME when the action renames the cookie", async () => {
     const renamed = createAlbLogoutHandler(loadAlbLogoutConfig({ ...env, ALB_SESSION_COOKIE_NAME: "app-session" }));
     const result = await renamed(multiValueEvent(["app-session-0=a; app-session-2=b"]));
-    expect(result.multiValueHeaders?.["Set-Cookie"]).toEqual(["app-session-0", "app-session-1", "app-session-2"].map((name) => expect.stringMatching(new RegExp(`^${name}=;`))));
+    expect(result.multiValueHeaders?.["Set-Cookie"]).toEqual(
+      ["app-session-0", "app-session-1", "app-session-2"].map((name) => expect.stringMatching(new RegExp(`^${name}=;`))),
+    );
   });
 
   it("lists every missing variable in one error", () => {
@@ -160,7 +162,9 @@ describe("ALB logout configuration", () => {
   });
 
   it("refuses a domain prefix Cognito would not accept", () => {
-    expect(() => loadAlbLogoutConfig({ ...env, COGNITO_USER_POOL_DOMAIN_PREFIX: "Tobira_Prod" })).toThrow(/COGNITO_USER_POOL_DOMAIN_PREFIX: is not a Cognito domain prefix/);
+    expect(() => loadAlbLogoutConfig({ ...env, COGNITO_USER_POOL_DOMAIN_PREFIX: "Tobira_Prod" })).toThrow(
+      /COGNITO_USER_POOL_DOMAIN_PREFIX: is not a Cognito domain prefix/,
+    );
   });
 });
 

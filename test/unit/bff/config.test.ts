@@ -55,7 +55,11 @@ describe("loadBffConfig", () => {
 
   it("takes the emulator's issuer and endpoints from the environment in local mode", () => {
     const config = loadBffConfig({ COGNITO_ENDPOINT: "http://127.0.0.1:4100/", COGNITO_ISSUER: "http://127.0.0.1:4100/pool" });
-    expect(config.cognito).toMatchObject({ endpoint: "http://127.0.0.1:4100", issuer: "http://127.0.0.1:4100/pool", jwksUri: "http://127.0.0.1:4100/pool/.well-known/jwks.json" });
+    expect(config.cognito).toMatchObject({
+      endpoint: "http://127.0.0.1:4100",
+      issuer: "http://127.0.0.1:4100/pool",
+      jwksUri: "http://127.0.0.1:4100/pool/.well-known/jwks.json",
+    });
   });
 
   it("lists every missing variable in AWS mode at once", () => {
