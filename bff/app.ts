@@ -6,14 +6,15 @@ import { createCognitoGateway, type CognitoGateway } from "./cognito/cognito-gat
 import { createCognitoTokenVerifier, type CognitoTokenVerifier } from "./cognito/cognito-token-verifier";
 import type { BffConfig } from "./config";
 import { errorMiddleware, notFoundMiddleware } from "./errors";
+import { createHealthRouter } from "./health";
 import { createLogger, type Logger } from "./logger";
+import { apiOutcomeMetrics, metricsFor } from "./metrics";
 import { crossSiteGuard } from "./middleware/cross-site-guard";
 import { parseJsonBody, requireJsonContentType } from "./middleware/json-body";
+import { noStore } from "./middleware/no-store";
 import { createAuthRateLimits } from "./middleware/rate-limit";
 import { requestLogging } from "./middleware/request-logging";
 import { securityHeaders } from "./middleware/security-headers";
-import { noStore } from "./middleware/no-store";
-import { createHealthRouter } from "./health";
 import { createInteractionApiRouter } from "./oidc/interaction-api";
 import { createOpenIdProvider } from "./oidc/openid-provider";
 import { createPasskeyRouters, createSignInMethods } from "./passkeys";
@@ -27,7 +28,6 @@ import { createSignInService } from "./signin/sign-in-service";
 import { createSignUpRouter } from "./signup/sign-up-routes";
 import type { Store } from "./store/store";
 import { createSpaRouter } from "./web/spa";
-import { apiOutcomeMetrics, metricsFor } from "./metrics";
 
 export interface BffDeps {
   config: BffConfig;
@@ -37,7 +37,6 @@ export interface BffDeps {
   cognito?: CognitoGateway;
   verifier?: CognitoTokenVerifier;
 }
-
 
 /**
  * The BFF as an Express app: no listening and no environment reads here (see server.ts and
@@ -81,7 +80,9 @@ export function createBffApp(deps: BffDeps): Express {
   api.use(noStore, crossSiteGuard(config.trustedOrigins), requireJsonContentType, parseJsonBody, sessionCookieMiddleware(config));
   api.use(createSignUpRouter({ cognito, limits }));
   api.use(createSignInRouter({ signIn, limits }));
-  api.use(...createPasskeyRouters({ config, store, cognito, sessions, signIn, account, logger, limits: [rateLimits.perIp], optionsLimits: [rateLimits.passkeyOptionsPerIp] }));
+  api.use(
+    ...createPasskeyRouters({ config, store, cognito, sessions, signIn, account, logger, limits: [rateLimits.perIp], optionsLimits: [rateLimits.passkeyOptionsPerIp] }),
+  );
   api.use(createPasswordRouter({ cognito, limits, afterReset: (email) => endAccessAfterReset({ store, sessions, signOut }, email) }));
   api.use(createSessionRouter({ sessions, signOut }));
   api.use(createAccountRouter({ account }));

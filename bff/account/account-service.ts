@@ -98,10 +98,7 @@ export function createAccountService(deps: {
       let idToken: Record<string, unknown>;
       let accessToken: Record<string, unknown>;
       try {
-        [idToken, accessToken] = await Promise.all([
-          verifier.verifyIdToken(session.tokens.idToken),
-          verifier.verifyAccessToken(session.tokens.accessToken),
-        ]);
+        [idToken, accessToken] = await Promise.all([verifier.verifyIdToken(session.tokens.idToken), verifier.verifyAccessToken(session.tokens.accessToken)]);
       } catch (error) {
         // Expired or unverifiable tokens: nothing trustworthy to show from this session.
         if (error instanceof InvalidTokenError) return endAndRefuse(req, `token rejected: ${error.reason}`);

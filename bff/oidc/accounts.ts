@@ -1,6 +1,6 @@
 import type { Account } from "oidc-provider";
-import type { Store } from "../store/store";
 import { normalisedEmail } from "../session/session-manager";
+import type { Store } from "../store/store";
 
 /**
  * What the provider knows about a user: a snapshot of the Cognito attributes (GetUser), written

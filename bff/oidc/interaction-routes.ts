@@ -102,10 +102,7 @@ export function createInteractionRouter(deps: InteractionRoutesDeps): Router {
           return;
         }
         if (error instanceof InteractionGone) {
-          res
-            .status(400)
-            .type("html")
-            .send(errorPage("invalid_request", "This sign-in request has expired, was already finished, or was opened in another browser."));
+          res.status(400).type("html").send(errorPage("invalid_request", "This sign-in request has expired, was already finished, or was opened in another browser."));
           return;
         }
         if (error instanceof ApiError && error.status === 401) {

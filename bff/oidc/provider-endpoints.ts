@@ -21,9 +21,7 @@ export function createProviderEndpointsRouter(deps: { provider: Provider; config
 
   // Authorization responses and post-logout redirects leave through a form post or a redirect
   // after one (the logout confirmation): CSP form-action must allow the registered RP origins.
-  const formTargets = [
-    ...new Set(config.oidc.clients.flatMap((client) => [...client.redirectUris, ...client.postLogoutRedirectUris]).map((uri) => new URL(uri).origin)),
-  ];
+  const formTargets = [...new Set(config.oidc.clients.flatMap((client) => [...client.redirectUris, ...client.postLogoutRedirectUris]).map((uri) => new URL(uri).origin))];
 
   function allowFormTargets(res: Response): void {
     const csp = res.getHeader("Content-Security-Policy");

@@ -1,5 +1,14 @@
 import type { Request } from "express";
-import { errors, interactionPolicy, type ClientMetadata, type Configuration, type CookiesSetOptions, type ErrorOut, type Grant, type KoaContextWithOIDC } from "oidc-provider";
+import {
+  errors,
+  interactionPolicy,
+  type ClientMetadata,
+  type Configuration,
+  type CookiesSetOptions,
+  type ErrorOut,
+  type Grant,
+  type KoaContextWithOIDC,
+} from "oidc-provider";
 import type { OidcClientConfig } from "../../common/local-config";
 import type { BffConfig } from "../config";
 import type { SessionManager } from "../session/session-manager";
@@ -130,8 +139,7 @@ export function providerOptions(deps: ProviderOptionsDeps): Configuration {
       Session: config.session.ttlSeconds,
     },
     rotateRefreshToken: true,
-    issueRefreshToken: async (_ctx, client, code) =>
-      client.grantTypeAllowed("refresh_token") && (code.scopes.has("offline_access") || firstParty.has(client.clientId)),
+    issueRefreshToken: async (_ctx, client, code) => client.grantTypeAllowed("refresh_token") && (code.scopes.has("offline_access") || firstParty.has(client.clientId)),
     // No relying party here runs in a browser: never answer CORS (RFC 9700 §4.16).
     clientBasedCORS: () => false,
     findAccount: (_ctx: KoaContextWithOIDC, sub: string) => accounts.find(sub),

@@ -75,4 +75,3 @@ export function loadOrCreateLocalSigningKeys(dataDir: string): PrivateJwks {
     throw error;
   }
 }
-

@@ -50,4 +50,3 @@ export function maySkipSignIn(prompt: PendingPrompt, params: PromptParams, sessi
   if (params.id_token_hint !== undefined && subjectOf(params.id_token_hint) !== session.sub) return false;
   return true;
 }
-

@@ -19,14 +19,7 @@ import type { Store } from "../store/store";
 export const oidcKindPrefix = "oidc-";
 
 /** Models whose records carry a grantId and are revoked with their grant. */
-export const grantableModels = [
-  "AccessToken",
-  "AuthorizationCode",
-  "RefreshToken",
-  "DeviceCode",
-  "BackchannelAuthenticationRequest",
-  "PreAuthorizedCode",
-] as const;
+export const grantableModels = ["AccessToken", "AuthorizationCode", "RefreshToken", "DeviceCode", "BackchannelAuthenticationRequest", "PreAuthorizedCode"] as const;
 
 const grantable: ReadonlySet<string> = new Set(grantableModels);
 

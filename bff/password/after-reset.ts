@@ -9,10 +9,7 @@ import type { Store } from "../store/store";
  * ends). The reset names the user by email only; the sub comes from the last sign-in (session
  * pointer) and the provider's account snapshot. A user who never signed in has neither.
  */
-export async function endAccessAfterReset(
-  deps: { store: Store; sessions: SessionManager; signOut: Pick<SignOut, "everySessionOf"> },
-  email: string,
-): Promise<void> {
+export async function endAccessAfterReset(deps: { store: Store; sessions: SessionManager; signOut: Pick<SignOut, "everySessionOf"> }, email: string): Promise<void> {
   const [sessionSub, snapshotSubs] = await Promise.all([deps.sessions.subForEmail(email), createAccountStore(deps.store).subsForEmail(email)]);
   const subs = new Set(sessionSub === undefined ? snapshotSubs : [sessionSub, ...snapshotSubs]);
   await Promise.all([...subs].map((sub) => deps.signOut.everySessionOf(sub)));

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomInt } from "node:crypto";
-import type { Request, RequestHandler } from "express";
 import cookieSession from "cookie-session";
+import type { Request, RequestHandler } from "express";
 import type { BffConfig } from "../config";
 import { ApiError } from "../errors";
 import type { Store } from "../store/store";

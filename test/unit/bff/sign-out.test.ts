@@ -5,8 +5,8 @@ import { loadBffConfig } from "../../../bff/config";
 import { ApiError } from "../../../bff/errors";
 import { createLogger } from "../../../bff/logger";
 import { createSessionManager } from "../../../bff/session/session-manager";
-import { createSignOut } from "../../../bff/session/sign-out";
 import type { AuthenticatedSession, PendingSignIn } from "../../../bff/session/session-records";
+import { createSignOut } from "../../../bff/session/sign-out";
 import { memoryStore } from "../../support/memory-store";
 
 const now = () => Math.floor(Date.now() / 1000);
