@@ -142,7 +142,12 @@ export class Monitoring extends Construct {
             treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
           }),
         );
-      countAlarm("Throttling", MetricName.RateLimited, alarmThresholds.rateLimited, `${alarmThresholds.rateLimited} or more requests refused by rate limits in 5 minutes.`);
+      countAlarm(
+        "Throttling",
+        MetricName.RateLimited,
+        alarmThresholds.rateLimited,
+        `${alarmThresholds.rateLimited} or more requests refused by rate limits in 5 minutes.`,
+      );
       countAlarm("CognitoErrors", MetricName.CognitoError, alarmThresholds.cognitoErrors, `${alarmThresholds.cognitoErrors} or more failed Cognito calls in 5 minutes.`);
       countAlarm("StoreErrors", MetricName.StoreError, alarmThresholds.storeErrors, `${alarmThresholds.storeErrors} or more failed DynamoDB calls in 5 minutes.`);
     }

@@ -45,9 +45,7 @@ export interface DeploySettings {
   placeholders: boolean;
 }
 
-const hostName = z
-  .string()
-  .regex(/^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "must be a lowercase host name such as signin.example.com");
+const hostName = z.string().regex(/^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "must be a lowercase host name such as signin.example.com");
 const certificateArn = z.string().regex(/^arn:aws[\w-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[\w-]+$/, "must be an ACM certificate ARN");
 const email = z.email("must be an email address");
 const sesIdentity = z.union([hostName, email], { error: "must be a domain or an email address verified in SES" });
@@ -68,7 +66,10 @@ const schema = z
       .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, "must be lowercase letters, digits and hyphens")
       .refine((prefix) => !/aws|amazon|cognito/.test(prefix), "must not contain aws, amazon or cognito")
       .optional(),
-    hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,31}$/, "must be a Route 53 hosted zone id").optional(),
+    hostedZoneId: z
+      .string()
+      .regex(/^Z[A-Z0-9]{1,31}$/, "must be a Route 53 hosted zone id")
+      .optional(),
     hostedZoneName: hostName.optional(),
     alarmEmail: email.optional(),
     bffImage: z.string().min(1).optional(),
@@ -76,7 +77,10 @@ const schema = z
     minTasks: count(2, 100).default(2),
     maxTasks: count(2, 100).default(6),
     natGateways: count(1, 3).default(2),
-    secretsGeneration: z.string().regex(/^[\w.-]{1,64}$/).default("1"),
+    secretsGeneration: z
+      .string()
+      .regex(/^[\w.-]{1,64}$/)
+      .default("1"),
   })
   .refine((values) => values.maxTasks >= values.minTasks, { path: ["maxTasks"], message: "must be at least minTasks" })
   .refine(

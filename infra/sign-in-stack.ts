@@ -183,9 +183,7 @@ export class SignInStack extends Stack {
       },
     });
     this.bff.taskRole.addToPolicy(new iam.PolicyStatement({ actions: [...storeItemActions], resources: [this.table.tableArn] }));
-    this.bff.taskRole.addToPolicy(
-      new iam.PolicyStatement({ actions: [...storeIndexActions], resources: [`${this.table.tableArn}/index/${storeTable.indexName}`] }),
-    );
+    this.bff.taskRole.addToPolicy(new iam.PolicyStatement({ actions: [...storeIndexActions], resources: [`${this.table.tableArn}/index/${storeTable.indexName}`] }));
 
     // ---- Alarms and dashboard -------------------------------------------------------------------
     this.monitoring = new Monitoring(this, "Monitoring", {

@@ -23,8 +23,20 @@ export function defineTobiraApp(app: App, settings: DeploySettings, definition: 
   const description = (mode: string) => `Tobira ${mode}${settings.placeholders ? " (example settings: not deployable)" : ""}`;
   // Region only: an account would make the VPC look up its zones in the account at synthesis.
   const env = { region: settings.region };
-  const signIn = new SignInStack(app, SIGN_IN_STACK, { env, settings, definition, bundles, description: description("sign-in mode: BFF on Fargate, Cognito, DynamoDB, triggers") });
-  const albMode = new AlbModeStack(app, ALB_MODE_STACK, { env, settings, definition, bundles, description: description("ALB mode: authenticate-cognito in front of the BFF, logout Lambda") });
+  const signIn = new SignInStack(app, SIGN_IN_STACK, {
+    env,
+    settings,
+    definition,
+    bundles,
+    description: description("sign-in mode: BFF on Fargate, Cognito, DynamoDB, triggers"),
+  });
+  const albMode = new AlbModeStack(app, ALB_MODE_STACK, {
+    env,
+    settings,
+    definition,
+    bundles,
+    description: description("ALB mode: authenticate-cognito in front of the BFF, logout Lambda"),
+  });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { signIn, albMode };
 }

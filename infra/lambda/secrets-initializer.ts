@@ -55,8 +55,7 @@ export function createSecretsInitializer(deps: SecretsInitializerDeps) {
       // The reason shows in the stack's events: the message only, never a value.
       outcome = { status: "FAILED", reason: error instanceof Error ? error.message : "failed" };
     }
-    const physicalResourceId =
-      event.RequestType === "Create" ? `${event.LogicalResourceId}-${requiredPropertyOr(event, "Kind", "secret")}` : event.PhysicalResourceId;
+    const physicalResourceId = event.RequestType === "Create" ? `${event.LogicalResourceId}-${requiredPropertyOr(event, "Kind", "secret")}` : event.PhysicalResourceId;
     const body = {
       Status: outcome.status,
       Reason: outcome.status === "FAILED" ? outcome.reason : "OK",

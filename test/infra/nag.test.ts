@@ -8,11 +8,13 @@ import { type SynthesizedApp, removeTestBundles, synthesizeTobira } from "./supp
 
 /** Every `Validations.of(…).acknowledge` in the tree: where, which rule, and why. */
 function acknowledgements(root: IConstruct): { path: string; id: string; reason: string }[] {
-  return root.node.findAll().flatMap((construct) =>
-    construct.node.metadata
-      .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-      .flatMap((entry) => Object.entries(entry.data as Record<string, string>).map(([id, reason]) => ({ path: construct.node.path, id, reason }))),
-  );
+  return root.node
+    .findAll()
+    .flatMap((construct) =>
+      construct.node.metadata
+        .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+        .flatMap((entry) => Object.entries(entry.data as Record<string, string>).map(([id, reason]) => ({ path: construct.node.path, id, reason }))),
+    );
 }
 
 let synthesized: SynthesizedApp;
@@ -32,12 +34,16 @@ describe("cdk-nag AwsSolutions", () => {
   test("finds no unacknowledged violation, error or warning, in either stack", () => {
     for (const stack of [synthesized.stacks.signIn, synthesized.stacks.albMode]) {
       const report = new AwsSolutionsChecks().validateScope(stack);
-      expect(report.violations.map((violation) => `${violation.ruleName} at ${violation.violatingResources.map((resource) => resource.constructPath).join(", ")}`)).toEqual([]);
+      expect(
+        report.violations.map((violation) => `${violation.ruleName} at ${violation.violatingResources.map((resource) => resource.constructPath).join(", ")}`),
+      ).toEqual([]);
     }
   });
 
   test("the synthesis itself ran the checks and CloudFormation's template validation, and both passed", () => {
-    const report = JSON.parse(readFileSync(join(synthesized.outdir, "validation-report.json"), "utf8")) as { pluginReports: { summary?: { status?: string }; violations?: unknown[] }[] };
+    const report = JSON.parse(readFileSync(join(synthesized.outdir, "validation-report.json"), "utf8")) as {
+      pluginReports: { summary?: { status?: string }; violations?: unknown[] }[];
+    };
     for (const plugin of report.pluginReports) expect(plugin.violations ?? []).toEqual([]);
   });
 

@@ -1,8 +1,8 @@
 import { once } from "node:events";
 import { type Server, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { pathToFileURL } from "node:url";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import type { CloudFormationCustomResourceEvent } from "aws-lambda";
 import { BUNDLE_FILE } from "../../infra/bundle-triggers";
 import { createSecretsInitializer } from "../../infra/lambda/secrets-initializer";
@@ -10,7 +10,11 @@ import { removeTestBundles, testBundles } from "./support";
 
 type Sent = { url: string; body: Record<string, unknown> };
 
-function event(requestType: "Create" | "Update" | "Delete", properties: Record<string, string>, responseUrl = "https://cloudformation-response.example/signed"): CloudFormationCustomResourceEvent {
+function event(
+  requestType: "Create" | "Update" | "Delete",
+  properties: Record<string, string>,
+  responseUrl = "https://cloudformation-response.example/signed",
+): CloudFormationCustomResourceEvent {
   const common = {
     ServiceToken: "arn:aws:lambda:eu-west-1:123456789012:function:init",
     ResponseURL: responseUrl,
@@ -21,7 +25,8 @@ function event(requestType: "Create" | "Update" | "Delete", properties: Record<s
     ResourceProperties: { ServiceToken: "arn:aws:lambda:eu-west-1:123456789012:function:init", ...properties },
   };
   if (requestType === "Create") return { ...common, RequestType: "Create" };
-  if (requestType === "Update") return { ...common, RequestType: "Update", PhysicalResourceId: "OidcJwksValue-oidc-jwks", OldResourceProperties: common.ResourceProperties };
+  if (requestType === "Update")
+    return { ...common, RequestType: "Update", PhysicalResourceId: "OidcJwksValue-oidc-jwks", OldResourceProperties: common.ResourceProperties };
   return { ...common, RequestType: "Delete", PhysicalResourceId: "OidcJwksValue-oidc-jwks" };
 }
 

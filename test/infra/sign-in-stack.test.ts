@@ -4,21 +4,11 @@ import { Match } from "aws-cdk-lib/assertions";
 import { loadBffRuntimeConfig } from "../../bff/config";
 import { generateSigningKeys } from "../../bff/oidc/signing-keys";
 import { METRIC_NAMESPACE, MetricName } from "../../common/metric-names";
-import { loadTriggersConfig } from "../../triggers/config";
-import { repoRoot } from "../../infra/bundle-triggers";
 import { ALB_TRUST_PROXY, BFF_PORT } from "../../infra/bff-service";
+import { repoRoot } from "../../infra/bundle-triggers";
 import { storeIndexActions, storeItemActions, storeTable } from "../../infra/sign-in-stack";
-import {
-  type SynthesizedApp,
-  asArray,
-  logicalId,
-  onlyResource,
-  removeTestBundles,
-  resources,
-  sampleEnvironment,
-  statementsOfRole,
-  synthesizeTobira,
-} from "./support";
+import { loadTriggersConfig } from "../../triggers/config";
+import { type SynthesizedApp, asArray, logicalId, onlyResource, removeTestBundles, resources, sampleEnvironment, statementsOfRole, synthesizeTobira } from "./support";
 
 let synthesized: SynthesizedApp;
 beforeAll(() => {
@@ -184,9 +174,7 @@ describe("triggers", () => {
     for (const trigger of Object.values(triggers)) {
       const statements = statementsOfRole(template(), logicalId(trigger.role));
       const logs = statements.filter((statement) => asArray(statement.Action as string | string[]).every((action) => action.startsWith("logs:")));
-      expect(logs).toEqual([
-        { Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: arnOf(trigger.logGroup) },
-      ]);
+      expect(logs).toEqual([{ Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: arnOf(trigger.logGroup) }]);
       const others = statements.filter((statement) => !logs.includes(statement));
       if (trigger === triggers.createAuthChallenge) {
         expect(others).toEqual([
@@ -319,7 +307,9 @@ describe("BFF service", () => {
   test("scales between the minimum and maximum tasks on CPU and on requests per target", () => {
     template().hasResourceProperties("AWS::ApplicationAutoScaling::ScalableTarget", { MinCapacity: 2, MaxCapacity: 6, ScalableDimension: "ecs:service:DesiredCount" });
     const metrics = resources(template(), "AWS::ApplicationAutoScaling::ScalingPolicy").map(
-      ([, policy]) => (policy.Properties!.TargetTrackingScalingPolicyConfiguration as { PredefinedMetricSpecification: { PredefinedMetricType: string } }).PredefinedMetricSpecification.PredefinedMetricType,
+      ([, policy]) =>
+        (policy.Properties!.TargetTrackingScalingPolicyConfiguration as { PredefinedMetricSpecification: { PredefinedMetricType: string } }).PredefinedMetricSpecification
+          .PredefinedMetricType,
     );
     expect(metrics.sort()).toEqual(["ALBRequestCountPerTarget", "ECSServiceAverageCPUUtilization"]);
   });

@@ -156,6 +156,10 @@ export function resolveSample(value: unknown, samples: Record<string, string> = 
 }
 
 /** An environment from a template (Lambda Variables or a container's Environment), intrinsics resolved with `resolveSample`. */
-export function sampleEnvironment(variables: Record<string, unknown>, samples: Record<string, string> = {}, secrets: Record<string, string> = {}): Record<string, string> {
+export function sampleEnvironment(
+  variables: Record<string, unknown>,
+  samples: Record<string, string> = {},
+  secrets: Record<string, string> = {},
+): Record<string, string> {
   return Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, resolveSample(value, samples, secrets)]));
 }

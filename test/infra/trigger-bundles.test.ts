@@ -10,8 +10,8 @@ import {
   type InitiateAuthCommandOutput,
   RespondToAuthChallengeCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
-import type { ALBEvent, ALBResult, Context } from "aws-lambda";
 import { Match, type Template } from "aws-cdk-lib/assertions";
+import type { ALBEvent, ALBResult, Context } from "aws-lambda";
 import { ChallengeAnswer, ChallengeStep, ClientMetadataKey, computePasskeyProof } from "../../common/custom-auth-protocol";
 import type { ChallengeTriggers } from "../../emulator/server";
 import { BUNDLE_FILE, type LambdaName, bundleLambda, repoRoot } from "../../infra/bundle-triggers";
@@ -73,29 +73,34 @@ let synthesized: SynthesizedApp;
 let ses: Awaited<ReturnType<typeof startFakeSes>>;
 let t: TestEmulator;
 let albLogout: Handler;
-let savedEnvironment: NodeJS.ProcessEnv;
 let sesFromAddress: string;
 
 beforeAll(async () => {
   synthesized = synthesizeTobira();
   ses = await startFakeSes();
   const { signIn, albMode } = synthesized.stacks;
-  const triggerEnvironment = sampleEnvironment(lambdaVariables(synthesized.signIn, signIn.triggers.createAuthChallenge), {}, {
-    // The secret CloudFormation resolves at deployment is, locally, the emulator's.
-    [logicalId(signIn.secrets.passkeyProofSecret)]: config.triggers.passkeyProofSecret,
-  });
+  const triggerEnvironment = sampleEnvironment(
+    lambdaVariables(synthesized.signIn, signIn.triggers.createAuthChallenge),
+    {},
+    {
+      // The secret CloudFormation resolves at deployment is, locally, the emulator's.
+      [logicalId(signIn.secrets.passkeyProofSecret)]: config.triggers.passkeyProofSecret,
+    },
+  );
   sesFromAddress = triggerEnvironment.SES_FROM_ADDRESS!;
   const logoutEnvironment = sampleEnvironment(lambdaVariables(synthesized.albMode, albMode.logout), { [logicalId(albMode.client)]: albClientId });
-  savedEnvironment = { ...process.env };
-  Object.assign(process.env, triggerEnvironment, logoutEnvironment, {
+  const lambdaEnvironment: Record<string, string | undefined> = {
+    ...triggerEnvironment,
+    ...logoutEnvironment,
     // What the Lambda runtime provides, with SES pointed at the stand-in.
     AWS_REGION: config.region,
     AWS_ACCESS_KEY_ID: "test",
     AWS_SECRET_ACCESS_KEY: "test",
+    AWS_SESSION_TOKEN: undefined,
+    AWS_PROFILE: undefined,
     AWS_ENDPOINT_URL_SESV2: ses.url,
-  });
-  delete process.env.AWS_SESSION_TOKEN;
-  delete process.env.AWS_PROFILE;
+  };
+  for (const [name, value] of Object.entries(lambdaEnvironment)) vi.stubEnv(name, value);
 
   const load = async (name: LambdaName) => ((await import(pathToFileURL(bundleFile(name)).href)) as { handler: Handler }).handler;
   const asTrigger = (handler: Handler) => (event: unknown) => handler(event, {} as Context, () => undefined);
@@ -113,8 +118,7 @@ afterAll(async () => {
   ses?.server.close();
   synthesized?.cleanup();
   removeTestBundles();
-  for (const name of Object.keys(process.env)) if (!(name in savedEnvironment)) delete process.env[name];
-  Object.assign(process.env, savedEnvironment);
+  vi.unstubAllEnvs();
 });
 
 describe("the bundles the CDK app uploads", () => {
@@ -142,9 +146,7 @@ describe("the bundles the CDK app uploads", () => {
 });
 
 function start(cognito: CognitoIdentityProviderClient, email: string) {
-  return cognito.send(
-    new InitiateAuthCommand({ AuthFlow: "CUSTOM_AUTH", ClientId: bff.clientId, AuthParameters: { USERNAME: email, SECRET_HASH: secretHash(email) } }),
-  );
+  return cognito.send(new InitiateAuthCommand({ AuthFlow: "CUSTOM_AUTH", ClientId: bff.clientId, AuthParameters: { USERNAME: email, SECRET_HASH: secretHash(email) } }));
 }
 
 function answer(
