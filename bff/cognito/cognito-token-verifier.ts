@@ -63,14 +63,12 @@ export function createCognitoTokenVerifier(settings: CognitoSettings): CognitoTo
   let verifyAccess: (token: string) => Promise<JwtPayload>;
 
   if (settings.awsIssuer) {
-    const idVerifier = CognitoJwtVerifier.create(
-      { userPoolId: settings.userPoolId, tokenUse: "id", clientId: settings.clientId, jwksUri: settings.jwksUri },
-      { jwksCache },
-    );
-    const accessVerifier = CognitoJwtVerifier.create(
-      { userPoolId: settings.userPoolId, tokenUse: "access", clientId: settings.clientId, jwksUri: settings.jwksUri },
-      { jwksCache },
-    );
+    // CognitoJwtVerifier derives the JWKS address from the pool id and ignores a jwksUri property,
+    // so the configured address (COGNITO_JWKS_URI) is honoured here, in the fetcher.
+    const derivedJwksUri = `${settings.issuer}/.well-known/jwks.json`;
+    const poolJwksCache = new SimpleJwksCache({ fetcher: { fetch: (uri) => webFetcher.fetch(uri === derivedJwksUri ? settings.jwksUri : uri) } });
+    const idVerifier = CognitoJwtVerifier.create({ userPoolId: settings.userPoolId, tokenUse: "id", clientId: settings.clientId }, { jwksCache: poolJwksCache });
+    const accessVerifier = CognitoJwtVerifier.create({ userPoolId: settings.userPoolId, tokenUse: "access", clientId: settings.clientId }, { jwksCache: poolJwksCache });
     verifyId = (token) => idVerifier.verify(token);
     verifyAccess = (token) => accessVerifier.verify(token);
   } else {
