@@ -2,6 +2,7 @@ import type { ErrorRequestHandler, RequestHandler } from "express";
 import type { Logger } from "pino";
 import { ZodError } from "zod";
 import type { ApiErrorBody, ApiErrorCode } from "../common/api-contract";
+import { StoreUnavailableError } from "./store/store-errors";
 
 /**
  * The BFF's errors: one class carrying the HTTP status, the contract's error code and whether
@@ -52,6 +53,21 @@ const genericMessages: Record<number, string> = {
   503: "The service is temporarily unavailable. Try again shortly.",
 };
 
+/**
+ * Seconds a client should wait after a 503 (RFC 9110 §10.2.3): every outage answer carries it,
+ * whichever dependency failed (docs/architecture.md, "The JSON API").
+ */
+export const serviceUnavailableRetryAfterSeconds = 5;
+
+/** A dependency (Cognito, the store) failed or missed its deadline: the user may try again shortly. */
+export function serviceUnavailable(cause?: unknown): ApiError {
+  return new ApiError(503, "service_unavailable", "The service is temporarily unavailable. Try again shortly.", {
+    expose: true,
+    headers: { "Retry-After": String(serviceUnavailableRetryAfterSeconds) },
+    cause,
+  });
+}
+
 function genericMessage(status: number): string {
   return genericMessages[status] ?? (status >= 500 ? genericMessages[500]! : genericMessages[400]!);
 }
@@ -85,6 +101,8 @@ function clientErrorStatus(error: unknown): number | undefined {
 /** Turns anything thrown into an ApiError; unknown errors become a generic 500. */
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
+  // The store mapped once: unreachable, throttled or past its deadline is 503, never 500.
+  if (error instanceof StoreUnavailableError) return serviceUnavailable(error);
   if (error instanceof ZodError) {
     return new ApiError(400, "bad_request", "Some fields are missing or invalid.", { extra: { fields: zodFieldMessages(error) } });
   }
@@ -118,19 +136,24 @@ export function serializeApiError(error: ApiError): ApiErrorBody {
 
 /** The one error middleware: logs server faults with the request id, answers in the contract's shape. */
 export function errorMiddleware(logger: Logger): ErrorRequestHandler {
-  return (error: unknown, req, res, next) => {
+  return (error: unknown, req, res, _next) => {
+    const log = (req as { log?: Logger }).log ?? logger;
     if (res.headersSent) {
-      next(error);
+      // Answered already (e.g. 503 at the request deadline while the work went on): record the
+      // late failure, cut an unfinished answer, and never hand it to Express's stack-printing default.
+      const late = toApiError(error);
+      log.warn({ err: late.cause ?? late, requestId: req.id, errorCode: late.code }, "request failed after its answer was sent");
+      if (!res.writableEnded) res.destroy();
       return;
     }
     const apiError = toApiError(error);
-    const log = (req as { log?: Logger }).log ?? logger;
     if (apiError.status >= 500) {
       log.error({ err: apiError.cause ?? apiError, requestId: req.id, errorCode: apiError.code }, "request failed");
     } else {
       log.debug({ requestId: req.id, errorCode: apiError.code, status: apiError.status }, "request refused");
     }
     for (const [name, value] of Object.entries(apiError.headers)) res.setHeader(name, value);
+    if (apiError.status === 503 && !res.hasHeader("Retry-After")) res.setHeader("Retry-After", String(serviceUnavailableRetryAfterSeconds));
     res.status(apiError.status).json(serializeApiError(apiError));
   };
 }

@@ -1,22 +1,9 @@
-import {
-  CreateTableCommand,
-  DescribeTableCommand,
-  DynamoDBClient,
-  UpdateTimeToLiveCommand,
-  type DynamoDBClientConfig,
-} from "@aws-sdk/client-dynamodb";
-import {
-  DeleteCommand,
-  DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-  type QueryCommandOutput,
-} from "@aws-sdk/lib-dynamodb";
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, UpdateTimeToLiveCommand, type DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand, type QueryCommandOutput } from "@aws-sdk/lib-dynamodb";
 import { MetricName } from "../../common/metric-names";
 import type { Metrics } from "../metrics";
 import type { CounterState, IndexedRecord, PutOptions, Store } from "./store";
+import { fitsStoreKey, StoreKeyTooLongError, StoreUnavailableError } from "./store-errors";
 
 /**
  * The Store on Amazon DynamoDB (and on dynalite locally): one table keyed by `pk` =
@@ -25,6 +12,11 @@ import type { CounterState, IndexedRecord, PutOptions, Store } from "./store";
  *
  * DynamoDB deletes expired items lazily ("typically within a few days", AWS DynamoDB developer
  * guide, "Time to Live"), so every read also treats an item past `expiresAt` as absent.
+ *
+ * Every operation has a deadline (`deadlineMs`, the SDK's retries included): a table that does
+ * not answer in time, cannot be reached or throttles fails the operation with a
+ * StoreUnavailableError, which the BFF answers with 503 (docs/architecture.md, "The JSON API").
+ * An id too long for a DynamoDB key (store-errors.ts) was never stored: reads answer absent.
  */
 
 export const indexName = "byIndex";
@@ -34,7 +26,12 @@ export interface DynamoStoreOptions {
   tableName: string;
   /** Clock in epoch milliseconds (tests). */
   now?: () => number;
+  /** The longest one store operation may take, retries included (default 3 s). */
+  deadlineMs?: number;
 }
+
+/** Defaults for a table in the same region: DynamoDB answers in milliseconds. */
+export const defaultStoreTimeouts = { connectMs: 1_000, attemptMs: 2_000, deadlineMs: 3_000 } as const;
 
 export interface DynamoStore extends Store {
   readonly tableName: string;
@@ -53,6 +50,11 @@ interface StoredItem {
   windowEndsAt?: number;
 }
 
+/** What every SDK call of one store operation shares: its deadline's abort signal. */
+interface SendOptions {
+  abortSignal: AbortSignal;
+}
+
 const kindPattern = /^[A-Za-z][\w-]*$/;
 
 function keyOf(kind: string, id: string): string {
@@ -64,6 +66,16 @@ function isConditionalCheckFailure(error: unknown): boolean {
   return error instanceof Error && error.name === "ConditionalCheckFailedException";
 }
 
+/** Errors that are our own mistake (a malformed request), not the table's state: they stay 500s. */
+const programmingErrors = new Set(["ValidationException", "SerializationException", "StoreKeyTooLongError"]);
+
+/** Anything else a call throws (network, timeout, throttling, 5xx, a missing table) is the store being unavailable. */
+function asStoreError(operation: string, error: unknown): unknown {
+  if (error instanceof StoreUnavailableError) return error;
+  if (error instanceof Error && programmingErrors.has(error.name)) return error;
+  return new StoreUnavailableError(operation, { cause: error });
+}
+
 export interface DynamoClientSettings {
   region: string;
   endpoint?: string | undefined;
@@ -71,10 +83,24 @@ export interface DynamoClientSettings {
   placeholderCredentials?: boolean;
   /** Records every call's latency and its failures (a lost conditional write is an answer, not a failure). */
   metrics?: Metrics;
+  /** How long opening a connection may take (default 1 s). */
+  connectTimeoutMs?: number;
+  /** How long one attempt may wait for its answer (default 2 s); the store's deadline bounds the retries. */
+  attemptTimeoutMs?: number;
 }
 
 export function createDynamoDbClient(settings: DynamoClientSettings): DynamoDBClient {
-  const config: DynamoDBClientConfig = { region: settings.region, maxAttempts: 3 };
+  const config: DynamoDBClientConfig = {
+    region: settings.region,
+    maxAttempts: 3,
+    // Without these the SDK waits for a stalled table forever (the handler's requestTimeout only
+    // logs unless throwOnRequestTimeout is set); a timed-out attempt's socket is destroyed.
+    requestHandler: {
+      connectionTimeout: settings.connectTimeoutMs ?? defaultStoreTimeouts.connectMs,
+      requestTimeout: settings.attemptTimeoutMs ?? defaultStoreTimeouts.attemptMs,
+      throwOnRequestTimeout: true,
+    },
+  };
   if (settings.endpoint !== undefined) config.endpoint = settings.endpoint;
   if (settings.placeholderCredentials) config.credentials = { accessKeyId: "local", secretAccessKey: "local" };
   const client = new DynamoDBClient(config);
@@ -83,7 +109,12 @@ export function createDynamoDbClient(settings: DynamoClientSettings): DynamoDBCl
     // "initialize" is the outermost step: the time includes the SDK's retries, as callers wait for them.
     client.middlewareStack.add(
       (next, context) => (args) =>
-        metrics.measure({ latency: MetricName.StoreLatency, error: MetricName.StoreError }, context.commandName ?? "unknown", () => next(args), (error) => !isConditionalCheckFailure(error)),
+        metrics.measure(
+          { latency: MetricName.StoreLatency, error: MetricName.StoreError },
+          context.commandName ?? "unknown",
+          () => next(args),
+          (error) => !isConditionalCheckFailure(error),
+        ),
       { step: "initialize", name: "tobiraStoreMetrics" },
     );
   }
@@ -98,6 +129,31 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoStore {
   });
   const nowSeconds = () => Math.floor(now() / 1000);
   const isLive = (item: StoredItem) => item.expiresAt === undefined || item.expiresAt > nowSeconds();
+  const deadlineMs = options.deadlineMs ?? defaultStoreTimeouts.deadlineMs;
+
+  /**
+   * Runs one store operation under its deadline: every SDK call in it gets the same abort signal
+   * (an aborted call's socket is destroyed, so nothing lands after we gave up on it), and the
+   * operation fails at the deadline even while the SDK sleeps between retries.
+   */
+  async function run<T>(operation: string, work: (send: SendOptions) => Promise<T>): Promise<T> {
+    const controller = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const error = new StoreUnavailableError(operation, { cause: new Error(`no answer within ${deadlineMs} ms`) });
+        controller.abort(error);
+        reject(error);
+      }, deadlineMs);
+    });
+    try {
+      return await Promise.race([work({ abortSignal: controller.signal }), deadline]);
+    } catch (error) {
+      throw asStoreError(operation, error);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
 
   async function waitUntilActive(): Promise<void> {
     for (let attempt = 0; attempt < 120; attempt += 1) {
@@ -134,9 +190,7 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoStore {
                 { AttributeName: "ix", AttributeType: "S" },
               ],
               KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
-              GlobalSecondaryIndexes: [
-                { IndexName: indexName, KeySchema: [{ AttributeName: "ix", KeyType: "HASH" }], Projection: { ProjectionType: "ALL" } },
-              ],
+              GlobalSecondaryIndexes: [{ IndexName: indexName, KeySchema: [{ AttributeName: "ix", KeyType: "HASH" }], Projection: { ProjectionType: "ALL" } }],
             }),
           );
         } catch (error) {
@@ -145,9 +199,7 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoStore {
         }
         await waitUntilActive();
         try {
-          await client.send(
-            new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { AttributeName: "expiresAt", Enabled: true } }),
-          );
+          await client.send(new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { AttributeName: "expiresAt", Enabled: true } }));
         } catch (error) {
           // dynalite has no UpdateTimeToLive; reads filter expired items anyway.
           if (!(error instanceof Error && /UnknownOperation|not supported|ValidationException/i.test(`${error.name} ${error.message}`))) throw error;
@@ -158,156 +210,190 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoStore {
     },
 
     async get<T>(kind: string, id: string) {
-      const { Item } = await documents.send(new GetCommand({ TableName: tableName, Key: { pk: keyOf(kind, id) }, ConsistentRead: true }));
-      const item = Item as StoredItem | undefined;
-      return item !== undefined && isLive(item) ? (item.value as T) : undefined;
+      const pk = keyOf(kind, id);
+      if (!fitsStoreKey(kind, id)) return undefined;
+      return run("get", async (send) => {
+        const { Item } = await documents.send(new GetCommand({ TableName: tableName, Key: { pk }, ConsistentRead: true }), send);
+        const item = Item as StoredItem | undefined;
+        return item !== undefined && isLive(item) ? (item.value as T) : undefined;
+      });
     },
 
     async put<T>(kind: string, id: string, value: T, putOptions: PutOptions = {}) {
       const item: StoredItem = { pk: keyOf(kind, id), kind, id, value };
+      if (!fitsStoreKey(kind, id)) throw new StoreKeyTooLongError(kind);
       if (putOptions.ttlSeconds !== undefined) item.expiresAt = Math.ceil(now() / 1000 + putOptions.ttlSeconds);
-      if (putOptions.index !== undefined) item.ix = keyOf(kind, putOptions.index);
-      const { condition } = putOptions;
-      if (condition === undefined) {
-        await documents.send(new PutCommand({ TableName: tableName, Item: item }));
-        return true;
+      if (putOptions.index !== undefined) {
+        if (!fitsStoreKey(kind, putOptions.index)) throw new StoreKeyTooLongError(kind);
+        item.ix = keyOf(kind, putOptions.index);
       }
-      // The record must be live: an item past expiresAt may still be in the table (lazy TTL).
-      let expression = "attribute_exists(pk) AND (attribute_not_exists(expiresAt) OR expiresAt > :now)";
-      const names: Record<string, string> = {};
-      const values: Record<string, unknown> = { ":now": nowSeconds() };
-      if ("field" in condition) {
-        names["#value"] = "value";
-        names["#field"] = condition.field;
-        if (condition.equals === undefined) {
-          expression += " AND attribute_not_exists(#value.#field)";
-        } else {
-          expression += " AND #value.#field = :equals";
-          values[":equals"] = condition.equals;
+      return run("put", (send) => putItem(item, putOptions, send));
+    },
+
+    async consume<T>(kind: string, id: string) {
+      const pk = keyOf(kind, id);
+      if (!fitsStoreKey(kind, id)) return undefined;
+      return run("consume", async (send) => {
+        try {
+          const { Attributes } = await documents.send(
+            new DeleteCommand({
+              TableName: tableName,
+              Key: { pk },
+              // Only a live item is consumed, and only once (conditional write: exactly one winner).
+              ConditionExpression: "attribute_exists(pk) AND (attribute_not_exists(expiresAt) OR expiresAt > :now)",
+              ExpressionAttributeValues: { ":now": nowSeconds() },
+              ReturnValues: "ALL_OLD",
+            }),
+            send,
+          );
+          return (Attributes as StoredItem | undefined)?.value as T | undefined;
+        } catch (error) {
+          if (isConditionalCheckFailure(error)) return undefined;
+          throw error;
         }
+      });
+    },
+
+    async delete(kind: string, id: string) {
+      const pk = keyOf(kind, id);
+      if (!fitsStoreKey(kind, id)) return;
+      await run("delete", (send) => documents.send(new DeleteCommand({ TableName: tableName, Key: { pk } }), send));
+    },
+
+    async queryByIndex<T>(kind: string, indexValue: string) {
+      const ix = keyOf(kind, indexValue);
+      if (!fitsStoreKey(kind, indexValue)) return [];
+      return run("queryByIndex", (send) => queryIndex<T>(ix, send));
+    },
+
+    async increment(kind: string, id: string, windowSeconds: number, by = 1): Promise<CounterState> {
+      const pk = keyOf(kind, id);
+      if (!fitsStoreKey(kind, id)) throw new StoreKeyTooLongError(kind);
+      return run("increment", (send) => incrementCounter(pk, kind, id, windowSeconds, by, send));
+    },
+
+    async ping() {
+      await run("ping", (send) => documents.send(new GetCommand({ TableName: tableName, Key: { pk: "readiness#ping" } }), send));
+    },
+  };
+
+  async function putItem(item: StoredItem, putOptions: PutOptions, send: SendOptions): Promise<boolean> {
+    const { condition } = putOptions;
+    if (condition === undefined) {
+      await documents.send(new PutCommand({ TableName: tableName, Item: item }), send);
+      return true;
+    }
+    // The record must be live: an item past expiresAt may still be in the table (lazy TTL).
+    let expression = "attribute_exists(pk) AND (attribute_not_exists(expiresAt) OR expiresAt > :now)";
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = { ":now": nowSeconds() };
+    if ("field" in condition) {
+      names["#value"] = "value";
+      names["#field"] = condition.field;
+      if (condition.equals === undefined) {
+        expression += " AND attribute_not_exists(#value.#field)";
+      } else {
+        expression += " AND #value.#field = :equals";
+        values[":equals"] = condition.equals;
       }
+    }
+    try {
+      await documents.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: item,
+          ConditionExpression: expression,
+          ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
+          ExpressionAttributeValues: values,
+        }),
+        send,
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async function queryIndex<T>(ix: string, send: SendOptions): Promise<IndexedRecord<T>[]> {
+    const records: IndexedRecord<T>[] = [];
+    let startKey: QueryCommandOutput["LastEvaluatedKey"];
+    do {
+      const page: QueryCommandOutput = await documents.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: indexName,
+          KeyConditionExpression: "ix = :ix",
+          ExpressionAttributeValues: { ":ix": ix },
+          ExclusiveStartKey: startKey,
+        }),
+        send,
+      );
+      for (const raw of page.Items ?? []) {
+        const item = raw as StoredItem;
+        if (isLive(item)) records.push({ id: item.id, value: item.value as T });
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey !== undefined);
+    return records;
+  }
+
+  async function incrementCounter(pk: string, kind: string, id: string, windowSeconds: number, by: number, send: SendOptions): Promise<CounterState> {
+    const names = { "#kind": "kind", "#id": "id", "#hits": "hits" };
+    const bump = async (): Promise<CounterState | undefined> => {
+      const at = now();
+      try {
+        const { Attributes } = await documents.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { pk },
+            UpdateExpression:
+              "SET #kind = :kind, #id = :id, windowEndsAt = if_not_exists(windowEndsAt, :windowEnd), expiresAt = if_not_exists(expiresAt, :expires) ADD #hits :by",
+            // Counts only inside the current window; a finished window is restarted below.
+            ConditionExpression: "attribute_not_exists(pk) OR windowEndsAt > :now",
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: {
+              ":kind": kind,
+              ":id": id,
+              ":windowEnd": at + windowSeconds * 1000,
+              ":expires": Math.ceil(at / 1000 + windowSeconds),
+              ":by": by,
+              ":now": at,
+            },
+            ReturnValues: "ALL_NEW",
+          }),
+          send,
+        );
+        const item = Attributes as StoredItem;
+        return { count: item.hits ?? 0, resetAt: item.windowEndsAt ?? at };
+      } catch (error) {
+        if (isConditionalCheckFailure(error)) return undefined;
+        throw error;
+      }
+    };
+    const restartWindow = async (): Promise<CounterState | undefined> => {
+      const at = now();
+      const item: StoredItem = { pk, kind, id, hits: by, windowEndsAt: at + windowSeconds * 1000, expiresAt: Math.ceil(at / 1000 + windowSeconds) };
       try {
         await documents.send(
           new PutCommand({
             TableName: tableName,
             Item: item,
-            ConditionExpression: expression,
-            ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
-            ExpressionAttributeValues: values,
+            ConditionExpression: "attribute_not_exists(pk) OR windowEndsAt <= :now",
+            ExpressionAttributeValues: { ":now": at },
           }),
+          send,
         );
-        return true;
+        return { count: by, resetAt: item.windowEndsAt! };
       } catch (error) {
-        if (isConditionalCheckFailure(error)) return false;
+        if (isConditionalCheckFailure(error)) return undefined; // another instance restarted it first
         throw error;
       }
-    },
-
-    async consume<T>(kind: string, id: string) {
-      try {
-        const { Attributes } = await documents.send(
-          new DeleteCommand({
-            TableName: tableName,
-            Key: { pk: keyOf(kind, id) },
-            // Only a live item is consumed, and only once (conditional write: exactly one winner).
-            ConditionExpression: "attribute_exists(pk) AND (attribute_not_exists(expiresAt) OR expiresAt > :now)",
-            ExpressionAttributeValues: { ":now": nowSeconds() },
-            ReturnValues: "ALL_OLD",
-          }),
-        );
-        return (Attributes as StoredItem | undefined)?.value as T | undefined;
-      } catch (error) {
-        if (isConditionalCheckFailure(error)) return undefined;
-        throw error;
-      }
-    },
-
-    async delete(kind: string, id: string) {
-      await documents.send(new DeleteCommand({ TableName: tableName, Key: { pk: keyOf(kind, id) } }));
-    },
-
-    async queryByIndex<T>(kind: string, indexValue: string) {
-      const records: IndexedRecord<T>[] = [];
-      let startKey: QueryCommandOutput["LastEvaluatedKey"];
-      do {
-        const page: QueryCommandOutput = await documents.send(
-          new QueryCommand({
-            TableName: tableName,
-            IndexName: indexName,
-            KeyConditionExpression: "ix = :ix",
-            ExpressionAttributeValues: { ":ix": keyOf(kind, indexValue) },
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        for (const raw of page.Items ?? []) {
-          const item = raw as StoredItem;
-          if (isLive(item)) records.push({ id: item.id, value: item.value as T });
-        }
-        startKey = page.LastEvaluatedKey;
-      } while (startKey !== undefined);
-      return records;
-    },
-
-    async increment(kind: string, id: string, windowSeconds: number, by = 1): Promise<CounterState> {
-      const pk = keyOf(kind, id);
-      const names = { "#kind": "kind", "#id": "id", "#hits": "hits" };
-      const bump = async (): Promise<CounterState | undefined> => {
-        const at = now();
-        try {
-          const { Attributes } = await documents.send(
-            new UpdateCommand({
-              TableName: tableName,
-              Key: { pk },
-              UpdateExpression:
-                "SET #kind = :kind, #id = :id, windowEndsAt = if_not_exists(windowEndsAt, :windowEnd), expiresAt = if_not_exists(expiresAt, :expires) ADD #hits :by",
-              // Counts only inside the current window; a finished window is restarted below.
-              ConditionExpression: "attribute_not_exists(pk) OR windowEndsAt > :now",
-              ExpressionAttributeNames: names,
-              ExpressionAttributeValues: {
-                ":kind": kind,
-                ":id": id,
-                ":windowEnd": at + windowSeconds * 1000,
-                ":expires": Math.ceil(at / 1000 + windowSeconds),
-                ":by": by,
-                ":now": at,
-              },
-              ReturnValues: "ALL_NEW",
-            }),
-          );
-          const item = Attributes as StoredItem;
-          return { count: item.hits ?? 0, resetAt: item.windowEndsAt ?? at };
-        } catch (error) {
-          if (isConditionalCheckFailure(error)) return undefined;
-          throw error;
-        }
-      };
-      const restartWindow = async (): Promise<CounterState | undefined> => {
-        const at = now();
-        const item: StoredItem = { pk, kind, id, hits: by, windowEndsAt: at + windowSeconds * 1000, expiresAt: Math.ceil(at / 1000 + windowSeconds) };
-        try {
-          await documents.send(
-            new PutCommand({
-              TableName: tableName,
-              Item: item,
-              ConditionExpression: "attribute_not_exists(pk) OR windowEndsAt <= :now",
-              ExpressionAttributeValues: { ":now": at },
-            }),
-          );
-          return { count: by, resetAt: item.windowEndsAt! };
-        } catch (error) {
-          if (isConditionalCheckFailure(error)) return undefined; // another instance restarted it first
-          throw error;
-        }
-      };
-      for (let attempt = 0; attempt < 3; attempt += 1) {
-        const state = (await bump()) ?? (await restartWindow());
-        if (state !== undefined) return state;
-      }
-      throw new Error("Could not update a rate-limit counter after concurrent restarts");
-    },
-
-    async ping() {
-      await documents.send(new GetCommand({ TableName: tableName, Key: { pk: "readiness#ping" } }));
-    },
-  };
+    };
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      const state = (await bump()) ?? (await restartWindow());
+      if (state !== undefined) return state;
+    }
+    throw new Error("Could not update a rate-limit counter after concurrent restarts");
+  }
 }
