@@ -1,0 +1,117 @@
+import {
+  CodeDeliveryFailureException,
+  LimitExceededException,
+  UserNotFoundException,
+  type CognitoIdentityProviderClient,
+} from "@aws-sdk/client-cognito-identity-provider";
+import { describe, expect, it } from "vitest";
+import { createCognitoGateway, maskEmailAddress } from "../../../bff/cognito/cognito-gateway";
+import { loadBffConfig } from "../../../bff/config";
+import { ApiError } from "../../../bff/errors";
+import { createLogger } from "../../../bff/logger";
+
+/**
+ * The gateway's own decisions, with the SDK client replaced by one that answers what each test
+ * needs: the fallbacks that hide whether an account exists (resend and forgot-password answer an
+ * unknown email like a known one, as Cognito's PreventUserExistenceErrors=ENABLED does — OWASP
+ * Authentication Cheat Sheet, "Authentication and Error Messages"), and the answers it refuses.
+ */
+
+const settings = loadBffConfig({}).cognito;
+
+function gatewayAnswering(answer: (command: { constructor: { name: string }; input: Record<string, unknown> }) => unknown) {
+  const sent: { name: string; input: Record<string, unknown> }[] = [];
+  const client = {
+    async send(command: { constructor: { name: string }; input: Record<string, unknown> }) {
+      sent.push({ name: command.constructor.name, input: command.input });
+      const result = answer(command);
+      if (result instanceof Error) throw result;
+      return result;
+    },
+  } as unknown as CognitoIdentityProviderClient;
+  return { gateway: createCognitoGateway({ client, settings, logger: createLogger("silent") }), sent };
+}
+
+const userNotFound = () => new UserNotFoundException({ message: "Username/client id combination not found.", $metadata: { httpStatusCode: 400 } });
+const email = "alice@example.com";
+const maskedEmail = { medium: "EMAIL", destination: "a***@e***.com" };
+
+describe("hiding whether an account exists", () => {
+  it("resend: an unknown email gets the same answer as a known one (a masked email delivery)", async () => {
+    const unknown = gatewayAnswering(() => userNotFound());
+    const known = gatewayAnswering(() => ({ CodeDeliveryDetails: { DeliveryMedium: "EMAIL", Destination: "a***@e***.com", AttributeName: "email" } }));
+
+    expect(await unknown.gateway.resendConfirmationCode({ email })).toEqual(maskedEmail);
+    expect(await known.gateway.resendConfirmationCode({ email })).toEqual(maskedEmail);
+  });
+
+  it("forgot-password: an unknown email gets the same answer as a known one (a masked email delivery)", async () => {
+    const unknown = gatewayAnswering(() => userNotFound());
+    const known = gatewayAnswering(() => ({ CodeDeliveryDetails: { DeliveryMedium: "EMAIL", Destination: "a***@e***.com", AttributeName: "email" } }));
+
+    expect(await unknown.gateway.forgotPassword({ email })).toEqual(maskedEmail);
+    expect(await known.gateway.forgotPassword({ email })).toEqual(maskedEmail);
+  });
+
+  it("resend and forgot-password still report other failures (throttling, delivery) instead of hiding them", async () => {
+    const throttled = gatewayAnswering(() => new LimitExceededException({ message: "Attempt limit exceeded", $metadata: { httpStatusCode: 400 } }));
+    await expect(throttled.gateway.resendConfirmationCode({ email })).rejects.toMatchObject({ status: 429, code: "limit_exceeded" });
+    await expect(throttled.gateway.forgotPassword({ email })).rejects.toMatchObject({ status: 429, code: "limit_exceeded" });
+
+    const undeliverable = gatewayAnswering(() => new CodeDeliveryFailureException({ message: "SES said no", $metadata: { httpStatusCode: 400 } }));
+    await expect(undeliverable.gateway.forgotPassword({ email })).rejects.toMatchObject({ status: 502, code: "delivery_failed" });
+  });
+
+  it("sends the email as the username with its SECRET_HASH", async () => {
+    const { gateway, sent } = gatewayAnswering(() => ({}));
+    await gateway.forgotPassword({ email });
+    expect(sent).toEqual([{ name: "ForgotPasswordCommand", input: { ClientId: settings.clientId, SecretHash: expect.any(String), Username: email } }]);
+  });
+
+  it("masks an address as Cognito does, keeping the first letters and the top-level domain", () => {
+    expect(maskEmailAddress("alice@example.com")).toBe("a***@e***.com");
+    expect(maskEmailAddress("bob@localhost")).toBe("b***@l***");
+    expect(maskEmailAddress("x.y@mail.example.co.uk")).toBe("x***@m***.uk");
+  });
+
+  it("passes an SMS delivery on as SMS", async () => {
+    const { gateway } = gatewayAnswering(() => ({ CodeDeliveryDetails: { DeliveryMedium: "SMS", Destination: "+*******0100" } }));
+    expect(await gateway.forgotPassword({ email })).toEqual({ medium: "SMS", destination: "+*******0100" });
+  });
+});
+
+describe("answers the gateway does not take", () => {
+  it("refuses a password sign-in that asks for a challenge Tobira does not support (403)", async () => {
+    const { gateway } = gatewayAnswering(() => ({ ChallengeName: "NEW_PASSWORD_REQUIRED", Session: "s", ChallengeParameters: {} }));
+    await expect(gateway.passwordAuth({ email, password: "x" })).rejects.toMatchObject({ status: 403, code: "invalid_credentials" });
+  });
+
+  it("refuses an answer without tokens as a fault of Cognito's (502), not a sign-in", async () => {
+    const { gateway } = gatewayAnswering(() => ({ AuthenticationResult: { AccessToken: "only-an-access-token" } }));
+    const error = await gateway.passwordAuth({ email, password: "x" }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ status: 502, expose: false });
+  });
+
+  it.each([
+    ["another challenge", { ChallengeName: "SMS_MFA", Session: "s", ChallengeParameters: { USERNAME: "u" } }],
+    ["no session", { ChallengeName: "CUSTOM_CHALLENGE", ChallengeParameters: { USERNAME: "u" } }],
+    ["no username", { ChallengeName: "CUSTOM_CHALLENGE", Session: "s", ChallengeParameters: {} }],
+  ])("refuses a custom-auth round with %s (502 challenge_failed)", async (_what, output) => {
+    const { gateway } = gatewayAnswering(() => output);
+    await expect(gateway.startCustomAuth({ username: email })).rejects.toMatchObject({ status: 502, code: "challenge_failed" });
+  });
+
+  it("splits a custom challenge into its session, the internal username and the other parameters", async () => {
+    const { gateway } = gatewayAnswering(() => ({ ChallengeName: "CUSTOM_CHALLENGE", Session: "s-1", ChallengeParameters: { USERNAME: "u-1", step: "OTP" } }));
+    expect(await gateway.respondToCustomChallenge({ username: "u-1", session: "s-0", answer: "123456" })).toEqual({
+      type: "challenge",
+      challenge: { session: "s-1", username: "u-1", parameters: { step: "OTP" } },
+    });
+  });
+
+  it("keeps only named attributes with values from GetUser", async () => {
+    const { gateway } = gatewayAnswering(() => ({ Username: "u-1", UserAttributes: [{ Name: "email", Value: email }, { Name: "phone_number" }, { Value: "orphan" }] }));
+    expect(await gateway.getUser("access")).toEqual({ username: "u-1", attributes: { email } });
+  });
+});
