@@ -59,8 +59,10 @@ export async function createStoreFromConfig(config: BffConfig, logger?: Logger):
     endpoint: config.dynamodb.endpoint,
     placeholderCredentials: config.mode === "local",
     metrics: logger === undefined ? undefined : metricsFor(logger),
+    connectTimeoutMs: config.dynamodb.timeouts.connectMs,
+    attemptTimeoutMs: config.dynamodb.timeouts.totalMs,
   });
-  const store = createDynamoStore({ client, tableName: config.dynamodb.tableName });
+  const store = createDynamoStore({ client, tableName: config.dynamodb.tableName, deadlineMs: config.dynamodb.timeouts.totalMs });
   if (config.mode === "local") await store.ensureTable();
   return { store, destroy: () => client.destroy() };
 }

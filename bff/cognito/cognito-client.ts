@@ -1,6 +1,9 @@
 import { createHmac } from "node:crypto";
 import { CognitoIdentityProviderClient, type CognitoIdentityProviderClientConfig } from "@aws-sdk/client-cognito-identity-provider";
-import type { CognitoSettings } from "../config";
+import type { CognitoSettings, DependencyTimeouts } from "../config";
+
+/** Cognito answers in well under a second; a trigger that sends mail takes longer (docs/architecture.md, "Deadlines"). */
+export const defaultCognitoTimeouts: DependencyTimeouts = { connectMs: 2_000, totalMs: 8_000 };
 
 /**
  * The one Cognito client of the BFF. Locally `endpoint` points at the emulator; in AWS it is
@@ -8,14 +11,30 @@ import type { CognitoSettings } from "../config";
  * public ("noAuth") user-pool operation, so no AWS credentials are needed or resolved.
  */
 export function createCognitoClient(settings: CognitoSettings): CognitoIdentityProviderClient {
+  const timeouts = settings.timeouts ?? defaultCognitoTimeouts;
   const config: CognitoIdentityProviderClientConfig = {
     region: settings.region,
     // One retry for a dropped connection; throttling is answered to the user, not retried in a loop.
     maxAttempts: 2,
-    requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 },
+    // throwOnRequestTimeout: without it the handler only logs a warning and waits for a hung
+    // Cognito forever; with it, a late attempt's socket is destroyed, so the request cannot land
+    // (and send a code) after the user was told it failed.
+    requestHandler: { connectionTimeout: timeouts.connectMs, requestTimeout: timeouts.totalMs, throwOnRequestTimeout: true },
   };
   if (settings.endpoint !== undefined) config.endpoint = settings.endpoint;
-  return new CognitoIdentityProviderClient(config);
+  const client = new CognitoIdentityProviderClient(config);
+  // The whole call, retries and back-off included, ends at the deadline: the caller answers 503.
+  client.middlewareStack.add((next) => (args) => withDeadline(timeouts.totalMs, () => next(args)), { step: "initialize", name: "tobiraCognitoDeadline" });
+  return client;
+}
+
+/** Fails like the SDK's own timeout (name TimeoutError, no HTTP answer), which bff/cognito/cognito-errors.ts maps to 503. */
+function withDeadline<T>(ms: number, call: () => Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(Object.assign(new Error(`Cognito did not answer within ${ms} ms`), { name: "TimeoutError", $metadata: {} })), ms);
+  });
+  return Promise.race([call(), deadline]).finally(() => clearTimeout(timer));
 }
 
 /**

@@ -94,6 +94,12 @@ export const bffEnvSchema = z.object({
     .transform((value) => (value === undefined || value === "" ? undefined : Number(value)))
     .pipe(z.number({ message: "must be a number" }).int().positive().optional()),
   OTP_MAX_RESENDS: positiveInt(3),
+  /** Deadlines in milliseconds (docs/architecture.md, "Deadlines"). */
+  COGNITO_CONNECT_TIMEOUT_MS: positiveInt(2_000),
+  COGNITO_TIMEOUT_MS: positiveInt(8_000),
+  DYNAMODB_CONNECT_TIMEOUT_MS: positiveInt(1_000),
+  DYNAMODB_TIMEOUT_MS: positiveInt(3_000),
+  API_TIMEOUT_MS: positiveInt(10_000),
   RATE_LIMIT_WINDOW_SECONDS: positiveInt(15 * 60),
   RATE_LIMIT_PER_IP: positiveInt(100),
   RATE_LIMIT_PER_EMAIL: positiveInt(20),

@@ -1,6 +1,7 @@
 import path from "node:path";
 import type { BffEnv } from "./env-schema";
 import { BffConfigError } from "./errors";
+import { defaultAccountThrottleLimits } from "./account-throttle-limits";
 import type { ModeDefaults } from "./mode-defaults";
 import { parseOidcSettings } from "./oidc-settings";
 import { cognitoEndpointOf, cognitoIssuerSettings, publicUrlProblems, serverSettings } from "./server-settings";
@@ -57,14 +58,22 @@ export function buildSignInConfig(vars: BffEnv, defaults: ModeDefaults): BffConf
       clientId: required.COGNITO_CLIENT_ID,
       clientSecret: required.COGNITO_CLIENT_SECRET,
       endpoint,
+      timeouts: { connectMs: vars.COGNITO_CONNECT_TIMEOUT_MS, totalMs: vars.COGNITO_TIMEOUT_MS },
     },
-    dynamodb: { tableName: required.DYNAMODB_TABLE, endpoint: vars.DYNAMODB_ENDPOINT ?? fallback.dynamodbEndpoint, region },
+    dynamodb: {
+      tableName: required.DYNAMODB_TABLE,
+      endpoint: vars.DYNAMODB_ENDPOINT ?? fallback.dynamodbEndpoint,
+      region,
+      timeouts: { connectMs: vars.DYNAMODB_CONNECT_TIMEOUT_MS, totalMs: vars.DYNAMODB_TIMEOUT_MS },
+    },
+    apiDeadlineMs: vars.API_TIMEOUT_MS,
     // Local mode runs on plain http://localhost, where a Secure cookie would never come back.
     cookie: { name: "tobira", keys: required.COOKIE_KEYS, secure: defaults.mode === "aws" },
     passkeyProofSecret: required.PASSKEY_PROOF_SECRET,
     session: { ttlSeconds: vars.SESSION_TTL_SECONDS, signInTtlSeconds: vars.SIGNIN_TTL_SECONDS },
     signIn: { maxCodeAttempts: vars.OTP_MAX_ATTEMPTS ?? fallback.maxCodeAttempts, maxCodeResends: vars.OTP_MAX_RESENDS },
     rateLimit: { windowSeconds: vars.RATE_LIMIT_WINDOW_SECONDS, perIp: vars.RATE_LIMIT_PER_IP, perEmail: vars.RATE_LIMIT_PER_EMAIL },
+    accountThrottle: defaultAccountThrottleLimits,
     passkeys: passkeySettings(vars),
     oidc,
   };

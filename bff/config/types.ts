@@ -1,4 +1,5 @@
 import type { OidcClientConfig } from "../../common/local-config";
+import type { AccountThrottleLimits } from "./account-throttle-limits";
 import type { logLevels } from "./env-schema";
 
 /**
@@ -23,12 +24,22 @@ export interface CognitoIssuerSettings {
   awsIssuer: boolean;
 }
 
+/** How long the BFF waits for a dependency, in milliseconds (docs/architecture.md, "Deadlines"). */
+export interface DependencyTimeouts {
+  /** Opening a connection. */
+  connectMs: number;
+  /** One whole call, the SDK's retries included; then the caller gets 503. */
+  totalMs: number;
+}
+
 /** The user pool and the BFF's own app client (sign-in kind). */
 export interface CognitoSettings extends CognitoIssuerSettings {
   clientId: string;
   clientSecret: string;
   /** Set locally (the emulator) or for a VPC endpoint; unset means the SDK's AWS endpoint. */
   endpoint: string | undefined;
+  /** Unset: the defaults of bff/cognito/cognito-client.ts. */
+  timeouts?: DependencyTimeouts;
 }
 
 /** What every kind has: the HTTP server, its public address and the SPA it serves. */
@@ -71,12 +82,16 @@ export interface BffConfig extends ServerSettings {
   /** Where locally generated state lives (the provider's signing keys in local mode). */
   dataDir: string;
   cognito: CognitoSettings;
-  dynamodb: { tableName: string; endpoint: string | undefined; region: string };
+  dynamodb: { tableName: string; endpoint: string | undefined; region: string; timeouts: DependencyTimeouts };
+  /** Every /api call answers within this many milliseconds (503 service_unavailable otherwise). */
+  apiDeadlineMs: number;
   cookie: { name: string; keys: string[]; secure: boolean };
   passkeyProofSecret: string;
   session: { ttlSeconds: number; signInTtlSeconds: number };
   signIn: { maxCodeAttempts: number; maxCodeResends: number };
   rateLimit: { windowSeconds: number; perIp: number; perEmail: number };
+  /** Per-account throttling of passwords, codes and resets (bff/config/account-throttle-limits.ts). */
+  accountThrottle: AccountThrottleLimits;
   oidc: OidcSettings;
   passkeys: PasskeySettings;
 }
