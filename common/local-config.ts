@@ -20,6 +20,11 @@ export const appClientSchema = z.object({
   idTokenValidityMinutes: z.number().int().positive().default(60),
   refreshTokenValidityDays: z.number().int().positive().default(30),
   enableTokenRevocation: z.boolean().default(true),
+  /**
+   * Cognito's RefreshTokenRotation feature. Tobira refreshes with REFRESH_TOKEN_AUTH, which a
+   * client with rotation refuses (docs/cognito-behaviour.md, "Tokens"), so its clients pin it off.
+   */
+  refreshTokenRotation: z.enum(["DISABLED", "ENABLED"]).default("DISABLED"),
 });
 export type AppClientConfig = z.infer<typeof appClientSchema>;
 
@@ -39,6 +44,17 @@ export const userPoolSchema = z.object({
   autoVerifiedAttributes: z.array(z.enum(["email", "phone_number"])).default([]),
   domainPrefix: z.string(),
   authSessionValidityMinutes: z.number().int().min(3).max(15).default(3),
+  /**
+   * Who sends Cognito's own mails (sign-up and reset codes): Cognito's default sender, limited to
+   * 50 a day per account, or the pool's SES identity (what the deployment uses).
+   */
+  emailSendingAccount: z.enum(["COGNITO_DEFAULT", "DEVELOPER"]).default("COGNITO_DEFAULT"),
+  /**
+   * ResendConfirmationCode for a confirmed user: reports about the real service disagree, so the
+   * emulator can answer either way — "refuse" (InvalidParameterException "User is already
+   * confirmed.") or "send" (a code is sent, no error). The product must be right under both.
+   */
+  resendToConfirmedUser: z.enum(["refuse", "send"]).default("refuse"),
   passwordPolicy: passwordPolicySchema.prefault({}),
   clients: z.array(appClientSchema).min(1),
 });

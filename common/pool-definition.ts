@@ -12,6 +12,11 @@ export interface AppClientDefinition {
   explicitAuthFlows: readonly string[];
   preventUserExistenceErrors: "ENABLED" | "LEGACY";
   enableTokenRevocation: boolean;
+  /**
+   * Pinned "DISABLED": the BFF refreshes with REFRESH_TOKEN_AUTH, which Cognito refuses for a
+   * client with refresh-token rotation (docs/cognito-behaviour.md, "Tokens").
+   */
+  refreshTokenRotation: "DISABLED";
   accessTokenValidityMinutes: number;
   idTokenValidityMinutes: number;
   refreshTokenValidityDays: number;
@@ -26,6 +31,8 @@ export interface AppClientDefinition {
 export interface PoolDefinition {
   usernameAttributes: readonly ("email" | "phone_number")[];
   autoVerifiedAttributes: readonly ("email" | "phone_number")[];
+  /** Who sends Cognito's own mails: the deployment uses SES ("DEVELOPER"), not the 50-a-day default sender. */
+  emailSendingAccount: "COGNITO_DEFAULT" | "DEVELOPER";
   passwordPolicy: PasswordPolicy;
   /** Cognito's AuthSessionValidity: how long a challenge Session lives, minutes (3–15). */
   authSessionValidityMinutes: number;
@@ -41,10 +48,14 @@ export interface PoolDefinition {
 export const ALB_CLIENT_NAME = "tobira-alb";
 
 function clientDefinition(client: AppClientConfig): AppClientDefinition {
+  if (client.refreshTokenRotation !== "DISABLED") {
+    throw new Error(`The app client "${client.name}" must keep refresh-token rotation off: Tobira refreshes with REFRESH_TOKEN_AUTH`);
+  }
   return {
     explicitAuthFlows: [...client.explicitAuthFlows],
     preventUserExistenceErrors: client.preventUserExistenceErrors,
     enableTokenRevocation: client.enableTokenRevocation,
+    refreshTokenRotation: client.refreshTokenRotation,
     accessTokenValidityMinutes: client.accessTokenValidityMinutes,
     idTokenValidityMinutes: client.idTokenValidityMinutes,
     refreshTokenValidityDays: client.refreshTokenValidityDays,
@@ -64,6 +75,7 @@ export function poolDefinitionOf(config: LocalConfig): PoolDefinition {
   return {
     usernameAttributes: [...config.userPool.usernameAttributes],
     autoVerifiedAttributes: [...config.userPool.autoVerifiedAttributes],
+    emailSendingAccount: config.userPool.emailSendingAccount,
     passwordPolicy: { ...config.userPool.passwordPolicy },
     authSessionValidityMinutes: config.userPool.authSessionValidityMinutes,
     code: { lifetimeSeconds: config.triggers.otpTtlSeconds, maxAttempts: config.triggers.otpMaxAttempts },

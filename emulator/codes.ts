@@ -28,11 +28,13 @@ export function checkCode(pending: PendingCode, presented: string, now: number):
   return now >= pending.expiresAt ? "expired" : "match";
 }
 
-/** Masks a destination as Cognito's CodeDeliveryDetails do: "a***@e***.com", "+*******1234". */
+/**
+ * Masks a destination as Cognito's CodeDeliveryDetails do: the first character of the address and
+ * of the domain, nothing of the top-level domain ("a***@e***"), or the last four digits of a
+ * phone number ("+*******1234").
+ */
 export function maskDestination(destination: string): string {
   const at = destination.lastIndexOf("@");
   if (at < 0) return `+*******${destination.replace(/\D/g, "").slice(-4)}`;
-  const domain = destination.slice(at + 1);
-  const dot = domain.lastIndexOf(".");
-  return `${destination.charAt(0)}***@${domain.charAt(0)}***${dot > 0 ? domain.slice(dot) : ""}`;
+  return `${destination.charAt(0)}***@${destination.charAt(at + 1)}***`;
 }

@@ -1,6 +1,7 @@
 import type { AppClientConfig, LocalConfig, UserPoolConfig } from "../common/local-config";
 import { CONFIRMATION_CODE_TTL_MS, RESET_CODE_TTL_MS, generateCode, maskDestination, pendingCode } from "./codes";
-import { Messages, NotAuthorizedException, ResourceNotFoundException } from "./errors";
+import { Messages, NotAuthorizedException, ResourceNotFoundException, UserNotFoundException } from "./errors";
+import type { Quotas } from "./quotas";
 import type { ChallengeSessions } from "./state/challenge-sessions";
 import type { Outbox } from "./state/outbox";
 import type { SignInStore } from "./state/sign-in-store";
@@ -20,6 +21,8 @@ export interface PoolContext {
   sessions: ChallengeSessions;
   triggers: TriggerRunner;
   authSessionValidityMs: number;
+  /** Per-user attempt limits and the default sender's daily mail limit (emulator/quotas.ts). */
+  quotas: Quotas;
 }
 
 /** A JSON 1.1 operation: validated input in, the response body out (or a CognitoError thrown). */
@@ -77,6 +80,8 @@ export async function sendCode(
   purpose: "confirmation" | "reset",
   destination: string,
 ): Promise<CodeDeliveryDetails> {
+  // Cognito's own sender is limited per account and day; the pool's SES identity is not.
+  if (ctx.pool.emailSendingAccount === "COGNITO_DEFAULT" && destination.includes("@")) ctx.quotas.takeDefaultSenderMail();
   const code = generateCode();
   const ttl = purpose === "confirmation" ? CONFIRMATION_CODE_TTL_MS : RESET_CODE_TTL_MS;
   const pending = pendingCode(code, ctx.now() + ttl);
@@ -91,7 +96,8 @@ export async function sendCode(
 
 /**
  * The user behind an access token, for the calls that take one (GetUser, ChangePassword,
- * GlobalSignOut): valid, unrevoked, carrying the user-pool API scope, and the user still there.
+ * GlobalSignOut): valid, unrevoked, carrying the user-pool API scope, and the user still there —
+ * a deleted user is UserNotFoundException "User does not exist." (docs/cognito-behaviour.md, "Tokens").
  */
 export async function userFromAccessToken(ctx: PoolContext, accessToken: string): Promise<StoredUser> {
   const claims = await ctx.tokens.verifyAccessToken(accessToken);
@@ -99,7 +105,7 @@ export async function userFromAccessToken(ctx: PoolContext, accessToken: string)
     throw new NotAuthorizedException("Access Token does not have required scopes");
   }
   const user = ctx.users.find(claims.username);
-  if (user === undefined || user.sub !== claims.sub) throw new NotAuthorizedException(Messages.userDoesNotExist);
+  if (user === undefined || user.sub !== claims.sub) throw new UserNotFoundException(Messages.userDoesNotExist);
   if (!user.enabled) throw new NotAuthorizedException(Messages.userDisabled);
   return user;
 }

@@ -5,10 +5,11 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import express, { type NextFunction, type Request, type Response } from "express";
 import type { LocalConfig } from "../common/local-config";
-import { Messages, NotAuthorizedException } from "./errors";
+import { Messages, UserNotFoundException } from "./errors";
 import { createCsrf } from "./hosted/csrf";
 import { createLocalOutboxRouter } from "./hosted/local-outbox";
 import { createLogoutRouter } from "./hosted/logout";
+import { ManagedLoginSessions } from "./hosted/managed-login-session";
 import { createAuthorizeRouter } from "./hosted/oauth2-authorize";
 import { AuthorizationCodes } from "./hosted/oauth2-codes";
 import { createSignUpRouter } from "./hosted/oauth2-signup";
@@ -18,17 +19,19 @@ import { createWellKnownRouter } from "./hosted/well-known";
 import { operations } from "./operations";
 import { type PoolContext, requireClient } from "./pool";
 import { createProtocolRouter } from "./protocol";
+import { type QuotaOptions, Quotas, quotaSettings } from "./quotas";
 import { ChallengeSessions } from "./state/challenge-sessions";
 import { loadSigningKeys } from "./state/key-store";
 import { Outbox } from "./state/outbox";
 import { SignInStore } from "./state/sign-in-store";
 import { UserStore } from "./state/user-store";
 import { type AuthenticationResult, TokenService } from "./tokens";
-import { type ChallengeTriggers, TriggerRunner, createProjectTriggers } from "./triggers";
+import { type ChallengeTriggers, type TriggerTiming, TriggerRunner, createProjectTriggers } from "./triggers";
 
 export type { OutboxMessage } from "./state/outbox";
 export type { Outbox } from "./state/outbox";
 export type { ChallengeTriggers } from "./triggers";
+export type { QuotaOptions } from "./quotas";
 
 export interface EmulatorOptions {
   /** The pool, its app clients and the trigger settings (common/local-config.ts). */
@@ -49,6 +52,15 @@ export interface EmulatorOptions {
   logCodes?: boolean;
   /** Replaces some of the project's challenge triggers (tests: a failing or recording trigger). */
   triggers?: Partial<ChallengeTriggers>;
+  /** Cognito's 5-second trigger limit and its three invocations (tests shorten the limit). */
+  triggerTiming?: TriggerTiming;
+  /**
+   * Per-user attempt limits and the default sender's 50 mails a day: on by default, with
+   * Cognito's numbers; `false` turns them off, an object changes some (docs/cognito-behaviour.md, "Quotas").
+   */
+  quotas?: QuotaOptions;
+  /** Lifetime of the managed-login session cookie; default 1 hour. */
+  managedLoginSessionMs?: number;
 }
 
 export interface HostedTokensRequest {
@@ -121,8 +133,10 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
         ...Object.fromEntries(Object.entries(options.triggers ?? {}).filter(([, handler]) => handler !== undefined)),
       },
       { region: config.region, userPoolId: pool.id, usernameAttributes: pool.usernameAttributes },
+      options.triggerTiming,
     ),
     authSessionValidityMs: options.authSessionValidityMs ?? pool.authSessionValidityMinutes * 60_000,
+    quotas: new Quotas(quotaSettings(options.quotas), now),
   };
   const context = () => ctx;
 
@@ -131,11 +145,13 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   app.use(createProtocolRouter(context, operations));
   app.use(createWellKnownRouter(context, () => url));
   app.use(createUserInfoRouter(context));
-  app.use(createLogoutRouter(context));
-  // Managed login: /oauth2/authorize → /login (↔ /signup → /confirmUser) → the client's callback → /oauth2/token.
+  // Managed login: /oauth2/authorize → /login (↔ /signup → /confirmUser) → the client's callback → /oauth2/token;
+  // the sign-in starts the managed-login session that /logout ends.
+  const managedLoginSessions = new ManagedLoginSessions(now, options.managedLoginSessionMs);
+  app.use(createLogoutRouter(context, managedLoginSessions));
   const authorizationCodes = new AuthorizationCodes(now);
   const csrf = createCsrf();
-  app.use(createAuthorizeRouter(context, authorizationCodes, csrf));
+  app.use(createAuthorizeRouter(context, authorizationCodes, managedLoginSessions, csrf));
   app.use(createSignUpRouter(context, csrf));
   app.use(createTokenRouter(context, authorizationCodes));
   app.use(createLocalOutboxRouter(() => outbox));
@@ -157,7 +173,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     async issueHostedTokens({ username, clientId, scopes }) {
       const client = requireClient(ctx, clientId);
       const user = users.find(username);
-      if (user === undefined) throw new NotAuthorizedException(Messages.userDoesNotExist);
+      if (user === undefined) throw new UserNotFoundException(Messages.userDoesNotExist);
       return ctx.tokens.signIn(user, client, scopes.join(" "));
     },
     async close() {

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { SignJWT, decodeProtectedHeader, errors as joseErrors, importJWK, jwtVerify, type JWK, type JWTPayload } from "jose";
 import type { AppClientConfig } from "../common/local-config";
 import { Messages, NotAuthorizedException } from "./errors";
@@ -16,6 +16,29 @@ export interface AuthenticationResult {
   TokenType: "Bearer";
   IdToken: string;
   RefreshToken?: string;
+}
+
+/** What the managed login's token endpoint issues: no ID token unless `openid` was granted. */
+export interface HostedTokenSet {
+  AccessToken: string;
+  IdToken?: string;
+  ExpiresIn: number;
+}
+
+/** How the ID token of one issuance looks. */
+interface MintOptions {
+  /** False when the grant lacks `openid`: the token endpoint then issues no ID token. */
+  idToken: boolean;
+  /** The authorization request's nonce (OIDC Core §3.1.2.1), echoed in the ID token. */
+  nonce?: string;
+  /** OIDC Core §3.1.3.6 at_hash: the token endpoint's ID tokens carry it, the user-pool API's do not. */
+  atHash: boolean;
+}
+
+/** OIDC Core §3.1.3.6: base64url of the left half of SHA-256 over the access token's ASCII. */
+export function accessTokenHash(accessToken: string): string {
+  const digest = createHash("sha256").update(accessToken, "ascii").digest();
+  return digest.subarray(0, digest.length / 2).toString("base64url");
 }
 
 export interface AccessTokenClaims extends JWTPayload {
@@ -60,6 +83,38 @@ export class TokenService {
 
   /** A new sign-in: ID, access and refresh token, and the lineage record that revocation uses. */
   async signIn(user: StoredUser, client: AppClientConfig, scope: string = ADMIN_SCOPE): Promise<Required<AuthenticationResult>> {
+    const { record, refreshToken } = await this.startLineage(user, client, scope);
+    const tokens = await this.mint(user, client, record, { idToken: true, atHash: false });
+    return { ...tokens, IdToken: tokens.IdToken!, TokenType: "Bearer", RefreshToken: refreshToken };
+  }
+
+  /**
+   * A sign-in through the managed login's token endpoint: the ID token only when `openid` was
+   * granted, with the request's nonce and at_hash; `authTime` (epoch seconds) is the managed-login
+   * session's sign-in when a code was issued silently.
+   */
+  async signInHosted(
+    user: StoredUser,
+    client: AppClientConfig,
+    grant: { scopes: readonly string[]; nonce?: string; authTime?: number },
+  ): Promise<HostedTokenSet & { RefreshToken: string }> {
+    const { record, refreshToken } = await this.startLineage(user, client, grant.scopes.join(" "), grant.authTime);
+    const options: MintOptions = { idToken: grant.scopes.includes("openid"), atHash: true, ...(grant.nonce === undefined ? {} : { nonce: grant.nonce }) };
+    return { ...(await this.mint(user, client, record, options)), RefreshToken: refreshToken };
+  }
+
+  /** REFRESH_TOKEN_AUTH: new ID and access tokens of the same lineage; no new refresh token. */
+  async refresh(record: SignInRecord, user: StoredUser, client: AppClientConfig): Promise<AuthenticationResult> {
+    const tokens = await this.mint(user, client, record, { idToken: true, atHash: false });
+    return { ...tokens, IdToken: tokens.IdToken!, TokenType: "Bearer" };
+  }
+
+  /** The token endpoint's refresh_token grant: an ID token only for lineages granted `openid`. */
+  refreshHosted(record: SignInRecord, user: StoredUser, client: AppClientConfig): Promise<HostedTokenSet> {
+    return this.mint(user, client, record, { idToken: record.scope.split(" ").includes("openid"), atHash: true });
+  }
+
+  private async startLineage(user: StoredUser, client: AppClientConfig, scope: string, authTime?: number): Promise<{ record: SignInRecord; refreshToken: string }> {
     const nowMs = this.options.now();
     const refreshToken = randomBytes(96).toString("base64url");
     const record: SignInRecord = {
@@ -67,21 +122,16 @@ export class TokenService {
       username: user.username,
       clientId: client.clientId,
       refreshTokenDigest: digestToken(refreshToken),
-      authTime: Math.floor(nowMs / 1000),
+      authTime: authTime ?? Math.floor(nowMs / 1000),
       eventId: randomUUID(),
       scope,
       refreshExpiresAt: nowMs + client.refreshTokenValidityDays * 24 * 3600_000,
     };
     await this.options.signIns.add(record);
-    return { ...(await this.mint(user, client, record)), RefreshToken: refreshToken };
+    return { record, refreshToken };
   }
 
-  /** REFRESH_TOKEN_AUTH: new ID and access tokens of the same lineage; no new refresh token. */
-  refresh(record: SignInRecord, user: StoredUser, client: AppClientConfig): Promise<AuthenticationResult> {
-    return this.mint(user, client, record);
-  }
-
-  private async mint(user: StoredUser, client: AppClientConfig, record: SignInRecord): Promise<AuthenticationResult> {
+  private async mint(user: StoredUser, client: AppClientConfig, record: SignInRecord, options: MintOptions): Promise<HostedTokenSet & { TokenType: "Bearer" }> {
     const iat = Math.floor(this.options.now() / 1000);
     const { keys, issuer } = this.options;
     const attributeClaims: Record<string, string | boolean> = {};
@@ -89,22 +139,6 @@ export class TokenService {
       attributeClaims[name] = BOOLEAN_CLAIMS.has(name) ? value === "true" : value;
     }
     const { email, email_verified, ...otherAttributes } = attributeClaims;
-    const idClaims = {
-      sub: user.sub,
-      ...(email_verified === undefined ? {} : { email_verified }),
-      iss: issuer,
-      "cognito:username": user.username,
-      origin_jti: record.originJti,
-      aud: client.clientId,
-      event_id: record.eventId,
-      token_use: "id",
-      auth_time: record.authTime,
-      exp: iat + client.idTokenValidityMinutes * 60,
-      iat,
-      jti: randomUUID(),
-      ...otherAttributes,
-      ...(email === undefined ? {} : { email }),
-    };
     const accessLifetime = client.accessTokenValidityMinutes * 60;
     const accessClaims = {
       sub: user.sub,
@@ -120,10 +154,27 @@ export class TokenService {
       jti: randomUUID(),
       username: user.username,
     };
-    const [IdToken, AccessToken] = await Promise.all([
-      new SignJWT(idClaims).setProtectedHeader({ kid: keys.id.kid, alg: "RS256" }).sign(keys.id.privateKey),
-      new SignJWT(accessClaims).setProtectedHeader({ kid: keys.access.kid, alg: "RS256" }).sign(keys.access.privateKey),
-    ]);
+    const AccessToken = await new SignJWT(accessClaims).setProtectedHeader({ kid: keys.access.kid, alg: "RS256" }).sign(keys.access.privateKey);
+    if (!options.idToken) return { AccessToken, ExpiresIn: accessLifetime, TokenType: "Bearer" };
+    const idClaims = {
+      ...(options.atHash ? { at_hash: accessTokenHash(AccessToken) } : {}),
+      sub: user.sub,
+      ...(email_verified === undefined ? {} : { email_verified }),
+      iss: issuer,
+      "cognito:username": user.username,
+      origin_jti: record.originJti,
+      aud: client.clientId,
+      event_id: record.eventId,
+      token_use: "id",
+      auth_time: record.authTime,
+      exp: iat + client.idTokenValidityMinutes * 60,
+      iat,
+      ...(options.nonce === undefined ? {} : { nonce: options.nonce }),
+      jti: randomUUID(),
+      ...otherAttributes,
+      ...(email === undefined ? {} : { email }),
+    };
+    const IdToken = await new SignJWT(idClaims).setProtectedHeader({ kid: keys.id.kid, alg: "RS256" }).sign(keys.id.privateKey);
     return { AccessToken, ExpiresIn: accessLifetime, TokenType: "Bearer", IdToken };
   }
 

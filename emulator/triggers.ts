@@ -74,8 +74,20 @@ const createResponse = z.object({
 const verifyResponse = z.object({ answerCorrect: z.boolean().nullish() });
 const returnedEvent = z.object({ response: z.unknown() });
 
-/** Cognito gives up on a trigger after 5 seconds (AWS DG, "Customizing user pool workflows with Lambda triggers"). */
-const TRIGGER_TIMEOUT_MS = 5000;
+/**
+ * Cognito waits 5 seconds for a trigger; one that has not answered by then is invoked again while
+ * the first invocation keeps running, and after three unanswered invocations the call fails
+ * (AWS DG, "Customizing user pool workflows with Lambda triggers").
+ */
+export const TRIGGER_TIMEOUT_MS = 5000;
+export const TRIGGER_INVOCATIONS = 3;
+
+export interface TriggerTiming {
+  /** Default 5000 ms; tests shorten it. */
+  timeoutMs?: number;
+  /** Invocations before Cognito gives up; default 3. */
+  invocations?: number;
+}
 
 /** `request.userAttributes` as Cognito sends it: a flat string map with sub, status and alias markers. */
 export function eventUserAttributes(user: StoredUser | undefined, usernameAttributes: readonly string[]): StringMap {
@@ -96,10 +108,17 @@ export function eventUserAttributes(user: StoredUser | undefined, usernameAttrib
  * only the returned `response` is read.
  */
 export class TriggerRunner {
+  private readonly timeoutMs: number;
+  private readonly invocations: number;
+
   constructor(
     private readonly triggers: ChallengeTriggers,
     private readonly pool: { region: string; userPoolId: string; usernameAttributes: readonly string[] },
-  ) {}
+    timing: TriggerTiming = {},
+  ) {
+    this.timeoutMs = timing.timeoutMs ?? TRIGGER_TIMEOUT_MS;
+    this.invocations = timing.invocations ?? TRIGGER_INVOCATIONS;
+  }
 
   private envelope<S extends string>(triggerSource: S, subject: TriggerSubject) {
     return {
@@ -121,20 +140,34 @@ export class TriggerRunner {
     };
   }
 
+  /**
+   * Runs the handler as Cognito does: each invocation gets a copy of the event and `timeoutMs`; a
+   * slow invocation is left running (its late answer is ignored) and the handler is invoked again,
+   * up to `invocations` times. A thrown error is not retried.
+   */
   private async invoke<E, R extends z.ZodType>(name: string, handler: TriggerHandler<E>, event: E, schema: R): Promise<z.infer<R>> {
     let result: unknown;
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new TriggerTimeout()), TRIGGER_TIMEOUT_MS);
-      });
-      result = await Promise.race([handler(structuredClone(event)), timeout]);
-    } catch (error) {
-      if (error instanceof TriggerTimeout) throw new UnexpectedLambdaException(`${name} failed due to a timeout.`);
-      const message = error instanceof Error ? error.message : String(error);
-      throw new UserLambdaValidationException(`${name} failed with error ${message}.`);
-    } finally {
-      clearTimeout(timer);
+    for (let invocation = 1; ; invocation += 1) {
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        const timeout = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new TriggerTimeout()), this.timeoutMs);
+        });
+        const running = Promise.resolve().then(() => handler(structuredClone(event)));
+        // An abandoned invocation that fails later must not surface as an unhandled rejection.
+        running.catch(() => undefined);
+        result = await Promise.race([running, timeout]);
+        break;
+      } catch (error) {
+        if (error instanceof TriggerTimeout) {
+          if (invocation < this.invocations) continue;
+          throw new UnexpectedLambdaException(`${name} failed due to a timeout.`);
+        }
+        const message = error instanceof Error ? error.message : String(error);
+        throw new UserLambdaValidationException(`${name} failed with error ${message}.`);
+      } finally {
+        clearTimeout(timer);
+      }
     }
     const envelope = returnedEvent.safeParse(result);
     const response = envelope.success ? schema.safeParse(envelope.data.response ?? {}) : undefined;

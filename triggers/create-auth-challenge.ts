@@ -1,4 +1,4 @@
-import { randomBytes, randomInt } from "node:crypto";
+import { createHmac, hkdfSync, randomBytes, randomInt } from "node:crypto";
 import type { CreateAuthChallengeTriggerEvent, CreateAuthChallengeTriggerHandler } from "aws-lambda";
 import {
   ChallengeStep,
@@ -12,20 +12,40 @@ import {
 import { loadTriggersConfig, type TriggersConfig } from "./config";
 import { createAwsDelivery } from "./delivery/aws-delivery";
 import type { DeliveryPort, OutgoingMessage } from "./delivery/delivery-port";
-import { countFailedMethodRounds, otpCodeMac, otpMacKey, otpRoundMetadata, parseOtpRoundMetadata, roundStep, type OtpRoundSeal } from "./round-metadata";
+import {
+  countFailedMethodRounds,
+  otpCodeMac,
+  otpMacKey,
+  otpRoundMetadata,
+  parseOtpRoundMetadata,
+  parseProvideRoundNonce,
+  provideRoundMetadata,
+  roundStep,
+  type OtpRoundSeal,
+} from "./round-metadata";
 
-export type CreateAuthChallengeDeps = { config: TriggersConfig; delivery: DeliveryPort; now?: () => number };
+export type CreateAuthChallengeDeps = {
+  config: TriggersConfig;
+  delivery: DeliveryPort;
+  now?: () => number;
+  /**
+   * How long a send may take before the round is answered without waiting for it (default 3 s).
+   * Cognito gives the trigger 5 seconds and invokes it again when it has not answered
+   * (docs/cognito-behaviour.md, "Custom authentication (CUSTOM_AUTH)").
+   */
+  deliveryBudgetMs?: number;
+  /** Told when a send outlives the budget (never the code or the address). */
+  onSlowDelivery?: () => void;
+};
+
+export const DELIVERY_BUDGET_MS = 3000;
 
 export const OTP_SUBJECT = "Your Tobira sign-in code";
 
-/** Masks like Cognito's CodeDeliveryDetails.Destination: "a***@e***.com". */
+/** Masks like Cognito's CodeDeliveryDetails.Destination: "a***@e***" (nothing of the top-level domain). */
 export function maskEmail(email: string): string {
   const at = email.lastIndexOf("@");
-  const local = email.slice(0, at);
-  const domain = email.slice(at + 1);
-  const dot = domain.lastIndexOf(".");
-  const topLevel = dot > 0 ? domain.slice(dot) : "";
-  return `${local.charAt(0)}***@${domain.charAt(0)}***${topLevel}`;
+  return `${email.charAt(0)}***@${email.charAt(at + 1)}***`;
 }
 
 /** Masks like Cognito's CodeDeliveryDetails.Destination: "+*******1234" (fixed width: the length is not revealed). */
@@ -52,15 +72,51 @@ function lifetimeText(ttlSeconds: number): string {
 export function createCreateAuthChallengeHandler(deps: CreateAuthChallengeDeps) {
   const { config, delivery } = deps;
   const now = deps.now ?? Date.now;
+  const deliveryBudgetMs = deps.deliveryBudgetMs ?? DELIVERY_BUDGET_MS;
 
   const macKey = otpMacKey(config.passkeyProofSecret);
+  const codeKey = Buffer.from(hkdfSync("sha256", config.passkeyProofSecret, "tobira", "tobira otp round code v1", 32));
+
+  /**
+   * The round's code. Cognito invokes Create again when an invocation is slow, with the same
+   * session, while the first one keeps running: the code is therefore a function of the round —
+   * HMAC(key, user, attempt nonce, round number), HOTP-style (RFC 4226 §5.3, six digits) — so
+   * every invocation of one round mails the same code, and a new round or a new sign-in another.
+   * Sessions without an attempt nonce get a code from the CSPRNG (NIST SP 800-63B §5.1.3.1).
+   */
+  function roundCode(event: CreateAuthChallengeTriggerEvent): string {
+    const attempt = parseProvideRoundNonce(event.request.session[0]?.challengeMetadata);
+    if (attempt === undefined) return String(randomInt(0, 1_000_000)).padStart(6, "0");
+    const mac = createHmac("sha256", codeKey).update(`${event.userName}.${attempt}.${event.request.session.length}`).digest();
+    return String(mac.readBigUInt64BE(0) % 1_000_000n).padStart(6, "0");
+  }
+
+  /**
+   * Sends, but answers the round once the budget is spent even if the provider has not: a slow
+   * provider must not make Cognito give up on (or re-invoke) the round. A send that fails in
+   * time still fails the round.
+   */
+  async function sendWithinBudget(message: OutgoingMessage): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const sending = delivery.send(message);
+    const late = new Promise<"late">((resolve) => {
+      timer = setTimeout(() => resolve("late"), deliveryBudgetMs);
+    });
+    try {
+      if ((await Promise.race([sending, late])) === "late") {
+        sending.catch(() => undefined);
+        deps.onSlowDelivery?.();
+      }
+    } finally {
+      clearTimeout(timer);
+    }
+  }
 
   /** A new code: sent to the user, then kept only as a MAC bound to the user and its expiry. */
   async function sendNewCode(event: CreateAuthChallengeTriggerEvent, destination: Pick<OutgoingMessage, "channel" | "to">): Promise<OtpRoundSeal> {
-    // 6 digits from the CSPRNG, uniformly (NIST SP 800-63B §5.1.3.1: OTP from an approved RNG).
-    const code = String(randomInt(0, 1_000_000)).padStart(6, "0");
+    const code = roundCode(event);
     const expiresAt = now() + config.otpTtlSeconds * 1000;
-    await delivery.send({
+    await sendWithinBudget({
       ...destination,
       subject: OTP_SUBJECT,
       text: `Your Tobira sign-in code is ${code}. It expires in ${lifetimeText(config.otpTtlSeconds)}. If you did not try to sign in, ignore this message.`,
@@ -102,7 +158,8 @@ export function createCreateAuthChallengeHandler(deps: CreateAuthChallengeDeps) 
     if (session.length === 0) {
       event.response.publicChallengeParameters = { step: ChallengeStep.provide } satisfies ProvideRoundParameters;
       event.response.privateChallengeParameters = { step: ChallengeStep.provide };
-      event.response.challengeMetadata = ChallengeStep.provide;
+      // 128 random bits naming this sign-in attempt; they stay in Cognito's session, never with the client.
+      event.response.challengeMetadata = provideRoundMetadata(randomBytes(16).toString("base64url"));
       return event;
     }
 
@@ -124,7 +181,11 @@ let coldStartHandler: ReturnType<typeof createCreateAuthChallengeHandler> | unde
 export const handler: CreateAuthChallengeTriggerHandler = async (event) => {
   if (coldStartHandler === undefined) {
     const config = loadTriggersConfig();
-    coldStartHandler = createCreateAuthChallengeHandler({ config, delivery: createAwsDelivery(config) });
+    coldStartHandler = createCreateAuthChallengeHandler({
+      config,
+      delivery: createAwsDelivery(config),
+      onSlowDelivery: () => console.warn("create-auth-challenge: the code's delivery outlived its budget; the round was answered without waiting"),
+    });
   }
   return coldStartHandler(event);
 };

@@ -23,11 +23,11 @@ export function createDefineAuthChallengeHandler(config: Pick<TriggersConfig, "o
 
     const last = session[session.length - 1]!;
     const lastIndex = session.length - 1;
-    if (last.challengeMetadata === ChallengeStep.provide) {
+    if (roundStep(last.challengeMetadata) === ChallengeStep.provide) {
       // Only round 1 may ask for the method; a PROVIDE round later is not a flow Create produces.
       return last.challengeResult && lastIndex === 0 ? "challenge" : "fail";
     }
-    if (asChallengeMethod(roundStep(last.challengeMetadata)) === undefined || session[0]!.challengeMetadata !== ChallengeStep.provide) return "fail";
+    if (asChallengeMethod(roundStep(last.challengeMetadata)) === undefined || roundStep(session[0]!.challengeMetadata) !== ChallengeStep.provide) return "fail";
     if (last.challengeResult) return "issue";
     // Lockout after N wrong answers (OWASP Authentication cheat sheet: limit OTP attempts).
     return countFailedMethodRounds(session) >= config.otpMaxAttempts ? "fail" : "challenge";

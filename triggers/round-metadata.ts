@@ -29,9 +29,26 @@ export function parseOtpRoundMetadata(metadata: string | null | undefined): OtpR
   return { expiresAt: Number(match[1]), codeMac: match[2]! };
 }
 
+/**
+ * The PROVIDE round's metadata carries a random nonce naming this authentication attempt:
+ * `<ChallengeStep.provide>:<nonce>`. Cognito repeats it in every later round's session, so a
+ * retried CreateAuthChallenge can tell "the same round again" from "a new sign-in".
+ */
+export function provideRoundMetadata(attemptNonce: string): string {
+  return `${ChallengeStep.provide}:${attemptNonce}`;
+}
+
+const provideRoundMetadataPattern = new RegExp(`^${ChallengeStep.provide}(?::([A-Za-z0-9_-]{22,64}))?$`);
+
+/** The attempt nonce of a PROVIDE round's metadata (undefined for the bare, older form). */
+export function parseProvideRoundNonce(metadata: string | null | undefined): string | undefined {
+  return provideRoundMetadataPattern.exec(metadata ?? "")?.[1];
+}
+
 /** The step a completed round was: ChallengeStep.provide, .otp (with its seal) or .passkey. */
 export function roundStep(metadata: string | null | undefined): ChallengeStep | undefined {
-  if (metadata === ChallengeStep.provide || metadata === ChallengeStep.passkey) return metadata;
+  if (metadata === ChallengeStep.passkey) return metadata;
+  if (provideRoundMetadataPattern.test(metadata ?? "")) return ChallengeStep.provide;
   return parseOtpRoundMetadata(metadata) ? ChallengeStep.otp : undefined;
 }
 

@@ -5,6 +5,7 @@ import { verifyDecoyPassword, verifyPassword } from "../passwords";
 import type { PoolContext } from "../pool";
 import type { StoredUser } from "../state/user-store";
 import { type Csrf, createCsrf } from "./csrf";
+import type { ManagedLoginSessions } from "./managed-login-session";
 import type { AuthorizationCodes } from "./oauth2-codes";
 import { sendManagedLoginPage, signInFormHtml } from "./oauth2-page";
 import { type AuthorizeRequest, MAX_PASSWORD, MAX_USERNAME, field, formBody, formErrorHandler, requestQuery, validatedRequest } from "./oauth2-request";
@@ -20,8 +21,10 @@ export { type AuthorizeRequest, validateAuthorizeRequest } from "./oauth2-reques
  * links to the sign-up pages (emulator/hosted/oauth2-signup.ts), which come back here with
  * `notice=confirmed`.
  *
- * The emulator keeps no managed-login session cookie: every authorization shows the sign-in
- * page, so a signed-out browser is always asked to sign in again.
+ * A sign-in starts the managed-login session (emulator/hosted/managed-login-session.ts): while it
+ * lasts, `/oauth2/authorize` sends the browser straight back with a new code, for any app client
+ * of the pool, unless the request says `prompt=login`; `prompt=none` without a session is
+ * `login_required` (OIDC Core §3.1.2.6). Only `/logout` ends it.
  */
 
 /** Notices other managed-login pages may ask the sign-in page to show (fixed texts: nothing from the URL is echoed). */
@@ -31,14 +34,19 @@ const NOTICES: Record<string, string> = { confirmed: "Account confirmed — sign
 
 /**
  * The password check of USER_PASSWORD_AUTH (emulator/operations/initiate-auth.ts), for the
- * sign-in page: the same lockout counter, a decoy check for unknown users, and the account's
- * state revealed only to someone who knows the password. Returns the user or a message to show.
+ * sign-in page: the same lockout counter, a decoy check for unknown users, an unconfirmed account
+ * named whatever the password (as the API does), and a reset revealed only to someone who knows
+ * the password. Returns the user or a message to show.
  */
 async function checkPassword(ctx: PoolContext, username: string, password: string): Promise<StoredUser | { error: string }> {
   const user = ctx.users.find(username);
   if (user === undefined) {
     await verifyDecoyPassword(password);
     return { error: Messages.incorrectCredentials };
+  }
+  if (user.enabled && user.status === "UNCONFIRMED") {
+    await verifyDecoyPassword(password);
+    return { error: Messages.userNotConfirmed };
   }
   const now = ctx.now();
   if (isLockedOut(user.failedSignIns, now)) return { error: Messages.passwordAttemptsExceeded };
@@ -52,13 +60,35 @@ async function checkPassword(ctx: PoolContext, username: string, password: strin
     await ctx.users.save();
   }
   if (!user.enabled) return { error: Messages.userDisabled };
-  if (user.status === "UNCONFIRMED") return { error: Messages.userNotConfirmed };
   if (user.status === "RESET_REQUIRED") return { error: "Password reset required for the user" };
   return user;
 }
 
-export function createAuthorizeRouter(ctx: () => PoolContext, codes: AuthorizationCodes, csrf: Csrf = createCsrf()): Router {
+/** The user a managed-login session signs in silently: still there, enabled and confirmed. */
+function sessionUser(ctx: PoolContext, username: string): StoredUser | undefined {
+  const user = ctx.users.find(username);
+  return user !== undefined && user.enabled && user.status === "CONFIRMED" ? user : undefined;
+}
+
+export function createAuthorizeRouter(ctx: () => PoolContext, codes: AuthorizationCodes, sessions: ManagedLoginSessions, csrf: Csrf = createCsrf()): Router {
   const router = express.Router();
+
+  /** Sends the browser to the client's callback with a new code and the request's state. */
+  const redirectWithCode = (res: Response, request: AuthorizeRequest, user: StoredUser, authTime: number) => {
+    const code = codes.issue({
+      clientId: request.client.clientId,
+      redirectUri: request.redirectUri,
+      username: user.username,
+      scopes: request.scopes,
+      authTime,
+      ...(request.codeChallenge === undefined ? {} : { codeChallenge: request.codeChallenge }),
+      ...(request.nonce === undefined ? {} : { nonce: request.nonce }),
+    });
+    const target = new URL(request.redirectUri);
+    target.searchParams.set("code", code);
+    if (request.state !== undefined) target.searchParams.set("state", request.state);
+    res.set("Cache-Control", "no-store").redirect(302, target.toString());
+  };
 
   const showForm = (
     req: express.Request,
@@ -80,6 +110,19 @@ export function createAuthorizeRouter(ctx: () => PoolContext, codes: Authorizati
   router.get("/oauth2/authorize", (req, res) => {
     const request = validatedRequest(ctx(), req, res);
     if (request === undefined) return;
+    const session = request.prompt === "login" ? undefined : sessions.current(req);
+    const user = session === undefined ? undefined : sessionUser(ctx(), session.username);
+    if (session !== undefined && user !== undefined) {
+      redirectWithCode(res, request, user, session.authTime);
+      return;
+    }
+    if (request.prompt === "none") {
+      const target = new URL(request.redirectUri);
+      target.searchParams.set("error", "login_required");
+      if (request.state !== undefined) target.searchParams.set("state", request.state);
+      res.set("Cache-Control", "no-store").redirect(302, target.toString());
+      return;
+    }
     res.set("Cache-Control", "no-store").redirect(302, `/login?${requestQuery(request)}`);
   });
 
@@ -108,18 +151,9 @@ export function createAuthorizeRouter(ctx: () => PoolContext, codes: Authorizati
       showForm(req, res, request, 400, { username, error: outcome.error });
       return;
     }
-    const code = codes.issue({
-      clientId: request.client.clientId,
-      redirectUri: request.redirectUri,
-      username: outcome.username,
-      scopes: request.scopes,
-      ...(request.codeChallenge === undefined ? {} : { codeChallenge: request.codeChallenge }),
-    });
-    const target = new URL(request.redirectUri);
-    target.searchParams.set("code", code);
-    if (request.state !== undefined) target.searchParams.set("state", request.state);
     csrf.clear(res);
-    res.set("Cache-Control", "no-store").redirect(302, target.toString());
+    sessions.start(req, res, outcome.username);
+    redirectWithCode(res, request, outcome, Math.floor(ctx().now() / 1000));
   });
 
   router.use("/login", formErrorHandler);

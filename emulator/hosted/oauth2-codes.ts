@@ -16,6 +16,10 @@ export interface AuthorizationGrant {
   scopes: string[];
   /** RFC 7636 S256 challenge, when the authorization request carried one. */
   codeChallenge?: string;
+  /** The authorization request's nonce, for the ID token (OIDC Core §3.1.3.6). */
+  nonce?: string;
+  /** When the person signed in (epoch seconds): earlier than now when the managed-login session issued the code. */
+  authTime: number;
 }
 
 interface StoredGrant extends AuthorizationGrant {

@@ -15,6 +15,10 @@ export interface AuthorizeRequest {
   scopes: string[];
   state?: string;
   codeChallenge?: string;
+  /** OIDC Core §3.1.2.1: echoed in the ID token. */
+  nonce?: string;
+  /** OIDC Core §3.1.2.1 `prompt`: "login" asks again despite a session, "none" never shows a page. */
+  prompt?: "login" | "none";
 }
 
 type Validation =
@@ -30,6 +34,9 @@ const single = (value: unknown): string | undefined => (typeof value === "string
 const CODE_CHALLENGE = /^[A-Za-z0-9\-._~]{43,128}$/;
 // RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ).
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
+/** The OpenID Connect scopes that mean nothing without `openid` (AWS DG, "The authorize endpoint": scope). */
+const OPENID_ONLY_SCOPES = ["email", "phone", "profile"];
+const MAX_NONCE = 2048;
 
 function errorRedirect(redirectUri: string, error: string, state: string | undefined): string {
   const url = new URL(redirectUri);
@@ -67,8 +74,12 @@ export function validateAuthorizeRequest(ctx: PoolContext, query: Record<string,
   // Without `scope`, Cognito grants every scope the client allows.
   const scopes = rawScope === undefined ? [...client.allowedOAuthScopes] : rawScope.split(" ").filter((scope) => scope !== "");
   if (scopes.length === 0 || scopes.some((scope) => !SCOPE_TOKEN.test(scope) || !client.allowedOAuthScopes.includes(scope))) return fail("invalid_scope");
-  // The emulator always issues an ID token, so it insists on `openid` (RFC 6749 §3.3 lets it refuse).
-  if (!scopes.includes("openid")) return fail("invalid_scope");
+  // Without `openid` the grant is plain OAuth (no ID token), which email, phone and profile cannot be.
+  if (!scopes.includes("openid") && scopes.some((scope) => OPENID_ONLY_SCOPES.includes(scope))) return fail("invalid_scope");
+
+  const nonce = query.nonce;
+  if (nonce !== undefined && (typeof nonce !== "string" || nonce === "" || nonce.length > MAX_NONCE)) return fail("invalid_request");
+  const prompt = single(query.prompt);
 
   const codeChallenge = query.code_challenge;
   const method = query.code_challenge_method;
@@ -85,6 +96,8 @@ export function validateAuthorizeRequest(ctx: PoolContext, query: Record<string,
       scopes: [...new Set(scopes)],
       ...(state === undefined ? {} : { state }),
       ...(typeof codeChallenge === "string" ? { codeChallenge } : {}),
+      ...(typeof nonce === "string" ? { nonce } : {}),
+      ...(prompt === "login" || prompt === "none" ? { prompt } : {}),
     },
   };
 }
@@ -102,6 +115,7 @@ export function requestQuery(request: AuthorizeRequest): string {
     params.set("code_challenge", request.codeChallenge);
     params.set("code_challenge_method", "S256");
   }
+  if (request.nonce !== undefined) params.set("nonce", request.nonce);
   return params.toString();
 }
 

@@ -8,19 +8,26 @@ import type { AuthorizationCodes } from "./oauth2-codes";
  * `POST /oauth2/token` (AWS DG, "The token endpoint"): the authorization_code grant of the
  * managed login (RFC 6749 §4.1.3) and the refresh_token grant (§6). Confidential clients
  * authenticate with their secret, by HTTP Basic or in the body (§2.3.1); errors are §5.2's
- * `{"error": …}` with status 400, as Cognito answers them.
+ * `{"error": …}` with status 400, as Cognito answers them. The ID token comes only with the
+ * `openid` scope, carries `at_hash` and, after an authorization request with one, its `nonce`.
+ *
+ * `POST /oauth2/revoke` (AWS DG, "The token revocation endpoint"; RFC 7009): the same client
+ * authentication, then the refresh token and every token issued from it are revoked.
  */
 
-type TokenError = "invalid_request" | "invalid_client" | "invalid_grant" | "unauthorized_client" | "unsupported_grant_type";
+type TokenError = "invalid_request" | "invalid_client" | "invalid_grant" | "unauthorized_client" | "unsupported_grant_type" | "unsupported_token_type";
 
 class TokenEndpointError extends Error {
-  constructor(readonly error: TokenError) {
+  constructor(
+    readonly error: TokenError,
+    readonly status = 400,
+  ) {
     super(error);
   }
 }
 
-const fail = (error: TokenError): never => {
-  throw new TokenEndpointError(error);
+const fail = (error: TokenError, status?: number): never => {
+  throw new TokenEndpointError(error, status);
 };
 
 function noStore(res: Response): Response {
@@ -55,17 +62,18 @@ function basicCredentials(req: Request): { id: string; secret: string } | undefi
 }
 
 /** Authenticates the client: its secret when it has one, and one method only (RFC 6749 §2.3). */
-function authenticateClient(ctx: PoolContext, req: Request, body: Record<string, string | undefined>): AppClientConfig {
+function authenticateClient(ctx: PoolContext, req: Request, body: Record<string, string | undefined>, invalidClientStatus = 400): AppClientConfig {
+  const refuse = () => fail("invalid_client", invalidClientStatus);
   const basic = basicCredentials(req);
   if (basic !== undefined && body.client_secret !== undefined) fail("invalid_request");
-  if (basic !== undefined && body.client_id !== undefined && body.client_id !== basic.id) fail("invalid_client");
+  if (basic !== undefined && body.client_id !== undefined && body.client_id !== basic.id) refuse();
   const clientId = basic?.id ?? body.client_id;
   const secret = basic?.secret ?? body.client_secret;
-  if (clientId === undefined) return fail("invalid_client");
+  if (clientId === undefined) return refuse();
   const client = ctx.pool.clients.find((candidate) => candidate.clientId === clientId);
-  if (client === undefined) return fail("invalid_client");
+  if (client === undefined) return refuse();
   if (client.clientSecret === undefined ? secret !== undefined && secret !== "" : secret === undefined || !sameSecret(secret, client.clientSecret)) {
-    fail("invalid_client");
+    refuse();
   }
   return client;
 }
@@ -99,9 +107,13 @@ async function authorizationCodeGrant(ctx: PoolContext, codes: AuthorizationCode
   if (grant.codeChallenge !== undefined && !verifierMatches(body.code_verifier, grant.codeChallenge)) return fail("invalid_grant");
   const user = ctx.users.find(grant.username);
   if (user === undefined || !user.enabled) return fail("invalid_grant");
-  const tokens = await ctx.tokens.signIn(user, client, grant.scopes.join(" "));
+  const tokens = await ctx.tokens.signInHosted(user, client, {
+    scopes: grant.scopes,
+    authTime: grant.authTime,
+    ...(grant.nonce === undefined ? {} : { nonce: grant.nonce }),
+  });
   return {
-    id_token: tokens.IdToken,
+    ...(tokens.IdToken === undefined ? {} : { id_token: tokens.IdToken }),
     access_token: tokens.AccessToken,
     refresh_token: tokens.RefreshToken,
     expires_in: tokens.ExpiresIn,
@@ -118,9 +130,26 @@ async function refreshTokenGrant(ctx: PoolContext, client: AppClientConfig, body
   }
   const user = ctx.users.find(lineage.username);
   if (user === undefined || !user.enabled) return fail("invalid_grant");
-  const tokens = await ctx.tokens.refresh(lineage, user, client);
+  const tokens = await ctx.tokens.refreshHosted(lineage, user, client);
   // Cognito returns no new refresh token on this grant.
-  return { id_token: tokens.IdToken, access_token: tokens.AccessToken, expires_in: tokens.ExpiresIn, token_type: "Bearer" };
+  return {
+    ...(tokens.IdToken === undefined ? {} : { id_token: tokens.IdToken }),
+    access_token: tokens.AccessToken,
+    expires_in: tokens.ExpiresIn,
+    token_type: "Bearer",
+  };
+}
+
+/** RFC 7009 §2.1: revokes a refresh token issued to this client; an unknown or spent token is not an error (§2.2). */
+async function revoke(ctx: PoolContext, client: AppClientConfig, body: Record<string, string | undefined>): Promise<void> {
+  const token = body.token;
+  if (token === undefined || token === "" || !client.enableTokenRevocation) fail("invalid_request");
+  // ID and access tokens are JWTs; only refresh tokens can be revoked.
+  if (token!.split(".").length === 3) fail("unsupported_token_type");
+  const lineage = ctx.signIns.findByRefreshToken(token!);
+  if (lineage === undefined) return;
+  if (lineage.clientId !== client.clientId) fail("unauthorized_client");
+  await ctx.signIns.revoke(lineage);
 }
 
 export function createTokenRouter(ctx: () => PoolContext, codes: AuthorizationCodes): Router {
@@ -146,11 +175,24 @@ export function createTokenRouter(ctx: () => PoolContext, codes: AuthorizationCo
       noStore(res).json(answer);
     } catch (error) {
       if (!(error instanceof TokenEndpointError)) throw error;
-      noStore(res).status(400).json({ error: error.error });
+      noStore(res).status(error.status).json({ error: error.error });
+    }
+  });
+  router.post("/oauth2/revoke", express.urlencoded({ extended: false, limit: "16kb", parameterLimit: 20 }), async (req, res) => {
+    try {
+      if (!req.is("application/x-www-form-urlencoded")) fail("invalid_request");
+      const body = formBody(req);
+      // Wrong client credentials: 401 here, as the revocation endpoint answers them.
+      const client = authenticateClient(ctx(), req, body, 401);
+      await revoke(ctx(), client, body);
+      noStore(res).status(200).end();
+    } catch (error) {
+      if (!(error instanceof TokenEndpointError)) throw error;
+      noStore(res).status(error.status).json({ error: error.error });
     }
   });
   // A body the parser refuses (too large, too many parameters, a bad charset) is the caller's error.
-  router.use("/oauth2/token", (error: unknown, _req: Request, res: Response, next: NextFunction) => {
+  router.use(["/oauth2/token", "/oauth2/revoke"], (error: unknown, _req: Request, res: Response, next: NextFunction) => {
     if (!(error instanceof Error && typeof (error as { type?: unknown }).type === "string")) {
       next(error);
       return;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { LimitExceededException, Messages, NotAuthorizedException } from "../errors";
+import { ATTEMPT_LIMIT_MESSAGE } from "../quotas";
 import { isLockedOut, recordFailure } from "../lockout";
 import { assertPasswordPolicy, hashPassword, verifyPassword } from "../passwords";
 import { type Operation, userFromAccessToken } from "../pool";
@@ -17,9 +18,9 @@ export const changePassword: Operation = async (ctx, raw) => {
   const user = await userFromAccessToken(ctx, request.AccessToken);
   const now = ctx.now();
   // Guessing the previous password through a stolen access token meets the same lockout as sign-in.
-  if (isLockedOut(user.failedSignIns, now)) {
-    throw new LimitExceededException("Attempt limit exceeded, please try after some time.");
-  }
+  if (isLockedOut(user.failedSignIns, now)) throw new LimitExceededException(ATTEMPT_LIMIT_MESSAGE);
+  // Five changes per user an hour (docs/cognito-behaviour.md, "Quotas").
+  ctx.quotas.takeUserAttempt(user.sub, "ChangePassword");
   if (!(await verifyPassword(request.PreviousPassword, user.passwordHash))) {
     user.failedSignIns = recordFailure(user.failedSignIns, now);
     await ctx.users.save();

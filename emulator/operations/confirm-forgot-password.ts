@@ -28,6 +28,7 @@ export const confirmForgotPassword: Operation = async (ctx, raw) => {
     if (hidesUserExistence(client)) throw new CodeMismatchException(Messages.codeMismatch);
     throw new UserNotFoundException(Messages.usernameClientNotFound);
   }
+  ctx.quotas.takeUserAttempt(user.sub, "ConfirmForgotPassword");
   // No code requested (or the one there was is used up): AWS asks for a new one.
   if (user.resetCode === undefined) throw new ExpiredCodeException(Messages.codeExpired);
   const check = checkCode(user.resetCode, request.ConfirmationCode, ctx.now());

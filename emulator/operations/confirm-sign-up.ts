@@ -36,6 +36,8 @@ export async function confirmUser(ctx: PoolContext, client: AppClientConfig, use
     if (hidesUserExistence(client)) throw new CodeMismatchException(Messages.codeMismatch);
     throw new UserNotFoundException(Messages.usernameClientNotFound);
   }
+  // Fifteen attempts per user an hour, wrong codes and all (docs/cognito-behaviour.md, "Quotas").
+  ctx.quotas.takeUserAttempt(user.sub, "ConfirmSignUp");
   if (user.status !== "UNCONFIRMED") {
     throw new NotAuthorizedException(`User cannot be confirmed. Current status is ${user.status}`);
   }

@@ -38,6 +38,7 @@ export const forgotPassword: Operation = async (ctx, raw) => {
     if (hide) return { CodeDeliveryDetails: simulatedDelivery(request.Username) };
     throw new NotAuthorizedException(Messages.userDisabled);
   }
+  ctx.quotas.takeUserAttempt(user.sub, "ForgotPassword");
   const destination = verifiedDestination(user);
   if (destination === undefined) {
     if (hide) return { CodeDeliveryDetails: simulatedDelivery(request.Username) };

@@ -1,4 +1,5 @@
 import type { Operation } from "../pool";
+import { adminDeleteUser } from "./admin-delete-user";
 import { adminGetUser } from "./admin-get-user";
 import { changePassword } from "./change-password";
 import { confirmForgotPassword } from "./confirm-forgot-password";
@@ -26,4 +27,5 @@ export const operations: Readonly<Record<string, Operation>> = {
   ConfirmForgotPassword: confirmForgotPassword,
   ChangePassword: changePassword,
   AdminGetUser: adminGetUser,
+  AdminDeleteUser: adminDeleteUser,
 };

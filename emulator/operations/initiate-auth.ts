@@ -42,7 +42,11 @@ function requireFlow(client: AppClientConfig, flow: "USER_PASSWORD_AUTH" | "CUST
   if (!allowsFlow(client, flow)) throw new InvalidParameterException(`${flow} flow not enabled for this client`);
 }
 
-/** USER_PASSWORD_AUTH, with Cognito's lockout and PreventUserExistenceErrors behaviour. */
+/**
+ * USER_PASSWORD_AUTH, with Cognito's lockout and PreventUserExistenceErrors behaviour. An
+ * unconfirmed user is UserNotConfirmedException whatever the password: Cognito checks the
+ * account's state before the password (docs/cognito-behaviour.md, "Password sign-in").
+ */
 async function userPasswordAuth(ctx: PoolContext, client: AppClientConfig, parameters: Parameters): Promise<object> {
   const username = requireParameter(parameters, "USERNAME");
   const password = requireParameter(parameters, "PASSWORD");
@@ -55,6 +59,11 @@ async function userPasswordAuth(ctx: PoolContext, client: AppClientConfig, param
     throw new UserNotFoundException(Messages.userDoesNotExist);
   }
   if (!user.enabled) throw new NotAuthorizedException(Messages.userDisabled);
+  if (user.status === "UNCONFIRMED") {
+    // The same time as a real check, but the password is not judged and no failure is counted.
+    await verifyDecoyPassword(password);
+    throw new UserNotConfirmedException(Messages.userNotConfirmed);
+  }
   const now = ctx.now();
   if (isLockedOut(user.failedSignIns, now)) throw new NotAuthorizedException(Messages.passwordAttemptsExceeded);
   if (!(await verifyPassword(password, user.passwordHash))) {
@@ -66,8 +75,7 @@ async function userPasswordAuth(ctx: PoolContext, client: AppClientConfig, param
     delete user.failedSignIns;
     await ctx.users.save();
   }
-  // Only a caller who knows the password learns the account's state.
-  if (user.status === "UNCONFIRMED") throw new UserNotConfirmedException(Messages.userNotConfirmed);
+  // Only a caller who knows the password learns that a reset is required.
   if (user.status === "RESET_REQUIRED") throw new PasswordResetRequiredException("Password reset required for the user");
   return { ChallengeParameters: {}, AuthenticationResult: await ctx.tokens.signIn(user, client) };
 }
@@ -90,8 +98,13 @@ async function customAuth(ctx: PoolContext, client: AppClientConfig, parameters:
 /**
  * REFRESH_TOKEN_AUTH: new ID and access tokens, no new refresh token. SECRET_HASH is computed
  * over the user's internal username, not the alias typed at sign-in (docs/cognito-behaviour.md, "SECRET_HASH").
+ * A client with refresh-token rotation refuses this flow (it refreshes with GetTokensFromRefreshToken);
+ * a deleted user is UserNotFoundException.
  */
 async function refreshTokenAuth(ctx: PoolContext, client: AppClientConfig, parameters: Parameters): Promise<object> {
+  if (client.refreshTokenRotation === "ENABLED") {
+    throw new NotAuthorizedException("Refresh token rotation is enabled for this client: use GetTokensFromRefreshToken.");
+  }
   const refreshToken = requireParameter(parameters, "REFRESH_TOKEN");
   assertSecretHashPresent(client, parameters?.SECRET_HASH, "parameter");
   const lineage = ctx.signIns.findByRefreshToken(refreshToken);
@@ -100,7 +113,7 @@ async function refreshTokenAuth(ctx: PoolContext, client: AppClientConfig, param
   if (lineage.revokedAt !== undefined) throw new NotAuthorizedException(Messages.refreshTokenRevoked);
   if (lineage.refreshExpiresAt <= ctx.now()) throw new NotAuthorizedException(Messages.refreshTokenExpired);
   const user = ctx.users.find(lineage.username);
-  if (user === undefined) throw new NotAuthorizedException(Messages.userDoesNotExist);
+  if (user === undefined) throw new UserNotFoundException(Messages.userDoesNotExist);
   if (!user.enabled) throw new NotAuthorizedException(Messages.userDisabled);
   return { ChallengeParameters: {}, AuthenticationResult: await ctx.tokens.refresh(lineage, user, client) };
 }

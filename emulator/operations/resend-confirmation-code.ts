@@ -22,7 +22,9 @@ export const resendConfirmationCode: Operation = async (ctx, raw) => {
 
 /**
  * ResendConfirmationCode's rules for a trusted caller (the API operation after its SECRET_HASH
- * check, or the managed login's confirm page). Throws the operation's CognitoErrors.
+ * check, or the managed login's confirm page). Throws the operation's CognitoErrors: five codes
+ * per user an hour (LimitExceededException), and for a confirmed user the pool's
+ * `resendToConfirmedUser` answer — InvalidParameterException, or a code sent all the same.
  */
 export async function resendConfirmation(ctx: PoolContext, client: AppClientConfig, username: string): Promise<CodeDeliveryDetails> {
   const user = ctx.users.find(username);
@@ -30,7 +32,8 @@ export async function resendConfirmation(ctx: PoolContext, client: AppClientConf
     if (hidesUserExistence(client)) return simulatedDelivery(username);
     throw new UserNotFoundException(Messages.usernameClientNotFound);
   }
-  if (user.status !== "UNCONFIRMED") throw new InvalidParameterException("User is already confirmed.");
+  if (user.status !== "UNCONFIRMED" && ctx.pool.resendToConfirmedUser === "refuse") throw new InvalidParameterException("User is already confirmed.");
+  ctx.quotas.takeUserAttempt(user.sub, "ResendConfirmationCode");
   const autoVerified = ctx.pool.autoVerifiedAttributes;
   const destination =
     autoVerified.includes("email") && user.attributes.email !== undefined

@@ -74,6 +74,12 @@ export class UserStore {
     await this.save();
   }
 
+  /** Removes a user returned by `find` (AdminDeleteUser). */
+  async remove(user: StoredUser): Promise<void> {
+    this.byUsername.delete(user.username.toLowerCase());
+    await this.save();
+  }
+
   /** Persists changes made to users returned by `find`. */
   save(): Promise<void> {
     return this.file.write({ version: 1, users: [...this.byUsername.values()] });

@@ -1,4 +1,4 @@
-import { InitiateAuthCommand } from "@aws-sdk/client-cognito-identity-provider";
+import { ConfirmSignUpCommand, InitiateAuthCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { decodeJwt } from "jose";
 import {
   PASSWORD,
@@ -6,6 +6,7 @@ import {
   bff,
   customOnlyClientId,
   expectCognitoError,
+  latestCode,
   legacyClientId,
   passwordSignIn,
   secretHash,
@@ -76,10 +77,21 @@ describe("InitiateAuth USER_PASSWORD_AUTH", () => {
     await expectCognitoError(signIn(email, PASSWORD), "UserNotConfirmedException", "User is not confirmed.");
   });
 
-  test("does not reveal that an account is unconfirmed to a wrong password", async () => {
+  test("answers UserNotConfirmedException for an unconfirmed account whatever the password, as Cognito does", async () => {
     const email = uniqueEmail();
     await signUp(t, email);
-    await expectCognitoError(signIn(email, "Wrong-Password-1"), "NotAuthorizedException", "Incorrect username or password.");
+    await expectCognitoError(signIn(email, "Wrong-Password-1"), "UserNotConfirmedException", "User is not confirmed.");
+    await expectCognitoError(signIn(email, PASSWORD), "UserNotConfirmedException", "User is not confirmed.");
+  });
+
+  test("counts no failed password for an unconfirmed account (the password is never judged)", async () => {
+    const email = uniqueEmail();
+    await signUp(t, email);
+    for (let attempt = 0; attempt < 7; attempt += 1) {
+      await expectCognitoError(signIn(email, "Wrong-Password-1"), "UserNotConfirmedException");
+    }
+    await t.cognito.send(new ConfirmSignUpCommand({ ClientId: bff.clientId, Username: email, ConfirmationCode: await latestCode(t.emulator.url, email), SecretHash: secretHash(email) }));
+    expect((await passwordSignIn(t, email)).AccessToken).toBeDefined();
   });
 
   test("locks the user out after five failed passwords, even for the right one", async () => {

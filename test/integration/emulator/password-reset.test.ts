@@ -47,7 +47,7 @@ describe("ForgotPassword / ConfirmForgotPassword", () => {
     const email = uniqueEmail();
     await signUpConfirmed(t, email);
     const result = await forgot(email);
-    expect(result.CodeDeliveryDetails).toEqual({ DeliveryMedium: "EMAIL", AttributeName: "email", Destination: "u***@e***.com" });
+    expect(result.CodeDeliveryDetails).toEqual({ DeliveryMedium: "EMAIL", AttributeName: "email", Destination: "u***@e***" });
     const [message] = await outboxFor(t.emulator.url, email);
     expect(message).toMatchObject({ subject: "Your password reset code" });
 
@@ -100,7 +100,7 @@ describe("ForgotPassword / ConfirmForgotPassword", () => {
   test("simulates a delivery for an unknown user and sends nothing", async () => {
     const email = uniqueEmail("ghost");
     const result = await forgot(email);
-    expect(result.CodeDeliveryDetails).toEqual({ DeliveryMedium: "EMAIL", AttributeName: "email", Destination: "g***@e***.com" });
+    expect(result.CodeDeliveryDetails).toEqual({ DeliveryMedium: "EMAIL", AttributeName: "email", Destination: "g***@e***" });
     expect(await outboxFor(t.emulator.url, email)).toEqual([]);
   });
 

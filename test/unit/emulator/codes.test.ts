@@ -20,7 +20,8 @@ test("the right code at expiry is expired", () => {
   expect(checkCode(pendingCode("123456", 1000), "123456", 1000)).toBe("expired");
 });
 
-test("masks emails and phone numbers as Cognito's delivery details do", () => {
-  expect(maskDestination("alice@example.com")).toBe("a***@e***.com");
+test("masks emails as Cognito's delivery details do, without the top-level domain, and phone numbers to their last four digits", () => {
+  expect(maskDestination("alice@example.com")).toBe("a***@e***");
+  expect(maskDestination("bob@mail.example.co.jp")).toBe("b***@m***");
   expect(maskDestination("+15555550123")).toBe("+*******0123");
 });

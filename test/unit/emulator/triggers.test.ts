@@ -60,14 +60,58 @@ test("a handler returning nothing is an invalid Lambda response", async () => {
   });
 });
 
-test("a handler slower than 5 seconds is an unexpected Lambda failure", async () => {
+test("a handler that never answers within 5 seconds, three invocations in a row, is an unexpected Lambda failure", async () => {
   vi.useFakeTimers();
   try {
-    const pending = runner(() => new Promise(() => undefined)).define(subject, []);
-    const outcome = expect(pending).rejects.toMatchObject({ type: "UnexpectedLambdaException" });
+    let invocations = 0;
+    const pending = runner(() => {
+      invocations += 1;
+      return new Promise(() => undefined);
+    }).define(subject, []);
+    const outcome = expect(pending).rejects.toMatchObject({ type: "UnexpectedLambdaException", message: "DefineAuthChallenge failed due to a timeout." });
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(invocations).toBe(2);
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(invocations).toBe(3);
     await vi.advanceTimersByTimeAsync(5000);
     await outcome;
+    expect(invocations).toBe(3);
   } finally {
     vi.useRealTimers();
   }
+});
+
+test("a handler slower than 5 seconds is invoked again while the first keeps running, and the answer in time counts", async () => {
+  vi.useFakeTimers();
+  try {
+    let invocations = 0;
+    const pending = runner(async (event: DefineAuthChallengeTriggerEvent) => {
+      invocations += 1;
+      if (invocations === 1) {
+        // The abandoned first invocation answers late, and differently: its answer is ignored.
+        await new Promise((resolve) => setTimeout(resolve, 7000));
+        event.response.failAuthentication = true;
+        return event;
+      }
+      event.response.issueTokens = true;
+      return event;
+    }).define(subject, []);
+    await vi.advanceTimersByTimeAsync(5000);
+    await expect(pending).resolves.toMatchObject({ issueTokens: true, failAuthentication: false });
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(invocations).toBe(2);
+  } finally {
+    vi.useRealTimers();
+  }
+});
+
+test("a handler that throws is not invoked again", async () => {
+  let invocations = 0;
+  await expect(
+    runner(async () => {
+      invocations += 1;
+      throw new Error("boom");
+    }).define(subject, []),
+  ).rejects.toMatchObject({ type: "UserLambdaValidationException" });
+  expect(invocations).toBe(1);
 });

@@ -1,6 +1,6 @@
 import { OTP_SUBJECT, createCreateAuthChallengeHandler, maskEmail, maskPhone } from "../../../triggers/create-auth-challenge";
 import type { OutgoingMessage } from "../../../triggers/delivery/delivery-port";
-import { otpCodeMac, otpMacKey, otpRoundMetadata } from "../../../triggers/round-metadata";
+import { otpCodeMac, otpMacKey, otpRoundMetadata, parseProvideRoundNonce, provideRoundMetadata } from "../../../triggers/round-metadata";
 import { createEvent, emailUser, otpSeal, phoneUser, round, testConfig, USER_NAME } from "./events";
 
 const NOW = 1_750_000_000_000;
@@ -16,9 +16,11 @@ function setup(config = testConfig) {
 }
 
 const afterProvide = [round("PROVIDE_AUTH_PARAMETERS", true)];
+/** A session whose PROVIDE round names its attempt, as Create now writes it. */
+const afterNamedProvide = (nonce = "attempt-nonce-0123456789ab") => [round("PROVIDE_AUTH_PARAMETERS", true, provideRoundMetadata(nonce))];
 
 describe("create-auth-challenge", () => {
-  it("issues the PROVIDE_AUTH_PARAMETERS round on an empty session and sends nothing", async () => {
+  it("issues the PROVIDE_AUTH_PARAMETERS round on an empty session, naming the attempt with a random nonce, and sends nothing", async () => {
     const { create, sent } = setup();
     const event = createEvent();
     const result = await create(event);
@@ -26,8 +28,10 @@ describe("create-auth-challenge", () => {
     expect(result.response).toEqual({
       publicChallengeParameters: { step: "PROVIDE_AUTH_PARAMETERS" },
       privateChallengeParameters: { step: "PROVIDE_AUTH_PARAMETERS" },
-      challengeMetadata: "PROVIDE_AUTH_PARAMETERS",
+      challengeMetadata: expect.stringMatching(/^PROVIDE_AUTH_PARAMETERS:[\w-]{22}$/),
     });
+    const other = await create(createEvent());
+    expect(parseProvideRoundNonce(other.response.challengeMetadata)).not.toBe(parseProvideRoundNonce(result.response.challengeMetadata));
     expect(sent).toEqual([]);
   });
 
@@ -39,7 +43,7 @@ describe("create-auth-challenge", () => {
     const expiresAt = NOW + 300_000;
     const codeMac = otpCodeMac(otpMacKey(testConfig.passkeyProofSecret), USER_NAME, expiresAt, code);
     expect(response).toEqual({
-      publicChallengeParameters: { step: "OTP", destination: "j***@e***.com", attemptsLeft: "3" },
+      publicChallengeParameters: { step: "OTP", destination: "j***@e***", attemptsLeft: "3" },
       privateChallengeParameters: { step: "OTP", codeMac, expiresAt: String(expiresAt) },
       challengeMetadata: otpRoundMetadata({ expiresAt, codeMac }),
     });
@@ -168,10 +172,72 @@ describe("create-auth-challenge", () => {
   });
 });
 
+describe("one code per round, however often Cognito invokes the trigger", () => {
+  const otpEvent = (session = afterNamedProvide()) => createEvent({ session, clientMetadata: { signInMethod: "OTP" } });
+
+  it("mails the same code when Cognito invokes Create again for the same round", async () => {
+    const { create, sent } = setup();
+    const first = await create(otpEvent());
+    const retried = await create(otpEvent());
+    expect(sent).toHaveLength(2);
+    expect(sent[1]!.code).toBe(sent[0]!.code);
+    expect(retried.response.privateChallengeParameters.codeMac).toBe(first.response.privateChallengeParameters.codeMac);
+  });
+
+  it("mails a different code for another sign-in attempt of the same user", async () => {
+    const { create, sent } = setup();
+    await create(otpEvent(afterNamedProvide("attempt-one-0123456789ab")));
+    await create(otpEvent(afterNamedProvide("attempt-two-0123456789ab")));
+    expect(sent[1]!.code).not.toBe(sent[0]!.code);
+  });
+
+  it("mails a different code for a later round of the same attempt (the earlier code expired)", async () => {
+    const { create, sent } = setup();
+    await create(otpEvent());
+    const expired = otpRoundMetadata({ expiresAt: NOW - 1, codeMac: "x".repeat(43) });
+    await create(otpEvent([...afterNamedProvide(), round("OTP", false, expired)]));
+    expect(sent).toHaveLength(2);
+    expect(sent[1]!.code).not.toBe(sent[0]!.code);
+  });
+
+  it("mails a different code to another user in an attempt with the same nonce", async () => {
+    const { create, sent } = setup();
+    await create(otpEvent());
+    await create(createEvent({ session: afterNamedProvide(), clientMetadata: { signInMethod: "OTP" }, userName: "another-user" }));
+    expect(sent[1]!.code).not.toBe(sent[0]!.code);
+  });
+
+  it("keeps codes six digits and spread out (no fixed or short codes from the derivation)", async () => {
+    const { create, sent } = setup();
+    for (let i = 0; i < 40; i += 1) await create(otpEvent(afterNamedProvide(`attempt-${String(i).padStart(20, "0")}`)));
+    expect(sent.every((message) => /^\d{6}$/.test(message.code))).toBe(true);
+    expect(new Set(sent.map((message) => message.code)).size).toBeGreaterThan(35);
+  });
+
+  it("answers the round within its budget when the mail provider is slow, and the code still verifies", async () => {
+    let slow: (() => void) | undefined;
+    const sent: OutgoingMessage[] = [];
+    let slowReported = 0;
+    const create = createCreateAuthChallengeHandler({
+      config: testConfig,
+      now: () => NOW,
+      deliveryBudgetMs: 20,
+      onSlowDelivery: () => (slowReported += 1),
+      delivery: { send: (message) => new Promise<void>((resolve) => { sent.push(message); slow = resolve; }) },
+    });
+    const started = Date.now();
+    const { response } = await create(otpEvent());
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(slowReported).toBe(1);
+    expect(response.privateChallengeParameters.codeMac).toBe(otpCodeMac(otpMacKey(testConfig.passkeyProofSecret), USER_NAME, NOW + 300_000, sent[0]!.code));
+    slow?.();
+  });
+});
+
 describe("destination masking", () => {
   it.each([
-    ["a.b@example.com", "a***@e***.com"],
-    ["jane@mail.example.co.jp", "j***@m***.jp"],
+    ["a.b@example.com", "a***@e***"],
+    ["jane@mail.example.co.jp", "j***@m***"],
     ["x@localhost", "x***@l***"],
   ])("masks email %s as %s", (email, masked) => {
     expect(maskEmail(email)).toBe(masked);

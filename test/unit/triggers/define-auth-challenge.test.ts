@@ -1,4 +1,5 @@
 import { createDefineAuthChallengeHandler, handler } from "../../../triggers/define-auth-challenge";
+import { provideRoundMetadata } from "../../../triggers/round-metadata";
 import { PROOF_SECRET, defineEvent, round } from "./events";
 
 const define = createDefineAuthChallengeHandler({ otpMaxAttempts: 3 });
@@ -13,6 +14,13 @@ function expectFailure(event: Awaited<ReturnType<typeof define>>) {
 describe("define-auth-challenge", () => {
   it("asks for a custom challenge when the session is empty", async () => {
     expectChallenge(await define(defineEvent()));
+  });
+
+  it("reads a PROVIDE round that names its attempt like the bare one: the method round follows, then tokens", async () => {
+    const named = round("PROVIDE_AUTH_PARAMETERS", true, provideRoundMetadata("attempt-nonce-0123456789ab"));
+    expectChallenge(await define(defineEvent({ session: [named] })));
+    const issued = await define(defineEvent({ session: [named, round("OTP", true)] }));
+    expect(issued.response).toEqual({ issueTokens: true, failAuthentication: false });
   });
 
   it("returns the event it was given, with the request untouched", async () => {

@@ -26,6 +26,6 @@ describe("Lambda entry points", () => {
     vi.stubEnv("SES_FROM_ADDRESS", "no-reply@tobira.example");
     vi.stubEnv("AWS_REGION", "us-east-1");
     const result = await createHandler(createEvent(), ...noContext);
-    expect(result?.response.challengeMetadata).toBe("PROVIDE_AUTH_PARAMETERS");
+    expect(result?.response.challengeMetadata).toMatch(/^PROVIDE_AUTH_PARAMETERS:[\w-]{22}$/);
   });
 });
