@@ -9,6 +9,7 @@ import { errorMiddleware, notFoundMiddleware } from "./errors";
 import { createHealthRouter } from "./health";
 import { createLogger, type Logger } from "./logger";
 import { apiOutcomeMetrics, metricsFor } from "./metrics";
+import { apiDeadline } from "./middleware/api-deadline";
 import { crossSiteGuard } from "./middleware/cross-site-guard";
 import { parseJsonBody, requireJsonContentType } from "./middleware/json-body";
 import { noStore } from "./middleware/no-store";
@@ -77,6 +78,7 @@ export function createBffApp(deps: BffDeps): Express {
 
   const api = Router();
   api.use(apiOutcomeMetrics(metricsFor(logger)));
+  api.use(apiDeadline(config.apiDeadlineMs, logger));
   api.use(noStore, crossSiteGuard(config.trustedOrigins), requireJsonContentType, parseJsonBody, sessionCookieMiddleware(config));
   api.use(createSignUpRouter({ cognito, limits }));
   api.use(createSignInRouter({ signIn, limits }));

@@ -1,4 +1,4 @@
-import type { ErrorRequestHandler, RequestHandler } from "express";
+import type { ErrorRequestHandler, Request, RequestHandler, Response } from "express";
 import type { Logger } from "pino";
 import { ZodError } from "zod";
 import type { ApiErrorBody, ApiErrorCode } from "../common/api-contract";
@@ -146,16 +146,30 @@ export function errorMiddleware(logger: Logger): ErrorRequestHandler {
       if (!res.writableEnded) res.destroy();
       return;
     }
-    const apiError = toApiError(error);
-    if (apiError.status >= 500) {
-      log.error({ err: apiError.cause ?? apiError, requestId: req.id, errorCode: apiError.code }, "request failed");
-    } else {
-      log.debug({ requestId: req.id, errorCode: apiError.code, status: apiError.status }, "request refused");
-    }
-    for (const [name, value] of Object.entries(apiError.headers)) res.setHeader(name, value);
-    if (apiError.status === 503 && !res.hasHeader("Retry-After")) res.setHeader("Retry-After", String(serviceUnavailableRetryAfterSeconds));
-    res.status(apiError.status).json(serializeApiError(apiError));
+    sendApiError(req, res, toApiError(error), log);
   };
+}
+
+/** What failed below a 503, in a word or two: an outage logs one line per request, not a stack each. */
+function outageCause(cause: unknown): string {
+  if (!(cause instanceof Error)) return "unknown";
+  const inner = cause.cause instanceof Error ? `: ${cause.cause.name}` : "";
+  return `${cause.name}${inner}`;
+}
+
+/** Logs and writes an error answer in the contract's shape (the error middleware and the API deadline). */
+export function sendApiError(req: Request, res: Response, apiError: ApiError, log: Logger): void {
+  if (apiError.status === 503) {
+    // A dependency is down or late (docs/architecture.md, "Deadlines"): expected during an outage.
+    log.warn({ requestId: req.id, errorCode: apiError.code, cause: outageCause(apiError.cause) }, "dependency unavailable");
+  } else if (apiError.status >= 500) {
+    log.error({ err: apiError.cause ?? apiError, requestId: req.id, errorCode: apiError.code }, "request failed");
+  } else {
+    log.debug({ requestId: req.id, errorCode: apiError.code, status: apiError.status }, "request refused");
+  }
+  for (const [name, value] of Object.entries(apiError.headers)) res.setHeader(name, value);
+  if (apiError.status === 503 && !res.hasHeader("Retry-After")) res.setHeader("Retry-After", String(serviceUnavailableRetryAfterSeconds));
+  res.status(apiError.status).json(serializeApiError(apiError));
 }
 
 /** Unknown routes: 404 in the contract's shape. */

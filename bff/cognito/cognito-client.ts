@@ -1,6 +1,7 @@
 import { createHmac } from "node:crypto";
 import { CognitoIdentityProviderClient, type CognitoIdentityProviderClientConfig } from "@aws-sdk/client-cognito-identity-provider";
 import type { CognitoSettings, DependencyTimeouts } from "../config";
+import { retryOnlyUnsentRequests } from "./retry-policy";
 
 /** Cognito answers in well under a second; a trigger that sends mail takes longer (docs/architecture.md, "Deadlines"). */
 export const defaultCognitoTimeouts: DependencyTimeouts = { connectMs: 2_000, totalMs: 8_000 };
@@ -14,8 +15,10 @@ export function createCognitoClient(settings: CognitoSettings): CognitoIdentityP
   const timeouts = settings.timeouts ?? defaultCognitoTimeouts;
   const config: CognitoIdentityProviderClientConfig = {
     region: settings.region,
-    // One retry for a dropped connection; throttling is answered to the user, not retried in a loop.
+    // One retry, only for a request that never reached Cognito: a call that may have arrived (and
+    // sent mail, or counted against a per-user limit) is never sent twice (bff/cognito/retry-policy.ts).
     maxAttempts: 2,
+    retryStrategy: retryOnlyUnsentRequests,
     // throwOnRequestTimeout: without it the handler only logs a warning and waits for a hung
     // Cognito forever; with it, a late attempt's socket is destroyed, so the request cannot land
     // (and send a code) after the user was told it failed.

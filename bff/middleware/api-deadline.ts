@@ -1,0 +1,24 @@
+import type { RequestHandler } from "express";
+import type { Logger } from "../logger";
+import { sendApiError, serviceUnavailable } from "../errors";
+
+/**
+ * Every /api call answers within `deadlineMs` (API_TIMEOUT_MS; docs/architecture.md, "Deadlines").
+ * Each Cognito and store call has its own deadline already; this one bounds a call that makes
+ * several slow ones in a row. At the deadline the caller gets 503 `service_unavailable` with
+ * Retry-After; the work still running is not answered twice (a late failure is only logged, see
+ * bff/errors.ts).
+ */
+export function apiDeadline(deadlineMs: number, logger: Logger): RequestHandler {
+  return (req, res, next) => {
+    const timer = setTimeout(() => {
+      if (res.headersSent) return;
+      const log = (req as { log?: Logger }).log ?? logger;
+      sendApiError(req, res, serviceUnavailable(new Error(`no answer within ${deadlineMs} ms`)), log);
+    }, deadlineMs);
+    const clear = () => clearTimeout(timer);
+    res.once("finish", clear);
+    res.once("close", clear);
+    next();
+  };
+}
