@@ -146,3 +146,25 @@ export const interactionResponseSchema = z.object({
   prompt: z.string(),
 });
 export type InteractionResponse = z.infer<typeof interactionResponseSchema>;
+
+// ---- pages ----------------------------------------------------------------------------------
+
+/**
+ * The SPA's pages. The BFF sends browsers to them (`redirectTo`, the provider's interaction) and
+ * serves the SPA's document at each with 200; at any other page address the document is served
+ * with 404, and the SPA shows its "page not found" (RFC 9110 §15.5.5: the status says what the
+ * page says). A page added to the SPA's router is added here too (a test compares the lists).
+ */
+export const spaPagePaths = [
+  "/",
+  "/signin",
+  "/signin/code",
+  "/signin/choose",
+  "/signup",
+  "/signup/confirm",
+  "/password/forgot",
+  "/password/reset",
+  "/account",
+  "/consent",
+] as const;
+export type SpaPagePath = (typeof spaPagePaths)[number];

@@ -1,13 +1,19 @@
-import express, { Router, type Response } from "express";
+import express, { Router, type RequestHandler, type Response } from "express";
 import type Provider from "oidc-provider";
 import type { BffConfig } from "../config";
 import { sessionCookieMiddleware } from "../session/session-manager";
-import { denyFraming } from "./pages";
+import { denyFraming, errorPage } from "./pages";
 import { oidcRoutes } from "./provider-options";
+
+/**
+ * The provider's metadata documents: OpenID Connect Discovery 1.0 §4 and, for OAuth clients
+ * that look there first, RFC 8414 §3 (the same document; the issuer has no path, so no suffix).
+ */
+export const providerMetadataPaths: ReadonlySet<string> = new Set(["/.well-known/openid-configuration", "/.well-known/oauth-authorization-server"]);
 
 /** The provider's own paths; everything else stays Express's. */
 export function isProviderPath(path: string): boolean {
-  return path.startsWith("/oidc/") || path === "/.well-known/openid-configuration";
+  return path.startsWith("/oidc/") || providerMetadataPaths.has(path);
 }
 
 /** The parameters of an end-session request (RP-Initiated Logout 1.0 §2). */
@@ -31,21 +37,47 @@ export function createProviderEndpointsRouter(deps: { provider: Provider; config
   }
 
   const router = Router();
+  const parseForm = express.urlencoded({ extended: false, limit: "16kb", parameterLimit: 50 });
 
-  // RP-Initiated Logout 1.0 §2: the OP must accept POST too. oidc-provider takes POST only with
-  // SameSite=None session cookies (a cross-site POST carries no Lax cookie), so a POST is answered
-  // with a 303 to the same request as a GET: a top-level navigation, which does carry them.
-  router.post(oidcRoutes.end_session, express.urlencoded({ extended: false, limit: "16kb", parameterLimit: 20 }), (req, res) => {
+  /** The browser is navigating: a refusal is an HTML page, never a redirect (RFC 6749 §4.1.2.1). */
+  function refuse(res: Response, description: string): void {
+    denyFraming(res);
+    res.status(400).type("html").setHeader("Cache-Control", "no-store");
+    res.send(errorPage("invalid_request", description));
+  }
+
+  const formBody: RequestHandler = (req, res, next) => {
+    if (!req.is("application/x-www-form-urlencoded")) {
+      refuse(res, "A request sent with POST must be form-encoded (application/x-www-form-urlencoded).");
+      return;
+    }
+    parseForm(req, res, (error?: unknown) => {
+      if (error === undefined) next();
+      else refuse(res, "The request is too large or malformed.");
+    });
+  };
+
+  /** A 303 to the same endpoint with the posted parameters as the query (repeated ones stay repeated). */
+  function asGet(res: Response, route: string, body: unknown, names?: readonly string[]): void {
     const query = new URLSearchParams();
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    for (const name of endSessionParameters) {
-      const value = body[name];
+    const fields = typeof body === "object" && body !== null ? (body as Record<string, unknown>) : {};
+    for (const name of names ?? Object.keys(fields)) {
+      const value = fields[name];
       for (const item of Array.isArray(value) ? value : [value]) if (typeof item === "string") query.append(name, item);
     }
     denyFraming(res);
     res.setHeader("Cache-Control", "no-store");
-    res.redirect(303, `${oidcRoutes.end_session}?${query.toString()}`);
-  });
+    res.redirect(303, `${route}?${query.toString()}`);
+  }
+
+  // OpenID Connect Core §3.1.2.1: the authorization endpoint MUST accept POST as well as GET, and
+  // RP-Initiated Logout 1.0 §2 says the same of the end-session endpoint. oidc-provider takes POST
+  // only with SameSite=None session cookies (a cross-site POST carries no Lax cookie, so single
+  // sign-on and the logout confirmation would not see the session). A POST is therefore answered
+  // with a 303 to the same request as a GET: a top-level navigation, which does carry the Lax
+  // cookies, and which the provider checks with exactly the rules of a GET.
+  router.post(oidcRoutes.authorization, formBody, (req, res) => asGet(res, oidcRoutes.authorization, req.body));
+  router.post(oidcRoutes.end_session, formBody, (req, res) => asGet(res, oidcRoutes.end_session, req.body, endSessionParameters));
 
   router.use((req, res, next) => {
     if (!isProviderPath(req.path)) {

@@ -66,10 +66,14 @@ export const testClients = {
   },
 } satisfies Record<string, OidcClientConfig>;
 
-export async function startOidcStack(options: Omit<TestStackOptions, "configure"> = {}): Promise<TestStack> {
+/** A test stack with the test clients registered; `configure` has the last word. */
+export async function startOidcStack(options: TestStackOptions = {}): Promise<TestStack> {
   return startTestStack({
     ...options,
-    configure: (config) => ({ ...config, oidc: { ...config.oidc, clients: [...config.oidc.clients, ...Object.values(testClients)] } }),
+    configure: (config) => {
+      const withClients = { ...config, oidc: { ...config.oidc, clients: [...config.oidc.clients, ...Object.values(testClients)] } };
+      return options.configure === undefined ? withClients : options.configure(withClients);
+    },
   });
 }
 
@@ -144,7 +148,12 @@ export async function follow(browser: HttpClient, start: string | URL): Promise<
 }
 
 function decodeHtml(value: string): string {
-  return value.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+  return value
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&amp;/g, "&");
 }
 
 /** The action and hidden fields of a page that submits its own form on load, if it is one. */
