@@ -44,11 +44,15 @@ export function createUserPool(scope: Construct, id: string, props: TobiraUserPo
     accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
     // The second factor is the custom challenge (a code or a passkey), not Cognito's MFA.
     mfa: cognito.Mfa.OFF,
-    // Cognito's own default sender allows a handful of mails a day; production mail goes through SES.
-    email: cognito.UserPoolEmail.withSES({
-      fromEmail: props.sesFromAddress,
-      ...(props.sesIdentity.includes("@") ? {} : { sesVerifiedDomain: props.sesIdentity }),
-    }),
+    // As the definition says (the emulator's sends either way): DEVELOPER is SES with the deployment's
+    // identity; Cognito's default sender allows only 50 mails a day per account.
+    email:
+      definition.emailSendingAccount === "DEVELOPER"
+        ? cognito.UserPoolEmail.withSES({
+            fromEmail: props.sesFromAddress,
+            ...(props.sesIdentity.includes("@") ? {} : { sesVerifiedDomain: props.sesIdentity }),
+          })
+        : cognito.UserPoolEmail.withCognito(),
     deletionProtection: true,
     removalPolicy: RemovalPolicy.RETAIN,
     ...(props.lambdaTriggers === undefined ? {} : { lambdaTriggers: props.lambdaTriggers }),
@@ -111,6 +115,8 @@ export function createAppClient(
   const cfn = appClient.node.defaultChild as cognito.CfnUserPoolClient;
   // The definition's flows verbatim (e.g. ALLOW_USER_PASSWORD_AUTH for the BFF's password step).
   cfn.explicitAuthFlows = [...client.explicitAuthFlows];
+  // Written out, not left to Cognito's default: with rotation on, Cognito refuses REFRESH_TOKEN_AUTH.
+  cfn.refreshTokenRotation = { feature: client.refreshTokenRotation };
   // Cognito's challenge Session must outlive the sign-in code, or a correct late code meets an
   // expired session (config/local.json refuses a code that outlives it).
   cfn.authSessionValidity = definition.authSessionValidityMinutes;

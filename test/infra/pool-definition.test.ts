@@ -61,6 +61,7 @@ describe("the deployed pool and the emulator's pool agree", () => {
       expect((pool.Policies as { PasswordPolicy: unknown }).PasswordPolicy).toEqual(cloudFormationPasswordPolicy(local));
       expect(pool.UsernameAttributes).toEqual(local.userPool.usernameAttributes);
       expect(pool.AutoVerifiedAttributes).toEqual(local.userPool.autoVerifiedAttributes);
+      expect((pool.EmailConfiguration as { EmailSendingAccount: string }).EmailSendingAccount).toBe(local.userPool.emailSendingAccount);
     }
   });
 
@@ -72,6 +73,7 @@ describe("the deployed pool and the emulator's pool agree", () => {
       RefreshTokenValidity: bffClient.refreshTokenValidityDays * 24 * 60,
       TokenValidityUnits: { AccessToken: "minutes", IdToken: "minutes", RefreshToken: "minutes" },
       EnableTokenRevocation: bffClient.enableTokenRevocation,
+      RefreshTokenRotation: { Feature: bffClient.refreshTokenRotation },
       PreventUserExistenceErrors: bffClient.preventUserExistenceErrors,
       AuthSessionValidity: local.userPool.authSessionValidityMinutes,
     });
@@ -86,6 +88,7 @@ describe("the deployed pool and the emulator's pool agree", () => {
       IdTokenValidity: albClient.idTokenValidityMinutes,
       RefreshTokenValidity: albClient.refreshTokenValidityDays * 24 * 60,
       EnableTokenRevocation: albClient.enableTokenRevocation,
+      RefreshTokenRotation: { Feature: albClient.refreshTokenRotation },
       PreventUserExistenceErrors: albClient.preventUserExistenceErrors,
       AuthSessionValidity: local.userPool.authSessionValidityMinutes,
     });
@@ -114,6 +117,7 @@ describe("the CDK app reads the definition instead of repeating it", () => {
       // Still strong enough for cdk-nag (COG1), which fails the synthesis otherwise.
       passwordPolicy: { minimumLength: 14, requireUppercase: true, requireLowercase: false, requireNumbers: true, requireSymbols: true },
       authSessionValidityMinutes: 9,
+      emailSendingAccount: base.emailSendingAccount === "DEVELOPER" ? "COGNITO_DEFAULT" : "DEVELOPER",
       code: { lifetimeSeconds: 420, maxAttempts: 5 },
       bffClient: {
         ...base.bffClient,
@@ -147,6 +151,7 @@ describe("the CDK app reads the definition instead of repeating it", () => {
       AuthSessionValidity: 9,
     });
     expect(clientProperties(other.albMode).AuthSessionValidity).toBe(9);
+    expect((poolProperties(other.signIn).EmailConfiguration as { EmailSendingAccount: string }).EmailSendingAccount).toBe(changed.emailSendingAccount);
     for (const variables of functionVariables(other.signIn)) expect(variables).toMatchObject({ OTP_TTL_SECONDS: "420", OTP_MAX_ATTEMPTS: "5" });
     expect(containerVariables(other.signIn).OTP_MAX_ATTEMPTS).toBe("5");
     // The BFF client's settings do not leak into the ALB client.

@@ -96,6 +96,8 @@ describe("the BFF's app client", () => {
       GenerateSecret: true,
       ExplicitAuthFlows: [...bffClient.explicitAuthFlows],
       EnableTokenRevocation: true,
+      // Explicitly off: Cognito refuses REFRESH_TOKEN_AUTH, which the BFF refreshes with, when rotation is on.
+      RefreshTokenRotation: { Feature: "DISABLED" },
       PreventUserExistenceErrors: "ENABLED",
     });
     expect(bffClient.explicitAuthFlows).toEqual(expect.arrayContaining(["ALLOW_CUSTOM_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]));
