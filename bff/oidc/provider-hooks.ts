@@ -15,6 +15,40 @@ export interface ProviderHooksDeps {
   onProviderLogout(req: Request, accountId: string | undefined): Promise<void>;
 }
 
+/**
+ * Refusals of client authentication that oidc-provider answers 400 invalid_request: no
+ * authentication at all, or a malformed Basic header. RFC 6749 §5.2 calls both invalid_client
+ * ("no client authentication included, or unsupported authentication method"). Mixing two
+ * methods, or a body client_id other than Basic's, stays invalid_request (a malformed request).
+ */
+const clientAuthenticationMissingOrMalformed: ReadonlySet<string> = new Set([
+  "no client authentication mechanism provided",
+  "invalid authorization header value format",
+  "client_secret must be provided in the Authorization header",
+  "client_id and client_secret in the authorization header are not properly encoded",
+]);
+
+/** The endpoints where a client authenticates itself. */
+const clientAuthenticatedRoutes: ReadonlySet<string> = new Set(["token", "revocation", "introspection"]);
+
+function isErrorBody(body: unknown): body is { error: string; error_description?: string } {
+  return typeof body === "object" && body !== null && typeof (body as { error?: unknown }).error === "string";
+}
+
+/**
+ * Answers a missing or malformed client authentication as RFC 6749 §5.2 says: 401
+ * invalid_client, with a Basic challenge when the client tried the Authorization header.
+ */
+export function answerMissingClientAuthentication(ctx: KoaContextWithOIDC, issuer: string): void {
+  const body: unknown = ctx.body;
+  const route = ctx.oidc?.route;
+  if (route === undefined || !clientAuthenticatedRoutes.has(route) || ctx.status !== 400 || !isErrorBody(body)) return;
+  if (body.error !== "invalid_request" || !clientAuthenticationMissingOrMalformed.has(body.error_description ?? "")) return;
+  ctx.status = 401;
+  ctx.body = { error: "invalid_client", error_description: "client authentication failed: no valid client authentication was included" };
+  if (ctx.get("authorization") !== "") ctx.set("WWW-Authenticate", `Basic realm="${issuer}", error="invalid_client"`);
+}
+
 export function attachProviderHooks(provider: Provider, deps: ProviderHooksDeps): void {
   const { config, logger } = deps;
 
@@ -31,6 +65,7 @@ export function attachProviderHooks(provider: Provider, deps: ProviderHooksDeps)
     await next();
     // RFC 6749 §5.1: token answers carry Pragma: no-cache next to Cache-Control: no-store (for HTTP/1.0 caches).
     if (ctx.response.get("cache-control") === "no-store") ctx.set("Pragma", "no-cache");
+    answerMissingClientAuthentication(ctx, provider.issuer);
     // A /userinfo call with no token at all also names the error. RFC 6750 §3.1 only
     // advises against it (SHOULD NOT); one challenge shape for every refusal is simpler for RPs.
     const challenge = ctx.response.get("www-authenticate");
