@@ -82,12 +82,14 @@ export interface CognitoGateway {
   confirmForgotPassword(input: { email: string; code: string; password: string }): Promise<void>;
 }
 
-/** Masks an email the way Cognito's CodeDeliveryDetails do ("a***@e***.com"). */
+/** Masks an email the way Cognito's CodeDeliveryDetails do ("a***@e***", nothing of the top-level domain). */
 export function maskEmailAddress(email: string): string {
   const at = email.lastIndexOf("@");
-  const domain = email.slice(at + 1);
-  const dot = domain.lastIndexOf(".");
-  return `${email.charAt(0)}***@${domain.charAt(0)}***${dot > 0 ? domain.slice(dot) : ""}`;
+  return `${email.charAt(0)}***@${email.charAt(at + 1)}***`;
+}
+
+function isCognitoError(error: unknown, name: string, message?: RegExp): boolean {
+  return error instanceof Error && error.name === name && (message === undefined || message.test(error.message));
 }
 
 function toDelivery(details: CodeDeliveryDetailsType | undefined, email: string): Delivery {
@@ -137,19 +139,59 @@ export function createCognitoGateway(deps: { client: CognitoIdentityProviderClie
     }
   }
 
+  /** ResendConfirmationCode as the API answers it: the same delivery for unknown and confirmed accounts. */
+  async function resendConfirmation(email: string): Promise<Delivery> {
+    try {
+      const output = await client.send(new ResendConfirmationCodeCommand({ ClientId: clientId, SecretHash: secretHash(email), Username: email }));
+      return toDelivery(output.CodeDeliveryDetails, email);
+    } catch (error) {
+      // A LEGACY client reveals unknown users here; answer like PreventUserExistenceErrors=ENABLED does.
+      if (isCognitoError(error, "UserNotFoundException")) return toDelivery(undefined, email);
+      // A confirmed account: some pools refuse, others send a code (docs/cognito-behaviour.md,
+      // "Settings"). Either way the answer is the unknown account's, so it reveals nothing.
+      if (isCognitoError(error, "InvalidParameterException", /already confirmed/i)) return toDelivery(undefined, email);
+      throw error;
+    }
+  }
+
+  /**
+   * Whether a taken email belongs to an account that was never confirmed. Cognito answers
+   * InitiateAuth with UserNotConfirmedException for such an account before any trigger runs; any
+   * other answer (a challenge, a refusal) means a confirmed or disabled account. The challenge
+   * started for a confirmed account is abandoned: it sends nothing and expires.
+   */
+  async function isUnconfirmed(email: string): Promise<boolean> {
+    try {
+      await client.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: "CUSTOM_AUTH", AuthParameters: { USERNAME: email, SECRET_HASH: secretHash(email) } }));
+      return false;
+    } catch (error) {
+      if (isCognitoError(error, "UserNotConfirmedException")) return true;
+      if (isCognitoError(error, "NotAuthorizedException") || isCognitoError(error, "UserNotFoundException")) return false;
+      throw error;
+    }
+  }
+
   return {
     signUp: ({ email, password }) =>
       call("signUp", async () => {
-        const output = await client.send(
-          new SignUpCommand({
-            ClientId: clientId,
-            SecretHash: secretHash(email),
-            Username: email,
-            Password: password,
-            UserAttributes: [{ Name: "email", Value: email }],
-          }),
-        );
-        return { userSub: output.UserSub ?? "", userConfirmed: output.UserConfirmed ?? false, delivery: toDelivery(output.CodeDeliveryDetails, email) };
+        try {
+          const output = await client.send(
+            new SignUpCommand({
+              ClientId: clientId,
+              SecretHash: secretHash(email),
+              Username: email,
+              Password: password,
+              UserAttributes: [{ Name: "email", Value: email }],
+            }),
+          );
+          return { userSub: output.UserSub ?? "", userConfirmed: output.UserConfirmed ?? false, delivery: toDelivery(output.CodeDeliveryDetails, email) };
+        } catch (error) {
+          // SignUp can fail after creating the user (its code not sent: LimitExceededException), and
+          // anyone may abandon a sign-up; signing up again then sends a new code to that address
+          // instead of a dead end. Only the mailbox's owner can use it; a confirmed account stays "taken".
+          if (!isCognitoError(error, "UsernameExistsException") || !(await isUnconfirmed(email))) throw error;
+          return { userSub: "", userConfirmed: false, delivery: await resendConfirmation(email) };
+        }
       }),
 
     confirmSignUp: ({ email, code }) =>
@@ -157,17 +199,7 @@ export function createCognitoGateway(deps: { client: CognitoIdentityProviderClie
         await client.send(new ConfirmSignUpCommand({ ClientId: clientId, SecretHash: secretHash(email), Username: email, ConfirmationCode: code }));
       }),
 
-    resendConfirmationCode: ({ email }) =>
-      call("resendConfirmationCode", async () => {
-        try {
-          const output = await client.send(new ResendConfirmationCodeCommand({ ClientId: clientId, SecretHash: secretHash(email), Username: email }));
-          return toDelivery(output.CodeDeliveryDetails, email);
-        } catch (error) {
-          // A LEGACY client reveals unknown users here; answer like PreventUserExistenceErrors=ENABLED does.
-          if (error instanceof Error && error.name === "UserNotFoundException") return toDelivery(undefined, email);
-          throw error;
-        }
-      }),
+    resendConfirmationCode: ({ email }) => call("resendConfirmationCode", () => resendConfirmation(email)),
 
     passwordAuth: ({ email, password }) =>
       call("passwordAuth", async () => {

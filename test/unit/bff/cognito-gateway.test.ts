@@ -1,7 +1,11 @@
 import {
   CodeDeliveryFailureException,
+  InvalidParameterException,
   LimitExceededException,
+  NotAuthorizedException,
+  UserNotConfirmedException,
   UserNotFoundException,
+  UsernameExistsException,
   type CognitoIdentityProviderClient,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { describe, expect, it } from "vitest";
@@ -34,12 +38,12 @@ function gatewayAnswering(answer: (command: { constructor: { name: string }; inp
 
 const userNotFound = () => new UserNotFoundException({ message: "Username/client id combination not found.", $metadata: { httpStatusCode: 400 } });
 const email = "alice@example.com";
-const maskedEmail = { medium: "EMAIL", destination: "a***@e***.com" };
+const maskedEmail = { medium: "EMAIL", destination: "a***@e***" };
 
 describe("hiding whether an account exists", () => {
   it("resend: an unknown email gets the same answer as a known one (a masked email delivery)", async () => {
     const unknown = gatewayAnswering(() => userNotFound());
-    const known = gatewayAnswering(() => ({ CodeDeliveryDetails: { DeliveryMedium: "EMAIL", Destination: "a***@e***.com", AttributeName: "email" } }));
+    const known = gatewayAnswering(() => ({ CodeDeliveryDetails: { DeliveryMedium: "EMAIL", Destination: "a***@e***", AttributeName: "email" } }));
 
     expect(await unknown.gateway.resendConfirmationCode({ email })).toEqual(maskedEmail);
     expect(await known.gateway.resendConfirmationCode({ email })).toEqual(maskedEmail);
@@ -47,7 +51,7 @@ describe("hiding whether an account exists", () => {
 
   it("forgot-password: an unknown email gets the same answer as a known one (a masked email delivery)", async () => {
     const unknown = gatewayAnswering(() => userNotFound());
-    const known = gatewayAnswering(() => ({ CodeDeliveryDetails: { DeliveryMedium: "EMAIL", Destination: "a***@e***.com", AttributeName: "email" } }));
+    const known = gatewayAnswering(() => ({ CodeDeliveryDetails: { DeliveryMedium: "EMAIL", Destination: "a***@e***", AttributeName: "email" } }));
 
     expect(await unknown.gateway.forgotPassword({ email })).toEqual(maskedEmail);
     expect(await known.gateway.forgotPassword({ email })).toEqual(maskedEmail);
@@ -68,15 +72,57 @@ describe("hiding whether an account exists", () => {
     expect(sent).toEqual([{ name: "ForgotPasswordCommand", input: { ClientId: settings.clientId, SecretHash: expect.any(String), Username: email } }]);
   });
 
-  it("masks an address as Cognito does, keeping the first letters and the top-level domain", () => {
-    expect(maskEmailAddress("alice@example.com")).toBe("a***@e***.com");
+  it("masks an address as Cognito does: the first letters, nothing of the top-level domain", () => {
+    expect(maskEmailAddress("alice@example.com")).toBe("a***@e***");
     expect(maskEmailAddress("bob@localhost")).toBe("b***@l***");
-    expect(maskEmailAddress("x.y@mail.example.co.uk")).toBe("x***@m***.uk");
+    expect(maskEmailAddress("x.y@mail.example.co.uk")).toBe("x***@m***");
+  });
+
+  it("resend: a confirmed account gets the unknown account's answer, whether the pool refuses or sends", async () => {
+    const refusing = gatewayAnswering(() => new InvalidParameterException({ message: "User is already confirmed.", $metadata: { httpStatusCode: 400 } }));
+    const sending = gatewayAnswering(() => ({ CodeDeliveryDetails: { DeliveryMedium: "EMAIL", Destination: "a***@e***", AttributeName: "email" } }));
+    const unknown = gatewayAnswering(() => userNotFound());
+    expect(await refusing.gateway.resendConfirmationCode({ email })).toEqual(await unknown.gateway.resendConfirmationCode({ email }));
+    expect(await sending.gateway.resendConfirmationCode({ email })).toEqual(await unknown.gateway.resendConfirmationCode({ email }));
   });
 
   it("passes an SMS delivery on as SMS", async () => {
     const { gateway } = gatewayAnswering(() => ({ CodeDeliveryDetails: { DeliveryMedium: "SMS", Destination: "+*******0100" } }));
     expect(await gateway.forgotPassword({ email })).toEqual({ medium: "SMS", destination: "+*******0100" });
+  });
+});
+
+describe("signing up again with a taken email", () => {
+  const taken = () => new UsernameExistsException({ message: "An account with the given email already exists.", $metadata: { httpStatusCode: 400 } });
+  const delivery = { CodeDeliveryDetails: { DeliveryMedium: "EMAIL", Destination: "a***@e***", AttributeName: "email" } };
+
+  it("sends a new code when the account was never confirmed (no username_exists dead end)", async () => {
+    const { gateway, sent } = gatewayAnswering((command) => {
+      if (command.constructor.name === "SignUpCommand") return taken();
+      if (command.constructor.name === "InitiateAuthCommand") return new UserNotConfirmedException({ message: "User is not confirmed.", $metadata: { httpStatusCode: 400 } });
+      return delivery;
+    });
+    expect(await gateway.signUp({ email, password: "Correct-Horse-9" })).toEqual({ userSub: "", userConfirmed: false, delivery: maskedEmail });
+    expect(sent.map((command) => command.name)).toEqual(["SignUpCommand", "InitiateAuthCommand", "ResendConfirmationCodeCommand"]);
+    expect(sent[1]!.input).toMatchObject({ AuthFlow: "CUSTOM_AUTH", AuthParameters: { USERNAME: email, SECRET_HASH: expect.any(String) } });
+  });
+
+  it.each([
+    ["a confirmed account (the custom flow starts)", () => ({ ChallengeName: "CUSTOM_CHALLENGE", Session: "s".repeat(40), ChallengeParameters: { USERNAME: "u" } })],
+    ["a disabled account", () => new NotAuthorizedException({ message: "User is disabled.", $metadata: { httpStatusCode: 400 } })],
+  ])("answers 409 username_exists for %s and sends nothing", async (_what, probe) => {
+    const { gateway, sent } = gatewayAnswering((command) => (command.constructor.name === "SignUpCommand" ? taken() : probe()));
+    await expect(gateway.signUp({ email, password: "Correct-Horse-9" })).rejects.toMatchObject({ status: 409, code: "username_exists" });
+    expect(sent.map((command) => command.name)).toEqual(["SignUpCommand", "InitiateAuthCommand"]);
+  });
+
+  it("answers limit_exceeded when the new code cannot be sent either", async () => {
+    const { gateway } = gatewayAnswering((command) => {
+      if (command.constructor.name === "SignUpCommand") return taken();
+      if (command.constructor.name === "InitiateAuthCommand") return new UserNotConfirmedException({ message: "User is not confirmed.", $metadata: { httpStatusCode: 400 } });
+      return new LimitExceededException({ message: "Attempt limit exceeded, please try after some time.", $metadata: { httpStatusCode: 400 } });
+    });
+    await expect(gateway.signUp({ email, password: "Correct-Horse-9" })).rejects.toMatchObject({ status: 429, code: "limit_exceeded" });
   });
 });
 
