@@ -168,3 +168,111 @@ export const spaPagePaths = [
   "/consent",
 ] as const;
 export type SpaPagePath = (typeof spaPagePaths)[number];
+// ---- the account security centre (docs/architecture.md, "The account security centre") ----------
+
+/** What the security-events module records; the history shows them, some also send a mail. */
+export const securityEventTypes = [
+  "sign_in_succeeded",
+  "sign_in_failed",
+  "password_changed",
+  "email_change_requested",
+  "email_changed",
+  "passkey_added",
+  "passkey_removed",
+  "session_revoked",
+  "signed_out_everywhere",
+  "trusted_device_added",
+  "trusted_device_removed",
+  "account_deleted",
+] as const;
+export const securityEventTypeSchema = z.enum(securityEventTypes);
+export type SecurityEventType = z.infer<typeof securityEventTypeSchema>;
+
+/** How a sign-in was made (or, for a failure, which step refused it). */
+export const signInMethodLabels = ["password_code", "password_passkey", "passkey", "password_trusted_device", "password", "code"] as const;
+export const signInMethodLabelSchema = z.enum(signInMethodLabels);
+export type SignInMethodLabel = z.infer<typeof signInMethodLabelSchema>;
+
+export const changePasswordRequestSchema = z
+  .object({ currentPassword: passwordSchema, newPassword: passwordSchema })
+  .refine((body) => body.currentPassword !== body.newPassword, { message: "Choose a password different from your current one.", path: ["newPassword"] });
+export type ChangePasswordRequest = z.infer<typeof changePasswordRequestSchema>;
+/** This browser stays signed in; `otherSessionsEnded` counts the Tobira sessions ended elsewhere. */
+export const changePasswordResponseSchema = z.object({ otherSessionsEnded: z.number().int().nonnegative() });
+
+export const changeEmailRequestSchema = z.object({ email: emailSchema });
+export type ChangeEmailRequest = z.infer<typeof changeEmailRequestSchema>;
+export const changeEmailResponseSchema = z.object({ next: z.literal("verify"), delivery: deliverySchema });
+export const verifyEmailRequestSchema = z.object({ code: confirmationCodeSchema });
+export type VerifyEmailRequest = z.infer<typeof verifyEmailRequestSchema>;
+export const verifyEmailResponseSchema = z.object({ email: z.string() });
+
+/** The typed confirmation is the account's email address. */
+export const deleteAccountRequestSchema = z.object({ confirmation: z.string().trim().min(1, "Type your email address to confirm.").max(254) });
+export type DeleteAccountRequest = z.infer<typeof deleteAccountRequestSchema>;
+
+/** `GET /api/account`: the overview, and whether sensitive actions need a new sign-in first. */
+export const accountOverviewResponseSchema = z.object({
+  email: z.string(),
+  /** A new address waiting for its code; the current one stays until then. */
+  pendingEmail: z.string().nullable(),
+  /** Epoch seconds of this browser's sign-in, and until when it counts as recent. */
+  authTime: z.number().int(),
+  recentSignInUntil: z.number().int(),
+  trustedDevicesEnabled: z.boolean(),
+  historyDays: z.number().int().positive(),
+});
+export type AccountOverviewResponse = z.infer<typeof accountOverviewResponseSchema>;
+
+export const deviceDescriptionSchema = z.object({ browser: z.string().nullable(), os: z.string().nullable(), label: z.string() });
+
+export const accountSessionSchema = z.object({
+  id: z.string(),
+  current: z.boolean(),
+  createdAt: z.number().int(),
+  lastActiveAt: z.number().int(),
+  device: deviceDescriptionSchema,
+  ip: z.string(),
+  method: signInMethodLabelSchema.nullable(),
+});
+export type AccountSession = z.infer<typeof accountSessionSchema>;
+
+export const trustedDeviceSchema = z.object({
+  id: z.string(),
+  current: z.boolean(),
+  createdAt: z.number().int(),
+  lastUsedAt: z.number().int().nullable(),
+  expiresAt: z.number().int(),
+  device: deviceDescriptionSchema,
+  ip: z.string(),
+});
+export type TrustedDevice = z.infer<typeof trustedDeviceSchema>;
+
+/** A relying party holding a grant from this account (the OpenID Provider's grants). */
+export const connectedAppSchema = z.object({ clientId: z.string(), name: z.string(), grantedAt: z.number().int().nullable(), scopes: z.array(z.string()) });
+export type ConnectedApp = z.infer<typeof connectedAppSchema>;
+
+export const accountSessionsResponseSchema = z.object({
+  sessions: z.array(accountSessionSchema),
+  trustedDevices: z.array(trustedDeviceSchema),
+  apps: z.array(connectedAppSchema),
+});
+export type AccountSessionsResponse = z.infer<typeof accountSessionsResponseSchema>;
+
+export const securityEventSchema = z.object({
+  id: z.string(),
+  type: securityEventTypeSchema,
+  /** Epoch seconds. */
+  at: z.number().int(),
+  device: z.string(),
+  ip: z.string(),
+  method: signInMethodLabelSchema.nullable(),
+  app: z.string().nullable(),
+  /** Whether the browser had signed in to this account before; null when not known. */
+  knownDevice: z.boolean().nullable(),
+  detail: z.string().nullable(),
+});
+export type SecurityEventView = z.infer<typeof securityEventSchema>;
+export const securityHistoryResponseSchema = z.object({ events: z.array(securityEventSchema), days: z.number().int().positive() });
+export type SecurityHistoryResponse = z.infer<typeof securityHistoryResponseSchema>;
+

@@ -32,6 +32,10 @@ export const MetricName = {
   StoreLatency: "StoreLatency",
   /** A store (DynamoDB) call failed. */
   StoreError: "StoreError",
+  /** Something happened to an account (bff/security/security-events.ts); dimension Event (its type). */
+  SecurityEvent: "SecurityEvent",
+  /** A security mail or history record could not be written; dimension Event. */
+  SecurityEventFailed: "SecurityEventFailed",
 } as const;
 export type MetricName = (typeof MetricName)[keyof typeof MetricName];
 
@@ -39,6 +43,8 @@ export type MetricName = (typeof MetricName)[keyof typeof MetricName];
 export const MetricDimension = {
   /** Why a sign-in failed: the API error code (e.g. `invalid_credentials`, `code_mismatch`). */
   Reason: "Reason",
+  /** A security event's type (e.g. `password_changed`). */
+  Event: "Event",
 } as const;
 export type MetricDimension = (typeof MetricDimension)[keyof typeof MetricDimension];
 
@@ -55,6 +61,8 @@ export const metricUnits: Record<MetricName, MetricUnit> = {
   CognitoError: "Count",
   StoreLatency: "Milliseconds",
   StoreError: "Count",
+  SecurityEvent: "Count",
+  SecurityEventFailed: "Count",
 };
 
 /**
@@ -74,4 +82,6 @@ export const metricDimensionSets: Record<MetricName, readonly (readonly MetricDi
   CognitoError: [[]],
   StoreLatency: [[]],
   StoreError: [[]],
+  SecurityEvent: [[MetricDimension.Event], []],
+  SecurityEventFailed: [[MetricDimension.Event], []],
 };

@@ -19,7 +19,12 @@ export type CognitoOperation =
   | "revokeToken"
   | "globalSignOut"
   | "forgotPassword"
-  | "confirmForgotPassword";
+  | "confirmForgotPassword"
+  | "changePassword"
+  | "updateUserAttributes"
+  | "verifyUserAttribute"
+  | "getUserAttributeVerificationCode"
+  | "deleteUser";
 
 interface MappingRule {
   names: readonly string[];
@@ -29,7 +34,16 @@ interface MappingRule {
 }
 
 const signInOperations = ["passwordAuth", "startCustomAuth"] as const;
-const tokenOperations = ["refreshTokens", "getUser", "globalSignOut"] as const;
+const tokenOperations = [
+  "refreshTokens",
+  "getUser",
+  "globalSignOut",
+  "changePassword",
+  "updateUserAttributes",
+  "verifyUserAttribute",
+  "getUserAttributeVerificationCode",
+  "deleteUser",
+] as const;
 
 const messages = {
   invalidCredentials: "Incorrect email or password.",
@@ -77,6 +91,19 @@ export const cognitoErrorTable: readonly MappingRule[] = [
     toError: () => new ApiError(401, "session_expired", messages.sessionExpired),
   },
   { names: ["NotAuthorizedException"], operations: ["respondToCustomChallenge"], toError: () => new ApiError(401, "challenge_failed", messages.challengeFailed) },
+  // ChangePassword names a wrong current password with the sign-in wording; its lockout as at sign-in.
+  {
+    names: ["NotAuthorizedException"],
+    operations: ["changePassword"],
+    message: /Password attempts exceeded/i,
+    toError: () => new ApiError(429, "limit_exceeded", messages.tooManyAttempts),
+  },
+  {
+    names: ["NotAuthorizedException"],
+    operations: ["changePassword"],
+    message: /Incorrect username or password/i,
+    toError: () => new ApiError(400, "invalid_credentials", "Your current password is not right.", { extra: { fields: { currentPassword: "Your current password is not right." } } }),
+  },
   { names: ["NotAuthorizedException", "UserNotFoundException"], operations: tokenOperations, toError: () => new ApiError(401, "session_expired", messages.signedOut) },
   {
     names: ["NotAuthorizedException"],

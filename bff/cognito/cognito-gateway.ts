@@ -1,7 +1,10 @@
 import {
+  ChangePasswordCommand,
   ConfirmForgotPasswordCommand,
   ConfirmSignUpCommand,
+  DeleteUserCommand,
   ForgotPasswordCommand,
+  GetUserAttributeVerificationCodeCommand,
   GetUserCommand,
   GlobalSignOutCommand,
   InitiateAuthCommand,
@@ -9,6 +12,8 @@ import {
   RespondToAuthChallengeCommand,
   RevokeTokenCommand,
   SignUpCommand,
+  UpdateUserAttributesCommand,
+  VerifyUserAttributeCommand,
   type AuthenticationResultType,
   type CodeDeliveryDetailsType,
   type CognitoIdentityProviderClient,
@@ -80,6 +85,20 @@ export interface CognitoGateway {
   globalSignOut(accessToken: string): Promise<void>;
   forgotPassword(input: { email: string }): Promise<Delivery>;
   confirmForgotPassword(input: { email: string; code: string; password: string }): Promise<void>;
+  /** ChangePassword: the signed-in user replaces the password they know. */
+  changePassword(input: { accessToken: string; previousPassword: string; proposedPassword: string }): Promise<void>;
+  /**
+   * UpdateUserAttributes with a new email: Cognito sends a code to it. With the pool's "keep
+   * original attribute value active" setting the old address stays the one that signs in until
+   * the code is verified (docs/cognito-behaviour.md, "Changing the email").
+   */
+  updateEmail(input: { accessToken: string; email: string }): Promise<Delivery>;
+  /** VerifyUserAttribute for `email`: the pending address becomes the account's. */
+  verifyEmail(input: { accessToken: string; code: string }): Promise<void>;
+  /** GetUserAttributeVerificationCode for `email`: another code to the pending (or current) address. */
+  resendEmailCode(accessToken: string): Promise<Delivery>;
+  /** DeleteUser: the user deletes their own account. */
+  deleteUser(accessToken: string): Promise<void>;
 }
 
 /** Masks an email the way Cognito's CodeDeliveryDetails do ("a***@e***", nothing of the top-level domain). */
@@ -289,6 +308,33 @@ export function createCognitoGateway(deps: { client: CognitoIdentityProviderClie
           if (error instanceof Error && error.name === "UserNotFoundException") return toDelivery(undefined, email);
           throw error;
         }
+      }),
+
+    changePassword: ({ accessToken, previousPassword, proposedPassword }) =>
+      call("changePassword", async () => {
+        await client.send(new ChangePasswordCommand({ AccessToken: accessToken, PreviousPassword: previousPassword, ProposedPassword: proposedPassword }));
+      }),
+
+    updateEmail: ({ accessToken, email }) =>
+      call("updateUserAttributes", async () => {
+        const output = await client.send(new UpdateUserAttributesCommand({ AccessToken: accessToken, UserAttributes: [{ Name: "email", Value: email }] }));
+        return toDelivery(output.CodeDeliveryDetailsList?.find((details) => details.AttributeName === "email"), email);
+      }),
+
+    verifyEmail: ({ accessToken, code }) =>
+      call("verifyUserAttribute", async () => {
+        await client.send(new VerifyUserAttributeCommand({ AccessToken: accessToken, AttributeName: "email", Code: code }));
+      }),
+
+    resendEmailCode: (accessToken) =>
+      call("getUserAttributeVerificationCode", async () => {
+        const output = await client.send(new GetUserAttributeVerificationCodeCommand({ AccessToken: accessToken, AttributeName: "email" }));
+        return toDelivery(output.CodeDeliveryDetails, "");
+      }),
+
+    deleteUser: (accessToken) =>
+      call("deleteUser", async () => {
+        await client.send(new DeleteUserCommand({ AccessToken: accessToken }));
       }),
 
     confirmForgotPassword: ({ email, code, password }) =>

@@ -121,3 +121,16 @@ export const bffEnvSchema = z.object({
 
 /** The parsed environment. */
 export type BffEnv = z.infer<typeof bffEnvSchema>;
+  /** Sensitive account actions need a sign-in at most this old; unset: PASSKEY_REAUTH_SECONDS. */
+  REAUTH_WINDOW_SECONDS: optionalString
+    .transform((value) => (value === undefined ? undefined : Number(value)))
+    .pipe(z.number({ message: "must be a number" }).int().positive().optional()),
+  /** "Don't ask for a code on this device" at the code step (README, "Your account"). */
+  TRUSTED_DEVICES: booleanString(true),
+  TRUSTED_DEVICE_DAYS: positiveInt(30),
+  /** Days of sign-in history and security events kept. */
+  SECURITY_HISTORY_DAYS: positiveInt(30),
+  /** AWS mode: the verified SES identity security mails are sent from (unset: no security mails). */
+  SECURITY_MAIL_FROM: optionalString,
+  /** Local mode: where security mails are posted (default: the emulator's /_local/outbox). */
+  LOCAL_OUTBOX_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),

@@ -5,7 +5,7 @@ import { defaultAccountThrottleLimits } from "./account-throttle-limits";
 import type { ModeDefaults } from "./mode-defaults";
 import { parseOidcSettings } from "./oidc-settings";
 import { cognitoEndpointOf, cognitoIssuerSettings, publicUrlProblems, serverSettings } from "./server-settings";
-import type { BffConfig, PasskeySettings } from "./types";
+import type { AccountSettings, BffConfig, PasskeySettings } from "./types";
 import { requireValues, splitList } from "./values";
 
 /** What the sign-in kind cannot do without; AWS mode has no default for any of them. */
@@ -80,6 +80,28 @@ export function buildSignInConfig(vars: BffEnv, defaults: ModeDefaults): BffConf
 }
 
 function passkeySettings(vars: BffEnv): PasskeySettings {
+    account: accountSettings(vars, defaults, { region, cognitoEndpoint: endpoint }),
+  };
+}
+
+const day = 24 * 60 * 60;
+
+/** Locally, security mails land in the emulator's outbox (emulator/hosted/local-outbox-intake.ts); on AWS, SES sends them. */
+function accountSettings(vars: BffEnv, defaults: ModeDefaults, cognito: { region: string; cognitoEndpoint: string | undefined }): AccountSettings {
+  const localOutbox = vars.LOCAL_OUTBOX_URL ?? (cognito.cognitoEndpoint === undefined ? undefined : `${cognito.cognitoEndpoint.replace(/\/+$/, "")}/_local/outbox`);
+  const mail: AccountSettings["mail"] =
+    defaults.mode === "local"
+      ? localOutbox === undefined
+        ? { kind: "off" }
+        : { kind: "outbox", url: localOutbox }
+      : vars.SECURITY_MAIL_FROM === undefined
+        ? { kind: "off" }
+        : { kind: "ses", from: vars.SECURITY_MAIL_FROM, region: cognito.region };
+  return {
+    reauthWindowSeconds: vars.REAUTH_WINDOW_SECONDS ?? vars.PASSKEY_REAUTH_SECONDS,
+    trustedDevices: { enabled: vars.TRUSTED_DEVICES, lifetimeSeconds: vars.TRUSTED_DEVICE_DAYS * day },
+    historyTtlSeconds: vars.SECURITY_HISTORY_DAYS * day,
+    mail,
   return {
     rpId: vars.PASSKEY_RP_ID,
     rpName: vars.PASSKEY_RP_NAME ?? "Tobira",

@@ -69,6 +69,20 @@ export interface PasskeySettings {
   challengeTtlSeconds: number;
 }
 
+/** Where security mails go: the emulator's outbox over HTTP (local), SES (AWS), or nowhere. */
+export type SecurityMailSettings = { kind: "outbox"; url: string } | { kind: "ses"; from: string; region: string } | { kind: "off" };
+
+/** The account security centre (bff/account/, bff/security/; README, "Your account"). */
+export interface AccountSettings {
+  /** Sensitive actions (add a passkey, change the email, delete the account) need a sign-in at most this old (seconds). */
+  reauthWindowSeconds: number;
+  /** "Don't ask for a code on this device": on or off, and how long a device stays trusted (seconds). */
+  trustedDevices: { enabled: boolean; lifetimeSeconds: number };
+  /** How long sign-in history and other security events are kept (seconds). */
+  historyTtlSeconds: number;
+  mail: SecurityMailSettings;
+}
+
 /** The OpenID Provider for relying parties. */
 export interface OidcSettings {
   clients: OidcClientConfig[];
@@ -95,6 +109,7 @@ export interface BffConfig extends ServerSettings {
   oidc: OidcSettings;
   passkeys: PasskeySettings;
 }
+  account: AccountSettings;
 
 /** How the BFF checks and ends the sign-in of an ALB doing authenticate-cognito (docs/architecture.md, "ALB mode"). */
 export interface AlbModeSettings {

@@ -4,7 +4,7 @@ import type { Request, RequestHandler } from "express";
 import type { BffConfig } from "../config";
 import { ApiError } from "../errors";
 import type { Store } from "../store/store";
-import type { AuthenticatedSession, PendingSignIn } from "./session-records";
+import type { AuthenticatedSession, ListedSession, PendingSignIn } from "./session-records";
 
 /**
  * The browser session. The signed cookie (`tobira`, HttpOnly, SameSite=Lax, Secure outside
@@ -18,6 +18,13 @@ export const sessionKind = "session";
 export const signInKind = "signin";
 /** Pointer from a user's normalised email to their sub, written at each sign-in (endAllSessionsFor needs the sub). */
 export const sessionUserKind = "session-user";
+/** When a session was last used (`{at}`), keyed like the session; written at most every few minutes. */
+export const sessionActivityKind = "session-activity";
+
+/** "Last active" is kept to this many seconds: a write per request would cost more than it tells. */
+const activityResolutionSeconds = 5 * 60;
+/** Sessions whose last write this process remembers (bounded; forgetting one costs one extra write). */
+const maxRememberedActivity = 10_000;
 
 /** One spelling per address, so that a reset typed in another case still finds the user. */
 export function normalisedEmail(email: string): string {
@@ -36,6 +43,14 @@ function newSessionId(): string {
 
 function storeKey(sessionId: string): string {
   return createHash("sha256").update(sessionId).digest("base64url");
+}
+
+/**
+ * The name the account page gives a session: a hash of the store key, so neither the cookie's id
+ * nor the store key leaves the server, and one user cannot name another's session by guessing.
+ */
+export function publicSessionId(key: string): string {
+  return createHash("sha256").update(`session-list:${key}`).digest("base64url").slice(0, 22);
 }
 
 export function sessionCookieMiddleware(config: BffConfig): RequestHandler {
@@ -85,6 +100,14 @@ export interface SessionManager {
    * hold no tokens and are left alone.
    */
   endAllSessionsFor(sub: string): Promise<AuthenticatedSession[]>;
+  /** Every signed-in session of the user (account page), with its public id and last activity. */
+  listFor(sub: string): Promise<ListedSession[]>;
+  /** The public id of this browser's session, if signed in. */
+  currentPublicId(req: Request): string | undefined;
+  /** Ends one session of the user named by its public id; returns it, or undefined when it is not theirs or gone. */
+  endOneOf(sub: string, publicId: string): Promise<AuthenticatedSession | undefined>;
+  /** Ends every session of the user except this browser's (after a password change); returns the ended ones. */
+  endOtherSessionsOf(req: Request, sub: string): Promise<AuthenticatedSession[]>;
 }
 
 export function createSessionManager(deps: { store: Store; config: BffConfig }): SessionManager {
@@ -103,11 +126,36 @@ export function createSessionManager(deps: { store: Store; config: BffConfig }):
     return id;
   }
 
+  const activityWritten = new Map<string, number>();
+
+  /** Records that the session was used, at most once per activityResolutionSeconds from this process. */
+  async function touch(key: string, session: AuthenticatedSession): Promise<void> {
+    const now = nowSeconds();
+    if (now - (activityWritten.get(key) ?? 0) < activityResolutionSeconds) return;
+    if (activityWritten.size >= maxRememberedActivity) activityWritten.clear();
+    activityWritten.set(key, now);
+    await store.put(sessionActivityKind, key, { at: now }, { ttlSeconds: Math.max(1, session.expiresAt - now) });
+  }
+
   async function readAuthenticated(req: Request): Promise<AuthenticatedSession | undefined> {
     const id = currentId(req);
     if (id === undefined) return undefined;
-    const session = await store.get<AuthenticatedSession>(sessionKind, storeKey(id));
-    return session !== undefined && session.expiresAt > nowSeconds() ? session : undefined;
+    const key = storeKey(id);
+    const session = await store.get<AuthenticatedSession>(sessionKind, key);
+    if (session === undefined || session.expiresAt <= nowSeconds()) return undefined;
+    await touch(key, session);
+    return session;
+  }
+
+  async function liveRecordsOf(sub: string) {
+    const now = nowSeconds();
+    const records = await store.queryByIndex<AuthenticatedSession>(sessionKind, sub);
+    return records.filter((record) => record.value.sub === sub && record.value.expiresAt > now);
+  }
+
+  async function endByKey(key: string): Promise<void> {
+    activityWritten.delete(key);
+    await Promise.all([store.delete(sessionKind, key), store.delete(sessionActivityKind, key)]);
   }
 
   async function readPending(req: Request): Promise<PendingSignIn | undefined> {
@@ -172,7 +220,8 @@ export function createSessionManager(deps: { store: Store; config: BffConfig }):
       });
     },
 
-    async establish(req, session) {
+    async establish(req, incoming) {
+      const session: AuthenticatedSession = incoming.client === undefined ? { ...incoming, client: { userAgent: (req.get("user-agent") ?? "").slice(0, 512), ip: req.ip ?? "" } } : incoming;
       const oldId = currentId(req);
       const replaced = oldId === undefined ? undefined : await store.get<AuthenticatedSession>(sessionKind, storeKey(oldId));
       const id = newSessionId();
@@ -193,7 +242,7 @@ export function createSessionManager(deps: { store: Store; config: BffConfig }):
       if (id === undefined) return undefined;
       const key = storeKey(id);
       const ended = await store.get<AuthenticatedSession>(sessionKind, key);
-      await Promise.all([store.delete(sessionKind, key), store.delete(signInKind, key)]);
+      await Promise.all([endByKey(key), store.delete(signInKind, key)]);
       return ended;
     },
 
@@ -203,8 +252,38 @@ export function createSessionManager(deps: { store: Store; config: BffConfig }):
 
     async endAllSessionsFor(sub) {
       const records = await store.queryByIndex<AuthenticatedSession>(sessionKind, sub);
-      await Promise.all(records.map((record) => store.delete(sessionKind, record.id)));
+      await Promise.all(records.map((record) => endByKey(record.id)));
       return records.map((record) => record.value);
+    },
+
+    async listFor(sub) {
+      const records = await liveRecordsOf(sub);
+      return Promise.all(
+        records.map(async (record) => {
+          const activity = await store.get<{ at: number }>(sessionActivityKind, record.id);
+          return { id: publicSessionId(record.id), session: record.value, lastActiveAt: Math.max(activity?.at ?? 0, record.value.createdAt) };
+        }),
+      );
+    },
+
+    currentPublicId(req) {
+      const id = currentId(req);
+      return id === undefined ? undefined : publicSessionId(storeKey(id));
+    },
+
+    async endOneOf(sub, publicId) {
+      const record = (await liveRecordsOf(sub)).find((candidate) => publicSessionId(candidate.id) === publicId);
+      if (record === undefined) return undefined;
+      await endByKey(record.id);
+      return record.value;
+    },
+
+    async endOtherSessionsOf(req, sub) {
+      const id = currentId(req);
+      const keep = id === undefined ? undefined : storeKey(id);
+      const others = (await store.queryByIndex<AuthenticatedSession>(sessionKind, sub)).filter((record) => record.id !== keep);
+      await Promise.all(others.map((record) => endByKey(record.id)));
+      return others.map((record) => record.value);
     },
   };
 }

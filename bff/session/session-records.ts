@@ -53,3 +53,17 @@ export interface AuthenticatedSession {
   /** Epoch seconds: absolute end of the session. */
   expiresAt: number;
 }
+  /**
+   * The browser that signed in, as it said (User-Agent, at most 512 characters) and its address
+   * as the BFF saw it: the account page's "where you're signed in". Absent on older records.
+   */
+  client?: { userAgent: string; ip: string };
+}
+
+/** One of a user's signed-in sessions as the account page lists it (bff/account/). */
+export interface ListedSession {
+  /** A public name for the session: derived from the store key, never the cookie's id. */
+  id: string;
+  session: AuthenticatedSession;
+  /** Epoch seconds of the last request seen with it (at most a few minutes stale). */
+  lastActiveAt: number;

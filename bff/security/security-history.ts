@@ -1,0 +1,62 @@
+import { randomBytes } from "node:crypto";
+import type { SecurityEventView } from "../../common/api-contract";
+import type { Store } from "../store/store";
+import { summariseUserAgent } from "./device-summary";
+import type { SecurityEvent } from "./security-event-types";
+
+/**
+ * The sign-in history and the other security events of an account: store records of kind
+ * `security-event`, indexed by the account's `sub`, each expiring after the retention period
+ * (SECURITY_HISTORY_DAYS, 30 days) through the table's TTL (docs/architecture.md, "State and its
+ * record kinds"). The newest first, at most `maxListed`.
+ */
+
+export const securityEventKind = "security-event";
+const maxListed = 200;
+
+export interface SecurityHistory {
+  add(event: Omit<SecurityEvent, "id">): Promise<SecurityEvent>;
+  list(sub: string): Promise<SecurityEvent[]>;
+  /** Erases every event of the account (account deletion). */
+  eraseAll(sub: string): Promise<void>;
+}
+
+export function createSecurityHistory(deps: { store: Store; ttlSeconds: number }): SecurityHistory {
+  const { store, ttlSeconds } = deps;
+  return {
+    async add(event) {
+      const stored: SecurityEvent = { ...event, id: randomBytes(12).toString("base64url") };
+      await store.put(securityEventKind, stored.id, stored, { ttlSeconds, index: stored.sub });
+      return stored;
+    },
+
+    async list(sub) {
+      const records = await store.queryByIndex<SecurityEvent>(securityEventKind, sub);
+      return records
+        .map((record) => record.value)
+        .filter((event) => event.sub === sub)
+        .sort((a, b) => b.at - a.at)
+        .slice(0, maxListed);
+    },
+
+    async eraseAll(sub) {
+      const records = await store.queryByIndex<SecurityEvent>(securityEventKind, sub);
+      await Promise.all(records.map((record) => store.delete(securityEventKind, record.id)));
+    },
+  };
+}
+
+/** What the account page shows of an event: no user agent string, no email address. */
+export function toSecurityEventView(event: SecurityEvent): SecurityEventView {
+  return {
+    id: event.id,
+    type: event.type,
+    at: event.at,
+    device: summariseUserAgent(event.client.userAgent).label,
+    ip: event.client.ip,
+    method: event.method ?? null,
+    app: event.app ?? null,
+    knownDevice: event.knownDevice ?? null,
+    detail: event.type === "passkey_added" || event.type === "passkey_removed" ? (event.detail ?? null) : null,
+  };
+}
