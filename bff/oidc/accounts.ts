@@ -20,12 +20,51 @@ export interface AccountSnapshot {
   updatedAt: number;
 }
 
-/** Cognito returns every attribute as a string; OIDC's `*_verified` claims are booleans (Core §5.1). */
+/**
+ * The claims each scope releases (OpenID Connect Core §5.4), all of them standard attributes of
+ * every Cognito user pool. `address` is left out: Cognito keeps it as a plain string, not the
+ * JSON object of Core §5.1.1. The provider's `claims` (and so discovery's `claims_supported`)
+ * come from this list, so it names only what is really released.
+ */
+export const claimsByScope = {
+  email: ["email", "email_verified"],
+  profile: [
+    "name",
+    "family_name",
+    "given_name",
+    "middle_name",
+    "nickname",
+    "preferred_username",
+    "profile",
+    "picture",
+    "website",
+    "gender",
+    "birthdate",
+    "zoneinfo",
+    "locale",
+    "updated_at",
+  ],
+  phone: ["phone_number", "phone_number_verified"],
+} as const;
+
+const releasedClaims: ReadonlySet<string> = new Set(Object.values(claimsByScope).flat());
+const booleanClaims: ReadonlySet<string> = new Set(["email_verified", "phone_number_verified"]);
+
+/**
+ * Cognito returns every attribute as a string; OIDC's `*_verified` claims are booleans and
+ * `updated_at` a number of seconds (Core §5.1). Only the claims some scope releases are kept;
+ * everything else (custom:, cognito:, identities, address) is left out. Values already typed
+ * (GetUser's answer as the account service shapes it) are accepted too.
+ */
 export function claimsFromCognitoAttributes(attributes: Record<string, unknown>): Record<string, unknown> {
   const claims: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(attributes)) {
-    if (name === "username" || name.startsWith("custom:") || name.startsWith("cognito:")) continue;
-    claims[name] = value === "true" ? true : value === "false" ? false : value;
+    if (!releasedClaims.has(name) || value === undefined || value === null || value === "") continue;
+    if (booleanClaims.has(name)) claims[name] = value === true || value === "true";
+    else if (name === "updated_at") {
+      const seconds = Number(value);
+      if (Number.isInteger(seconds) && seconds >= 0) claims[name] = seconds;
+    } else claims[name] = String(value);
   }
   return claims;
 }

@@ -13,7 +13,7 @@ import type { OidcClientConfig } from "../../common/local-config";
 import type { BffConfig } from "../config";
 import type { SessionManager } from "../session/session-manager";
 import type { Store } from "../store/store";
-import type { AccountStore } from "./accounts";
+import { claimsByScope, type AccountStore } from "./accounts";
 import { errorPage, logoutConfirmPage, signedOutPage } from "./pages";
 import { generateSigningKeys, loadOrCreateLocalSigningKeys } from "./signing-keys";
 import { createStoreAdapter } from "./store-adapter";
@@ -71,6 +71,10 @@ export function toClientMetadata(client: OidcClientConfig): ClientMetadata {
   };
 }
 
+function mutableClaims(byScope: Readonly<Record<string, readonly string[]>>): Record<string, string[]> {
+  return Object.fromEntries(Object.entries(byScope).map(([scope, names]) => [scope, [...names]]));
+}
+
 export interface ProviderOptionsDeps {
   config: BffConfig;
   store: Store;
@@ -121,10 +125,11 @@ export function providerOptions(deps: ProviderOptionsDeps): Configuration {
     // RFC 9700 §2.1 / OpenID Connect Core §3.1.2.1: redirect_uri always sent, matched exactly.
     allowOmittingSingleRegisteredRedirectUri: false,
     clientAuthMethods: ["client_secret_basic", "client_secret_post", "none"],
-    scopes: ["openid", "email", "offline_access"],
-    // acr, amr, auth_time and sid in every ID token (docs/architecture.md), not only when a client asks.
-    claims: { openid: ["sub", "acr", "amr", "auth_time", "sid"], email: ["email", "email_verified"], iss: null },
-    // email and email_verified in the ID token too, not only from /userinfo (docs/architecture.md).
+    scopes: ["openid", ...Object.keys(claimsByScope), "offline_access"],
+    // acr, amr, auth_time and sid in every ID token (docs/architecture.md), not only when a client asks;
+    // the other scopes release Cognito's standard attributes (accounts.ts).
+    claims: { openid: ["sub", "acr", "amr", "auth_time", "sid"], ...mutableClaims(claimsByScope), iss: null },
+    // The scopes' claims in the ID token too, not only from /userinfo (docs/architecture.md).
     conformIdTokenClaims: false,
     acrValues: Object.values(acrValues),
     cookies: { keys: config.cookie.keys, names: providerCookieNames, long: cookieOptions, short: cookieOptions },

@@ -1,7 +1,9 @@
+import { CognitoIdentityProviderClient, ConfirmSignUpCommand, SignUpCommand } from "@aws-sdk/client-cognito-identity-provider";
 import * as oidc from "openid-client";
 import { expect } from "vitest";
+import { computeSecretHash } from "../../bff/cognito/cognito-client";
 import type { OidcClientConfig } from "../../common/local-config";
-import { passwordStep, signUpConfirmed } from "../integration/bff/flows";
+import { passwordStep, signUpConfirmed, strongPassword, uniqueEmail } from "../integration/bff/flows";
 import type { HttpClient, HttpResponse } from "../support/http-client";
 import { startTestStack, type TestStack, type TestStackOptions } from "../support/stack";
 
@@ -173,6 +175,38 @@ export interface TestUser {
 
 export async function newUser(stack: TestStack): Promise<TestUser> {
   return signUpConfirmed(stack);
+}
+
+/**
+ * A confirmed user with more of Cognito's standard attributes than the SPA's sign-up asks for
+ * (signed up with the SDK against the emulator, as an admin import or another app would).
+ */
+export async function newUserWithAttributes(stack: TestStack, attributes: Record<string, string>): Promise<TestUser> {
+  const email = uniqueEmail("attributes");
+  const settings = stack.config.cognito;
+  const client = new CognitoIdentityProviderClient({
+    region: settings.region,
+    endpoint: stack.emulatorUrl,
+    credentials: { accessKeyId: "local", secretAccessKey: "local" },
+  });
+  try {
+    const secretHash = computeSecretHash(settings, email);
+    await client.send(
+      new SignUpCommand({
+        ClientId: settings.clientId,
+        SecretHash: secretHash,
+        Username: email,
+        Password: strongPassword,
+        UserAttributes: [{ Name: "email", Value: email }, ...Object.entries(attributes).map(([Name, Value]) => ({ Name, Value }))],
+      }),
+    );
+    await client.send(
+      new ConfirmSignUpCommand({ ClientId: settings.clientId, SecretHash: secretHash, Username: email, ConfirmationCode: await stack.latestCode(email) }),
+    );
+  } finally {
+    client.destroy();
+  }
+  return { email, password: strongPassword };
 }
 
 /** Password and emailed code through the JSON API; returns `redirectTo`. */

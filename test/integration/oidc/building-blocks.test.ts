@@ -68,10 +68,27 @@ describe("maySkipSignIn (single sign-on)", () => {
 describe("claimsFromCognitoAttributes", () => {
   it("turns Cognito's string booleans into booleans and keeps standard claims", () => {
     expect(claimsFromCognitoAttributes({ sub: "s", email: "a@example.com", email_verified: "true", phone_number_verified: "false" })).toEqual({
-      sub: "s",
       email: "a@example.com",
       email_verified: true,
       phone_number_verified: false,
+    });
+  });
+
+  it("makes booleans only of the *_verified claims: a name spelled true stays a string", () => {
+    expect(claimsFromCognitoAttributes({ name: "true", nickname: true, email_verified: true })).toEqual({ name: "true", nickname: "true", email_verified: true });
+  });
+
+  it("makes updated_at a number of seconds, and drops one that is not", () => {
+    expect(claimsFromCognitoAttributes({ updated_at: "1700000000" })).toEqual({ updated_at: 1700000000 });
+    expect(claimsFromCognitoAttributes({ updated_at: "yesterday" })).toEqual({});
+  });
+
+  it("keeps the profile and phone scopes' claims and drops address (a string in Cognito, an object in OIDC)", () => {
+    expect(claimsFromCognitoAttributes({ given_name: "Ada", family_name: "Lovelace", locale: "en-GB", phone_number: "+15555550100", address: "1 Main St" })).toEqual({
+      given_name: "Ada",
+      family_name: "Lovelace",
+      locale: "en-GB",
+      phone_number: "+15555550100",
     });
   });
 
