@@ -4,7 +4,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import express, { type NextFunction, type Request, type Response } from "express";
-import type { LocalConfig } from "../common/local-config";
+import type { LocalConfig, UserPoolConfig } from "../common/local-config";
 import { Messages, UserNotFoundException } from "./errors";
 import { createCsrf } from "./hosted/csrf";
 import { createLocalOutboxRouter } from "./hosted/local-outbox";
@@ -61,6 +61,8 @@ export interface EmulatorOptions {
   quotas?: QuotaOptions;
   /** Lifetime of the managed-login session cookie; default 1 hour. */
   managedLoginSessionMs?: number;
+  /** Pool settings a test runs both ways, over the configuration's (docs/cognito-behaviour.md, "Settings"). */
+  poolSettings?: Partial<Pick<UserPoolConfig, "resendToConfirmedUser" | "emailSendingAccount">>;
 }
 
 export interface HostedTokensRequest {
@@ -98,7 +100,8 @@ function urlHost(host: string): string {
 
 /** Starts the local Cognito user-pool service. */
 export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
-  const { config } = options;
+  const config: LocalConfig =
+    options.poolSettings === undefined ? options.config : { ...options.config, userPool: { ...options.config.userPool, ...options.poolSettings } };
   const pool = config.userPool;
   const now = options.now ?? Date.now;
   const host = options.host ?? "127.0.0.1";

@@ -76,12 +76,18 @@ describe("sign-in: password, then a one-time code (POST /api/signin, /api/signin
     expect(unknownUser.body).toEqual(wrongPassword.body);
   });
 
-  it("answers 403 user_not_confirmed for a correct password on an unconfirmed account", async () => {
+  it("answers an unconfirmed account exactly like a wrong password, whether the password is wrong or right", async () => {
+    // Cognito says "not confirmed" whatever the password (docs/cognito-behaviour.md, "Password sign-in").
     const email = uniqueEmail();
     await stack.client().post("/api/signup", { email, password: strongPassword });
-    const response = await stack.client().post("/api/signin", { email, password: strongPassword });
-    expect(response.status).toBe(403);
-    expect(errorOf(response).code).toBe("user_not_confirmed");
+    const unknownUser = await stack.client().post("/api/signin", { email: uniqueEmail("nobody"), password: "Wrong-Password-1" });
+    const wrongPassword = await stack.client().post("/api/signin", { email, password: "Wrong-Password-1" });
+    const rightPassword = await stack.client().post("/api/signin", { email, password: strongPassword });
+    for (const response of [wrongPassword, rightPassword]) {
+      expect(response.status).toBe(401);
+      expect(response.body).toEqual(unknownUser.body);
+    }
+    expect(errorOf(wrongPassword).code).toBe("invalid_credentials");
   });
 
   it("signs in with the emailed code: next:done to /account, amr pwd+otp+mfa, a new session id", async () => {

@@ -15,7 +15,7 @@ describe("sign-up: POST /api/signup, /api/signup/confirm, /api/signup/resend", (
     const email = uniqueEmail();
     const response = await stack.client().post("/api/signup", { email, password: strongPassword });
     expect(response.status).toBe(201);
-    expect(response.body).toEqual({ next: "confirm", delivery: { medium: "EMAIL", destination: expect.stringMatching(/^u\*\*\*@e\*\*\*\.com$/) } });
+    expect(response.body).toEqual({ next: "confirm", delivery: { medium: "EMAIL", destination: expect.stringMatching(/^u\*\*\*@e\*\*\*$/) } });
     expect(await stack.latestCode(email)).toMatch(/^\d{6}$/);
   });
 
@@ -93,6 +93,28 @@ describe("sign-up: POST /api/signup, /api/signup/confirm, /api/signup/resend", (
     expect(response.body).toEqual({ delivery: { medium: "EMAIL", destination: expect.stringContaining("***@") } });
     expect(await stack.outbox(email)).toHaveLength(2);
     expect((await client.post("/api/signup/confirm", { email, code: await stack.latestCode(email) })).status).toBe(200);
+  });
+
+  it("sends a new code when the same email signs up again before confirming (201 confirm), and that code confirms", async () => {
+    const email = uniqueEmail();
+    const client = stack.client();
+    expect((await client.post("/api/signup", { email, password: strongPassword })).status).toBe(201);
+    const again = await client.post("/api/signup", { email, password: strongPassword });
+    expect(again.status).toBe(201);
+    expect(again.body).toEqual({ next: "confirm", delivery: { medium: "EMAIL", destination: expect.stringContaining("***@") } });
+    expect(await stack.outbox(email)).toHaveLength(2);
+    expect((await client.post("/api/signup/confirm", { email, code: await stack.latestCode(email) })).status).toBe(200);
+    expect((await client.post("/api/signin", { email, password: strongPassword })).status).toBe(200);
+  });
+
+  it("answers a resend for a confirmed account like one for an unknown email, and sends nothing", async () => {
+    const { email } = await signUpConfirmed(stack);
+    const sentBefore = (await stack.outbox(email)).length;
+    const confirmed = await stack.client().post("/api/signup/resend", { email });
+    const unknown = await stack.client().post("/api/signup/resend", { email: `${email.split("@")[0]}x@example.com` });
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.body).toEqual(unknown.body);
+    expect(await stack.outbox(email)).toHaveLength(sentBefore);
   });
 
   it("answers a resend for an unknown email like any other (no account enumeration)", async () => {
