@@ -14,6 +14,7 @@ import { createAwsDelivery } from "./delivery/aws-delivery";
 import type { DeliveryPort, OutgoingMessage } from "./delivery/delivery-port";
 import {
   countFailedMethodRounds,
+  customRounds,
   otpCodeMac,
   otpMacKey,
   otpRoundMetadata,
@@ -85,9 +86,10 @@ export function createCreateAuthChallengeHandler(deps: CreateAuthChallengeDeps) 
    * Sessions without an attempt nonce get a code from the CSPRNG (NIST SP 800-63B §5.1.3.1).
    */
   function roundCode(event: CreateAuthChallengeTriggerEvent): string {
-    const attempt = parseProvideRoundNonce(event.request.session[0]?.challengeMetadata);
+    const rounds = customRounds(event.request.session);
+    const attempt = parseProvideRoundNonce(rounds[0]?.challengeMetadata);
     if (attempt === undefined) return String(randomInt(0, 1_000_000)).padStart(6, "0");
-    const mac = createHmac("sha256", codeKey).update(`${event.userName}.${attempt}.${event.request.session.length}`).digest();
+    const mac = createHmac("sha256", codeKey).update(`${event.userName}.${attempt}.${rounds.length}`).digest();
     return String(mac.readBigUInt64BE(0) % 1_000_000n).padStart(6, "0");
   }
 
@@ -154,7 +156,8 @@ export function createCreateAuthChallengeHandler(deps: CreateAuthChallengeDeps) 
     if (event.request.challengeName !== "CUSTOM_CHALLENGE") {
       throw new Error(`Unsupported challenge ${event.request.challengeName}; only CUSTOM_CHALLENGE is issued`);
     }
-    const session = event.request.session;
+    // The password step (SRP_A, PASSWORD_VERIFIER) is Cognito's own: only custom rounds count here.
+    const session = customRounds(event.request.session);
     if (session.length === 0) {
       event.response.publicChallengeParameters = { step: ChallengeStep.provide } satisfies ProvideRoundParameters;
       event.response.privateChallengeParameters = { step: ChallengeStep.provide };

@@ -52,6 +52,14 @@ export function roundStep(metadata: string | null | undefined): ChallengeStep | 
   return parseOtpRoundMetadata(metadata) ? ChallengeStep.otp : undefined;
 }
 
+/**
+ * The CUSTOM_CHALLENGE rounds of a session, without the SRP_A / PASSWORD_VERIFIER entries of the
+ * password step Cognito runs itself (docs/architecture.md, "Password step").
+ */
+export function customRounds(session: readonly SessionEntry[]): SessionEntry[] {
+  return session.filter((entry) => entry.challengeName === "CUSTOM_CHALLENGE");
+}
+
 /** A completed OTP or PASSKEY round (the PROVIDE round is never a try). */
 export function isMethodRound(entry: SessionEntry): boolean {
   return entry.challengeName === "CUSTOM_CHALLENGE" && asChallengeMethod(roundStep(entry.challengeMetadata)) !== undefined;

@@ -4,6 +4,7 @@ import { ATTEMPT_LIMIT_MESSAGE } from "../quotas";
 import { isLockedOut, recordFailure } from "../lockout";
 import { assertPasswordPolicy, hashPassword, verifyPassword } from "../passwords";
 import { type Operation, userFromAccessToken } from "../pool";
+import { createSrpVerifier, srpPoolName } from "../srp";
 import { Fields, parseInput } from "../validation";
 
 const input = z.object({
@@ -28,6 +29,7 @@ export const changePassword: Operation = async (ctx, raw) => {
   }
   assertPasswordPolicy(ctx.pool.passwordPolicy, request.ProposedPassword);
   user.passwordHash = await hashPassword(request.ProposedPassword);
+  user.srp = createSrpVerifier(srpPoolName(ctx.pool.id), user.username, request.ProposedPassword);
   delete user.failedSignIns;
   user.updatedAt = now;
   await ctx.users.save();

@@ -4,6 +4,7 @@ import { CodeMismatchException, ExpiredCodeException, Messages, UserNotFoundExce
 import { assertPasswordPolicy, hashPassword } from "../passwords";
 import { type Operation, hidesUserExistence, requireClient } from "../pool";
 import { assertSecretHash } from "../secret-hash";
+import { createSrpVerifier, srpPoolName } from "../srp";
 import { Fields, parseInput } from "../validation";
 
 const input = z.object({
@@ -36,6 +37,7 @@ export const confirmForgotPassword: Operation = async (ctx, raw) => {
   if (check === "expired") throw new ExpiredCodeException(Messages.codeExpired);
 
   user.passwordHash = await hashPassword(request.Password);
+  user.srp = createSrpVerifier(srpPoolName(ctx.pool.id), user.username, request.Password);
   delete user.resetCode;
   delete user.failedSignIns;
   if (user.status === "RESET_REQUIRED") user.status = "CONFIRMED";

@@ -3,6 +3,7 @@ import { InvalidLambdaResponseException, Messages, NotAuthorizedException } from
 import type { PoolContext } from "../pool";
 import type { StoredUser } from "../state/user-store";
 import type { SessionEntry, StringMap } from "../triggers";
+import { passwordVerifierChallenge } from "./srp-custom-auth";
 
 export interface CustomAuthSubject {
   /** The internal username, or the given name of a user that does not exist. */
@@ -23,6 +24,8 @@ export async function continueCustomAuth(
   subject: CustomAuthSubject,
   history: SessionEntry[],
   clientMetadata?: StringMap,
+  /** SRP_A of an attempt that began with the password step (emulator/operations/srp-custom-auth.ts). */
+  srpA?: string,
 ): Promise<object> {
   const { userName, user, client } = subject;
   const triggerSubject = { userName, user, clientId: client.clientId, ...(clientMetadata ? { clientMetadata } : {}) };
@@ -33,6 +36,7 @@ export async function continueCustomAuth(
     if (user === undefined) throw new NotAuthorizedException(Messages.incorrectCredentials);
     return { ChallengeParameters: {}, AuthenticationResult: await ctx.tokens.signIn(user, client) };
   }
+  if (decision.challengeName === "PASSWORD_VERIFIER") return passwordVerifierChallenge(ctx, subject, history, srpA);
   if (decision.challengeName !== "CUSTOM_CHALLENGE") {
     throw new InvalidLambdaResponseException("Invalid lambda function output : Invalid JSON");
   }

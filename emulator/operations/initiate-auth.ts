@@ -14,6 +14,7 @@ import { type Operation, type PoolContext, allowsFlow, hidesUserExistence, requi
 import { assertSecretHash, assertSecretHashPresent } from "../secret-hash";
 import { Fields, awsEnum, parseInput, requireParameter } from "../validation";
 import { continueCustomAuth } from "./custom-auth";
+import { SRP_A_ENTRY, srpStart } from "./srp-custom-auth";
 
 const AUTH_FLOWS = [
   "USER_SRP_AUTH",
@@ -80,7 +81,7 @@ async function userPasswordAuth(ctx: PoolContext, client: AppClientConfig, param
   return { ChallengeParameters: {}, AuthenticationResult: await ctx.tokens.signIn(user, client) };
 }
 
-/** CUSTOM_AUTH: Define then Create, with no ClientMetadata (it reaches the challenge triggers only from RespondToAuthChallenge). */
+/** CUSTOM_AUTH (optionally opened by SRP_A): Define then Create, with no ClientMetadata (it reaches the challenge triggers only from RespondToAuthChallenge). */
 async function customAuth(ctx: PoolContext, client: AppClientConfig, parameters: Parameters): Promise<object> {
   const username = requireParameter(parameters, "USERNAME");
   assertSecretHash(client, username, parameters?.SECRET_HASH, "parameter");
@@ -92,7 +93,10 @@ async function customAuth(ctx: PoolContext, client: AppClientConfig, parameters:
     if (!user.enabled) throw new NotAuthorizedException(Messages.userDisabled);
     if (user.status === "UNCONFIRMED") throw new UserNotConfirmedException(Messages.userNotConfirmed);
   }
-  return continueCustomAuth(ctx, { userName: user?.username ?? username, user, client }, []);
+  // With SRP_A the password is the first step, run by Cognito itself (srp-custom-auth.ts).
+  const srpA = srpStart(parameters);
+  const history = srpA === undefined ? [] : [SRP_A_ENTRY];
+  return continueCustomAuth(ctx, { userName: user?.username ?? username, user, client }, history, undefined, srpA);
 }
 
 /**

@@ -5,6 +5,7 @@ import { assertSecretHash } from "../secret-hash";
 import type { SessionEntry } from "../triggers";
 import { Fields, awsEnum, parseInput, requireParameter } from "../validation";
 import { continueCustomAuth } from "./custom-auth";
+import { verifyPasswordVerifierAnswer } from "./srp-custom-auth";
 
 const CHALLENGE_NAMES = [
   "SMS_MFA",
@@ -43,6 +44,10 @@ const input = z.object({
 export const respondToAuthChallenge: Operation = async (ctx, raw) => {
   const request = parseInput(input, raw);
   const client = requireClient(ctx, request.ClientId);
+  if (request.ChallengeName === "PASSWORD_VERIFIER") {
+    const { subject, history } = await verifyPasswordVerifierAnswer(ctx, client, request);
+    return continueCustomAuth(ctx, subject, history, request.ClientMetadata);
+  }
   const responses = request.ChallengeResponses;
   const username = requireParameter(responses, "USERNAME");
   if (request.ChallengeName !== "CUSTOM_CHALLENGE") {
@@ -55,7 +60,7 @@ export const respondToAuthChallenge: Operation = async (ctx, raw) => {
   if (lookup.kind === "unknown") throw new NotAuthorizedException(Messages.invalidSession);
   if (lookup.kind === "expired") throw new NotAuthorizedException(Messages.expiredSession);
   const session = lookup.session;
-  if (session.clientId !== client.clientId) throw new NotAuthorizedException(Messages.invalidSession);
+  if (session.clientId !== client.clientId || session.challengeName !== "CUSTOM_CHALLENGE") throw new NotAuthorizedException(Messages.invalidSession);
   assertSecretHash(client, username, responses?.SECRET_HASH, "parameter");
 
   // USERNAME may be the internal name or an alias, but it must name the session's user.

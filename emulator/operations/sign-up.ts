@@ -5,6 +5,7 @@ import { InvalidParameterException, UsernameExistsException } from "../errors";
 import { assertPasswordPolicy, hashPassword } from "../passwords";
 import { type CodeDeliveryDetails, type Operation, type PoolContext, requireClient, sendCode } from "../pool";
 import { assertSecretHash } from "../secret-hash";
+import { createSrpVerifier, srpPoolName } from "../srp";
 import type { StoredUser } from "../state/user-store";
 import { Fields, parseInput } from "../validation";
 
@@ -79,6 +80,7 @@ export async function registerUser(
     sub,
     attributes,
     passwordHash: await hashPassword(request.Password),
+    srp: createSrpVerifier(srpPoolName(ctx.pool.id), username, request.Password),
     status: "UNCONFIRMED",
     enabled: true,
     createdAt: now,

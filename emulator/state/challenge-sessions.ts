@@ -7,7 +7,10 @@ export interface ChallengeSession {
   username: string;
   userNotFound: boolean;
   clientId: string;
-  challengeName: "CUSTOM_CHALLENGE";
+  /** PASSWORD_VERIFIER: the SRP step Cognito runs itself inside CUSTOM_AUTH (emulator/operations/srp-custom-auth.ts). */
+  challengeName: "CUSTOM_CHALLENGE" | "PASSWORD_VERIFIER";
+  /** The server's SRP state while a PASSWORD_VERIFIER answer is awaited (hex values, see emulator/srp.ts). */
+  srp?: { A: string; b: string; B: string; salt: string; verifier: string; secretBlock: string };
   /** Completed rounds only, one merged entry each (docs/cognito-behaviour.md, "Custom authentication (CUSTOM_AUTH)"). */
   history: SessionEntry[];
   /** From the latest CreateAuthChallenge, for the next VerifyAuthChallengeResponse. */

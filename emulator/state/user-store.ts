@@ -1,4 +1,5 @@
 import type { UserPoolConfig } from "../../common/local-config";
+import type { SrpVerifier } from "../srp";
 import { JsonFile } from "./json-file";
 
 export type UserStatus = "UNCONFIRMED" | "CONFIRMED" | "RESET_REQUIRED";
@@ -24,6 +25,8 @@ export interface StoredUser {
   attributes: Record<string, string>;
   /** scrypt, see emulator/passwords.ts. */
   passwordHash: string;
+  /** Salt and verifier for SRP (emulator/srp.ts), set with every password; absent for users stored before SRP. */
+  srp?: SrpVerifier;
   status: UserStatus;
   enabled: boolean;
   /** Epoch milliseconds. */
