@@ -43,6 +43,13 @@ export interface AccountService {
   /** The signed-in session or 401 unauthenticated. */
   requireSession(req: Request): Promise<AuthenticatedSession>;
   claims(req: Request): Promise<AccountClaimsResponse>;
+  /** The signed-in session with tokens fresh enough for a Cognito call (refreshed when near expiry). */
+  freshSession(req: Request): Promise<AuthenticatedSession>;
+  /**
+   * Runs a Cognito call made with this session's access token; when Cognito no longer honours
+   * it, this browser's session ends and the call answers 401 session_expired.
+   */
+  withCognitoSession<T>(req: Request, run: () => Promise<T>): Promise<T>;
 }
 
 export function createAccountService(deps: {
@@ -92,6 +99,19 @@ export function createAccountService(deps: {
 
   return {
     requireSession,
+
+    async freshSession(req) {
+      return withFreshTokens(req, await requireSession(req));
+    },
+
+    async withCognitoSession(req, run) {
+      try {
+        return await run();
+      } catch (error) {
+        if (error instanceof ApiError && error.code === "session_expired") return endAndRefuse(req, "Cognito refused the access token");
+        throw error;
+      }
+    },
 
     async claims(req) {
       const session = await withFreshTokens(req, await requireSession(req));

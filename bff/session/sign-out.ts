@@ -16,9 +16,10 @@ import type { AuthenticatedSession } from "./session-records";
  * from it. GlobalSignOut (every token of the user in one call) is not used: it needs a live
  * access token, and the scopes below already know each refresh token they end.
  *
- * One chosen session (a device listed on the account page) is the scope still to build. It fits
- * the same shape: the session manager ends one of the user's records by its store key and
- * returns it, and `revokeRefreshTokens` below ends its Cognito token as for the other scopes.
+ * The account page adds four scopes (bff/account/): one chosen session, every other session
+ * after a password change, every session with "sign out everywhere", and everything after the
+ * account is deleted. Trusted devices (bff/account/trusted-devices.ts) end with every scope that
+ * ends all of a user's sessions, so that a stolen browser cannot skip the code afterwards.
  */
 
 export interface SignOutDeps {
@@ -31,6 +32,8 @@ export interface SignOutDeps {
    * offline_access grants, meant to outlive it), and the provider's session cookie.
    */
   endProviderSession?: (req: Request, res: Response) => Promise<void>;
+  /** Forgets every trusted device of the user ("don't ask for a code on this device"). */
+  forgetTrustedDevices?: (sub: string) => Promise<void>;
 }
 
 export interface SignOut {
@@ -61,6 +64,30 @@ export interface SignOut {
    * sign-ins hold no tokens and are left alone.
    */
   everySessionOf(sub: string): Promise<void>;
+  /**
+   * One chosen session of the user (the account page's "sign out" beside a session): its record
+   * and its Cognito refresh token. Resolves to false when the id names none of the user's
+   * sessions. The browser holding it is asked to sign in at its next request; relying parties
+   * it signed in to keep their grants until they expire or the user signs out everywhere.
+   */
+  oneSessionOf(sub: string, publicId: string): Promise<boolean>;
+  /**
+   * After a password change: every OTHER session of the user (records and refresh tokens), every
+   * provider grant of the account, and every trusted device. This browser stays signed in.
+   * Resolves to the number of Tobira sessions ended.
+   */
+  otherSessionsAfterPasswordChange(req: Request, session: AuthenticatedSession): Promise<number>;
+  /**
+   * "Sign out everywhere": Cognito's GlobalSignOut (every refresh token of the user, also ones
+   * the BFF does not know), every Tobira session including this browser's, the provider's session
+   * here and every grant of the account, and every trusted device.
+   */
+  everywhere(req: Request, res: Response, session: AuthenticatedSession): Promise<void>;
+  /**
+   * After Cognito deleted the user: the provider's session here and every grant, every Tobira
+   * session and trusted device. Nothing is revoked at Cognito: the user and its tokens are gone.
+   */
+  afterAccountDeletion(req: Request, res: Response, sub: string): Promise<void>;
 }
 
 export function createSignOut(deps: SignOutDeps): SignOut {
@@ -82,6 +109,21 @@ export function createSignOut(deps: SignOutDeps): SignOut {
     );
   }
 
+  async function forgetTrustedDevices(sub: string): Promise<void> {
+    await deps.forgetTrustedDevices?.(sub);
+  }
+
+  /** The provider's session in this browser; a failure is logged, never stops the Tobira sign-out. */
+  async function endProviderSessionHere(req: Request, res: Response): Promise<void> {
+    try {
+      await deps.endProviderSession?.(req, res);
+    } catch (error) {
+      // The Tobira sign-out must happen regardless; single sign-on cannot outlive it anyway (the
+      // provider asks for a sign-in once the Tobira session is gone).
+      logger.warn({ err: error }, "logout: could not end the OpenID Provider session");
+    }
+  }
+
   async function thisBrowserAfterProviderLogout(req: Request): Promise<void> {
     const ended = await sessions.end(req);
     if (ended === undefined) return;
@@ -96,13 +138,7 @@ export function createSignOut(deps: SignOutDeps): SignOut {
     },
 
     async thisBrowser(req, res) {
-      try {
-        await deps.endProviderSession?.(req, res);
-      } catch (error) {
-        // The Tobira sign-out must happen regardless; single sign-on cannot outlive it anyway (the
-        // provider asks for a sign-in once the Tobira session is gone).
-        logger.warn({ err: error }, "logout: could not end the OpenID Provider session");
-      }
+      await endProviderSessionHere(req, res);
       await thisBrowserAfterProviderLogout(req);
     },
 
@@ -111,7 +147,46 @@ export function createSignOut(deps: SignOutDeps): SignOut {
         const ended = await sessions.endAllSessionsFor(sub);
         await revokeRefreshTokens(ended, "sign-out everywhere: could not revoke a refresh token");
       };
-      await Promise.all([endTobiraSessions(), revokeAccountGrants(store, sub)]);
+      await Promise.all([endTobiraSessions(), revokeAccountGrants(store, sub), forgetTrustedDevices(sub)]);
+    },
+
+    async oneSessionOf(sub, publicId) {
+      const ended = await sessions.endOneOf(sub, publicId);
+      if (ended === undefined) return false;
+      await revokeRefreshTokens([ended], "sign out one session: could not revoke its refresh token");
+      return true;
+    },
+
+    async otherSessionsAfterPasswordChange(req, session) {
+      const endOthers = async () => {
+        const ended = await sessions.endOtherSessionsOf(req, session.sub);
+        await revokeRefreshTokens(ended, "password change: could not revoke another session's refresh token");
+        return ended.length;
+      };
+      const [count] = await Promise.all([endOthers(), revokeAccountGrants(store, session.sub), forgetTrustedDevices(session.sub)]);
+      return count;
+    },
+
+    async everywhere(req, res, session) {
+      try {
+        await cognito.globalSignOut(session.tokens.accessToken);
+      } catch (error) {
+        // Each known refresh token is still revoked below; a token Tobira never saw outlives it.
+        logger.warn({ errorCode: error instanceof ApiError ? error.code : "unknown" }, "sign-out everywhere: GlobalSignOut failed");
+      }
+      await endProviderSessionHere(req, res);
+      const ended = await sessions.endAllSessionsFor(session.sub);
+      await Promise.all([
+        revokeRefreshTokens(ended, "sign-out everywhere: could not revoke a refresh token"),
+        revokeAccountGrants(store, session.sub),
+        forgetTrustedDevices(session.sub),
+        sessions.end(req),
+      ]);
+    },
+
+    async afterAccountDeletion(req, res, sub) {
+      await endProviderSessionHere(req, res);
+      await Promise.all([sessions.endAllSessionsFor(sub), revokeAccountGrants(store, sub), forgetTrustedDevices(sub), sessions.end(req)]);
     },
   };
 }
