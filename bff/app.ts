@@ -25,9 +25,12 @@ import { createSessionManager, sessionCookieMiddleware } from "./session/session
 import { createSessionRouter } from "./session/session-routes";
 import { createSignOut } from "./session/sign-out";
 import { createSignInRouter } from "./signin/sign-in-routes";
+import { createPendingSignIns } from "./signin/pending-sign-in";
 import { createSignInService } from "./signin/sign-in-service";
+import { createSignInAfterConfirm } from "./signup/sign-in-after-confirm";
 import { createSignUpRouter } from "./signup/sign-up-routes";
 import type { Store } from "./store/store";
+import { createClientConfigRouter } from "./web/client-config";
 import { createSpaRouter } from "./web/spa";
 
 export interface BffDeps {
@@ -52,7 +55,18 @@ export function createBffApp(deps: BffDeps): Express {
   const sessions = createSessionManager({ store, config });
   // Sign-out and the OpenID Provider refer to each other: signing out of this browser ends the
   // provider's session, and a sign-out confirmed at the provider ends the Tobira session.
-  const signOut = createSignOut({ store, sessions, cognito, logger, endProviderSession: (req, res) => openId.endProviderSession(req, res) });
+  const signOut = createSignOut({
+    store,
+    sessions,
+    cognito,
+    logger,
+    endProviderSession: (req, res) => openId.endProviderSession(req, res),
+    // Relying parties hear of each sign-out (OpenID Connect Back-Channel Logout 1.0).
+    backChannelLogout: {
+      providerSessionEnded: (ended) => openId.backChannelLogout.providerSessionEnded(ended),
+      userSignedOutEverywhere: (sub) => openId.backChannelLogout.userSignedOutEverywhere(sub),
+    },
+  });
   const account = createAccountService({ cognito, verifier, sessions, signOut, logger });
   // The OpenID Provider for relying parties: its endpoints, the sign-in interaction, SSO and logout.
   const openId = createOpenIdProvider({ config, store, sessions, account, logger, signOut });
@@ -80,13 +94,14 @@ export function createBffApp(deps: BffDeps): Express {
   api.use(apiOutcomeMetrics(metricsFor(logger)));
   api.use(apiDeadline(config.apiDeadlineMs, logger));
   api.use(noStore, crossSiteGuard(config.trustedOrigins), requireJsonContentType, parseJsonBody, sessionCookieMiddleware(config));
-  api.use(createSignUpRouter({ cognito, limits }));
-  api.use(createSignInRouter({ signIn, limits }));
+  api.use(createSignUpRouter({ cognito, limits, signInAfterConfirm: createSignInAfterConfirm({ cognito, signIn, logger }) }));
+  api.use(createSignInRouter({ signIn, pending: createPendingSignIns({ sessions, config }), limits }));
   api.use(
     ...createPasskeyRouters({ config, store, cognito, sessions, signIn, account, logger, limits: [rateLimits.perIp], optionsLimits: [rateLimits.passkeyOptionsPerIp] }),
   );
   api.use(createPasswordRouter({ cognito, limits, afterReset: (email) => endAccessAfterReset({ store, sessions, signOut }, email) }));
   api.use(createSessionRouter({ sessions, signOut }));
+  api.use(createClientConfigRouter("sign-in"));
   api.use(createAccountRouter({ account }));
   api.use(createInteractionApiRouter({ pendingInteraction: openId.pendingInteraction }));
   api.use(notFoundMiddleware);

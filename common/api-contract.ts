@@ -24,6 +24,7 @@ export const apiErrorCodes = [
   "challenge_failed",
   "session_expired",
   "no_pending_signin",
+  "resend_too_soon",
   "passkey_rejected",
   "reauthentication_required",
   "limit_exceeded",
@@ -34,13 +35,19 @@ export const apiErrorCodes = [
 export const apiErrorCodeSchema = z.enum(apiErrorCodes);
 export type ApiErrorCode = z.infer<typeof apiErrorCodeSchema>;
 
-/** `{"error": {"code", "message"}}`; `attemptsLeft` accompanies `code_mismatch` on sign-in. */
+/**
+ * `{"error": {"code", "message"}}`; `attemptsLeft` accompanies `code_mismatch` on sign-in,
+ * `retryAfterSeconds` a `resend_too_soon`, and `reason` names which check refused a passkey
+ * (`unknown_credential`: the account does not know it, so the browser may forget it).
+ */
 export const apiErrorBodySchema = z.object({
   error: z.object({
     code: z.string(),
     message: z.string(),
     attemptsLeft: z.number().int().nonnegative().optional(),
     fields: z.record(z.string(), z.string()).optional(),
+    retryAfterSeconds: z.number().int().nonnegative().optional(),
+    reason: z.string().optional(),
   }),
   attemptsLeft: z.number().int().nonnegative().optional(),
 });
@@ -49,11 +56,21 @@ export type ApiErrorBody = z.infer<typeof apiErrorBodySchema>;
 // ---- building blocks ------------------------------------------------------------------------
 
 // RFC 5321 caps a path at 256 octets and a mailbox at 254 in practice.
-export const emailSchema = z.string().trim().toLowerCase().pipe(z.email({ message: "Enter a valid email address." }).max(254));
+export const emailSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.email({ message: "Enter a valid email address." }).max(254));
 // Cognito: at most 256 characters, no whitespace ([\S]+); the pool's policy is checked by Cognito.
 export const passwordSchema = z.string().min(1, "Enter your password.").max(256, "Passwords are at most 256 characters.");
-export const otpCodeSchema = z.string().trim().regex(/^\d{6}$/, "Enter the 6-digit code.");
-export const confirmationCodeSchema = z.string().trim().regex(/^\d{1,10}$/, "Enter the code from the email.");
+export const otpCodeSchema = z
+  .string()
+  .trim()
+  .regex(/^\d{6}$/, "Enter the 6-digit code.");
+export const confirmationCodeSchema = z
+  .string()
+  .trim()
+  .regex(/^\d{1,10}$/, "Enter the code from the email.");
 
 export const deliverySchema = z.object({
   medium: z.enum(["EMAIL", "SMS"]),
@@ -67,12 +84,24 @@ export type SignInMethod = z.infer<typeof signInMethodSchema>;
 // ---- requests -------------------------------------------------------------------------------
 
 export const signUpRequestSchema = z.object({ email: emailSchema, password: passwordSchema });
-export const confirmSignUpRequestSchema = z.object({ email: emailSchema, code: confirmationCodeSchema });
+/**
+ * With `password` (the one just chosen, which the SPA holds in memory only), a confirmation that
+ * succeeds also signs the user in: the emailed code and the password are the two factors.
+ */
+export const confirmSignUpRequestSchema = z.object({ email: emailSchema, code: confirmationCodeSchema, password: passwordSchema.optional() });
 export const resendSignUpCodeRequestSchema = z.object({ email: emailSchema });
 export const signInRequestSchema = z.object({ email: emailSchema, password: passwordSchema });
 export const emptyRequestSchema = z.object({}).strict();
 export const otpRequestSchema = z.object({ code: otpCodeSchema });
 export const passkeySignInRequestSchema = z.object({ credential: z.record(z.string(), z.unknown()) });
+/**
+ * `passkey-first`: usernameless options (no allow-list), whatever sign-in is pending;
+ * `second-factor`: the pending user's credentials only. `{}` keeps its first meaning: the
+ * pending user's credentials when a sign-in with a passkey is waiting, otherwise usernameless.
+ */
+export const passkeyOptionsPurposeSchema = z.enum(["passkey-first", "second-factor"]);
+export type PasskeyOptionsPurpose = z.infer<typeof passkeyOptionsPurposeSchema>;
+export const passkeySignInOptionsRequestSchema = z.object({ purpose: passkeyOptionsPurposeSchema.optional() }).strict();
 export const forgotPasswordRequestSchema = z.object({ email: emailSchema });
 export const resetPasswordRequestSchema = z.object({
   email: emailSchema,
@@ -96,15 +125,37 @@ export type ResetPasswordRequest = z.infer<typeof resetPasswordRequestSchema>;
 
 export const signUpResponseSchema = z.object({ next: z.literal("confirm"), delivery: deliverySchema });
 export const nextSignInResponseSchema = z.object({ next: z.literal("signin") });
+/** `{next:"signin"}`, or `{next:"done"}` when the confirmation carried the password and signed the user in. */
+export const confirmSignUpResponseSchema = z.discriminatedUnion("next", [nextSignInResponseSchema, z.object({ next: z.literal("done"), redirectTo: z.string() })]);
+export type ConfirmSignUpResponse = z.infer<typeof confirmSignUpResponseSchema>;
 export const deliveryResponseSchema = z.object({ delivery: deliverySchema });
 
+/**
+ * A code was sent: where to, and (newer BFFs) when another may be asked for and how many more
+ * this sign-in allows.
+ */
+const codeSentFields = {
+  delivery: deliverySchema,
+  resendAvailableInSeconds: z.number().int().nonnegative().optional(),
+  resendsLeft: z.number().int().nonnegative().optional(),
+};
+
 export const signInResponseSchema = z.discriminatedUnion("next", [
-  z.object({ next: z.literal("otp"), delivery: deliverySchema }),
+  z.object({ next: z.literal("otp"), ...codeSentFields }),
   z.object({ next: z.literal("choose"), methods: z.array(signInMethodSchema) }),
 ]);
 export type SignInResponse = z.infer<typeof signInResponseSchema>;
 
-export const otpSentResponseSchema = z.object({ next: z.literal("otp"), delivery: deliverySchema });
+export const otpSentResponseSchema = z.object({ next: z.literal("otp"), ...codeSentFields });
+export type OtpSentResponse = z.infer<typeof otpSentResponseSchema>;
+
+/** `GET /api/signin`: the sign-in this browser has pending, if any (the code and choose pages ask on arrival). */
+export const signInStatusResponseSchema = z.discriminatedUnion("pending", [
+  z.object({ pending: z.literal(false) }),
+  z.object({ pending: z.literal(true), next: z.literal("otp"), methods: z.array(signInMethodSchema), ...codeSentFields }),
+  z.object({ pending: z.literal(true), next: z.literal("choose"), methods: z.array(signInMethodSchema) }),
+]);
+export type SignInStatusResponse = z.infer<typeof signInStatusResponseSchema>;
 export const signInDoneResponseSchema = z.object({ next: z.literal("done"), redirectTo: z.string() });
 export type SignInDoneResponse = z.infer<typeof signInDoneResponseSchema>;
 
@@ -136,9 +187,31 @@ export const passkeySchema = z.object({
   deviceType: z.enum(["singleDevice", "multiDevice"]),
   backedUp: z.boolean(),
   transports: z.array(z.string()),
+  /** Who keeps it, from the authenticator's AAGUID ("iCloud Keychain"); null when unknown. */
+  provider: z.string().nullable().default(null),
+  /** As the browser reported it at registration (WebAuthn L3 §5.4.5); null when it did not say. */
+  attachment: z.enum(["platform", "cross-platform"]).nullable().default(null),
 });
 export type Passkey = z.infer<typeof passkeySchema>;
 export const passkeyListResponseSchema = z.array(passkeySchema);
+
+/**
+ * `GET /api/passkeys/signals`: what the WebAuthn Signal API needs to tell the browser's passkey
+ * provider about this account (WebAuthn L3 §5.1.10): the RP ID, the user handle (base64url),
+ * every credential id the account accepts, and the user's name and display name.
+ */
+export const passkeySignalsResponseSchema = z.object({
+  rpId: z.string(),
+  userId: z.string(),
+  allAcceptedCredentialIds: z.array(z.string()),
+  name: z.string(),
+  displayName: z.string(),
+});
+export type PasskeySignalsResponse = z.infer<typeof passkeySignalsResponseSchema>;
+
+/** `GET /api/config`: how this BFF runs, so the SPA shows only the pages that exist in that mode. */
+export const clientConfigResponseSchema = z.object({ mode: z.enum(["sign-in", "alb"]) });
+export type ClientConfigResponse = z.infer<typeof clientConfigResponseSchema>;
 
 export const logoutResponseSchema = z.object({ redirectTo: z.string() });
 export const interactionResponseSchema = z.object({
@@ -147,27 +220,6 @@ export const interactionResponseSchema = z.object({
 });
 export type InteractionResponse = z.infer<typeof interactionResponseSchema>;
 
-// ---- pages ----------------------------------------------------------------------------------
-
-/**
- * The SPA's pages. The BFF sends browsers to them (`redirectTo`, the provider's interaction) and
- * serves the SPA's document at each with 200; at any other page address the document is served
- * with 404, and the SPA shows its "page not found" (RFC 9110 §15.5.5: the status says what the
- * page says). A page added to the SPA's router is added here too (a test compares the lists).
- */
-export const spaPagePaths = [
-  "/",
-  "/signin",
-  "/signin/code",
-  "/signin/choose",
-  "/signup",
-  "/signup/confirm",
-  "/password/forgot",
-  "/password/reset",
-  "/account",
-  "/consent",
-] as const;
-export type SpaPagePath = (typeof spaPagePaths)[number];
 // ---- the account security centre (docs/architecture.md, "The account security centre") ----------
 
 /** What the security-events module records; the history shows them, some also send a mail. */
@@ -276,3 +328,24 @@ export type SecurityEventView = z.infer<typeof securityEventSchema>;
 export const securityHistoryResponseSchema = z.object({ events: z.array(securityEventSchema), days: z.number().int().positive() });
 export type SecurityHistoryResponse = z.infer<typeof securityHistoryResponseSchema>;
 
+// ---- pages ----------------------------------------------------------------------------------
+
+/**
+ * The SPA's pages. The BFF sends browsers to them (`redirectTo`, the provider's interaction) and
+ * serves the SPA's document at each with 200; at any other page address the document is served
+ * with 404, and the SPA shows its "page not found" (RFC 9110 §15.5.5: the status says what the
+ * page says). A page added to the SPA's router is added here too (a test compares the lists).
+ */
+export const spaPagePaths = [
+  "/",
+  "/signin",
+  "/signin/code",
+  "/signin/choose",
+  "/signup",
+  "/signup/confirm",
+  "/password/forgot",
+  "/password/reset",
+  "/account",
+  "/consent",
+] as const;
+export type SpaPagePath = (typeof spaPagePaths)[number];

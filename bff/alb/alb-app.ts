@@ -9,6 +9,7 @@ import { parseJsonBody, requireJsonContentType } from "../middleware/json-body";
 import { noStore } from "../middleware/no-store";
 import { requestLogging } from "../middleware/request-logging";
 import { securityHeaders } from "../middleware/security-headers";
+import { createClientConfigRouter } from "../web/client-config";
 import { createSpaRouter } from "../web/spa";
 import { createHostedUserInfoFetcher, type FetchUserInfo } from "./hosted-user-info";
 import { AlbAuthError, createAlbRequestVerifier, type AlbRequestVerifier, type AlbVerifiedRequest } from "./verify-alb-request";
@@ -119,6 +120,8 @@ export function createAlbModeApp(deps: AlbModeAppDeps): Express {
 
   const api = Router();
   api.use(noStore, crossSiteGuard(config.trustedOrigins), requireJsonContentType, parseJsonBody);
+
+  api.use(createClientConfigRouter("alb"));
 
   api.get("/session", async (req, res) => {
     res.json(sessionOf(await signedIn(req)));

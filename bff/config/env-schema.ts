@@ -20,6 +20,14 @@ const positiveInt = (fallback: number) =>
     .transform((value) => (value === undefined || value === "" ? fallback : Number(value)))
     .pipe(z.number({ message: "must be a number" }).int().positive());
 
+const nonNegativeInt = (fallback: number) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((value) => (value === undefined || value === "" ? fallback : Number(value)))
+    .pipe(z.number({ message: "must be a number" }).int().nonnegative());
+
 const booleanString = (fallback: boolean) =>
   z
     .string()
@@ -94,6 +102,8 @@ export const bffEnvSchema = z.object({
     .transform((value) => (value === undefined || value === "" ? undefined : Number(value)))
     .pipe(z.number({ message: "must be a number" }).int().positive().optional()),
   OTP_MAX_RESENDS: positiveInt(3),
+  /** Seconds between two codes of one sign-in; 0 turns the cool-down off (tests). */
+  OTP_RESEND_COOLDOWN_SECONDS: nonNegativeInt(30),
   /** Deadlines in milliseconds (docs/architecture.md, "Deadlines"). */
   COGNITO_CONNECT_TIMEOUT_MS: positiveInt(2_000),
   COGNITO_TIMEOUT_MS: positiveInt(8_000),

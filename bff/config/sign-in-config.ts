@@ -71,7 +71,11 @@ export function buildSignInConfig(vars: BffEnv, defaults: ModeDefaults): BffConf
     cookie: { name: "tobira", keys: required.COOKIE_KEYS, secure: defaults.mode === "aws" },
     passkeyProofSecret: required.PASSKEY_PROOF_SECRET,
     session: { ttlSeconds: vars.SESSION_TTL_SECONDS, signInTtlSeconds: vars.SIGNIN_TTL_SECONDS },
-    signIn: { maxCodeAttempts: vars.OTP_MAX_ATTEMPTS ?? fallback.maxCodeAttempts, maxCodeResends: vars.OTP_MAX_RESENDS },
+    signIn: {
+      maxCodeAttempts: vars.OTP_MAX_ATTEMPTS ?? fallback.maxCodeAttempts,
+      maxCodeResends: vars.OTP_MAX_RESENDS,
+      resendCooldownSeconds: vars.OTP_RESEND_COOLDOWN_SECONDS,
+    },
     rateLimit: { windowSeconds: vars.RATE_LIMIT_WINDOW_SECONDS, perIp: vars.RATE_LIMIT_PER_IP, perEmail: vars.RATE_LIMIT_PER_EMAIL },
     accountThrottle: defaultAccountThrottleLimits,
     passkeys: passkeySettings(vars),

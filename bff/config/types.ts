@@ -102,7 +102,8 @@ export interface BffConfig extends ServerSettings {
   cookie: { name: string; keys: string[]; secure: boolean };
   passkeyProofSecret: string;
   session: { ttlSeconds: number; signInTtlSeconds: number };
-  signIn: { maxCodeAttempts: number; maxCodeResends: number };
+  /** `resendCooldownSeconds`: the least time between two codes of one sign-in (0: none). */
+  signIn: { maxCodeAttempts: number; maxCodeResends: number; resendCooldownSeconds: number };
   rateLimit: { windowSeconds: number; perIp: number; perEmail: number };
   /** Per-account throttling of passwords, codes and resets (bff/config/account-throttle-limits.ts). */
   accountThrottle: AccountThrottleLimits;

@@ -5,6 +5,7 @@ import type { CognitoGateway } from "../cognito/cognito-gateway";
 import type { BffConfig } from "../config";
 import type { Logger } from "../logger";
 import type { SessionManager } from "../session/session-manager";
+import { createPendingSignIns } from "../signin/pending-sign-in";
 import type { SignInService, SignInUser } from "../signin/sign-in-service";
 import type { Store } from "../store/store";
 import { createChallengeStore } from "./challenge-store";
@@ -43,6 +44,7 @@ export function createPasskeyRouters(deps: {
     cognito,
     sessions,
     signIn,
+    pendingSignIns: createPendingSignIns({ sessions, config }),
     passkeys,
     challenges,
     logger,

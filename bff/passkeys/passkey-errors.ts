@@ -8,10 +8,22 @@ export class PasskeyRejectedError extends ApiError {
   constructor(
     readonly reason: string,
     message = "We couldn't verify your passkey. Try again, or use another way to confirm it's you.",
+    /** Sent as `error.reason` where the browser should act on it (see unknownCredential). */
+    publicReason?: "unknown_credential",
   ) {
-    super(400, "passkey_rejected", message);
+    super(400, "passkey_rejected", message, publicReason === undefined ? {} : { extra: { reason: publicReason } });
     this.name = "PasskeyRejectedError";
   }
+}
+
+/**
+ * The account does not know this credential (never registered, or deleted): the answer says so
+ * in `error.reason`, so the SPA can tell the browser's passkey provider with the Signal API
+ * (signalUnknownCredential, WebAuthn L3 §5.1.10) and it stops offering a dead passkey. That the
+ * credential id is unknown tells the caller nothing about any account.
+ */
+export function unknownCredential(reason: string): PasskeyRejectedError {
+  return new PasskeyRejectedError(reason, passkeyMessages.unknownCredential, "unknown_credential");
 }
 
 export const passkeyMessages = {

@@ -1,6 +1,6 @@
 import type { Request } from "express";
 import type { PublicKeyCredentialCreationOptionsJSON } from "@simplewebauthn/server";
-import type { Passkey } from "../../common/api-contract";
+import type { Passkey, PasskeySignalsResponse } from "../../common/api-contract";
 import type { AccountService } from "../account/account-service";
 import { ApiError } from "../errors";
 import type { Logger } from "../logger";
@@ -9,6 +9,7 @@ import type { AuthenticatedSession } from "../session/session-records";
 import type { ChallengeStore } from "./challenge-store";
 import { generatePasskeyRegistrationOptions, userHandleFor } from "./generate-registration-options";
 import { PasskeyRejectedError, passkeyMessages } from "./passkey-errors";
+import { defaultPasskeyName } from "./passkey-providers";
 import { toPasskeyView, type PasskeyRepository, type StoredPasskey } from "./passkey-store";
 import type { RelyingParty } from "./relying-party";
 import { verifyPasskeyRegistration } from "./verify-registration";
@@ -20,6 +21,8 @@ export interface PasskeyManagement {
   register(req: Request, input: { credential: unknown; name?: string | undefined }): Promise<Passkey>;
   rename(req: Request, credentialId: string, name: string): Promise<Passkey>;
   remove(req: Request, credentialId: string): Promise<void>;
+  /** What the browser's Signal API calls need about this account (WebAuthn L3 §5.1.10). */
+  signals(req: Request): Promise<PasskeySignalsResponse>;
 }
 
 const notFound = () => new ApiError(404, "not_found", "There is no such passkey on your account.");
@@ -77,9 +80,15 @@ export function createPasskeyManagement(deps: {
         throw new PasskeyRejectedError("credential id already registered", passkeyMessages.alreadyRegistered);
       }
       const existing = await passkeys.listForUser(session.username);
+      const facts = { ...verified, userAgent: req.get("user-agent") };
       const passkey: StoredPasskey = {
         ...verified,
-        name: name ?? defaultName(verified.deviceType, existing.length),
+        name:
+          name ??
+          defaultPasskeyName(
+            facts,
+            existing.map((other) => other.name),
+          ),
         createdAt: new Date().toISOString(),
         lastUsedAt: null,
         sub: session.sub,
@@ -105,10 +114,18 @@ export function createPasskeyManagement(deps: {
       await passkeys.remove(credentialId);
       logger.info({ sub: session.sub }, "passkey deleted");
     },
-  };
-}
 
-function defaultName(deviceType: StoredPasskey["deviceType"], count: number): string {
-  const base = deviceType === "multiDevice" ? "Synced passkey" : "Passkey on this device";
-  return count === 0 ? base : `${base} ${count + 1}`;
+    async signals(req) {
+      const session = await account.requireSession(req);
+      const stored = await passkeys.listForUser(session.username);
+      return {
+        rpId: rp.id,
+        userId: Buffer.from(userHandleFor(session.sub)).toString("base64url"),
+        allAcceptedCredentialIds: stored.map((passkey) => passkey.credentialId),
+        // The same name and display name the creation options give (generate-registration-options.ts).
+        name: session.email,
+        displayName: session.email,
+      };
+    },
+  };
 }

@@ -2,6 +2,7 @@ import { Router, type Request, type RequestHandler } from "express";
 import { z } from "zod";
 import {
   emptyRequestSchema,
+  passkeySignInOptionsRequestSchema,
   passkeySignInRequestSchema,
   registerPasskeyRequestSchema,
   renamePasskeyRequestSchema,
@@ -28,13 +29,20 @@ function logRejection(req: Request): (error: unknown) => never {
   };
 }
 
-/** GET/POST /api/passkeys, POST /api/passkeys/options, PATCH/DELETE /api/passkeys/:id (docs/architecture.md, "The JSON API"). */
+/**
+ * GET/POST /api/passkeys, GET /api/passkeys/signals, POST /api/passkeys/options,
+ * PATCH/DELETE /api/passkeys/:id (docs/architecture.md, "The JSON API").
+ */
 export function createPasskeyRouter(deps: { management: PasskeyManagement }): Router {
   const { management } = deps;
   const router = Router();
 
   router.get("/passkeys", async (req, res) => {
     res.json(await management.list(req));
+  });
+
+  router.get("/passkeys/signals", async (req, res) => {
+    res.json(await management.signals(req));
   });
 
   router.post("/passkeys/options", async (req, res) => {
@@ -66,8 +74,8 @@ export function createPasskeySignInRouter(deps: { passkeySignIn: PasskeySignIn; 
   const router = Router();
 
   router.post("/signin/passkey/options", ...optionsLimits, async (req, res) => {
-    emptyRequestSchema.parse(req.body ?? {});
-    res.json(await passkeySignIn.options(req));
+    const { purpose } = passkeySignInOptionsRequestSchema.parse(req.body ?? {});
+    res.json(await passkeySignIn.options(req, purpose));
   });
 
   router.post("/signin/passkey", ...limits, async (req, res) => {

@@ -1,20 +1,20 @@
 import type { PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
 import type { Request } from "express";
-import type { SignInDoneResponse } from "../../common/api-contract";
+import type { PasskeyOptionsPurpose, SignInDoneResponse } from "../../common/api-contract";
 import { ChallengeStep } from "../../common/custom-auth-protocol";
 import { MetricName } from "../../common/metric-names";
 import type { CognitoGateway } from "../cognito/cognito-gateway";
-import { ApiError } from "../errors";
 import type { Logger } from "../logger";
 import { metricsFor } from "../metrics";
 import type { SessionManager } from "../session/session-manager";
 import type { PendingSignIn } from "../session/session-records";
 import { createCustomAuthRounds } from "../signin/custom-auth-rounds";
+import type { PendingSignIns } from "../signin/pending-sign-in";
 import type { SignInService } from "../signin/sign-in-service";
 import type { ChallengeStore } from "./challenge-store";
 import { parseAuthenticationResponse } from "./credential-schemas";
 import { generatePasskeyAuthenticationOptions } from "./generate-authentication-options";
-import { PasskeyRejectedError, passkeyMessages } from "./passkey-errors";
+import { PasskeyRejectedError, passkeyMessages, unknownCredential } from "./passkey-errors";
 import type { PasskeyRepository, StoredPasskey } from "./passkey-store";
 import type { RelyingParty } from "./relying-party";
 import { verifyPasskeyAuthentication, type VerifiedPasskeyAuthentication } from "./verify-authentication";
@@ -28,7 +28,13 @@ import { verifyPasskeyAuthentication, type VerifiedPasskeyAuthentication } from 
  */
 
 export interface PasskeySignIn {
-  options(req: Request): Promise<PublicKeyCredentialRequestOptionsJSON>;
+  /**
+   * `passkey-first`: usernameless, whatever sign-in is pending (the sign-in page's button and
+   * autofill: a device holding only another account's passkey must still be offered it);
+   * `second-factor`: the pending user's credentials; none given: the second factor when a
+   * sign-in with a passkey is pending, else passkey-first (the contract's first meaning of `{}`).
+   */
+  options(req: Request, purpose?: PasskeyOptionsPurpose): Promise<PublicKeyCredentialRequestOptionsJSON>;
   finish(req: Request, credential: unknown): Promise<SignInDoneResponse>;
 }
 
@@ -51,17 +57,19 @@ export function createPasskeySignIn(deps: {
   cognito: CognitoGateway;
   sessions: SessionManager;
   signIn: SignInService;
+  pendingSignIns: Pick<PendingSignIns, "missing">;
   passkeys: PasskeyRepository;
   challenges: ChallengeStore;
   logger: Logger;
 }): PasskeySignIn {
-  const { rp, passkeyProofSecret, cognito, sessions, signIn, passkeys, challenges, logger } = deps;
+  const { rp, passkeyProofSecret, cognito, sessions, signIn, pendingSignIns, passkeys, challenges, logger } = deps;
 
   const rounds = createCustomAuthRounds({ cognito, logger });
 
   return {
-    async options(req) {
-      const pending = await sessions.readPending(req);
+    async options(req, purpose) {
+      const pending = purpose === "passkey-first" ? undefined : await sessions.readPending(req);
+      if (purpose === "second-factor" && !offersPasskey(pending)) throw await pendingSignIns.missing(req);
       if (offersPasskey(pending)) {
         const allow = await passkeys.listForUser(pending.username);
         const options = await generatePasskeyAuthenticationOptions({ rp, allow });
@@ -82,14 +90,12 @@ export function createPasskeySignIn(deps: {
       if (issued.purpose === "passkey-first") metricsFor(logger).count(MetricName.SignInStarted);
 
       const passkey: StoredPasskey | undefined = await passkeys.find(response.id);
-      if (passkey === undefined) throw new PasskeyRejectedError("unknown credential", passkeyMessages.unknownCredential);
+      if (passkey === undefined) throw unknownCredential("unknown credential");
 
       let pending: PendingSignIn | undefined;
       if (issued.purpose === "second-factor") {
         pending = await sessions.readPending(req);
-        if (!offersPasskey(pending) || pending.username !== issued.username) {
-          throw new ApiError(401, "session_expired", "Your sign-in has expired. Start again.");
-        }
+        if (!offersPasskey(pending) || pending.username !== issued.username) throw await pendingSignIns.missing(req);
         // The credential must belong to the user who gave the password (WebAuthn L3 §7.2 step 6).
         if (passkey.username !== pending.username) throw new PasskeyRejectedError("credential of another user", passkeyMessages.notYours);
       }
@@ -103,7 +109,7 @@ export function createPasskeySignIn(deps: {
         lastUsedAt: new Date().toISOString(),
       });
       // Removed from the account while this ceremony ran: no sign-in with it, and no resurrection.
-      if (!updated) throw new PasskeyRejectedError("credential removed during the ceremony", passkeyMessages.unknownCredential);
+      if (!updated) throw unknownCredential("credential removed during the ceremony");
 
       // The waiting PROVIDE round of a second step when there is one, else a new CUSTOM_AUTH.
       const round = await rounds.roundFor(ChallengeStep.passkey, passkey.username, pending?.step === "choose" ? pending.cognitoSession : undefined);

@@ -1,5 +1,6 @@
 import type { Passkey } from "../../common/api-contract";
 import type { Store } from "../store/store";
+import { providerForAaguid } from "./passkey-providers";
 
 /**
  * Passkey credentials in the BFF's store (docs/architecture.md, "State and its record kinds"): one record per credential, keyed
@@ -28,6 +29,10 @@ export interface StoredPasskey {
   username: string;
   /** base64url of the WebAuthn user handle given at registration (user.id). */
   userHandle: string;
+  /** The authenticator's AAGUID (WebAuthn L3 §6.5.1), lower-case; absent on passkeys stored before it was kept. */
+  aaguid?: string;
+  /** What the browser reported at registration (WebAuthn L3 §5.4.5); absent when it did not say. */
+  attachment?: "platform" | "cross-platform";
 }
 
 export interface PasskeyRepository {
@@ -58,7 +63,7 @@ export function createPasskeyRepository(store: Store): PasskeyRepository {
   };
 }
 
-/** The contract's view of a passkey (no key material, no owner ids). */
+/** The contract's view of a passkey (no key material, no owner ids); the provider is looked up at read time, so a newer list names older passkeys too. */
 export function toPasskeyView(passkey: StoredPasskey): Passkey {
   return {
     id: passkey.credentialId,
@@ -68,5 +73,7 @@ export function toPasskeyView(passkey: StoredPasskey): Passkey {
     deviceType: passkey.deviceType,
     backedUp: passkey.backedUp,
     transports: passkey.transports,
+    provider: providerForAaguid(passkey.aaguid)?.name ?? null,
+    attachment: passkey.attachment ?? null,
   };
 }

@@ -6,18 +6,17 @@ import type { StoredPasskey } from "./passkey-store";
 import { supportedAlgorithmIDs, type RelyingParty } from "./relying-party";
 
 /** What a verified registration contributes to the stored credential. */
-export type VerifiedPasskeyRegistration = Pick<StoredPasskey, "credentialId" | "publicKey" | "counter" | "transports" | "deviceType" | "backedUp">;
+export type VerifiedPasskeyRegistration = Pick<
+  StoredPasskey,
+  "credentialId" | "publicKey" | "counter" | "transports" | "deviceType" | "backedUp" | "aaguid" | "attachment"
+>;
 
 /**
  * Verifies an attestation (WebAuthn L3 §7.1 "Registering a New Credential"): the challenge
  * this browser was given, an accepted origin, the RP ID hash, user presence and verification,
  * an allowed algorithm. Every failure is a PasskeyRejectedError.
  */
-export async function verifyPasskeyRegistration(input: {
-  rp: RelyingParty;
-  credential: unknown;
-  expectedChallenge: string;
-}): Promise<VerifiedPasskeyRegistration> {
+export async function verifyPasskeyRegistration(input: { rp: RelyingParty; credential: unknown; expectedChallenge: string }): Promise<VerifiedPasskeyRegistration> {
   const { rp, expectedChallenge } = input;
   const response = parseRegistrationResponse(input.credential);
   let verification;
@@ -35,7 +34,7 @@ export async function verifyPasskeyRegistration(input: {
     throw new PasskeyRejectedError(`registration: ${error instanceof Error ? error.message : "unreadable response"}`);
   }
   if (!verification.verified) throw new PasskeyRejectedError("registration: not verified");
-  const { credential, credentialDeviceType, credentialBackedUp } = verification.registrationInfo;
+  const { credential, credentialDeviceType, credentialBackedUp, aaguid } = verification.registrationInfo;
   return {
     credentialId: credential.id,
     publicKey: isoBase64URL.fromBuffer(credential.publicKey),
@@ -43,5 +42,8 @@ export async function verifyPasskeyRegistration(input: {
     transports: credential.transports ?? response.response.transports ?? [],
     deviceType: credentialDeviceType,
     backedUp: credentialBackedUp,
+    // Labels only (the attestation is "none", so neither is proven): the provider's name, and whether a key is built in.
+    aaguid: aaguid.toLowerCase(),
+    ...(response.authenticatorAttachment === undefined ? {} : { attachment: response.authenticatorAttachment }),
   };
 }

@@ -20,6 +20,8 @@ export interface PendingSignIn {
   /** Wrong codes over the whole attempt; resending a code does not reset it. */
   failedCodes: number;
   resends: number;
+  /** Epoch seconds the last code was sent: the next waits OTP_RESEND_COOLDOWN_SECONDS after it. */
+  codeSentAt?: number;
   /** Epoch seconds. */
   passwordVerifiedAt: number;
   startedAt: number;

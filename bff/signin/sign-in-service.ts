@@ -1,5 +1,5 @@
 import type { Request } from "express";
-import type { Delivery, SignInDoneResponse, SignInMethod, SignInResponse } from "../../common/api-contract";
+import type { Delivery, OtpSentResponse, SignInDoneResponse, SignInMethod, SignInResponse } from "../../common/api-contract";
 import { ChallengeStep } from "../../common/custom-auth-protocol";
 import type { CognitoGateway, CognitoTokens } from "../cognito/cognito-gateway";
 import type { CognitoTokenVerifier } from "../cognito/cognito-token-verifier";
@@ -9,6 +9,7 @@ import type { Logger } from "../logger";
 import { nowSeconds, type SessionManager } from "../session/session-manager";
 import type { AuthenticatedSession } from "../session/session-records";
 import { createCustomAuthRounds, type OtpRound } from "./custom-auth-rounds";
+import { createPendingSignIns, resendTiming, sessionExpired } from "./pending-sign-in";
 
 /**
  * The sign-in flow (docs/architecture.md, "Sign-in, step by step"):
@@ -31,7 +32,7 @@ export interface SignInUser {
 
 export interface SignInService {
   start(req: Request, input: { email: string; password: string }): Promise<SignInResponse>;
-  sendCode(req: Request): Promise<{ next: "otp"; delivery: Delivery }>;
+  sendCode(req: Request): Promise<OtpSentResponse>;
   submitCode(req: Request, code: string): Promise<SignInDoneResponse>;
   /**
    * Ends any sign-in with Cognito's tokens: the session, the amr, the redirect. Shared by the code
@@ -55,7 +56,12 @@ export interface SignInDeps {
   completionRedirect?: (req: Request, session: AuthenticatedSession) => Promise<string>;
 }
 
-const sessionExpired = () => new ApiError(401, "session_expired", "Your sign-in has expired. Start again.");
+const tooManyResends = () => new ApiError(429, "limit_exceeded", "You have asked for the most codes one sign-in allows. Start signing in again.");
+const resendTooSoon = (seconds: number) =>
+  new ApiError(429, "resend_too_soon", `Wait ${seconds} seconds before asking for another code.`, {
+    headers: { "Retry-After": String(seconds) },
+    extra: { retryAfterSeconds: seconds },
+  });
 
 function deliveryFrom({ destination }: OtpRound): Delivery {
   return { medium: destination.includes("@") ? "EMAIL" : "SMS", destination };
@@ -67,6 +73,7 @@ export function createSignInService(deps: SignInDeps): SignInService {
   const completionRedirect = deps.completionRedirect ?? (async () => "/account");
   const maxAttempts = config.signIn.maxCodeAttempts;
   const rounds = createCustomAuthRounds({ cognito, logger });
+  const pendingSignIns = createPendingSignIns({ sessions, config });
 
   async function revokeQuietly(refreshToken: string | undefined, reason: string): Promise<void> {
     if (refreshToken === undefined) return;
@@ -121,37 +128,41 @@ export function createSignInService(deps: SignInDeps): SignInService {
       }
       const otp = await rounds.choose(ChallengeStep.otp, provide);
       const delivery = deliveryFrom(otp);
-      await sessions.savePending(req, { ...base, cognitoSession: otp.session, step: "otp", delivery });
-      return { next: "otp", delivery };
+      const pending = { ...base, cognitoSession: otp.session, step: "otp" as const, delivery, codeSentAt: now };
+      await sessions.savePending(req, pending);
+      return { next: "otp", delivery, ...resendTiming(pending, config.signIn, now) };
     },
 
     async sendCode(req) {
-      const pending = await sessions.readPending(req);
-      if (pending === undefined) throw sessionExpired();
-      const isResend = pending.step !== "choose";
-      if (isResend && pending.resends >= config.signIn.maxCodeResends) {
-        throw new ApiError(429, "limit_exceeded", "You have asked for the most codes allowed. Start signing in again.");
-      }
-      // The first code of this attempt answers the waiting PROVIDE round; a resend needs a new CUSTOM_AUTH.
-      const round = await rounds.roundFor(ChallengeStep.otp, pending.username, isResend ? undefined : pending.cognitoSession);
+      const now = nowSeconds();
+      let waitingProvide: string | undefined;
+      // The code is reserved before it is sent, by compare-and-set on the pending sign-in: the
+      // resend cap and the cool-down between codes hold however many requests race (a check
+      // before the send would let parallel resends through). A send that then fails still
+      // counts: the mail may have gone out.
+      const reserved = await sessions.updatePending(req, (current) => {
+        const isResend = current.step !== "choose";
+        if (isResend && current.resends >= config.signIn.maxCodeResends) throw tooManyResends();
+        const { resendAvailableInSeconds } = resendTiming(current, config.signIn, now);
+        if (resendAvailableInSeconds > 0) throw resendTooSoon(resendAvailableInSeconds);
+        // The first code of this attempt answers the waiting PROVIDE round; a resend needs a new CUSTOM_AUTH.
+        waitingProvide = isResend ? undefined : current.cognitoSession;
+        return { ...current, codeSentAt: now, resends: isResend ? current.resends + 1 : current.resends };
+      });
+      if (reserved === undefined) throw await pendingSignIns.missing(req);
+      const round = await rounds.roundFor(ChallengeStep.otp, reserved.username, waitingProvide);
       const delivery = deliveryFrom(round);
-      // Merged into the record as it is now, not as read above: a wrong code counted meanwhile
-      // stays counted (OWASP Authentication Cheat Sheet, limit attempts; resends included).
-      const saved = await sessions.updatePending(req, (current) => ({
-        ...current,
-        cognitoSession: round.session,
-        step: "otp",
-        delivery,
-        resends: isResend ? current.resends + 1 : current.resends,
-      }));
+      // Merged into the record as it is now: a wrong code counted meanwhile stays counted
+      // (OWASP Authentication Cheat Sheet, limit attempts; resends included).
+      const saved = await sessions.updatePending(req, (current) => ({ ...current, cognitoSession: round.session, step: "otp", delivery }));
       // The attempt ended meanwhile (too many wrong codes, expiry): it stays ended.
       if (saved === undefined) throw sessionExpired();
-      return { next: "otp", delivery };
+      return { next: "otp", delivery, ...resendTiming(saved, config.signIn, now) };
     },
 
     async submitCode(req, code) {
       const pending = await sessions.readPending(req);
-      if (pending === undefined) throw sessionExpired();
+      if (pending === undefined) throw await pendingSignIns.missing(req);
       if (pending.step !== "otp") throw new ApiError(400, "bad_request", "Ask for a code first.");
       const answered = pending.cognitoSession;
 

@@ -1,10 +1,11 @@
 import { Router, type RequestHandler } from "express";
-import { confirmSignUpRequestSchema, resendSignUpCodeRequestSchema, signUpRequestSchema } from "../../common/api-contract";
+import { confirmSignUpRequestSchema, resendSignUpCodeRequestSchema, signUpRequestSchema, type ConfirmSignUpResponse } from "../../common/api-contract";
 import type { CognitoGateway } from "../cognito/cognito-gateway";
+import type { SignInAfterConfirm } from "./sign-in-after-confirm";
 
 /** POST /api/signup, /api/signup/confirm, /api/signup/resend (docs/architecture.md, "The JSON API"). */
-export function createSignUpRouter(deps: { cognito: CognitoGateway; limits: RequestHandler[] }): Router {
-  const { cognito, limits } = deps;
+export function createSignUpRouter(deps: { cognito: CognitoGateway; limits: RequestHandler[]; signInAfterConfirm?: SignInAfterConfirm }): Router {
+  const { cognito, limits, signInAfterConfirm } = deps;
   const router = Router();
 
   router.post("/signup", ...limits, async (req, res) => {
@@ -14,9 +15,11 @@ export function createSignUpRouter(deps: { cognito: CognitoGateway; limits: Requ
   });
 
   router.post("/signup/confirm", ...limits, async (req, res) => {
-    const { email, code } = confirmSignUpRequestSchema.parse(req.body);
+    const { email, code, password } = confirmSignUpRequestSchema.parse(req.body);
     await cognito.confirmSignUp({ email, code });
-    res.json({ next: "signin" });
+    const answer: ConfirmSignUpResponse =
+      password === undefined || signInAfterConfirm === undefined ? { next: "signin" } : await signInAfterConfirm(req, { email, password });
+    res.json(answer);
   });
 
   router.post("/signup/resend", ...limits, async (req, res) => {

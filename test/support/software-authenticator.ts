@@ -1,6 +1,7 @@
 import { createHash, generateKeyPairSync, randomBytes, sign, type KeyObject } from "node:crypto";
 import type {
   AuthenticationResponseJSON,
+  AuthenticatorTransport,
   PublicKeyCredentialCreationOptionsJSON,
   PublicKeyCredentialRequestOptionsJSON,
   RegistrationResponseJSON,
@@ -41,6 +42,12 @@ export interface CeremonyOverrides {
   challenge?: string;
   /** Leave the user handle out of the assertion. */
   omitUserHandle?: boolean;
+  /** The AAGUID written into a new credential's attested data (default: zeros). */
+  aaguid?: string;
+  /** The attachment the "browser" reports (default "platform"). */
+  attachment?: "platform" | "cross-platform";
+  /** The transports a registration reports (default ["internal"]). */
+  transports?: AuthenticatorTransport[];
 }
 
 const base64url = (bytes: Uint8Array | Buffer) => Buffer.from(bytes).toString("base64url");
@@ -89,7 +96,8 @@ export class SoftwareAuthenticator {
       sha256(overrides.rpId ?? rpId),
       Buffer.from([flagsFor(overrides, true)]),
       uint32(overrides.counter ?? 0),
-      Buffer.alloc(16), // AAGUID: zeros, as "none" attestation allows
+      // AAGUID: zeros, as "none" attestation allows, unless a test names one.
+      overrides.aaguid === undefined ? Buffer.alloc(16) : Buffer.from(overrides.aaguid.replaceAll("-", ""), "hex"),
       Buffer.from([credentialId.length >> 8, credentialId.length & 0xff]),
       credentialId,
       Buffer.from(cosePublicKey),
@@ -110,10 +118,10 @@ export class SoftwareAuthenticator {
       response: {
         clientDataJSON: base64url(clientData("webauthn.create", overrides.challenge ?? options.challenge, overrides.origin ?? this.origin)),
         attestationObject: base64url(attestationObject),
-        transports: ["internal"],
+        transports: overrides.transports ?? ["internal"],
       },
       clientExtensionResults: {},
-      authenticatorAttachment: "platform",
+      authenticatorAttachment: overrides.attachment ?? "platform",
     };
   }
 

@@ -26,6 +26,8 @@ const laptop: Passkey = {
   deviceType: "singleDevice",
   backedUp: false,
   transports: ["internal"],
+  provider: null,
+  attachment: "platform",
 };
 const phone: Passkey = { ...laptop, id: "cGhvbmU", name: "Phone", deviceType: "multiDevice", backedUp: true, lastUsedAt: "2026-11-23T10:00:00.000Z" };
 

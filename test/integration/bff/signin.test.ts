@@ -46,7 +46,12 @@ describe("sign-in: password, then a one-time code (POST /api/signin, /api/signin
   it("answers next:otp with the masked email after a correct password, and sends the code", async () => {
     const { email } = await signUpConfirmed(stack);
     const response = await passwordStep(stack.client(), email);
-    expect(response.body).toEqual({ next: "otp", delivery: { medium: "EMAIL", destination: `${email.charAt(0)}***@e***.com` } });
+    expect(response.body).toEqual({
+      next: "otp",
+      delivery: { medium: "EMAIL", destination: `${email.charAt(0)}***@e***.com` },
+      resendAvailableInSeconds: 0,
+      resendsLeft: 3,
+    });
     const [message] = await stack.outbox(email);
     expect(message?.subject).toMatch(/sign-in code/i);
     expect(message?.code).toMatch(/^\d{6}$/);
@@ -155,7 +160,7 @@ describe("sign-in: password, then a one-time code (POST /api/signin, /api/signin
 
     const resend = await client.post("/api/signin/otp/send", {});
     expect(resend.status).toBe(200);
-    expect(resend.body).toEqual({ next: "otp", delivery: { medium: "EMAIL", destination: expect.stringContaining("***@") } });
+    expect(resend.body).toEqual({ next: "otp", delivery: { medium: "EMAIL", destination: expect.stringContaining("***@") }, resendAvailableInSeconds: 0, resendsLeft: 2 });
     expect(await stack.outbox(email)).toHaveLength(3); // sign-up code, first and second sign-in codes
     const secondCode = await stack.latestCode(email);
     expect(secondCode).toMatch(/^\d{6}$/);
@@ -237,16 +242,17 @@ describe("sign-in: password, then a one-time code (POST /api/signin, /api/signin
     expect(errorOf(refused).code).toBe("limit_exceeded");
   });
 
-  it("answers 401 session_expired to a code when no sign-in is pending", async () => {
+  // A browser that never started a sign-in has nothing that could have expired.
+  it("answers 400 no_pending_signin to a code from a browser that started no sign-in", async () => {
     const response = await stack.client().post("/api/signin/otp", { code: "123456" });
-    expect(response.status).toBe(401);
-    expect(errorOf(response).code).toBe("session_expired");
+    expect(response.status).toBe(400);
+    expect(errorOf(response).code).toBe("no_pending_signin");
   });
 
-  it("answers 401 session_expired to a resend when no sign-in is pending", async () => {
+  it("answers 400 no_pending_signin to a resend from a browser that started no sign-in", async () => {
     const response = await stack.client().post("/api/signin/otp/send", {});
-    expect(response.status).toBe(401);
-    expect(errorOf(response).code).toBe("session_expired");
+    expect(response.status).toBe(400);
+    expect(errorOf(response).code).toBe("no_pending_signin");
   });
 
   it("revokes the earlier Cognito session when the same browser signs in again", async () => {

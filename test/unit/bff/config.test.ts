@@ -38,7 +38,7 @@ describe("loadBffConfig", () => {
       trustedOrigins: [new URL(local.bff.publicUrl).origin],
       cookie: { name: "tobira", keys: local.bff.cookieKeys, secure: false },
       passkeyProofSecret: local.triggers.passkeyProofSecret,
-      signIn: { maxCodeAttempts: local.triggers.otpMaxAttempts, maxCodeResends: 3 },
+      signIn: { maxCodeAttempts: local.triggers.otpMaxAttempts, maxCodeResends: 3, resendCooldownSeconds: 30 },
       cognito: {
         region: local.region,
         userPoolId: local.userPool.id,

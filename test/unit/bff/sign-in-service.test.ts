@@ -17,7 +17,8 @@ const otpRound = (session: string): CustomChallenge => ({
 });
 
 function setUp(overrides: Partial<SignInDeps> = {}) {
-  const config = loadBffConfig({});
+  // No cool-down between codes here: resend-cooldown.test.ts covers it.
+  const config = loadBffConfig({ OTP_RESEND_COOLDOWN_SECONDS: "0" });
   let round = 0;
   const cognito = {
     passwordAuth: vi.fn(async () => ({ idToken: "id", accessToken: "access", refreshToken: "password-step-refresh", expiresIn: 3600 })),
@@ -58,7 +59,7 @@ describe("the sign-in service's seams for passkeys and the OpenID Provider", () 
     const { service, cognito, req } = setUp({ signInMethodsFor: async () => ["passkey", "otp"] });
     await service.start(req, { email: "a@example.com", password: "pw" });
     const answer = await service.sendCode(req);
-    expect(answer).toEqual({ next: "otp", delivery: { medium: "EMAIL", destination: "a***@e***.com" } });
+    expect(answer).toEqual({ next: "otp", delivery: { medium: "EMAIL", destination: "a***@e***.com" }, resendAvailableInSeconds: 0, resendsLeft: 3 });
     expect(cognito.respondToCustomChallenge).toHaveBeenCalledWith({
       username: "internal-uuid",
       session: "provide-session-1",

@@ -11,6 +11,7 @@ import type { RelyingParty } from "../../../bff/passkeys/relying-party";
 import { verifyPasskeyRegistration } from "../../../bff/passkeys/verify-registration";
 import { createSessionManager } from "../../../bff/session/session-manager";
 import type { PendingSignIn } from "../../../bff/session/session-records";
+import { createPendingSignIns } from "../../../bff/signin/pending-sign-in";
 import type { SignInService } from "../../../bff/signin/sign-in-service";
 import { computePasskeyProof } from "../../../common/custom-auth-protocol";
 import { memoryStore } from "../../support/memory-store";
@@ -40,6 +41,7 @@ async function setUp() {
     cognito: cognito as unknown as CognitoGateway,
     sessions,
     signIn: signIn as unknown as SignInService,
+    pendingSignIns: createPendingSignIns({ sessions, config }),
     passkeys,
     challenges: createChallengeStore({ store, ttlSeconds: 300 }),
     logger: createLogger("silent"),
@@ -146,6 +148,23 @@ describe("passkey sign-in: from a verified assertion to Cognito's PASSKEY round"
     expect(cognito.startCustomAuth).not.toHaveBeenCalled();
   });
 
+  it("tells the browser in error.reason that the account does not know the credential (for the Signal API)", async () => {
+    const { service, register, req, passkeys } = await setUp();
+    const authenticator = await register("gina-internal");
+    await passkeys.remove(authenticator.credentials[0]!.id);
+
+    const refusal = await service.finish(req, authenticator.authenticate(await service.options(req))).catch((error: unknown) => error);
+    expect(refusal).toMatchObject({ status: 400, code: "passkey_rejected", extra: { reason: "unknown_credential" } });
+  });
+
+  it("does not mark other refusals as an unknown credential", async () => {
+    const { service, register, req } = await setUp();
+    const authenticator = await register("hank-internal");
+    const refusal = await service.finish(req, authenticator.authenticate(await service.options(req), { userVerified: false })).catch((error: unknown) => error);
+    expect(refusal).toMatchObject({ code: "passkey_rejected" });
+    expect((refusal as { extra: { reason?: string } }).extra.reason).toBeUndefined();
+  });
+
   it("rejects an assertion when this browser holds no challenge (expired, used, or never issued)", async () => {
     const { service, register, req } = await setUp();
     const authenticator = await register("dave-internal");
@@ -183,5 +202,53 @@ describe("passkey sign-in: from a verified assertion to Cognito's PASSKEY round"
     const authenticator = await register("erin-internal");
     await service.finish(req, authenticator.authenticate(await service.options(req), { counter: 41 }));
     expect(await passkeys.find(authenticator.credentials[0]!.id)).toMatchObject({ counter: 41, lastUsedAt: expect.any(String) });
+  });
+});
+
+describe("passkey sign-in options: passkey-first is usernameless whatever sign-in is pending", () => {
+  it("offers every discoverable passkey (no allow-list) for purpose passkey-first although another user's password sign-in is pending", async () => {
+    const { service, register, req, pendingFor } = await setUp();
+    await register("alice-internal");
+    await register("bob-internal");
+    await pendingFor("alice-internal");
+
+    const options = await service.options(req, "passkey-first");
+    expect(options.allowCredentials).toEqual([]);
+  });
+
+  it("signs Bob in, not Alice, with Bob's passkey while Alice's sign-in is pending", async () => {
+    const { service, cognito, signIn, register, req, pendingFor } = await setUp();
+    await register("alice-internal");
+    const bob = await register("bob-internal");
+    await pendingFor("alice-internal");
+
+    await service.finish(req, bob.authenticate(await service.options(req, "passkey-first")));
+
+    expect(cognito.startCustomAuth).toHaveBeenCalledWith({ username: "bob-internal" });
+    expect(signIn.complete).toHaveBeenCalledWith(req, expect.objectContaining({ username: "bob-internal" }), expect.anything(), ["hwk", "user"]);
+  });
+
+  it("keeps the first meaning of {}: the pending user's credentials when a sign-in with a passkey is waiting", async () => {
+    const { service, register, req, pendingFor } = await setUp();
+    const alice = await register("alice-internal");
+    await register("bob-internal");
+    await pendingFor("alice-internal");
+    const options = await service.options(req);
+    expect(options.allowCredentials?.map((allowed) => allowed.id)).toEqual([alice.credentials[0]!.id]);
+  });
+
+  it("offers only the pending user's credentials for purpose second-factor", async () => {
+    const { service, register, req, pendingFor } = await setUp();
+    const alice = await register("alice-internal");
+    await register("bob-internal");
+    await pendingFor("alice-internal");
+    const options = await service.options(req, "second-factor");
+    expect(options.allowCredentials?.map((allowed) => allowed.id)).toEqual([alice.credentials[0]!.id]);
+  });
+
+  it("refuses second-factor options with no_pending_signin when this browser never started a sign-in", async () => {
+    const { service } = await setUp();
+    const fresh = { session: {} } as unknown as Request;
+    await expect(service.options(fresh, "second-factor")).rejects.toMatchObject({ status: 400, code: "no_pending_signin" });
   });
 });

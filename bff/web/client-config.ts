@@ -1,0 +1,16 @@
+import { Router } from "express";
+import type { ClientConfigResponse } from "../../common/api-contract";
+
+/**
+ * GET /api/config: how this BFF runs, for the SPA (docs/architecture.md, "The JSON API"). In ALB
+ * mode the load balancer owns sign-in, so the SPA hides its sign-in, sign-up and password pages
+ * and titles the account page's claims for the load balancer's signed header.
+ */
+export function createClientConfigRouter(mode: ClientConfigResponse["mode"]): Router {
+  const router = Router();
+  const body: ClientConfigResponse = { mode };
+  router.get("/config", (_req, res) => {
+    res.json(body);
+  });
+  return router;
+}
