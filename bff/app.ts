@@ -30,6 +30,7 @@ import { createSignInService } from "./signin/sign-in-service";
 import { createSignInAfterConfirm } from "./signup/sign-in-after-confirm";
 import { createSignUpRouter } from "./signup/sign-up-routes";
 import type { Store } from "./store/store";
+import { createAccountLimits, createKnownDevices, rememberingDevice } from "./throttle";
 import { createClientConfigRouter } from "./web/client-config";
 import { createSpaRouter } from "./web/spa";
 
@@ -53,6 +54,7 @@ export function createBffApp(deps: BffDeps): Express {
   const cognito = deps.cognito ?? createCognitoGateway({ client: createCognitoClient(config.cognito), settings: config.cognito, logger });
   const verifier = deps.verifier ?? createCognitoTokenVerifier(config.cognito);
   const sessions = createSessionManager({ store, config });
+  const knownDevices = createKnownDevices(config);
   // Sign-out and the OpenID Provider refer to each other: signing out of this browser ends the
   // provider's session, and a sign-out confirmed at the provider ends the Tobira session.
   const signOut = createSignOut({
@@ -77,10 +79,11 @@ export function createBffApp(deps: BffDeps): Express {
     sessions,
     logger,
     signInMethodsFor: createSignInMethods({ store }),
-    completionRedirect: openId.completionRedirect,
+    completionRedirect: rememberingDevice(knownDevices, openId.completionRedirect),
   });
   const rateLimits = createAuthRateLimits({ config, store });
-  const limits = [rateLimits.perIp, rateLimits.perEmail];
+  // Sign-up counts failures per email; sign-in and reset meet the per-account throttle (bff/throttle/).
+  const limits = [rateLimits.perIp, createAccountLimits({ config, store, sessions, knownDevices, perEmail: rateLimits.perEmail, logger })];
 
   const app = express();
   app.disable("x-powered-by");

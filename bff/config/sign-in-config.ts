@@ -1,7 +1,7 @@
 import path from "node:path";
 import type { BffEnv } from "./env-schema";
 import { BffConfigError } from "./errors";
-import { defaultAccountThrottleLimits } from "./account-throttle-limits";
+import { scaledAccountThrottleLimits } from "./account-throttle-limits";
 import type { ModeDefaults } from "./mode-defaults";
 import { parseOidcSettings } from "./oidc-settings";
 import { cognitoEndpointOf, cognitoIssuerSettings, publicUrlProblems, serverSettings } from "./server-settings";
@@ -77,7 +77,7 @@ export function buildSignInConfig(vars: BffEnv, defaults: ModeDefaults): BffConf
       resendCooldownSeconds: vars.OTP_RESEND_COOLDOWN_SECONDS,
     },
     rateLimit: { windowSeconds: vars.RATE_LIMIT_WINDOW_SECONDS, perIp: vars.RATE_LIMIT_PER_IP, perEmail: vars.RATE_LIMIT_PER_EMAIL },
-    accountThrottle: defaultAccountThrottleLimits,
+    accountThrottle: scaledAccountThrottleLimits(vars.ACCOUNT_THROTTLE_FACTOR),
     passkeys: passkeySettings(vars),
     oidc,
   };

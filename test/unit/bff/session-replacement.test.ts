@@ -41,9 +41,11 @@ const pending = (): Omit<PendingSignIn, "version"> => ({
 
 function setUp() {
   const sessions = createSessionManager({ store: memoryStore(), config: loadBffConfig({}) });
-  const browser = { session: {} } as unknown as Request;
+  /** Just what the session manager reads of a request: the cookie session, the user agent and the address. */
+  const request = (session: object) => ({ session, ip: "192.0.2.1", get: () => "test-agent" }) as unknown as Request;
+  const browser = request({});
   /** Another holder of the browser's cookie as it is now (a second tab, a stolen copy). */
-  const copyOf = (req: Request) => ({ session: { ...req.session } }) as unknown as Request;
+  const copyOf = (req: Request) => request({ ...req.session });
   return { sessions, browser, copyOf };
 }
 
