@@ -9,6 +9,7 @@ import type { AuthenticatedSession } from "../session/session-records";
 import type { SignOut } from "../session/sign-out";
 import type { Store } from "../store/store";
 import { createAccountStore } from "./accounts";
+import { createBackChannelLogout, type BackChannelLogout, type EndedProviderSession } from "./back-channel-logout";
 import { createInteractionRouter } from "./interaction-routes";
 import { createPendingInteraction } from "./pending-interaction";
 import { createProviderEndpointsRouter } from "./provider-endpoints";
@@ -20,7 +21,8 @@ import { createEndProviderSession, endTobiraSessionOnProviderLogout } from "./pr
  * The OpenID Provider mounted in the BFF, put together: oidc-provider with Tobira's options
  * (provider-options.ts) and hooks (provider-hooks.ts), its endpoints (provider-endpoints.ts), the
  * sign-in interaction that joins it to the SPA (interaction-routes.ts, pending-interaction.ts; the
- * SPA's JSON view of it is interaction-api.ts) and its part in signing out (provider-sign-out.ts).
+ * SPA's JSON view of it is interaction-api.ts) and its part in signing out (provider-sign-out.ts,
+ * back-channel-logout.ts).
  */
 
 export interface OpenIdProviderDeps {
@@ -30,7 +32,7 @@ export interface OpenIdProviderDeps {
   account: AccountService;
   logger: Logger;
   /** Tobira's sign-out, for a sign-out confirmed at the provider. */
-  signOut: Pick<SignOut, "thisBrowserAfterProviderLogout">;
+  signOut: Pick<SignOut, "thisBrowserAfterProviderLogout" | "providerSessionEnded">;
 }
 
 export interface OpenIdProvider {
@@ -41,8 +43,10 @@ export interface OpenIdProvider {
   completionRedirect(req: Request, session: AuthenticatedSession): Promise<string>;
   /** `GET /api/interaction`: the RP request waiting for this browser, if any. */
   pendingInteraction(req: Request): Promise<InteractionResponse | undefined>;
-  /** Ends this browser's provider session and revokes what it granted (POST /api/logout). */
-  endProviderSession(req: Request, res: Response): Promise<void>;
+  /** Ends this browser's provider session and revokes what it granted (POST /api/logout); resolves to what ended. */
+  endProviderSession(req: Request, res: Response): Promise<EndedProviderSession | undefined>;
+  /** Logout tokens to relying parties (OpenID Connect Back-Channel Logout 1.0), for session/sign-out.ts. */
+  backChannelLogout: BackChannelLogout;
 }
 
 export function createOpenIdProvider(deps: OpenIdProviderDeps): OpenIdProvider {
@@ -50,6 +54,7 @@ export function createOpenIdProvider(deps: OpenIdProviderDeps): OpenIdProvider {
   const accounts = createAccountStore(store);
   const provider = new Provider(config.publicUrl, providerOptions({ config, store, sessions, accounts }));
   attachProviderHooks(provider, { config, logger, onProviderLogout: endTobiraSessionOnProviderLogout({ sessions, signOut }) });
+  const backChannelLogout = createBackChannelLogout({ provider, store, logger });
   const pending = createPendingInteraction({ provider, store, config });
 
   const router = Router();
@@ -62,5 +67,6 @@ export function createOpenIdProvider(deps: OpenIdProviderDeps): OpenIdProvider {
     completionRedirect: pending.completionRedirect,
     pendingInteraction: pending.pendingInteraction,
     endProviderSession: createEndProviderSession({ provider, store, config }),
+    backChannelLogout,
   };
 }

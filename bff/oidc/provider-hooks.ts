@@ -3,16 +3,18 @@ import type Provider from "oidc-provider";
 import type { KoaContextWithOIDC } from "oidc-provider";
 import type { BffConfig } from "../config";
 import type { Logger } from "../logger";
+import type { EndedProviderSession } from "./back-channel-logout";
+import { endedProviderSession } from "./provider-sign-out";
 
 /** What the provider's options cannot say: attached to the provider once it is built. */
 export interface ProviderHooksDeps {
   config: BffConfig;
   logger: Logger;
   /**
-   * Runs when the user confirms a sign-out at the provider (RP-initiated logout); `accountId` is
-   * the provider session's user (undefined when it had none).
+   * Runs when the user confirms a sign-out at the provider (RP-initiated logout), with the
+   * provider session that ended (undefined when it had no user).
    */
-  onProviderLogout(req: Request, accountId: string | undefined): Promise<void>;
+  onProviderLogout(req: Request, ended: EndedProviderSession | undefined): Promise<void>;
 }
 
 /**
@@ -55,6 +57,10 @@ export function attachProviderHooks(provider: Provider, deps: ProviderHooksDeps)
   // oidc-provider puts `sid` in ID tokens only for back-channel-logout clients or when asked
   // through the claims parameter; Tobira's ID tokens always carry it (docs/architecture.md, "The OpenID Provider").
   Object.defineProperty(provider.Client.prototype, "includeSid", { value: () => true });
+  // Back-channel logout is sent by Tobira's sign-out for every scope (session/sign-out.ts,
+  // back-channel-logout.ts), in the background. oidc-provider's own end-session would deliver
+  // again, and make the user wait for every relying party's answer.
+  Object.defineProperty(provider.Client.prototype, "backchannelLogout", { value: async () => {} });
 
   // Behind a load balancer the provider must believe X-Forwarded-Proto/Host (Secure cookies, URLs).
   provider.proxy = config.trustProxy !== false;
@@ -73,7 +79,7 @@ export function attachProviderHooks(provider: Provider, deps: ProviderHooksDeps)
       ctx.set("WWW-Authenticate", `${challenge}, error="invalid_token", error_description="no access token provided"`);
     }
     if (ctx.oidc?.route === "end_session_confirm" && ctx.status === 303 && ctx.oidc.params?.logout) {
-      await deps.onProviderLogout(ctx.req as Request, ctx.oidc.session?.accountId);
+      await deps.onProviderLogout(ctx.req as Request, ctx.oidc.session === undefined ? undefined : endedProviderSession(ctx.oidc.session));
     }
   });
 

@@ -64,6 +64,9 @@ export function toClientMetadata(client: OidcClientConfig): ClientMetadata {
     post_logout_redirect_uris: client.postLogoutRedirectUris,
     grant_types: ["authorization_code", "refresh_token"],
     response_types: ["code"],
+    ...(client.backchannelLogoutUri === undefined
+      ? {}
+      : { backchannel_logout_uri: client.backchannelLogoutUri, backchannel_logout_session_required: client.backchannelLogoutSessionRequired ?? false }),
     ...(client.clientSecret === undefined
       ? { token_endpoint_auth_method: "none" }
       : // Either method works for a client with a secret (oidc-provider accepts basic and post alike).
@@ -186,6 +189,8 @@ export function providerOptions(deps: ProviderOptionsDeps): Configuration {
         },
       },
       userinfo: { enabled: true },
+      // OpenID Connect Back-Channel Logout 1.0 (back-channel-logout.ts; sent by session/sign-out.ts).
+      backchannelLogout: { enabled: true },
       introspection: { enabled: false },
       requestObjects: { enabled: false },
       pushedAuthorizationRequests: { enabled: false },

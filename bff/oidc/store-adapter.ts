@@ -6,8 +6,9 @@ import type { Store } from "../store/store";
  * every BFF instance shares codes, sessions, grants and tokens, and a restart loses none.
  *
  * - Each model is a Store kind (`oidc-<Model>`); records expire with the library's `expiresIn`.
- * - Tokens are indexed by `grantId` (revokeByGrantId), Grants by `accountId` (revokeAccountGrants,
- *   after a password reset); a Session's `uid` gets a pointer record
+ * - Tokens are indexed by `grantId` (revokeByGrantId), Grants and Sessions by `accountId`
+ *   (revokeAccountGrants after a password reset; back-channel logout of every session of a
+ *   user); a Session's `uid` gets a pointer record
  *   read with a consistent read, since an index may lag behind a write (DynamoDB GSIs are
  *   eventually consistent) and a fresh session must be found at once.
  * - `consume` is single-winner: the Store's conditional delete hands the record to exactly one
@@ -60,6 +61,16 @@ export async function revokeAccountGrants(store: Store, accountId: string): Prom
   await Promise.all(grants.map((grant) => revokeGrantEverywhere(store, grant.id)));
 }
 
+/** Every stored grant of an account. */
+export async function findAccountGrants(store: Store, accountId: string): Promise<AdapterPayload[]> {
+  return (await store.queryByIndex<AdapterPayload>(kindOf("Grant"), accountId)).map((record) => record.value);
+}
+
+/** Every stored provider session of an account (in any browser). */
+export async function findAccountSessions(store: Store, accountId: string): Promise<AdapterPayload[]> {
+  return (await store.queryByIndex<AdapterPayload>(kindOf("Session"), accountId)).map((record) => record.value);
+}
+
 export function createStoreAdapter(store: Store): AdapterConstructor {
   return class StoreAdapter implements Adapter {
     private readonly kind: string;
@@ -72,7 +83,7 @@ export function createStoreAdapter(store: Store): AdapterConstructor {
       const index =
         grantable.has(this.model) && typeof payload.grantId === "string"
           ? payload.grantId
-          : this.model === "Grant" && typeof payload.accountId === "string"
+          : (this.model === "Grant" || this.model === "Session") && typeof payload.accountId === "string"
             ? payload.accountId
             : undefined;
       return { ...(ttlSeconds === undefined ? {} : { ttlSeconds }), ...(index === undefined ? {} : { index }) };

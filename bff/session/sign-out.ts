@@ -2,6 +2,7 @@ import type { Request, Response } from "express";
 import type { CognitoGateway } from "../cognito/cognito-gateway";
 import { ApiError } from "../errors";
 import type { Logger } from "../logger";
+import type { BackChannelLogout, EndedProviderSession } from "../oidc/back-channel-logout";
 import { revokeAccountGrants } from "../oidc/store-adapter";
 import type { Store } from "../store/store";
 import type { SessionManager } from "./session-manager";
@@ -20,6 +21,10 @@ import type { AuthenticatedSession } from "./session-records";
  * after a password change, every session with "sign out everywhere", and everything after the
  * account is deleted. Trusted devices (bff/account/trusted-devices.ts) end with every scope that
  * ends all of a user's sessions, so that a stolen browser cannot skip the code afterwards.
+ *
+ * Relying parties hear of every scope that ends a provider session or an account's grants
+ * (OpenID Connect Back-Channel Logout 1.0, bff/oidc/back-channel-logout.ts): a logout token per
+ * ended provider session, sent in the background so that no sign-out waits for an app.
  */
 
 export interface SignOutDeps {
@@ -29,9 +34,12 @@ export interface SignOutDeps {
   logger: Logger;
   /**
    * The OpenID Provider's session in this browser and the grants made with it (except
-   * offline_access grants, meant to outlive it), and the provider's session cookie.
+   * offline_access grants, meant to outlive it), and the provider's session cookie; resolves to
+   * the provider session that ended, if it had a user.
    */
-  endProviderSession?: (req: Request, res: Response) => Promise<void>;
+  endProviderSession?: (req: Request, res: Response) => Promise<EndedProviderSession | undefined>;
+  /** Logout tokens to the relying parties of what a scope ends. */
+  backChannelLogout?: Pick<BackChannelLogout, "providerSessionEnded" | "userSignedOutEverywhere">;
   /** Forgets every trusted device of the user ("don't ask for a code on this device"). */
   forgetTrustedDevices?: (sub: string) => Promise<void>;
 }
@@ -48,6 +56,11 @@ export interface SignOut {
    * the Tobira session records and cookie, and the Cognito refresh token behind them.
    */
   thisBrowserAfterProviderLogout(req: Request): Promise<void>;
+  /**
+   * The provider ended its session in this browser (a confirmed RP-initiated logout, or another
+   * user signing in over it): the relying parties it signed in to are told (back-channel logout).
+   */
+  providerSessionEnded(ended: EndedProviderSession): void;
   /**
    * This browser, when Cognito no longer honours its session (a refused refresh or GetUser, or
    * tokens that fail verification): the Tobira session records and cookie only; nothing is
@@ -113,10 +126,23 @@ export function createSignOut(deps: SignOutDeps): SignOut {
     await deps.forgetTrustedDevices?.(sub);
   }
 
-  /** The provider's session in this browser; a failure is logged, never stops the Tobira sign-out. */
+  /**
+   * The relying parties of every session of the user learn of the sign-out; read before the
+   * grants are revoked. A failure is logged, never stops the sign-out.
+   */
+  async function tellEveryRelyingParty(sub: string): Promise<void> {
+    try {
+      await deps.backChannelLogout?.userSignedOutEverywhere(sub);
+    } catch (error) {
+      logger.warn({ err: error }, "sign-out: could not start back-channel logout");
+    }
+  }
+
+  /** The provider's session in this browser, and its relying parties told; a failure is logged, never stops the Tobira sign-out. */
   async function endProviderSessionHere(req: Request, res: Response): Promise<void> {
     try {
-      await deps.endProviderSession?.(req, res);
+      const ended = await deps.endProviderSession?.(req, res);
+      if (ended !== undefined) deps.backChannelLogout?.providerSessionEnded(ended);
     } catch (error) {
       // The Tobira sign-out must happen regardless; single sign-on cannot outlive it anyway (the
       // provider asks for a sign-in once the Tobira session is gone).
@@ -133,6 +159,10 @@ export function createSignOut(deps: SignOutDeps): SignOut {
   return {
     thisBrowserAfterProviderLogout,
 
+    providerSessionEnded(ended) {
+      deps.backChannelLogout?.providerSessionEnded(ended);
+    },
+
     async thisBrowserAfterCognitoRefusal(req) {
       await sessions.end(req);
     },
@@ -147,6 +177,7 @@ export function createSignOut(deps: SignOutDeps): SignOut {
         const ended = await sessions.endAllSessionsFor(sub);
         await revokeRefreshTokens(ended, "sign-out everywhere: could not revoke a refresh token");
       };
+      await tellEveryRelyingParty(sub);
       await Promise.all([endTobiraSessions(), revokeAccountGrants(store, sub), forgetTrustedDevices(sub)]);
     },
 
@@ -163,6 +194,7 @@ export function createSignOut(deps: SignOutDeps): SignOut {
         await revokeRefreshTokens(ended, "password change: could not revoke another session's refresh token");
         return ended.length;
       };
+      await tellEveryRelyingParty(session.sub);
       const [count] = await Promise.all([endOthers(), revokeAccountGrants(store, session.sub), forgetTrustedDevices(session.sub)]);
       return count;
     },
@@ -175,6 +207,7 @@ export function createSignOut(deps: SignOutDeps): SignOut {
         logger.warn({ errorCode: error instanceof ApiError ? error.code : "unknown" }, "sign-out everywhere: GlobalSignOut failed");
       }
       await endProviderSessionHere(req, res);
+      await tellEveryRelyingParty(session.sub);
       const ended = await sessions.endAllSessionsFor(session.sub);
       await Promise.all([
         revokeRefreshTokens(ended, "sign-out everywhere: could not revoke a refresh token"),
@@ -186,6 +219,7 @@ export function createSignOut(deps: SignOutDeps): SignOut {
 
     async afterAccountDeletion(req, res, sub) {
       await endProviderSessionHere(req, res);
+      await tellEveryRelyingParty(sub);
       await Promise.all([sessions.endAllSessionsFor(sub), revokeAccountGrants(store, sub), forgetTrustedDevices(sub), sessions.end(req)]);
     },
   };

@@ -4,12 +4,14 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import express, { type Request, type Response } from "express";
 import helmet from "helmet";
+import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from "jose";
 import * as oidc from "openid-client";
 
 /**
  * The demo relying party: a small web app that signs people in with Tobira using `openid-client`
  * exactly as any app would — plain discovery, the authorization code flow with PKCE, state and
- * nonce, user info, a refresh, and RP-initiated logout. Nothing here knows Tobira's internals.
+ * nonce, user info, a refresh, RP-initiated logout, and back-channel logout (Tobira tells it when
+ * the user signed out at Tobira, and it ends its own session). Nothing here knows Tobira's internals.
  *
  * Its own session is an in-memory map behind an HttpOnly cookie: fine for a demo, and the
  * tokens never reach the browser.
@@ -32,6 +34,8 @@ export interface RunningRelyingParty {
   port: number;
   redirectUri: string;
   postLogoutRedirectUri: string;
+  /** Where Tobira posts logout tokens (register it as the client's backchannelLogoutUri). */
+  backchannelLogoutUri: string;
   close(): Promise<void>;
 }
 
@@ -104,6 +108,39 @@ export function createRelyingPartyApp(options: Required<Pick<RelyingPartyOptions
 
   const redirectUri = () => `${options.publicUrl()}/callback`;
   const postLogoutRedirectUri = () => `${options.publicUrl()}/`;
+  const backchannelLogoutUri = () => `${options.publicUrl()}/backchannel-logout`;
+
+  let providerKeys: JWTVerifyGetKey | undefined;
+  /** Logout tokens already used (jti → when it may be forgotten): a replay is refused (§2.6 step 10). */
+  const seenLogoutTokens = new Map<string, number>();
+
+  /**
+   * Validates a logout token as OpenID Connect Back-Channel Logout 1.0 §2.6 says: signature by the
+   * provider's published keys, iss, aud, iat (fresh), typ, the back-channel logout event, a sub or
+   * a sid, no nonce, and a jti not seen before. Returns the sub and sid it names.
+   */
+  async function verifyLogoutToken(logoutToken: string): Promise<{ sub?: string; sid?: string }> {
+    const server = (await config()).serverMetadata();
+    providerKeys ??= createRemoteJWKSet(new URL(server.jwks_uri!));
+    const { payload } = await jwtVerify(logoutToken, providerKeys, {
+      issuer: server.issuer,
+      audience: options.clientId,
+      typ: "logout+jwt",
+      maxTokenAge: "2 minutes",
+      requiredClaims: ["iat", "jti", "events"],
+    });
+    const events = payload.events as Record<string, unknown> | undefined;
+    if (typeof events !== "object" || events === null || !("http://schemas.openid.net/event/backchannel-logout" in events)) throw new Error("not a logout token");
+    if ("nonce" in payload) throw new Error("a logout token has no nonce");
+    const sub = typeof payload.sub === "string" ? payload.sub : undefined;
+    const sid = typeof payload.sid === "string" ? payload.sid : undefined;
+    if (sub === undefined && sid === undefined) throw new Error("a logout token names a sub or a sid");
+    const now = Date.now();
+    for (const [jti, forgetAt] of seenLogoutTokens) if (forgetAt < now) seenLogoutTokens.delete(jti);
+    if (seenLogoutTokens.has(payload.jti!)) throw new Error("replayed logout token");
+    seenLogoutTokens.set(payload.jti!, now + 5 * 60 * 1000);
+    return { sub, sid };
+  }
 
   function sessionOf(req: Request, res: Response): RpSession {
     const id = /(?:^|;\s*)demo_rp_session=([A-Za-z0-9_-]{43})(?:;|$)/.exec(req.headers.cookie ?? "")?.[1];
@@ -127,6 +164,28 @@ export function createRelyingPartyApp(options: Required<Pick<RelyingPartyOptions
       strictTransportSecurity: false,
     }),
   );
+  // Back-channel logout (server to server, before the 1 kB form limit of the browser's forms):
+  // Tobira posts a logout token; every session it names ends here (§2.7).
+  app.post("/backchannel-logout", express.urlencoded({ extended: false, limit: "16kb" }), async (req, res) => {
+    res.set("Cache-Control", "no-store");
+    const logoutToken = (req.body as Record<string, unknown> | undefined)?.logout_token;
+    try {
+      if (typeof logoutToken !== "string") throw new Error("no logout_token");
+      const { sub, sid } = await verifyLogoutToken(logoutToken);
+      for (const session of sessions.values()) {
+        const claims = session.signedIn?.claims;
+        if (claims === undefined) continue;
+        // A sid ends that session only; a sub alone ends every session of the user.
+        if (sid !== undefined ? claims.sid === sid : claims.sub === sub) {
+          session.signedIn = undefined;
+          session.notice = "Tobira signed you out.";
+        }
+      }
+      res.status(200).end();
+    } catch {
+      res.status(400).json({ error: "invalid_request", error_description: "The logout token is not valid." });
+    }
+  });
   app.use(express.urlencoded({ extended: false, limit: "1kb" }));
 
   app.get("/", (req, res) => {
@@ -232,16 +291,16 @@ refresh token ${tokens.refresh_token === undefined ? "not issued" : "held by thi
 
   // E.g. Tobira not reachable for discovery: a plain page, never Express's default (a stack trace).
   app.use((_error: unknown, _req: Request, res: Response, _next: express.NextFunction) => {
-    res.status(502).send(page("Tobira is not reachable", "<p>The sign-in service did not answer. Try again in a moment.</p><p><a href=\"/\">Back</a></p>"));
+    res.status(502).send(page("Tobira is not reachable", '<p>The sign-in service did not answer. Try again in a moment.</p><p><a href="/">Back</a></p>'));
   });
 
-  return { app, redirectUri, postLogoutRedirectUri };
+  return { app, redirectUri, postLogoutRedirectUri, backchannelLogoutUri };
 }
 
 /** Starts the demo RP (scripts/start.ts on port 4000; tests on port 0). */
 export async function startRelyingParty(options: RelyingPartyOptions): Promise<RunningRelyingParty> {
   let publicUrl = options.publicUrl?.replace(/\/+$/, "");
-  const { app, redirectUri, postLogoutRedirectUri } = createRelyingPartyApp({ ...options, publicUrl: () => publicUrl! });
+  const { app, redirectUri, postLogoutRedirectUri, backchannelLogoutUri } = createRelyingPartyApp({ ...options, publicUrl: () => publicUrl! });
   const server: Server = createServer(app);
   const host = options.host ?? "localhost";
   // events.once rejects if the server emits "error" first (a port in use).
@@ -254,6 +313,7 @@ export async function startRelyingParty(options: RelyingPartyOptions): Promise<R
     port,
     redirectUri: redirectUri(),
     postLogoutRedirectUri: postLogoutRedirectUri(),
+    backchannelLogoutUri: backchannelLogoutUri(),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

@@ -7,7 +7,21 @@ import type { CognitoGateway } from "../../bff/cognito/cognito-gateway";
 import { jwksFileName, type PrivateJwks } from "../../bff/oidc/signing-keys";
 import type { HttpClient, HttpResponse } from "../support/http-client";
 import type { TestStack } from "../support/stack";
-import { autoSubmittedForm, basicAuth, codeFlow, follow, newUser, signIn, postLogoutUri, queryOf, rawAuthorizationUrl, startOidcStack, testClients, tokenRequest, type TestUser } from "./support";
+import {
+  autoSubmittedForm,
+  basicAuth,
+  codeFlow,
+  follow,
+  newUser,
+  signIn,
+  postLogoutUri,
+  queryOf,
+  rawAuthorizationUrl,
+  startOidcStack,
+  testClients,
+  tokenRequest,
+  type TestUser,
+} from "./support";
 
 /** RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0). */
 

@@ -1,3 +1,6 @@
+import { once } from "node:events";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { CognitoIdentityProviderClient, ConfirmSignUpCommand, SignUpCommand } from "@aws-sdk/client-cognito-identity-provider";
 import * as oidc from "openid-client";
 import { expect } from "vitest";
@@ -311,4 +314,72 @@ export async function rawGet(url: string | URL, headers: Record<string, string> 
 export function queryOf(location: string | null | undefined): Record<string, string> {
   if (location === null || location === undefined) throw new Error("no Location header");
   return Object.fromEntries(new URL(location).searchParams);
+}
+
+export interface ReceivedLogoutToken {
+  path: string;
+  logoutToken: string;
+  /** Epoch ms when it arrived. */
+  at: number;
+}
+
+export interface LogoutReceiver {
+  /** Base URL; register `${url}/<name>` as a client's backchannelLogoutUri. */
+  url: string;
+  received: ReceivedLogoutToken[];
+  /** The next answers at a path (status, after an optional delay); afterwards 200. */
+  answer(path: string, ...answers: { status: number; delayMs?: number }[]): void;
+  /** Every POST that reached a path, answered or not. */
+  attempts(path: string): number;
+  /** Resolves with the tokens at `path` once there are `count` of them (fails after `timeoutMs`). */
+  waitFor(path: string, count?: number, timeoutMs?: number): Promise<ReceivedLogoutToken[]>;
+  close(): Promise<void>;
+}
+
+/**
+ * A relying party's back-channel logout endpoint for tests (OpenID Connect Back-Channel Logout
+ * 1.0 §2.5): records each form-posted logout token and answers 200, or what a test told it to.
+ */
+export async function startLogoutReceiver(): Promise<LogoutReceiver> {
+  const received: ReceivedLogoutToken[] = [];
+  const scripted = new Map<string, { status: number; delayMs?: number }[]>();
+  const attempts = new Map<string, number>();
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      const path = new URL(req.url ?? "/", "http://receiver").pathname;
+      attempts.set(path, (attempts.get(path) ?? 0) + 1);
+      const next = scripted.get(path)?.shift() ?? { status: 200 };
+      setTimeout(() => {
+        const logoutToken = new URLSearchParams(Buffer.concat(chunks).toString("utf8")).get("logout_token");
+        if (next.status === 200 && logoutToken !== null) received.push({ path, logoutToken, at: Date.now() });
+        res.statusCode = next.status;
+        res.end();
+      }, next.delayMs ?? 0);
+    });
+  });
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const { port } = server.address() as AddressInfo;
+  const at = (path: string) => received.filter((token) => token.path === path);
+  return {
+    url: `http://127.0.0.1:${port}`,
+    received,
+    answer: (path, ...answers) => scripted.set(path, answers),
+    attempts: (path) => attempts.get(path) ?? 0,
+    async waitFor(path, count = 1, timeoutMs = 5_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (at(path).length < count) {
+        if (Date.now() > deadline) throw new Error(`${at(path).length} of ${count} logout tokens arrived at ${path}`);
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      return at(path);
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
 }

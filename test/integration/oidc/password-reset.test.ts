@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { basicAuth, codeFlow, discover, newUser, startOidcStack, testClients, tokenRequest } from "../../conformance/support";
 import { sessionUserKind } from "../../../bff/session/session-manager";
+import { basicAuth, codeFlow, discover, newUser, startOidcStack, testClients, tokenRequest } from "../../conformance/support";
 import type { TestStack } from "../../support/stack";
 
 /** A password reset ends the user's app access too (OWASP Forgot Password Cheat Sheet). */

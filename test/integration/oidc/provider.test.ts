@@ -1,8 +1,8 @@
 import { createLocalJWKSet, jwtVerify } from "jose";
 import * as oidc from "openid-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startBff } from "../../../bff/server";
 import { generateSigningKeys } from "../../../bff/oidc/signing-keys";
+import { startBff } from "../../../bff/server";
 import {
   authorizationRequest,
   authorizeInBrowser,
