@@ -55,6 +55,12 @@ export const userPoolSchema = z.object({
    * confirmed.") or "send" (a code is sent, no error). The product must be right under both.
    */
   resendToConfirmedUser: z.enum(["refuse", "send"]).default("refuse"),
+  /**
+   * Cognito's "keep original attribute value active when an update is pending"
+   * (AttributesRequireVerificationBeforeUpdate): the old value of these attributes stays until the
+   * new one is verified. Unset: the automatically verified attributes, as the deployment sets it.
+   */
+  attributesRequireVerificationBeforeUpdate: z.array(z.enum(["email", "phone_number"])).optional(),
   passwordPolicy: passwordPolicySchema.prefault({}),
   clients: z.array(appClientSchema).min(1),
 });

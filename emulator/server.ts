@@ -8,6 +8,7 @@ import type { LocalConfig, UserPoolConfig } from "../common/local-config";
 import { Messages, UserNotFoundException } from "./errors";
 import { createCsrf } from "./hosted/csrf";
 import { createLocalOutboxRouter } from "./hosted/local-outbox";
+import { createLocalOutboxIntakeRouter } from "./hosted/local-outbox-intake";
 import { createLogoutRouter } from "./hosted/logout";
 import { ManagedLoginSessions } from "./hosted/managed-login-session";
 import { createAuthorizeRouter } from "./hosted/oauth2-authorize";
@@ -158,6 +159,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   app.use(createSignUpRouter(context, csrf));
   app.use(createTokenRouter(context, authorizationCodes));
   app.use(createLocalOutboxRouter(() => outbox));
+  app.use(createLocalOutboxIntakeRouter(() => outbox));
   app.use((_req: Request, res: Response) => {
     res.status(404).type("text/plain").send("Not found");
   });

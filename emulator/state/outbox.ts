@@ -6,6 +6,9 @@ export interface OutboxMessage {
   to: string;
   subject: string;
   text: string;
+  /** The HTML part of a mail that has one (the BFF's security mails); codes are plain text only. */
+  html?: string;
+  /** The code the message carries; empty for a notice without one. */
   code: string;
   /** ISO 8601. */
   sentAt: string;

@@ -35,6 +35,13 @@ export interface StoredUser {
   confirmationCode?: PendingCode;
   resetCode?: PendingCode;
   failedSignIns?: FailedSignIns;
+  /**
+   * New values of attributes that need verification before they replace the old ones (the pool's
+   * "keep original attribute value active" setting): the old value signs in until the code is verified.
+   */
+  pendingAttributes?: Record<string, string>;
+  /** The code of the last GetUserAttributeVerificationCode / UpdateUserAttributes, for one attribute. */
+  attributeCode?: PendingCode & { attribute: string };
 }
 
 interface UsersDocument {
