@@ -96,3 +96,16 @@ export const defaultAccountThrottleLimits: AccountThrottleLimits = {
     account: [],
   },
 };
+
+/**
+ * Every limit multiplied by `factor` (ACCOUNT_THROTTLE_FACTOR): more room behind a shared address
+ * or for load tests; the windows stay as they are.
+ */
+export function scaledAccountThrottleLimits(factor: number, limits: AccountThrottleLimits = defaultAccountThrottleLimits): AccountThrottleLimits {
+  const scale = (tiers: ThrottleTier[]) => tiers.map((tier) => ({ ...tier, limit: tier.limit * factor }));
+  const scaled = {} as AccountThrottleLimits;
+  for (const [action, rule] of Object.entries(limits) as [ThrottledAction, ThrottleRule][]) {
+    scaled[action] = { knownDevice: scale(rule.knownDevice), network: scale(rule.network), account: scale(rule.account) };
+  }
+  return scaled;
+}

@@ -110,6 +110,8 @@ export const bffEnvSchema = z.object({
   DYNAMODB_CONNECT_TIMEOUT_MS: positiveInt(1_000),
   DYNAMODB_TIMEOUT_MS: positiveInt(3_000),
   API_TIMEOUT_MS: positiveInt(10_000),
+  /** Multiplies every per-account throttle limit (bff/config/account-throttle-limits.ts). */
+  ACCOUNT_THROTTLE_FACTOR: positiveInt(1),
   RATE_LIMIT_WINDOW_SECONDS: positiveInt(15 * 60),
   RATE_LIMIT_PER_IP: positiveInt(100),
   RATE_LIMIT_PER_EMAIL: positiveInt(20),
@@ -127,10 +129,6 @@ export const bffEnvSchema = z.object({
   ),
   PASSKEY_REAUTH_SECONDS: positiveInt(10 * 60),
   PASSKEY_CHALLENGE_TTL_SECONDS: positiveInt(5 * 60),
-});
-
-/** The parsed environment. */
-export type BffEnv = z.infer<typeof bffEnvSchema>;
   /** Sensitive account actions need a sign-in at most this old; unset: PASSKEY_REAUTH_SECONDS. */
   REAUTH_WINDOW_SECONDS: optionalString
     .transform((value) => (value === undefined ? undefined : Number(value)))
@@ -144,3 +142,7 @@ export type BffEnv = z.infer<typeof bffEnvSchema>;
   SECURITY_MAIL_FROM: optionalString,
   /** Local mode: where security mails are posted (default: the emulator's /_local/outbox). */
   LOCAL_OUTBOX_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+});
+
+/** The parsed environment. */
+export type BffEnv = z.infer<typeof bffEnvSchema>;

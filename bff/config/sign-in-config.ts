@@ -80,10 +80,6 @@ export function buildSignInConfig(vars: BffEnv, defaults: ModeDefaults): BffConf
     accountThrottle: scaledAccountThrottleLimits(vars.ACCOUNT_THROTTLE_FACTOR),
     passkeys: passkeySettings(vars),
     oidc,
-  };
-}
-
-function passkeySettings(vars: BffEnv): PasskeySettings {
     account: accountSettings(vars, defaults, { region, cognitoEndpoint: endpoint }),
   };
 }
@@ -106,6 +102,10 @@ function accountSettings(vars: BffEnv, defaults: ModeDefaults, cognito: { region
     trustedDevices: { enabled: vars.TRUSTED_DEVICES, lifetimeSeconds: vars.TRUSTED_DEVICE_DAYS * day },
     historyTtlSeconds: vars.SECURITY_HISTORY_DAYS * day,
     mail,
+  };
+}
+
+function passkeySettings(vars: BffEnv): PasskeySettings {
   return {
     rpId: vars.PASSKEY_RP_ID,
     rpName: vars.PASSKEY_RP_NAME ?? "Tobira",

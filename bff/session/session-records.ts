@@ -54,7 +54,6 @@ export interface AuthenticatedSession {
   createdAt: number;
   /** Epoch seconds: absolute end of the session. */
   expiresAt: number;
-}
   /**
    * The browser that signed in, as it said (User-Agent, at most 512 characters) and its address
    * as the BFF saw it: the account page's "where you're signed in". Absent on older records.
@@ -69,3 +68,4 @@ export interface ListedSession {
   session: AuthenticatedSession;
   /** Epoch seconds of the last request seen with it (at most a few minutes stale). */
   lastActiveAt: number;
+}

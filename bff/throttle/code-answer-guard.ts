@@ -1,0 +1,114 @@
+import { createHash } from "node:crypto";
+import type { RequestHandler, Response } from "express";
+import type { Logger } from "../logger";
+import type { SessionManager } from "../session/session-manager";
+import type { Store } from "../store/store";
+
+/**
+ * A code is judged once per round (`POST /api/signin/otp`): a double click, a retrying client or
+ * a second tab sends the same code twice, and Cognito accepts one answer per challenge Session —
+ * the second answer would find the Session used, end the sign-in and count a second wrong code
+ * (OWASP Authentication Cheat Sheet: count failed attempts, not requests).
+ *
+ * - The first request for a round claims it (an atomic counter in the store, shared by every
+ *   instance) and is judged; its answer is kept for a moment.
+ * - A concurrent request for the same round waits for that answer: the same code gets the same
+ *   answer, without being judged or counted again; another code is judged on the next round.
+ * - A code already judged wrong is answered wrong again without a guess being spent, also when
+ *   it arrives after the first answer (it would be wrong on the next round too).
+ */
+
+export const codeAnswerKind = "signin-answer";
+
+/** How long a duplicate waits for the first request's answer before being judged itself. */
+const waitForFirstMs = 15_000;
+const pollEveryMs = 50;
+/** Claims and answers outlive any one request; the "last wrong code" lives as long as a sign-in can. */
+const claimTtlSeconds = 120;
+
+interface KeptAnswer {
+  codeDigest: string;
+  status: number;
+  body: unknown;
+}
+
+const digest = (...parts: string[]) => createHash("sha256").update(parts.join("\n")).digest("base64url");
+
+function errorCodeOf(body: unknown): string | undefined {
+  const code = (body as { error?: { code?: unknown } } | undefined)?.error?.code;
+  return typeof code === "string" ? code : undefined;
+}
+
+/** Lets the caller see the JSON body a handler answers with. */
+function captureJson(res: Response): () => unknown {
+  let captured: unknown;
+  const json = res.json.bind(res);
+  res.json = (body: unknown) => {
+    captured = body;
+    return json(body);
+  };
+  return () => captured;
+}
+
+export function createCodeAnswerGuard(deps: { store: Store; sessions: SessionManager; signInTtlSeconds: number; logger: Logger }): RequestHandler {
+  const { store, sessions, logger } = deps;
+
+  const replay = (res: Response, answer: KeptAnswer) => {
+    res.status(answer.status).json(answer.body);
+  };
+
+  async function waitForAnswer(roundId: string): Promise<KeptAnswer | undefined> {
+    const until = Date.now() + waitForFirstMs;
+    while (Date.now() < until) {
+      const answer = await store.get<KeptAnswer>(codeAnswerKind, `result:${roundId}`);
+      if (answer !== undefined) return answer;
+      await new Promise((resolve) => setTimeout(resolve, pollEveryMs));
+    }
+    return undefined;
+  }
+
+  return async (req, res, next) => {
+    const raw = (req.body as { code?: unknown } | undefined)?.code;
+    const code = typeof raw === "string" ? raw.trim() : "";
+    // Anything but a well-formed code is the route's to refuse.
+    if (!/^\d{6}$/.test(code)) return next();
+
+    // A round is claimed at most a few times in a row (each loser moves on to the next round).
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      const pending = await sessions.readPending(req);
+      if (pending === undefined || pending.step !== "otp") return next();
+      const roundId = digest(pending.cognitoSession);
+      const codeDigest = digest(roundId, code);
+
+      const lastWrong = await store.get<KeptAnswer>(codeAnswerKind, `wrong:${roundId}`);
+      if (lastWrong?.codeDigest === codeDigest) return replay(res, lastWrong);
+
+      const claim = await store.increment(codeAnswerKind, `claim:${roundId}`, claimTtlSeconds);
+      if (claim.count === 1) {
+        const body = captureJson(res);
+        res.once("finish", () => {
+          void keep(req, roundId, code, codeDigest, res.statusCode, body()).catch((error: unknown) => {
+            logger.warn({ err: error }, "could not keep a code's answer");
+          });
+        });
+        return next();
+      }
+      const first = await waitForAnswer(roundId);
+      if (first === undefined) return next();
+      if (first.codeDigest === codeDigest) return replay(res, first);
+      // Another code was judged on this round; this one meets the next round.
+    }
+    return next();
+  };
+
+  async function keep(req: Parameters<RequestHandler>[0], roundId: string, code: string, codeDigest: string, status: number, body: unknown): Promise<void> {
+    await store.put<KeptAnswer>(codeAnswerKind, `result:${roundId}`, { codeDigest, status, body }, { ttlSeconds: claimTtlSeconds });
+    if (status !== 400 || errorCodeOf(body) !== "code_mismatch") return;
+    // The sign-in moved on to a new round: the same wrong code there is answered from memory.
+    const pending = await sessions.readPending(req);
+    if (pending === undefined) return;
+    const nextRound = digest(pending.cognitoSession);
+    if (nextRound === roundId) return;
+    await store.put<KeptAnswer>(codeAnswerKind, `wrong:${nextRound}`, { codeDigest: digest(nextRound, code), status, body }, { ttlSeconds: deps.signInTtlSeconds });
+  }
+}
