@@ -36,19 +36,17 @@ const day = 24 * hour;
 export const defaultAccountThrottleLimits: AccountThrottleLimits = {
   // Wrong passwords (and unknown accounts: the answer must not tell them apart). The account-wide
   // budget stays under Cognito's own lockout (five free failures, then 2^(n−5) s, reset by 15
-  // quiet minutes; docs/cognito-behaviour.md), so strangers cannot keep the owner locked out.
+  // quiet minutes; docs/cognito-behaviour.md): strangers' failures reach Cognito at most four an
+  // hour, so they cannot keep the owner locked out of Cognito either.
   password: {
     knownDevice: [
       { limit: 5, windowSeconds: minute },
       { limit: 10, windowSeconds: 15 * minute },
       { limit: 20, windowSeconds: day },
     ],
-    network: [
-      { limit: 3, windowSeconds: minute },
-      { limit: 5, windowSeconds: 15 * minute },
-    ],
+    network: [{ limit: 3, windowSeconds: minute }],
     account: [
-      { limit: 5, windowSeconds: hour },
+      { limit: 4, windowSeconds: hour },
       { limit: 10, windowSeconds: day },
     ],
   },
