@@ -51,6 +51,7 @@ const messages = {
   signedOut: "Your session has ended. Sign in again.",
   challengeFailed: "Too many wrong codes. Start signing in again.",
   codeMismatch: "That code is not right. Check it and try again.",
+  codeNotAccepted: "That code is not right, or it has expired. Check it, or ask for a new one.",
   expiredCode: "That code has expired. Ask for a new one.",
   tooManyAttempts: "Too many attempts. Wait a few minutes and try again.",
 } as const;
@@ -76,13 +77,10 @@ export const cognitoErrorTable: readonly MappingRule[] = [
     message: /secret hash|SecretHash|configured for secret|Unable to verify secret/i,
     toError: () => new ApiError(500, "internal_error", "Client authentication with Cognito failed.", { expose: false }),
   },
-  {
-    names: ["NotAuthorizedException"],
-    operations: signInOperations,
-    message: /Password attempts exceeded/i,
-    toError: () => new ApiError(429, "limit_exceeded", messages.tooManyAttempts),
-  },
-  // Unknown users, disabled users and wrong passwords look the same (OWASP Authentication Cheat Sheet).
+  // Unknown users, disabled users and wrong passwords look the same (OWASP Authentication Cheat
+  // Sheet), and so does Cognito's lockout ("Password attempts exceeded"): an unknown account is
+  // never locked, so a 429 here would tell which accounts exist. Strangers are throttled before
+  // Cognito sees them, per account whether it exists or not (bff/throttle/).
   { names: ["NotAuthorizedException", "UserNotFoundException"], operations: signInOperations, toError: () => new ApiError(401, "invalid_credentials", messages.invalidCredentials) },
   {
     names: ["NotAuthorizedException"],
@@ -105,14 +103,14 @@ export const cognitoErrorTable: readonly MappingRule[] = [
     toError: () => new ApiError(400, "invalid_credentials", "Your current password is not right.", { extra: { fields: { currentPassword: "Your current password is not right." } } }),
   },
   { names: ["NotAuthorizedException", "UserNotFoundException"], operations: tokenOperations, toError: () => new ApiError(401, "session_expired", messages.signedOut) },
+  // Confirming a sign-up or a reset answers alike for unknown accounts, confirmed ones, expired
+  // codes and codes never sent: Cognito answers an unknown account CodeMismatchException
+  // (PreventUserExistenceErrors), so any other answer would tell that the account exists.
   {
-    names: ["NotAuthorizedException"],
-    operations: ["confirmSignUp"],
-    message: /CONFIRMED|not UNCONFIRMED/,
-    toError: () => new ApiError(400, "expired_code", "This account is already confirmed. Sign in."),
+    names: ["UserNotFoundException", "CodeMismatchException", "ExpiredCodeException", "NotAuthorizedException"],
+    operations: ["confirmSignUp", "confirmForgotPassword"],
+    toError: () => new ApiError(400, "code_mismatch", messages.codeNotAccepted),
   },
-  // Confirming for an unknown user must not reveal that the user does not exist.
-  { names: ["UserNotFoundException"], operations: ["confirmSignUp", "confirmForgotPassword"], toError: () => new ApiError(400, "code_mismatch", messages.codeMismatch) },
   { names: ["InvalidParameterException"], operations: ["resendConfirmationCode"], message: /already confirmed/i, toError: () => new ApiError(400, "bad_request", "This account is already confirmed. Sign in.") },
   { names: ["NotAuthorizedException", "UserNotFoundException"], toError: () => new ApiError(401, "invalid_credentials", messages.invalidCredentials) },
   // Cognito answers "not confirmed" whatever the password (docs/cognito-behaviour.md, "Password

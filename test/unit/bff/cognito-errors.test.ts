@@ -17,14 +17,18 @@ const cases: Array<[string, keyof typeof sdk, CognitoOperation, string | undefin
   ["a wrong password", "NotAuthorizedException", "passwordAuth", "Incorrect username or password.", 401, "invalid_credentials"],
   ["an unknown user (LEGACY clients)", "UserNotFoundException", "passwordAuth", "User does not exist.", 401, "invalid_credentials"],
   ["a disabled user", "NotAuthorizedException", "passwordAuth", "User is disabled.", 401, "invalid_credentials"],
-  ["the password lockout", "NotAuthorizedException", "passwordAuth", "Password attempts exceeded", 429, "limit_exceeded"],
+  // An unknown account is never locked: Cognito's lockout answers like a wrong password.
+  ["the password lockout", "NotAuthorizedException", "passwordAuth", "Password attempts exceeded", 401, "invalid_credentials"],
   // Cognito says "not confirmed" whatever the password: at sign-in, that must look like a wrong password.
   ["an unconfirmed user at the password step", "UserNotConfirmedException", "passwordAuth", "User is not confirmed.", 401, "invalid_credentials"],
   ["an unconfirmed user starting the custom flow", "UserNotConfirmedException", "startCustomAuth", "User is not confirmed.", 401, "invalid_credentials"],
   ["an unconfirmed user elsewhere", "UserNotConfirmedException", "confirmForgotPassword", "User is not confirmed.", 403, "user_not_confirmed"],
   ["a wrong code", "CodeMismatchException", "confirmSignUp", undefined, 400, "code_mismatch"],
-  ["an expired code", "ExpiredCodeException", "confirmForgotPassword", undefined, 400, "expired_code"],
-  ["confirming a confirmed user", "NotAuthorizedException", "confirmSignUp", "User cannot be confirmed. Current status is CONFIRMED", 400, "expired_code"],
+  // Confirming answers alike whether the account exists, is confirmed, or has a code at all.
+  ["an expired reset code", "ExpiredCodeException", "confirmForgotPassword", undefined, 400, "code_mismatch"],
+  ["an expired confirmation code", "ExpiredCodeException", "confirmSignUp", undefined, 400, "code_mismatch"],
+  ["an expired code elsewhere", "ExpiredCodeException", "verifyUserAttribute", undefined, 400, "expired_code"],
+  ["confirming a confirmed user", "NotAuthorizedException", "confirmSignUp", "User cannot be confirmed. Current status is CONFIRMED", 400, "code_mismatch"],
   ["confirming an unknown user", "UserNotFoundException", "confirmSignUp", "Username/client id combination not found.", 400, "code_mismatch"],
   ["resetting for an unknown user", "UserNotFoundException", "confirmForgotPassword", undefined, 400, "code_mismatch"],
   ["an expired challenge session", "NotAuthorizedException", "respondToCustomChallenge", "Invalid session for the user, session is expired.", 401, "session_expired"],
