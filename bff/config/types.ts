@@ -109,8 +109,8 @@ export interface BffConfig extends ServerSettings {
   accountThrottle: AccountThrottleLimits;
   oidc: OidcSettings;
   passkeys: PasskeySettings;
-}
   account: AccountSettings;
+}
 
 /** How the BFF checks and ends the sign-in of an ALB doing authenticate-cognito (docs/architecture.md, "ALB mode"). */
 export interface AlbModeSettings {
