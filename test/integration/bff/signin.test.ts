@@ -48,7 +48,7 @@ describe("sign-in: password, then a one-time code (POST /api/signin, /api/signin
     const response = await passwordStep(stack.client(), email);
     expect(response.body).toEqual({
       next: "otp",
-      delivery: { medium: "EMAIL", destination: `${email.charAt(0)}***@e***.com` },
+      delivery: { medium: "EMAIL", destination: `${email.charAt(0)}***@e***` },
       resendAvailableInSeconds: 0,
       resendsLeft: 3,
     });
