@@ -83,18 +83,18 @@ export const oidcClientSchema = z.object({
    * enforced) or, unless this is set, leave it out (RFC 9700 §2.1.1 recommends it).
    */
   requirePkce: z.boolean().optional(),
-});
-export type OidcClientConfig = z.infer<typeof oidcClientSchema>;
-
-export const localConfigSchema = z.object({
-  region: z.string().min(1),
-  accountId: z.string().regex(/^\d{12}$/),
   /**
    * OpenID Connect Back-Channel Logout 1.0 §2.2: where Tobira posts a logout token when the user
    * signs out of the sessions the app was signed in with, and whether the app needs its `sid` in it.
    */
   backchannelLogoutUri: z.url().optional(),
   backchannelLogoutSessionRequired: z.boolean().optional(),
+});
+export type OidcClientConfig = z.infer<typeof oidcClientSchema>;
+
+export const localConfigSchema = z.object({
+  region: z.string().min(1),
+  accountId: z.string().regex(/^\d{12}$/),
   userPool: userPoolSchema,
   triggers: z.object({
     passkeyProofSecret: z.string().min(32),
