@@ -1,6 +1,7 @@
 import { Router, type RequestHandler } from "express";
 import { forgotPasswordRequestSchema, resetPasswordRequestSchema } from "../../common/api-contract";
 import type { CognitoGateway } from "../cognito/cognito-gateway";
+import { createForgotPassword } from "./forgot-password";
 
 /** POST /api/password/forgot, /api/password/reset (docs/architecture.md, "The JSON API"). */
 export function createPasswordRouter(deps: {
@@ -13,11 +14,13 @@ export function createPasswordRouter(deps: {
   afterReset?: (email: string) => Promise<void>;
 }): Router {
   const { cognito, limits } = deps;
+  const forgotPassword = createForgotPassword({ cognito });
   const router = Router();
 
   router.post("/password/forgot", ...limits, async (req, res) => {
     const { email } = forgotPasswordRequestSchema.parse(req.body);
-    res.json({ delivery: await cognito.forgotPassword({ email }) });
+    // The same answer, at the same moment, for every email (forgot-password.ts).
+    res.json({ delivery: await forgotPassword.request(req, email) });
   });
 
   router.post("/password/reset", ...limits, async (req, res) => {
