@@ -1,8 +1,10 @@
 import { createHash } from "node:crypto";
+import { AdminDeleteUserCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CognitoGateway } from "../../../bff/cognito/cognito-gateway";
 import type { AuthenticatedSession } from "../../../bff/session/session-records";
 import { startTestStack, type TestStack } from "../../support/stack";
+import { poolId, sdkClient } from "../emulator/support";
 import { errorOf, sessionCookiePayload, signUpConfirmed, signedInClient, storedSession } from "./flows";
 
 describe("the signed-in session: GET /api/session, GET /api/account/claims, POST /api/logout", () => {
@@ -96,6 +98,24 @@ describe("the signed-in session: GET /api/session, GET /api/account/claims, POST
     const response = await client.get("/api/account/claims");
     expect(response.status).toBe(401);
     expect(errorOf(response).code).toBe("session_expired");
+  });
+
+  it("ends the session with 401 session_expired when the user was deleted (Cognito: UserNotFoundException), at GetUser and at the refresh", async () => {
+    const admin = sdkClient(stack.emulatorUrl);
+    try {
+      for (const expired of [false, true]) {
+        const { client, email } = await signedInClient(stack);
+        const stored = (await storedSession(stack, client))!;
+        if (expired) await saveSession(client, { ...stored, tokens: { ...stored.tokens, accessTokenExpiresAt: 0 } });
+        await admin.send(new AdminDeleteUserCommand({ UserPoolId: poolId, Username: email }));
+
+        const response = await client.get("/api/account/claims");
+        expect(response.status).toBe(401);
+        expect(errorOf(response).code).toBe("session_expired");
+      }
+    } finally {
+      admin.destroy();
+    }
   });
 
   it("logs out: revokes the refresh token, deletes the record, clears the cookie", async () => {
