@@ -1,6 +1,8 @@
 import express, { Router, type Express } from "express";
 import { createAccountRouter } from "./account/account-routes";
+import { createAccountSecurity } from "./account/account-security";
 import { createAccountService } from "./account/account-service";
+import { createAccountStepGuard } from "./account/account-step-guard";
 import { createCognitoClient } from "./cognito/cognito-client";
 import { createCognitoGateway, type CognitoGateway } from "./cognito/cognito-gateway";
 import { createCognitoTokenVerifier, type CognitoTokenVerifier } from "./cognito/cognito-token-verifier";
@@ -21,6 +23,9 @@ import { createOpenIdProvider } from "./oidc/openid-provider";
 import { createPasskeyRouters, createSignInMethods } from "./passkeys";
 import { endAccessAfterReset } from "./password/after-reset";
 import { createPasswordRouter } from "./password/password-routes";
+import { createSecurityEventsFor } from "./security";
+import { passkeyEvents } from "./security/passkey-events";
+import { withSignInEvents } from "./security/sign-in-events";
 import { createSessionManager, sessionCookieMiddleware } from "./session/session-manager";
 import { createSessionRouter } from "./session/session-routes";
 import { createSignOut } from "./session/sign-out";
@@ -72,7 +77,7 @@ export function createBffApp(deps: BffDeps): Express {
   const account = createAccountService({ cognito, verifier, sessions, signOut, logger });
   // The OpenID Provider for relying parties: its endpoints, the sign-in interaction, SSO and logout.
   const openId = createOpenIdProvider({ config, store, sessions, account, logger, signOut });
-  const signIn = createSignInService({
+  const signInService = createSignInService({
     config,
     cognito,
     verifier,
@@ -82,6 +87,11 @@ export function createBffApp(deps: BffDeps): Express {
     completionRedirect: rememberingDevice(knownDevices, openId.completionRedirect),
   });
   const rateLimits = createAuthRateLimits({ config, store });
+  // What happens to an account (history, security mails, metrics): bff/security/.
+  const securityEvents = createSecurityEventsFor({ config, store, logger });
+  const signIn = withSignInEvents(signInService, { events: securityEvents, sessions, store, historyTtlSeconds: config.account.historyTtlSeconds, knownDevices });
+  const guard = createAccountStepGuard({ store });
+  const accountSecurity = createAccountSecurity({ config, store, cognito, account, sessions, signOut, events: securityEvents, guard, logger });
   // Sign-up counts failures per email; sign-in and reset meet the per-account throttle (bff/throttle/).
   const limits = [rateLimits.perIp, createAccountLimits({ config, store, sessions, knownDevices, perEmail: rateLimits.perEmail, logger })];
 
@@ -99,13 +109,14 @@ export function createBffApp(deps: BffDeps): Express {
   api.use(noStore, crossSiteGuard(config.trustedOrigins), requireJsonContentType, parseJsonBody, sessionCookieMiddleware(config));
   api.use(createSignUpRouter({ cognito, limits, signInAfterConfirm: createSignInAfterConfirm({ cognito, signIn, logger }) }));
   api.use(createSignInRouter({ signIn, pending: createPendingSignIns({ sessions, config }), limits }));
+  api.use(passkeyEvents({ events: securityEvents, sessions, store }));
   api.use(
     ...createPasskeyRouters({ config, store, cognito, sessions, signIn, account, logger, limits: [rateLimits.perIp], optionsLimits: [rateLimits.passkeyOptionsPerIp] }),
   );
   api.use(createPasswordRouter({ cognito, limits, afterReset: (email) => endAccessAfterReset({ store, sessions, signOut }, email) }));
   api.use(createSessionRouter({ sessions, signOut }));
   api.use(createClientConfigRouter("sign-in"));
-  api.use(createAccountRouter({ account }));
+  api.use(createAccountRouter({ account, security: accountSecurity, limits: [rateLimits.perIp] }));
   api.use(createInteractionApiRouter({ pendingInteraction: openId.pendingInteraction }));
   api.use(notFoundMiddleware);
   app.use("/api", api);

@@ -6,7 +6,6 @@ import type {
   ChangePasswordRequest,
   Delivery,
   SecurityHistoryResponse,
-  SignInMethodLabel,
 } from "../../common/api-contract";
 import type { CognitoGateway } from "../cognito/cognito-gateway";
 import type { BffConfig } from "../config";
@@ -15,6 +14,7 @@ import type { Logger } from "../logger";
 import { clientOf, type SecurityEvents } from "../security/security-events";
 import { summariseUserAgent } from "../security/device-summary";
 import { toSecurityEventView } from "../security/security-history";
+import { localeOfIdToken, signInMethodOf } from "../security/sign-in-method";
 import { normalisedEmail, nowSeconds, sessionUserKind, type SessionManager } from "../session/session-manager";
 import type { AuthenticatedSession } from "../session/session-records";
 import type { SignOut } from "../session/sign-out";
@@ -42,24 +42,9 @@ interface PendingEmailChange {
   requestedAt: number;
 }
 
-/** RFC 8176 `amr` → how the account page names the way a session signed in. */
-export function signInMethodOf(amr: readonly string[]): SignInMethodLabel | null {
-  const passkey = amr.includes("hwk") || amr.includes("swk");
-  if (amr.includes("pwd") && amr.includes("otp")) return "password_code";
-  if (amr.includes("pwd") && passkey) return "password_passkey";
-  if (passkey) return "passkey";
-  if (amr.includes("pwd")) return "password_trusted_device";
-  return null;
-}
-
-/** The `locale` claim of the session's ID token (read without verification: it was verified at sign-in). */
+/** The mail's language: the `locale` claim of the session's ID token. */
 export function localeOf(session: AuthenticatedSession): string | undefined {
-  try {
-    const payload = JSON.parse(Buffer.from(session.tokens.idToken.split(".")[1] ?? "", "base64url").toString("utf8")) as { locale?: unknown };
-    return typeof payload.locale === "string" ? payload.locale : undefined;
-  } catch {
-    return undefined;
-  }
+  return localeOfIdToken(session.tokens.idToken);
 }
 
 export interface AccountSecurity {

@@ -1,0 +1,96 @@
+import type { Request } from "express";
+import { ApiError } from "../errors";
+import { normalisedEmail, type SessionManager } from "../session/session-manager";
+import type { SignInService } from "../signin/sign-in-service";
+import type { Store } from "../store/store";
+import { localeOfIdToken, signInMethodOf } from "./sign-in-method";
+import { clientOf, type SecurityEvents } from "./security-events";
+
+/**
+ * The sign-in history's events, taken from the sign-in service without changing it: a decorator
+ * that records each completed sign-in (code or passkey path) and each refused password or code.
+ * A refusal names the account only by the email typed, so a pointer from the address to the
+ * account (`security-subject`, kept as long as the history) is written at each sign-in; an address
+ * that never signed in has no history to add to.
+ */
+
+export const securitySubjectKind = "security-subject";
+
+export interface KnownDeviceCheck {
+  /** The browser's device id when it signed in to this email's account before (bff/throttle/known-device.ts). */
+  deviceFor(req: Request, email: string): string | undefined;
+}
+
+export function withSignInEvents(
+  signIn: SignInService,
+  deps: { events: SecurityEvents; sessions: SessionManager; store: Store; historyTtlSeconds: number; knownDevices?: KnownDeviceCheck },
+): SignInService {
+  const { events, sessions, store, historyTtlSeconds, knownDevices } = deps;
+
+  const subFor = async (email: string) => (await store.get<{ sub: string }>(securitySubjectKind, normalisedEmail(email)))?.sub;
+  const isKnown = (req: Request, email: string) => (knownDevices === undefined ? undefined : knownDevices.deviceFor(req, email) !== undefined);
+
+  /** After a completed sign-in: the event (a mail when the device is new to an account used before). */
+  async function recorded(req: Request, knownBefore: boolean | undefined): Promise<void> {
+    const session = await sessions.readAuthenticated(req);
+    if (session === undefined) return;
+    const before = await subFor(session.email);
+    // "New device" needs a device check and an account that has signed in before (not the first sign-in).
+    const hadHistory = before === session.sub || (await events.history.list(session.sub)).some((event) => event.type === "sign_in_succeeded");
+    await store.put(securitySubjectKind, normalisedEmail(session.email), { sub: session.sub }, { ttlSeconds: historyTtlSeconds });
+    await events.record({
+      type: "sign_in_succeeded",
+      sub: session.sub,
+      email: session.email,
+      client: clientOf(req),
+      method: signInMethodOf(session.amr) ?? undefined,
+      ...(knownBefore === undefined ? {} : { knownDevice: knownBefore, newDevice: !knownBefore && hadHistory }),
+      locale: localeOfIdToken(session.tokens.idToken),
+    });
+  }
+
+  async function refused(req: Request, email: string, method: "password" | "code", knownBefore: boolean | undefined): Promise<void> {
+    const sub = await subFor(email);
+    if (sub === undefined) return;
+    await events.record({ type: "sign_in_failed", sub, email: "", client: clientOf(req), method, ...(knownBefore === undefined ? {} : { knownDevice: knownBefore }) });
+  }
+
+  return {
+    ...signIn,
+
+    async start(req, input) {
+      const knownBefore = isKnown(req, input.email);
+      try {
+        const answer = await signIn.start(req, input);
+        // A trusted device skips the code: the sign-in is already complete.
+        if ((answer as { next: string }).next === "done") await recorded(req, knownBefore);
+        return answer;
+      } catch (error) {
+        if (error instanceof ApiError && error.code === "invalid_credentials") await refused(req, input.email, "password", knownBefore);
+        throw error;
+      }
+    },
+
+    async submitCode(req, code, ...rest) {
+      const pending = await sessions.readPending(req);
+      const knownBefore = pending === undefined ? undefined : isKnown(req, pending.email);
+      try {
+        const done = await signIn.submitCode(req, code, ...rest);
+        await recorded(req, knownBefore);
+        return done;
+      } catch (error) {
+        if (pending !== undefined && error instanceof ApiError && (error.code === "code_mismatch" || error.code === "challenge_failed")) {
+          await refused(req, pending.email, "code", knownBefore);
+        }
+        throw error;
+      }
+    },
+
+    async complete(req, user, tokens, amr) {
+      const knownBefore = isKnown(req, user.email);
+      const done = await signIn.complete(req, user, tokens, amr);
+      await recorded(req, knownBefore);
+      return done;
+    },
+  };
+}
