@@ -41,6 +41,12 @@ export const ChallengeAnswer = {
   provide: "PROVIDE",
   /** Answers a PASSKEY round: only a claim, believed when the passkey proof matches. */
   passkey: "WEBAUTHN_SUCCESS",
+  /**
+   * Answers an OTP round to ask for a fresh code (with `ClientMetadataKey.codeResend`). The
+   * password step cannot be repeated without the password, so a new code comes from a new
+   * round of the same attempt; the answer is never correct, and counts as a try.
+   */
+  resend: "RESEND",
 } as const;
 
 /** The ClientMetadata keys of RespondToAuthChallenge the triggers read. */
@@ -49,6 +55,8 @@ export const ClientMetadataKey = {
   challengeMethod: "signInMethod",
   /** With the PASSKEY answer: the passkey proof (below). */
   passkeyProof: "passkeyProof",
+  /** With `ChallengeAnswer.resend`: "true" asks Create for a fresh code in the next round. */
+  codeResend: "codeResend",
 } as const;
 
 /** The public challenge parameters (what the BFF reads) each step's round carries besides USERNAME. */

@@ -13,7 +13,7 @@ import { loadTriggersConfig, type TriggersConfig } from "./config";
 import { createAwsDelivery } from "./delivery/aws-delivery";
 import type { DeliveryPort, OutgoingMessage } from "./delivery/delivery-port";
 import {
-  countFailedMethodRounds,
+  countTries,
   customRounds,
   otpCodeMac,
   otpMacKey,
@@ -129,11 +129,13 @@ export function createCreateAuthChallengeHandler(deps: CreateAuthChallengeDeps) 
 
   /**
    * An OTP round. After a wrong answer the same code stays valid until it expires (a typo must not
-   * cost a new email); once it has expired, a retry sends a fresh one.
+   * cost a new email); once it has expired, or when the answer asked for a resend, a fresh one is sent.
    */
-  async function issueOtp(event: CreateAuthChallengeTriggerEvent, previous: OtpRoundSeal | undefined, attemptsLeft: number): Promise<void> {
+  async function issueOtp(event: CreateAuthChallengeTriggerEvent, previous: OtpRoundSeal | undefined): Promise<void> {
     const destination = chooseDestination(event.request.userAttributes);
-    const seal = previous !== undefined && now() < previous.expiresAt ? previous : await sendNewCode(event, destination);
+    const resend = event.request.clientMetadata?.[ClientMetadataKey.codeResend] === "true";
+    const seal = previous !== undefined && !resend && now() < previous.expiresAt ? previous : await sendNewCode(event, destination);
+    const attemptsLeft = config.otpMaxAttempts - countTries(customRounds(event.request.session), resend).wrongAnswers;
     const masked = destination.channel === "EMAIL" ? maskEmail(destination.to) : maskPhone(destination.to);
     event.response.publicChallengeParameters = {
       step: ChallengeStep.otp,
@@ -141,7 +143,7 @@ export function createCreateAuthChallengeHandler(deps: CreateAuthChallengeDeps) 
       attemptsLeft: String(attemptsLeft),
     } satisfies OtpRoundParameters;
     event.response.privateChallengeParameters = { step: ChallengeStep.otp, codeMac: seal.codeMac, expiresAt: String(seal.expiresAt) };
-    event.response.challengeMetadata = otpRoundMetadata(seal);
+    event.response.challengeMetadata = otpRoundMetadata(seal, resend);
   }
 
   function issuePasskey(event: CreateAuthChallengeTriggerEvent): void {
@@ -173,7 +175,7 @@ export function createCreateAuthChallengeHandler(deps: CreateAuthChallengeDeps) 
       throw new Error(`ClientMetadata.${ClientMetadataKey.challengeMethod} must be "${ChallengeStep.otp}" or "${ChallengeStep.passkey}"`);
     }
     if (method === ChallengeStep.passkey) issuePasskey(event);
-    else await issueOtp(event, parseOtpRoundMetadata(lastMetadata), config.otpMaxAttempts - countFailedMethodRounds(session));
+    else await issueOtp(event, parseOtpRoundMetadata(lastMetadata));
     return event;
   };
 }

@@ -17,11 +17,27 @@ export type SessionEntry = DefineAuthChallengeTriggerEvent["request"]["session"]
  */
 export type OtpRoundSeal = { expiresAt: number; codeMac: string };
 
-export function otpRoundMetadata(seal: OtpRoundSeal): string {
-  return `${ChallengeStep.otp}:${seal.expiresAt}:${seal.codeMac}`;
+export function otpRoundMetadata(seal: OtpRoundSeal, openedByResend = false): string {
+  // A round opened by a resend says so (`:resent`), so the triggers can tell resends from wrong codes.
+  return `${ChallengeStep.otp}:${seal.expiresAt}:${seal.codeMac}${openedByResend ? RESENT_SUFFIX : ""}`;
 }
 
-const otpRoundMetadataPattern = new RegExp(`^${ChallengeStep.otp}:(\\d{1,16}):([A-Za-z0-9_-]{43})$`);
+const RESENT_SUFFIX = ":resent";
+const otpRoundMetadataPattern = new RegExp(`^${ChallengeStep.otp}:(\\d{1,16}):([A-Za-z0-9_-]{43})(${RESENT_SUFFIX})?$`);
+
+/** Whether an OTP round was opened by a resend (ChallengeAnswer.resend), not by a wrong code. */
+export function isResentRound(entry: SessionEntry): boolean {
+  return entry.challengeName === "CUSTOM_CHALLENGE" && otpRoundMetadataPattern.exec(entry.challengeMetadata ?? "")?.[3] !== undefined;
+}
+
+/**
+ * Resends and wrong answers of an attempt: every resend leaves one failed round (the one answered
+ * with ChallengeAnswer.resend). `resendNow`: the answer being judged asked for a resend.
+ */
+export function countTries(session: readonly SessionEntry[], resendNow: boolean): { resends: number; wrongAnswers: number } {
+  const resends = session.filter(isResentRound).length + (resendNow ? 1 : 0);
+  return { resends, wrongAnswers: Math.max(0, countFailedMethodRounds(session) - resends) };
+}
 
 export function parseOtpRoundMetadata(metadata: string | null | undefined): OtpRoundSeal | undefined {
   const match = otpRoundMetadataPattern.exec(metadata ?? "");

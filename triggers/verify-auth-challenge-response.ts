@@ -18,6 +18,8 @@ export function createVerifyAuthChallengeResponseHandler(deps: VerifyAuthChallen
       case ChallengeStep.provide:
         return answer === ChallengeAnswer.provide && asChallengeMethod(clientMetadata?.[ClientMetadataKey.challengeMethod]) !== undefined;
       case ChallengeStep.otp: {
+        // A resend request is never a right answer, whatever ANSWER carries.
+        if (clientMetadata?.[ClientMetadataKey.codeResend] !== undefined) return false;
         const expiresAt = Number(issued.expiresAt);
         // An expired code is a wrong answer (NIST SP 800-63B §5.1.3.1: OTPs have a limited lifetime).
         if (!issued.codeMac || !Number.isFinite(expiresAt) || now() >= expiresAt) return false;

@@ -27,6 +27,7 @@ import type { Logger } from "../logger";
 import { metricsFor } from "../metrics";
 import { computeSecretHash } from "./cognito-client";
 import { mapCognitoError, type CognitoOperation } from "./cognito-errors";
+import { SrpProtocolError, passwordClaim, startSrpHandshake } from "./srp-client";
 
 /**
  * Every Cognito call of the BFF, in one place (the only module besides cognito-client.ts that
@@ -72,6 +73,12 @@ export interface CognitoGateway {
   passwordAuth(input: { email: string; password: string }): Promise<CognitoTokens>;
   /** InitiateAuth CUSTOM_AUTH; `username` may be the email or the internal username. */
   startCustomAuth(input: { username: string }): Promise<CustomChallenge>;
+  /**
+   * InitiateAuth CUSTOM_AUTH with SRP_A, then the PASSWORD_VERIFIER answer (srp-client.ts): Cognito
+   * itself checks the password and records it in the attempt, so the define trigger can require it
+   * beside the second factor. Answers the first custom round; a wrong password is invalid_credentials.
+   */
+  startCustomAuthWithPassword(input: { email: string; password: string }): Promise<CustomChallenge>;
   respondToCustomChallenge(input: {
     username: string;
     session: string;
@@ -247,6 +254,41 @@ export function createCognitoGateway(deps: { client: CognitoIdentityProviderClie
           }),
         );
         return toChallenge(output);
+      }),
+
+    startCustomAuthWithPassword: ({ email, password }) =>
+      // Mapped like the password sign-in: NotAuthorizedException is a wrong password or an unknown user.
+      call("passwordAuth", async () => {
+        const handshake = startSrpHandshake();
+        const started = await client.send(
+          new InitiateAuthCommand({
+            ClientId: clientId,
+            AuthFlow: "CUSTOM_AUTH",
+            AuthParameters: { USERNAME: email, SECRET_HASH: secretHash(email), CHALLENGE_NAME: "SRP_A", SRP_A: handshake.srpA },
+          }),
+        );
+        const parameters = started.ChallengeParameters ?? {};
+        const { SALT, SRP_B, SECRET_BLOCK, USER_ID_FOR_SRP, USERNAME: username } = parameters;
+        if (started.ChallengeName !== "PASSWORD_VERIFIER" || !SALT || !SRP_B || !SECRET_BLOCK || !USER_ID_FOR_SRP || !username) {
+          logger.warn({ challenge: started.ChallengeName }, "CUSTOM_AUTH with SRP_A did not ask for the password verifier");
+          throw new ApiError(502, "challenge_failed", "Sign-in could not be completed. Start again.", { expose: true });
+        }
+        let claim;
+        try {
+          claim = passwordClaim({ handshake, userPoolId: settings.userPoolId, password, parameters: { SALT, SRP_B, SECRET_BLOCK, USER_ID_FOR_SRP }, at: new Date() });
+        } catch (error) {
+          if (error instanceof SrpProtocolError) throw new ApiError(502, "challenge_failed", "Sign-in could not be completed. Start again.", { expose: true });
+          throw error;
+        }
+        const verified = await client.send(
+          new RespondToAuthChallengeCommand({
+            ClientId: clientId,
+            ChallengeName: "PASSWORD_VERIFIER",
+            Session: started.Session,
+            ChallengeResponses: { USERNAME: username, SECRET_HASH: secretHash(username), ...claim },
+          }),
+        );
+        return toChallenge(verified);
       }),
 
     respondToCustomChallenge: ({ username, session, answer, clientMetadata }) =>

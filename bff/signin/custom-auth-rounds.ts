@@ -34,8 +34,15 @@ export type CodeOutcome =
   | { type: "retry"; session: string; attemptsLeft: number | undefined };
 
 export interface CustomAuthRounds {
-  /** InitiateAuth CUSTOM_AUTH: the PROVIDE round, waiting for the method. */
+  /** InitiateAuth CUSTOM_AUTH: the PROVIDE round, waiting for the method (passkey-first: no password). */
   start(username: string): Promise<WaitingRound>;
+  /**
+   * The password step inside CUSTOM_AUTH (SRP_A → PASSWORD_VERIFIER, checked by Cognito), then the
+   * PROVIDE round. Only an attempt begun this way may go on with a code.
+   */
+  startWithPassword(email: string, password: string): Promise<WaitingRound>;
+  /** Answers a waiting OTP round with a resend request: the next round of the same attempt carries a fresh code. */
+  resendCode(round: WaitingRound): Promise<OtpRound>;
   /** Answers a waiting PROVIDE round with the method: for OTP the trigger sends a code. */
   choose<M extends ChallengeMethod>(method: M, provide: WaitingRound): Promise<RoundOf<M>>;
   /**
@@ -91,6 +98,23 @@ export function createCustomAuthRounds(deps: { cognito: CognitoGateway; logger: 
   return {
     start,
     choose,
+
+    async startWithPassword(email, password) {
+      const provide = await cognito.startCustomAuthWithPassword({ email, password });
+      if (provide.parameters.step !== ChallengeStep.provide) throw challengeFailed();
+      return { username: provide.username, session: provide.session };
+    },
+
+    async resendCode(round) {
+      const outcome = await cognito.respondToCustomChallenge({
+        username: round.username,
+        session: round.session,
+        answer: ChallengeAnswer.resend,
+        clientMetadata: { [ClientMetadataKey.codeResend]: "true" },
+      });
+      if (outcome.type !== "challenge" || !isRoundOf(ChallengeStep.otp, outcome.challenge)) throw challengeFailed();
+      return roundOf(ChallengeStep.otp, outcome.challenge);
+    },
 
     async roundFor(method, username, waitingProvide) {
       if (waitingProvide === undefined) return fresh(method, username);

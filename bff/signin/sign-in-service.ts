@@ -13,9 +13,10 @@ import { createPendingSignIns, resendTiming, sessionExpired } from "./pending-si
 
 /**
  * The sign-in flow (docs/architecture.md, "Sign-in, step by step"):
- *  1. USER_PASSWORD_AUTH checks the password; the tokens it returns are revoked at once.
- *  2. CUSTOM_AUTH starts; its first round (ChallengeStep.provide) asks for the method, since
- *     Cognito gives ClientMetadata to the challenge triggers only from RespondToAuthChallenge.
+ *  1. CUSTOM_AUTH starts with SRP_A: Cognito checks the password (PASSWORD_VERIFIER) inside the
+ *     attempt, so it issues no tokens without the second factor too.
+ *  2. The first custom round (ChallengeStep.provide) asks for the method, since Cognito gives
+ *     ClientMetadata to the challenge triggers only from RespondToAuthChallenge.
  *  3. Choosing the OTP method makes the trigger send a code; the user's code answers the OTP
  *     round. The BFF counts wrong codes over the whole attempt, resends included.
  *  4. Cognito's tokens stay in the server-side session; the browser gets a new session id.
@@ -114,10 +115,8 @@ export function createSignInService(deps: SignInDeps): SignInService {
     complete,
 
     async start(req, { email, password }) {
-      const passwordTokens = await cognito.passwordAuth({ email, password });
-      // Only the password check was wanted: these tokens must not outlive this call.
-      await revokeQuietly(passwordTokens.refreshToken, "password step");
-      const provide = await rounds.start(email);
+      // Cognito checks the password itself, inside the same CUSTOM_AUTH attempt as the second factor.
+      const provide = await rounds.startWithPassword(email, password);
       const now = nowSeconds();
       const methods = await signInMethodsFor({ username: provide.username, email });
       const base = { email, username: provide.username, methods, failedCodes: 0, resends: 0, passwordVerifiedAt: now, startedAt: now };
@@ -135,7 +134,8 @@ export function createSignInService(deps: SignInDeps): SignInService {
 
     async sendCode(req) {
       const now = nowSeconds();
-      let waitingProvide: string | undefined;
+      let waitingRound = "";
+      let resend = false;
       // The code is reserved before it is sent, by compare-and-set on the pending sign-in: the
       // resend cap and the cool-down between codes hold however many requests race (a check
       // before the send would let parallel resends through). A send that then fails still
@@ -145,12 +145,15 @@ export function createSignInService(deps: SignInDeps): SignInService {
         if (isResend && current.resends >= config.signIn.maxCodeResends) throw tooManyResends();
         const { resendAvailableInSeconds } = resendTiming(current, config.signIn, now);
         if (resendAvailableInSeconds > 0) throw resendTooSoon(resendAvailableInSeconds);
-        // The first code of this attempt answers the waiting PROVIDE round; a resend needs a new CUSTOM_AUTH.
-        waitingProvide = isResend ? undefined : current.cognitoSession;
+        // The first code answers the waiting PROVIDE round; a resend answers the waiting OTP round
+        // (a new CUSTOM_AUTH would need the password again).
+        waitingRound = current.cognitoSession;
+        resend = isResend;
         return { ...current, codeSentAt: now, resends: isResend ? current.resends + 1 : current.resends };
       });
       if (reserved === undefined) throw await pendingSignIns.missing(req);
-      const round = await rounds.roundFor(ChallengeStep.otp, reserved.username, waitingProvide);
+      const waiting = { username: reserved.username, session: waitingRound };
+      const round = resend ? await rounds.resendCode(waiting) : await rounds.choose(ChallengeStep.otp, waiting);
       const delivery = deliveryFrom(round);
       // Merged into the record as it is now: a wrong code counted meanwhile stays counted
       // (OWASP Authentication Cheat Sheet, limit attempts; resends included).

@@ -5,9 +5,11 @@ import {
   RespondToAuthChallengeCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import type { CreateAuthChallengeTriggerEvent, DefineAuthChallengeTriggerEvent, VerifyAuthChallengeResponseTriggerEvent } from "aws-lambda";
+import { passwordClaim, startSrpHandshake } from "../../../bff/cognito/srp-client";
 import { computePasskeyProof } from "../../../common/custom-auth-protocol";
 import { createProjectTriggers } from "../../../emulator/triggers";
 import {
+  PASSWORD,
   type TestEmulator,
   bff,
   config,
@@ -34,13 +36,47 @@ afterAll(async () => {
   await t.stop();
 });
 
-function start(cognito: CognitoIdentityProviderClient, email: string, clientMetadata?: Record<string, string>) {
+/** CUSTOM_AUTH without the password (passkey-first): the PROVIDE round at once. */
+function startWithoutPassword(cognito: CognitoIdentityProviderClient, email: string, clientMetadata?: Record<string, string>) {
   return cognito.send(
     new InitiateAuthCommand({
       AuthFlow: "CUSTOM_AUTH",
       ClientId: bff.clientId,
       AuthParameters: { USERNAME: email, SECRET_HASH: secretHash(email) },
       ...(clientMetadata ? { ClientMetadata: clientMetadata } : {}),
+    }),
+  );
+}
+
+/**
+ * CUSTOM_AUTH with the password step inside it (SRP_A → PASSWORD_VERIFIER, the BFF's SRP helper):
+ * the answer is the first custom round, as the BFF sees it. A code is never offered without it.
+ */
+async function start(cognito: CognitoIdentityProviderClient, email: string, clientMetadata?: Record<string, string>) {
+  const handshake = startSrpHandshake();
+  const initiated = await cognito.send(
+    new InitiateAuthCommand({
+      AuthFlow: "CUSTOM_AUTH",
+      ClientId: bff.clientId,
+      AuthParameters: { USERNAME: email, SECRET_HASH: secretHash(email), CHALLENGE_NAME: "SRP_A", SRP_A: handshake.srpA },
+      ...(clientMetadata ? { ClientMetadata: clientMetadata } : {}),
+    }),
+  );
+  const parameters = initiated.ChallengeParameters!;
+  const username = parameters.USERNAME!;
+  const claim = passwordClaim({
+    handshake,
+    userPoolId: config.userPool.id,
+    password: PASSWORD,
+    parameters: { SALT: parameters.SALT!, SRP_B: parameters.SRP_B!, SECRET_BLOCK: parameters.SECRET_BLOCK!, USER_ID_FOR_SRP: parameters.USER_ID_FOR_SRP! },
+    at: new Date(clock.now()),
+  });
+  return cognito.send(
+    new RespondToAuthChallengeCommand({
+      ClientId: bff.clientId,
+      ChallengeName: "PASSWORD_VERIFIER",
+      Session: initiated.Session,
+      ChallengeResponses: { USERNAME: username, SECRET_HASH: secretHash(username), ...claim },
     }),
   );
 }
@@ -284,7 +320,7 @@ describe("CUSTOM_AUTH trigger events", () => {
     const email = uniqueEmail();
     await signUpConfirmed(recording, email);
     events.length = 0;
-    const first = await start(recording.cognito, email, { signInMethod: "OTP", fromInitiate: "yes" });
+    const first = await startWithoutPassword(recording.cognito, email, { signInMethod: "OTP", fromInitiate: "yes" });
     const initiateEvents = events.splice(0);
     expect(initiateEvents.map((event) => event.triggerSource)).toEqual(["DefineAuthChallenge_Authentication", "CreateAuthChallenge_Authentication"]);
     for (const event of initiateEvents) expect(event.request).not.toHaveProperty("clientMetadata");
@@ -302,7 +338,7 @@ describe("CUSTOM_AUTH trigger events", () => {
   test("builds Cognito-shaped events with the internal username and merged session history", async () => {
     const email = uniqueEmail();
     const sub = await signUpConfirmed(recording, email);
-    const first = await start(recording.cognito, email);
+    const first = await startWithoutPassword(recording.cognito, email);
     events.length = 0;
     await answer(recording.cognito, first, "PROVIDE", { signInMethod: "PASSKEY" });
     const [verify, define] = events as [VerifyAuthChallengeResponseTriggerEvent, DefineAuthChallengeTriggerEvent];
@@ -355,7 +391,7 @@ describe("CUSTOM_AUTH trigger failures", () => {
     try {
       const email = uniqueEmail();
       await signUpConfirmed(broken, email);
-      await expectCognitoError(start(broken.cognito, email), "InvalidLambdaResponseException", "Invalid lambda function output : Invalid JSON");
+      await expectCognitoError(startWithoutPassword(broken.cognito, email), "InvalidLambdaResponseException", "Invalid lambda function output : Invalid JSON");
     } finally {
       await broken.stop();
     }

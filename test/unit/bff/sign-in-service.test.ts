@@ -24,8 +24,9 @@ function setUp(overrides: Partial<SignInDeps> = {}) {
     passwordAuth: vi.fn(async () => ({ idToken: "id", accessToken: "access", refreshToken: "password-step-refresh", expiresIn: 3600 })),
     revokeToken: vi.fn(async () => undefined),
     startCustomAuth: vi.fn(async () => provideRound(`provide-session-${(round += 1)}`)),
+    startCustomAuthWithPassword: vi.fn(async () => provideRound(`provide-session-${(round += 1)}`)),
     respondToCustomChallenge: vi.fn(async ({ answer }: { answer: string }) => {
-      if (answer === "PROVIDE") return { type: "challenge" as const, challenge: otpRound(`otp-session-${(round += 1)}`) };
+      if (answer === "PROVIDE" || answer === "RESEND") return { type: "challenge" as const, challenge: otpRound(`otp-session-${(round += 1)}`) };
       return { type: "tokens" as const, tokens: { idToken: "id-token", accessToken: "access-token", refreshToken: "refresh-token", expiresIn: 3600 } };
     }),
   };
@@ -66,7 +67,8 @@ describe("the sign-in service's seams for passkeys and the OpenID Provider", () 
       answer: "PROVIDE",
       clientMetadata: { signInMethod: "OTP" },
     });
-    expect(cognito.startCustomAuth).toHaveBeenCalledTimes(1);
+    expect(cognito.startCustomAuthWithPassword).toHaveBeenCalledTimes(1);
+    expect(cognito.startCustomAuth).not.toHaveBeenCalled();
   });
 
   it("does not count the chosen first code as a resend", async () => {
@@ -77,13 +79,25 @@ describe("the sign-in service's seams for passkeys and the OpenID Provider", () 
     await expect(service.sendCode(req)).rejects.toMatchObject({ code: "limit_exceeded" });
   });
 
-  it("starts a fresh round when the waiting PROVIDE round has expired at Cognito", async () => {
+  it("never starts a password-less CUSTOM_AUTH for a code: an expired waiting round is session_expired", async () => {
     const { service, cognito, req } = setUp({ signInMethodsFor: async () => ["passkey", "otp"] });
     await service.start(req, { email: "a@example.com", password: "pw" });
     cognito.respondToCustomChallenge.mockRejectedValueOnce(new ApiError(401, "session_expired", "expired"));
-    const answer = await service.sendCode(req);
-    expect(answer.next).toBe("otp");
-    expect(cognito.startCustomAuth).toHaveBeenCalledTimes(2);
+    await expect(service.sendCode(req)).rejects.toMatchObject({ code: "session_expired" });
+    expect(cognito.startCustomAuth).not.toHaveBeenCalled();
+  });
+
+  it("resends by answering the waiting OTP round with RESEND, within the same attempt", async () => {
+    const { service, cognito, req } = setUp();
+    await service.start(req, { email: "a@example.com", password: "pw" });
+    await service.sendCode(req);
+    expect(cognito.respondToCustomChallenge).toHaveBeenLastCalledWith({
+      username: "internal-uuid",
+      session: "otp-session-2",
+      answer: "RESEND",
+      clientMetadata: { codeResend: "true" },
+    });
+    expect(cognito.startCustomAuth).not.toHaveBeenCalled();
   });
 
   it("refuses a code before one was sent", async () => {
@@ -98,11 +112,11 @@ describe("the sign-in service's seams for passkeys and the OpenID Provider", () 
     expect(await service.submitCode(req, "123456")).toEqual({ next: "done", redirectTo: "/oidc/interaction/abc/login" });
   });
 
-  it("revokes the password step's refresh token before the custom flow starts", async () => {
+  it("checks the password inside CUSTOM_AUTH (SRP), never with USER_PASSWORD_AUTH", async () => {
     const { service, cognito, req } = setUp();
     await service.start(req, { email: "a@example.com", password: "pw" });
-    expect(cognito.revokeToken).toHaveBeenCalledWith("password-step-refresh");
-    expect(cognito.revokeToken.mock.invocationCallOrder[0]).toBeLessThan(cognito.startCustomAuth.mock.invocationCallOrder[0]!);
+    expect(cognito.startCustomAuthWithPassword).toHaveBeenCalledWith({ email: "a@example.com", password: "pw" });
+    expect(cognito.passwordAuth).not.toHaveBeenCalled();
   });
 
   it("records amr pwd+otp+mfa and the ID token's auth_time", async () => {

@@ -149,6 +149,24 @@ describe("create-auth-challenge", () => {
     expect(sent).toHaveLength(0);
   });
 
+  it("sends a fresh code when the answer asked for a resend, though the previous code is still valid", async () => {
+    const { create, sent } = setup();
+    const seal = otpSeal(NOW + 120_000);
+    const resent = await create(createEvent({ session: [...afterProvide, round("OTP", false, otpRoundMetadata(seal))], clientMetadata: { codeResend: "true" } }));
+    expect(sent).toHaveLength(1);
+    expect(resent.response.privateChallengeParameters.codeMac).not.toBe(seal.codeMac);
+  });
+
+  it("counts only custom rounds after the password step Cognito ran itself (SRP_A, PASSWORD_VERIFIER)", async () => {
+    const { create } = setup();
+    const passwordStep = [
+      { challengeName: "SRP_A", challengeResult: true, challengeMetadata: undefined },
+      { challengeName: "PASSWORD_VERIFIER", challengeResult: true, challengeMetadata: undefined },
+    ] as unknown as typeof afterProvide;
+    const { response } = await create(createEvent({ session: passwordStep }));
+    expect(response.publicChallengeParameters).toEqual({ step: "PROVIDE_AUTH_PARAMETERS" });
+  });
+
   it("retries an OTP round whose code has expired with a fresh code, sent", async () => {
     const { create, sent } = setup();
     const expired = round("OTP", false, otpRoundMetadata(otpSeal(NOW)));

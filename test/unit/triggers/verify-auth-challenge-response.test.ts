@@ -51,6 +51,11 @@ describe("verify-auth-challenge-response: OTP round", () => {
     expect(await answer({ privateChallengeParameters: otp, challengeAnswer: "042917" })).toBe(true);
   });
 
+  it("rejects an answer that asks for a resend, even when it carries the right code", async () => {
+    clock = NOW + 1000;
+    expect(await answer({ privateChallengeParameters: otp, challengeAnswer: "042917", clientMetadata: { codeResend: "true" } })).toBe(false);
+  });
+
   it("rejects the right code when the round was sealed for another user", async () => {
     const sealedForOther = otpSeal(NOW + 300_000, "042917", "another-user");
     const issued = { step: "OTP", codeMac: sealedForOther.codeMac, expiresAt: String(sealedForOther.expiresAt) };
