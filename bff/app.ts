@@ -117,7 +117,7 @@ export function createBffApp(deps: BffDeps): Express {
   api.use(createSessionRouter({ sessions, signOut }));
   api.use(createClientConfigRouter("sign-in"));
   api.use(createAccountRouter({ account, security: accountSecurity, limits: [rateLimits.perIp] }));
-  api.use(createInteractionApiRouter({ pendingInteraction: openId.pendingInteraction }));
+  api.use(createInteractionApiRouter({ pendingInteraction: openId.pendingInteraction, consent: openId.consent }));
   api.use(notFoundMiddleware);
   app.use("/api", api);
 

@@ -217,8 +217,18 @@ export const logoutResponseSchema = z.object({ redirectTo: z.string() });
 export const interactionResponseSchema = z.object({
   client: z.object({ id: z.string(), name: z.string() }),
   prompt: z.string(),
+  /** With prompt `consent`: the scopes the app asks for (OpenID Connect Core §5.4), for the consent page. */
+  scopes: z.array(z.string()).optional(),
 });
 export type InteractionResponse = z.infer<typeof interactionResponseSchema>;
+
+// ---- consent ---------------------------------------------------------------------------------
+
+/** `POST /api/consent`: the user's answer to the app waiting on the consent page. */
+export const consentDecisionRequestSchema = z.object({ decision: z.enum(["allow", "deny"]) }).strict();
+export type ConsentDecisionRequest = z.infer<typeof consentDecisionRequestSchema>;
+/** Where the browser goes next: the provider, which answers the app. */
+export const consentDecisionResponseSchema = z.object({ redirectTo: z.string() });
 
 // ---- the account security centre (docs/architecture.md, "The account security centre") ----------
 
@@ -346,6 +356,14 @@ export const spaPagePaths = [
   "/password/forgot",
   "/password/reset",
   "/account",
+  "/passkeys/add",
   "/consent",
 ] as const;
 export type SpaPagePath = (typeof spaPagePaths)[number];
+
+/**
+ * `GET /api/connected-apps`: the apps holding a grant from this account or a consent the user
+ * gave on the consent page (`connectedAppSchema` above); `DELETE /api/connected-apps/:clientId`
+ * revokes one: its consent, its grants and every token issued under them.
+ */
+export const connectedAppsResponseSchema = z.array(connectedAppSchema);

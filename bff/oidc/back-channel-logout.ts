@@ -47,6 +47,8 @@ export interface BackChannelLogout {
    * returns, so the caller may revoke them afterwards; delivery goes on in the background.
    */
   userSignedOutEverywhere(sub: string): Promise<void>;
+  /** As userSignedOutEverywhere, for one app only (the user revoked its access on the account page). */
+  appDisconnected(sub: string, clientId: string): Promise<void>;
   /** Resolves once every delivery started so far has finished (tests, graceful shutdown). */
   settled(): Promise<void>;
   /** Deliveries that failed for good since start (each is also logged). */
@@ -131,27 +133,32 @@ export function createBackChannelLogout(deps: { provider: Provider; store: Store
     void delivery.finally(() => inFlight.delete(delivery));
   }
 
+  async function notifyAccount(sub: string, includes: (clientId: string) => boolean): Promise<void> {
+    const [sessions, grants] = await Promise.all([findAccountSessions(store, sub), findAccountGrants(store, sub)]);
+    const notified = new Set<string>();
+    for (const session of sessions) {
+      for (const [clientId, sid] of Object.entries(sidsOf(session))) {
+        if (!includes(clientId)) continue;
+        notified.add(clientId);
+        start(clientId, sub, sid);
+      }
+    }
+    for (const grant of grants) {
+      const clientId = grant.clientId;
+      if (typeof clientId !== "string" || !includes(clientId) || notified.has(clientId)) continue;
+      notified.add(clientId);
+      start(clientId, sub, undefined);
+    }
+  }
+
   return {
     providerSessionEnded(ended) {
       for (const [clientId, sid] of Object.entries(ended.sids)) start(clientId, ended.accountId, sid);
     },
 
-    async userSignedOutEverywhere(sub) {
-      const [sessions, grants] = await Promise.all([findAccountSessions(store, sub), findAccountGrants(store, sub)]);
-      const notified = new Set<string>();
-      for (const session of sessions) {
-        for (const [clientId, sid] of Object.entries(sidsOf(session))) {
-          notified.add(clientId);
-          start(clientId, sub, sid);
-        }
-      }
-      for (const grant of grants) {
-        const clientId = grant.clientId;
-        if (typeof clientId !== "string" || notified.has(clientId)) continue;
-        notified.add(clientId);
-        start(clientId, sub, undefined);
-      }
-    },
+    userSignedOutEverywhere: (sub) => notifyAccount(sub, () => true),
+
+    appDisconnected: (sub, clientId) => notifyAccount(sub, (candidate) => candidate === clientId),
 
     async settled() {
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);

@@ -9,9 +9,10 @@ import { nowSeconds, sessionCookieMiddleware, type SessionManager } from "../ses
 import type { AuthenticatedSession } from "../session/session-records";
 import type { Store } from "../store/store";
 import type { AccountStore } from "./accounts";
+import type { ConsentStore } from "./consent";
 import { denyFraming, errorPage } from "./pages";
 import { interactionUid, signInForInteractionKind, type PendingInteraction } from "./pending-interaction";
-import { acrFor } from "./provider-options";
+import { acrFor, requestedScopes } from "./provider-options";
 import { maySkipSignIn } from "./single-sign-on";
 
 /**
@@ -31,6 +32,7 @@ export interface InteractionRoutesDeps {
   sessions: SessionManager;
   account: AccountService;
   accounts: AccountStore;
+  consents: ConsentStore;
   logger: Logger;
   pending: PendingInteraction;
 }
@@ -38,7 +40,7 @@ export interface InteractionRoutesDeps {
 class InteractionGone extends Error {}
 
 export function createInteractionRouter(deps: InteractionRoutesDeps): Router {
-  const { provider, config, store, sessions, account, accounts, logger, pending } = deps;
+  const { provider, config, store, sessions, account, accounts, consents, logger, pending } = deps;
   const cookieSession = sessionCookieMiddleware(config);
 
   async function loadInteraction(req: Request, res: Response): Promise<Interaction> {
@@ -66,21 +68,41 @@ export function createInteractionRouter(deps: InteractionRoutesDeps): Router {
     await finish(req, res, { login: { accountId: session.sub, amr: session.amr, acr: acrFor(session.amr), ts: session.authTime, remember: true } });
   }
 
+  /** Grants the requested scopes to the app and finishes the consent prompt. */
+  async function grantRequested(req: Request, res: Response, interaction: Interaction, accountId: string, clientId: string): Promise<void> {
+    const existing = interaction.grantId === undefined ? undefined : await provider.Grant.find(interaction.grantId);
+    const grant = existing?.accountId === accountId ? existing : new provider.Grant({ accountId, clientId });
+    grant.addOIDCScope(requestedScopes(interaction).join(" ") || "openid");
+    return finish(req, res, { consent: { grantId: await grant.save() } });
+  }
+
   /**
-   * A consent prompt (an app asking with prompt=consent, or one that is not first party). First-party
-   * apps are granted what they ask for, as at sign-in; Tobira has no consent screen for others.
+   * A consent prompt (an app that is not first party, or any app asking with prompt=consent).
+   * First-party apps are granted what they ask for, as at sign-in. For the others the user
+   * decides on the SPA's consent page (POST /api/consent records the decision for this
+   * interaction); an allowed consent is remembered for the user and the app (consent.ts).
    */
   async function answerConsent(req: Request, res: Response, interaction: Interaction): Promise<void> {
     const clientId = interaction.params.client_id;
     const accountId = interaction.session?.accountId;
-    const client = config.oidc.clients.find((candidate) => candidate.clientId === clientId);
-    if (client?.firstParty !== true || accountId === undefined || typeof clientId !== "string") {
-      return finish(req, res, { error: "access_denied", error_description: "This app needs your consent, which Tobira cannot ask for." });
+    if (accountId === undefined || typeof clientId !== "string") {
+      return finish(req, res, { error: "access_denied", error_description: "The app's request cannot be granted without a signed-in user." });
     }
-    const existing = interaction.grantId === undefined ? undefined : await provider.Grant.find(interaction.grantId);
-    const grant = existing?.accountId === accountId ? existing : new provider.Grant({ accountId, clientId });
-    grant.addOIDCScope(typeof interaction.params.scope === "string" ? interaction.params.scope : "openid");
-    return finish(req, res, { consent: { grantId: await grant.save() } });
+    const client = config.oidc.clients.find((candidate) => candidate.clientId === clientId);
+    if (client?.firstParty === true) return grantRequested(req, res, interaction, accountId, clientId);
+    const decision = await consents.takeDecision(interaction.uid);
+    // Only the decision of the user the request is for, made in a signed-in Tobira session of theirs.
+    const session = await sessions.readAuthenticated(req);
+    if (decision === undefined || decision.sub !== accountId || session?.sub !== accountId) {
+      pending.remember(req, res, interaction.uid);
+      res.redirect(303, "/consent");
+      return;
+    }
+    if (decision.decision === "deny") {
+      return finish(req, res, { error: "access_denied", error_description: "The user did not allow the app to access their account." });
+    }
+    await consents.remember(accountId, clientId, requestedScopes(interaction));
+    return grantRequested(req, res, interaction, accountId, clientId);
   }
 
   function toSignIn(req: Request, res: Response, uid: string): void {

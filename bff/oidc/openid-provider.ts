@@ -10,6 +10,9 @@ import type { SignOut } from "../session/sign-out";
 import type { Store } from "../store/store";
 import { createAccountStore } from "./accounts";
 import { createBackChannelLogout, type BackChannelLogout, type EndedProviderSession } from "./back-channel-logout";
+import { createConsentStore } from "./consent";
+import { createConsentApi } from "./consent-api";
+import type { ConsentApi } from "./interaction-api";
 import { createInteractionRouter } from "./interaction-routes";
 import { createPendingInteraction } from "./pending-interaction";
 import { createProviderEndpointsRouter } from "./provider-endpoints";
@@ -47,19 +50,22 @@ export interface OpenIdProvider {
   endProviderSession(req: Request, res: Response): Promise<EndedProviderSession | undefined>;
   /** Logout tokens to relying parties (OpenID Connect Back-Channel Logout 1.0), for session/sign-out.ts. */
   backChannelLogout: BackChannelLogout;
+  /** The consent page's decision and the account page's connected apps (interaction-api.ts). */
+  consent: ConsentApi;
 }
 
 export function createOpenIdProvider(deps: OpenIdProviderDeps): OpenIdProvider {
   const { config, store, sessions, account, logger, signOut } = deps;
   const accounts = createAccountStore(store);
-  const provider = new Provider(config.publicUrl, providerOptions({ config, store, sessions, accounts }));
+  const consents = createConsentStore(store, { decisionTtlSeconds: config.session.signInTtlSeconds });
+  const provider = new Provider(config.publicUrl, providerOptions({ config, store, sessions, accounts, consents }));
   attachProviderHooks(provider, { config, logger, onProviderLogout: endTobiraSessionOnProviderLogout({ sessions, signOut }) });
   const backChannelLogout = createBackChannelLogout({ provider, store, logger });
   const pending = createPendingInteraction({ provider, store, config });
 
   const router = Router();
   router.use(createProviderEndpointsRouter({ provider, config }));
-  router.use(createInteractionRouter({ provider, config, store, sessions, account, accounts, logger, pending }));
+  router.use(createInteractionRouter({ provider, config, store, sessions, account, accounts, consents, logger, pending }));
 
   return {
     provider,
@@ -68,5 +74,6 @@ export function createOpenIdProvider(deps: OpenIdProviderDeps): OpenIdProvider {
     pendingInteraction: pending.pendingInteraction,
     endProviderSession: createEndProviderSession({ provider, store, config }),
     backChannelLogout,
+    consent: createConsentApi({ provider, config, store, account, consents, pending, backChannelLogout }),
   };
 }

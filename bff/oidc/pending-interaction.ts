@@ -4,6 +4,7 @@ import type { InteractionResponse } from "../../common/api-contract";
 import type { BffConfig } from "../config";
 import type { AuthenticatedSession } from "../session/session-records";
 import type { Store } from "../store/store";
+import { requestedScopes } from "./provider-options";
 
 /**
  * The relying party's request this browser is signing in for. oidc-provider path-scopes its
@@ -73,7 +74,11 @@ export function createPendingInteraction(deps: { provider: Provider; store: Stor
       if (interaction === undefined || typeof clientId !== "string") return undefined;
       const client = await provider.Client.find(clientId);
       if (client === undefined) return undefined;
-      return { client: { id: client.clientId, name: client.clientName ?? client.clientId }, prompt: interaction.prompt.name };
+      return {
+        client: { id: client.clientId, name: client.clientName ?? client.clientId },
+        prompt: interaction.prompt.name,
+        ...(interaction.prompt.name === "consent" ? { scopes: requestedScopes(interaction) } : {}),
+      };
     },
   };
 }

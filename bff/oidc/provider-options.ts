@@ -14,6 +14,7 @@ import type { BffConfig } from "../config";
 import type { SessionManager } from "../session/session-manager";
 import type { Store } from "../store/store";
 import { claimsByScope, type AccountStore } from "./accounts";
+import { coversScopes, type ConsentStore } from "./consent";
 import { errorPage, logoutConfirmPage, signedOutPage } from "./pages";
 import { generateSigningKeys, loadOrCreateLocalSigningKeys } from "./signing-keys";
 import { createStoreAdapter } from "./store-adapter";
@@ -51,6 +52,20 @@ export function acrFor(amr: readonly string[]): string {
   return amr.includes("mfa") ? acrValues.mfa : acrValues.singleFactor;
 }
 
+/** The scopes the provider knows: OpenID, the claims' scopes (accounts.ts), refresh tokens. */
+export const providerScopes: readonly string[] = ["openid", ...Object.keys(claimsByScope), "offline_access"];
+
+/**
+ * The scopes an interaction asks for that the provider knows. offline_access only with
+ * prompt=consent, as oidc-provider grants it (OpenID Connect Core §11).
+ */
+export function requestedScopes(interaction: { params: Record<string, unknown> }): string[] {
+  const { scope, prompt } = interaction.params;
+  const asked = typeof scope === "string" ? scope.split(" ") : [];
+  const withConsentPrompt = typeof prompt === "string" && prompt.split(" ").includes("consent");
+  return [...new Set(asked)].filter((name) => providerScopes.includes(name) && (name !== "offline_access" || withConsentPrompt));
+}
+
 /** Reason of the login check that ties the provider's session to the BFF's (see below). */
 export const bffSessionEndedReason = "tobira_session_ended";
 
@@ -83,6 +98,7 @@ export interface ProviderOptionsDeps {
   store: Store;
   sessions: SessionManager;
   accounts: AccountStore;
+  consents: ConsentStore;
 }
 
 function errorPageOut(ctx: KoaContextWithOIDC, out: ErrorOut): void {
@@ -91,7 +107,7 @@ function errorPageOut(ctx: KoaContextWithOIDC, out: ErrorOut): void {
 }
 
 export function providerOptions(deps: ProviderOptionsDeps): Configuration {
-  const { config, store, sessions, accounts } = deps;
+  const { config, store, sessions, accounts, consents } = deps;
   const clients = config.oidc.clients;
   const firstParty = new Set(clients.filter((client) => client.firstParty).map((client) => client.clientId));
   // AWS mode requires OIDC_JWKS as soon as a client is registered (config.ts); without clients no
@@ -128,7 +144,7 @@ export function providerOptions(deps: ProviderOptionsDeps): Configuration {
     // RFC 9700 §2.1 / OpenID Connect Core §3.1.2.1: redirect_uri always sent, matched exactly.
     allowOmittingSingleRegisteredRedirectUri: false,
     clientAuthMethods: ["client_secret_basic", "client_secret_post", "none"],
-    scopes: ["openid", ...Object.keys(claimsByScope), "offline_access"],
+    scopes: [...providerScopes],
     // acr, amr, auth_time and sid in every ID token (docs/architecture.md), not only when a client asks;
     // the other scopes release Cognito's standard attributes (accounts.ts).
     claims: { openid: ["sub", "acr", "amr", "auth_time", "sid"], ...mutableClaims(claimsByScope), iss: null },
@@ -151,7 +167,9 @@ export function providerOptions(deps: ProviderOptionsDeps): Configuration {
     // No relying party here runs in a browser: never answer CORS (RFC 9700 §4.16).
     clientBasedCORS: () => false,
     findAccount: (_ctx: KoaContextWithOIDC, sub: string) => accounts.find(sub),
-    // First-party clients get no consent screen: signing in grants the scopes they ask for.
+    // First-party clients get no consent screen: signing in grants the scopes they ask for. Other
+    // clients get what the user allowed on the consent page, now or before (consent.ts); asking
+    // for more than that brings the consent page back.
     loadExistingGrant: async (ctx: KoaContextWithOIDC): Promise<Grant | undefined> => {
       const { oidc } = ctx;
       const { Grant: ProviderGrant } = oidc.provider;
@@ -159,7 +177,10 @@ export function providerOptions(deps: ProviderOptionsDeps): Configuration {
       const grantId = oidc.result?.consent?.grantId ?? oidc.session?.grantIdFor(clientId);
       const accountId = oidc.session?.accountId;
       let grant: Grant | undefined = grantId === undefined ? undefined : await ProviderGrant.find(grantId);
-      if (!firstParty.has(clientId) || accountId === undefined) return grant;
+      if (accountId === undefined) return grant;
+      const consentGiven =
+        firstParty.has(clientId) || (oidc.result?.consent === undefined && coversScopes(await consents.find(accountId, clientId), oidc.requestParamOIDCScopes));
+      if (!consentGiven) return grant;
       if (grant === undefined || grant.accountId !== accountId) grant = new ProviderGrant({ accountId, clientId });
       grant.addOIDCScope([...oidc.requestParamOIDCScopes].join(" "));
       if (oidc.requestParamClaims.size > 0) grant.addOIDCClaims([...oidc.requestParamClaims]);

@@ -61,6 +61,13 @@ export async function revokeAccountGrants(store: Store, accountId: string): Prom
   await Promise.all(grants.map((grant) => revokeGrantEverywhere(store, grant.id)));
 }
 
+/** Revokes an account's grants to one client and every token issued under them; resolves to how many there were. */
+export async function revokeClientGrants(store: Store, accountId: string, clientId: string): Promise<number> {
+  const grants = (await store.queryByIndex<AdapterPayload>(kindOf("Grant"), accountId)).filter((grant) => grant.value.clientId === clientId);
+  await Promise.all(grants.map((grant) => revokeGrantEverywhere(store, grant.id)));
+  return grants.length;
+}
+
 /** Every stored grant of an account. */
 export async function findAccountGrants(store: Store, accountId: string): Promise<AdapterPayload[]> {
   return (await store.queryByIndex<AdapterPayload>(kindOf("Grant"), accountId)).map((record) => record.value);

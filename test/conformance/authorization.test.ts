@@ -155,14 +155,14 @@ describe("other errors redirect with error, error_description, state and iss", (
     expect(queryOf(cancelled.location)).toMatchObject({ error: "access_denied", state: "state-123", iss: issuer });
   });
 
-  it("a client that is not first party gets access_denied (no consent screen)", async () => {
+  it("a client that is not first party: the user is asked for consent (consent.test.ts has the rest)", async () => {
     const user = await newUser(stack);
     const browser = stack.client();
     const config = await discover(stack, testClients.thirdParty);
     const request = await authorizationRequest(config, {}, testClients.thirdParty);
-    const callback = await authorizeInBrowser(stack, browser, request.url, user);
-    expect(callback.origin + callback.pathname).toBe(testClients.thirdParty.redirectUris[0]);
-    expect(Object.fromEntries(callback.searchParams)).toMatchObject({ error: "access_denied", iss: issuer });
+    await follow(browser, request.url);
+    const hop = await follow(browser, await signIn(stack, browser, user));
+    expect(new URL(hop.location!).pathname).toBe("/consent");
   });
 
   it("ignores unknown parameters and the order of scopes", async () => {

@@ -60,7 +60,7 @@ export const testClients = {
     firstParty: true,
     requirePkce: true,
   },
-  /** Not first party: Tobira has no consent screen, so its requests end in access_denied. */
+  /** Not first party: the user is asked for consent (the SPA's consent page). */
   thirdParty: {
     clientId: "third-party-rp",
     clientSecret: "third-party-secret-0000000000000000000",
@@ -122,9 +122,13 @@ export interface Hop {
   response: HttpResponse;
 }
 
+/** The SPA's pages the provider sends the browser to: sign-in, sign-up and consent. */
+const spaStops: ReadonlySet<string> = new Set(["/signin", "/signup", "/consent"]);
+
 /**
  * Follows the provider's redirects within the BFF's origin and stops at the first answer that is
- * not a redirect, a redirect to the SPA's sign-in page, or a redirect leaving the BFF (to an RP).
+ * not a redirect, a redirect to one of the SPA's pages (sign-in, sign-up, consent), or a redirect
+ * leaving the BFF (to an RP).
  */
 export async function follow(browser: HttpClient, start: string | URL): Promise<Hop & { hops: Hop[] }> {
   const origin = new URL(browser.baseUrl).origin;
@@ -146,7 +150,7 @@ export async function follow(browser: HttpClient, start: string | URL): Promise<
     hops.push(hop);
     if (location === undefined || response.status < 300 || response.status >= 400) return { ...hop, hops };
     const target = new URL(location, next);
-    if (target.origin !== origin || target.pathname === "/signin") return { ...hop, location: target.href, hops };
+    if (target.origin !== origin || spaStops.has(target.pathname)) return { ...hop, location: target.href, hops };
     next = target;
   }
   throw new Error("too many redirects");

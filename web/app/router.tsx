@@ -1,6 +1,8 @@
 import { useState } from "react";
 import { createBrowserRouter, RouterProvider, type RouteObject } from "react-router-dom";
 import { AccountRoute } from "../features/account/routes/account";
+import { ConnectedAppsSection } from "../features/connected-apps/components/connected-apps-section";
+import { ConsentRoute } from "../features/consent/routes/consent";
 import { PasskeysSection } from "../features/passkeys/components/passkeys-section";
 import { ForgotPasswordRoute } from "../features/password/routes/forgot-password";
 import { ResetPasswordRoute } from "../features/password/routes/reset-password";
@@ -27,7 +29,20 @@ export const routes: RouteObject[] = [
       { path: paths.signUpConfirm, element: <SignUpConfirmRoute /> },
       { path: paths.passwordForgot, element: <ForgotPasswordRoute /> },
       { path: paths.passwordReset, element: <ResetPasswordRoute /> },
-      { path: paths.account, element: <AccountRoute renderSections={({ email }) => <PasskeysSection email={email} />} /> },
+      {
+        path: paths.account,
+        element: (
+          <AccountRoute
+            renderSections={({ email }) => (
+              <>
+                <PasskeysSection email={email} />
+                <ConnectedAppsSection />
+              </>
+            )}
+          />
+        ),
+      },
+      { path: paths.consent, element: <ConsentRoute /> },
       { path: "*", element: <NotFoundRoute /> },
     ],
   },

@@ -9,6 +9,8 @@ export const paths = {
   passwordForgot: "/password/forgot",
   passwordReset: "/password/reset",
   account: "/account",
+  /** An app that is not Tobira's own asks to use the account (the provider sends the browser here). */
+  consent: "/consent",
 } as const;
 
 export type AppPath = (typeof paths)[keyof typeof paths];
