@@ -11,9 +11,10 @@ import type { CognitoGateway } from "../cognito/cognito-gateway";
 import type { BffConfig } from "../config";
 import { ApiError } from "../errors";
 import type { Logger } from "../logger";
-import { clientOf, type SecurityEvents } from "../security/security-events";
 import { summariseUserAgent } from "../security/device-summary";
+import { clientOf, type SecurityEvents } from "../security/security-events";
 import { toSecurityEventView } from "../security/security-history";
+import { securitySubjectKind } from "../security/sign-in-events";
 import { localeOfIdToken, signInMethodOf } from "../security/sign-in-method";
 import { normalisedEmail, nowSeconds, sessionUserKind, type SessionManager } from "../session/session-manager";
 import type { AuthenticatedSession } from "../session/session-records";
@@ -98,6 +99,7 @@ export function createAccountSecurity(deps: AccountSecurityDeps): AccountSecurit
       events.history.eraseAll(session.sub),
       store.delete(emailChangeKind, session.sub),
       store.delete(sessionUserKind, normalisedEmail(session.email)),
+      store.delete(securitySubjectKind, normalisedEmail(session.email)),
       store.delete("oidc-account", session.sub),
     ]);
   }
@@ -233,7 +235,10 @@ export function createAccountSecurity(deps: AccountSecurityDeps): AccountSecurit
       let updated: AuthenticatedSession = { ...session, email: pending.email };
       try {
         const tokens = await cognito.refreshTokens({ refreshToken: session.tokens.refreshToken, username: session.username });
-        updated = { ...updated, tokens: { ...session.tokens, idToken: tokens.idToken, accessToken: tokens.accessToken, accessTokenExpiresAt: nowSeconds() + tokens.expiresIn } };
+        updated = {
+          ...updated,
+          tokens: { ...session.tokens, idToken: tokens.idToken, accessToken: tokens.accessToken, accessTokenExpiresAt: nowSeconds() + tokens.expiresIn },
+        };
       } catch (error) {
         logger.warn({ errorCode: error instanceof ApiError ? error.code : "unknown" }, "email change: could not refresh the session's tokens");
       }
@@ -242,6 +247,8 @@ export function createAccountSecurity(deps: AccountSecurityDeps): AccountSecurit
       await Promise.all([
         store.put(sessionUserKind, normalisedEmail(pending.email), { sub: session.sub }, { ttlSeconds: Math.max(1, session.expiresAt - nowSeconds()) }),
         store.delete(sessionUserKind, normalisedEmail(session.email)),
+        store.put(securitySubjectKind, normalisedEmail(pending.email), { sub: session.sub }, { ttlSeconds: config.account.historyTtlSeconds }),
+        store.delete(securitySubjectKind, normalisedEmail(session.email)),
       ]);
       // The notice goes to the old address: its owner must learn the account moved (OWASP, "Notify users of account changes").
       await events.record({ ...baseEvent(req, session), type: "email_changed", detail: pending.email });

@@ -33,7 +33,14 @@ export function clientOf(req: Request): { userAgent: string; ip: string } {
   return { userAgent: (req.get("user-agent") ?? "").slice(0, 512), ip: req.ip ?? "" };
 }
 
-export function createSecurityEvents(deps: { history: SecurityHistory; mail: MailDelivery; links: MailLinks; metrics: Metrics; logger: Logger; now?: () => number }): SecurityEvents {
+export function createSecurityEvents(deps: {
+  history: SecurityHistory;
+  mail: MailDelivery;
+  links: MailLinks;
+  metrics: Metrics;
+  logger: Logger;
+  now?: () => number;
+}): SecurityEvents {
   const { history, mail, links, metrics, logger } = deps;
   const now = deps.now ?? (() => Math.floor(Date.now() / 1000));
 

@@ -25,7 +25,8 @@ export function createSecurityHistory(deps: { store: Store; ttlSeconds: number }
   const { store, ttlSeconds } = deps;
   return {
     async add(event) {
-      const stored: SecurityEvent = { ...event, id: randomBytes(12).toString("base64url") };
+      // Milliseconds first: ids sort in the order events happened, also within one second.
+      const stored: SecurityEvent = { ...event, id: `${Date.now().toString(36).padStart(9, "0")}${randomBytes(9).toString("base64url")}` };
       await store.put(securityEventKind, stored.id, stored, { ttlSeconds, index: stored.sub });
       return stored;
     },
@@ -35,7 +36,7 @@ export function createSecurityHistory(deps: { store: Store; ttlSeconds: number }
       return records
         .map((record) => record.value)
         .filter((event) => event.sub === sub)
-        .sort((a, b) => b.at - a.at)
+        .sort((a, b) => b.at - a.at || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
         .slice(0, maxListed);
     },
 

@@ -53,12 +53,28 @@ function sentencesFor(event: SecurityEvent, links: MailLinks, language: Language
     case "sign_in_succeeded":
       if (event.newDevice !== true) return undefined;
       return en
-        ? { subject: `New sign-in to your ${app} account`, happened: `Your ${app} account was signed in to from a device it had not been used on before.`, ifNotYou: secure }
-        : { subject: `${app} アカウントへの新しい端末からのサインイン`, happened: `これまで使われたことのない端末から ${app} アカウントにサインインがありました。`, ifNotYou: secure };
+        ? {
+            subject: `New sign-in to your ${app} account`,
+            happened: `Your ${app} account was signed in to from a device it had not been used on before.`,
+            ifNotYou: secure,
+          }
+        : {
+            subject: `${app} アカウントへの新しい端末からのサインイン`,
+            happened: `これまで使われたことのない端末から ${app} アカウントにサインインがありました。`,
+            ifNotYou: secure,
+          };
     case "password_changed":
       return en
-        ? { subject: `Your ${app} password was changed`, happened: `The password of your ${app} account was changed. Your other sessions and app connections were ended.`, ifNotYou: secure }
-        : { subject: `${app} のパスワードが変更されました`, happened: `${app} アカウントのパスワードが変更されました。他の端末のセッションとアプリとの接続は終了しました。`, ifNotYou: secure };
+        ? {
+            subject: `Your ${app} password was changed`,
+            happened: `The password of your ${app} account was changed. Your other sessions and app connections were ended.`,
+            ifNotYou: secure,
+          }
+        : {
+            subject: `${app} のパスワードが変更されました`,
+            happened: `${app} アカウントのパスワードが変更されました。他の端末のセッションとアプリとの接続は終了しました。`,
+            ifNotYou: secure,
+          };
     case "email_changed":
       return en
         ? {
@@ -73,12 +89,28 @@ function sentencesFor(event: SecurityEvent, links: MailLinks, language: Language
           };
     case "passkey_added":
       return en
-        ? { subject: `A passkey was added to your ${app} account`, happened: `A passkey${event.detail ? ` ("${event.detail}")` : ""} was added to your ${app} account. It can now be used to sign in.`, ifNotYou: secure }
-        : { subject: `${app} アカウントにパスキーが追加されました`, happened: `${app} アカウントにパスキー${event.detail ? `「${event.detail}」` : ""}が追加されました。`, ifNotYou: secure };
+        ? {
+            subject: `A passkey was added to your ${app} account`,
+            happened: `A passkey${event.detail ? ` ("${event.detail}")` : ""} was added to your ${app} account. It can now be used to sign in.`,
+            ifNotYou: secure,
+          }
+        : {
+            subject: `${app} アカウントにパスキーが追加されました`,
+            happened: `${app} アカウントにパスキー${event.detail ? `「${event.detail}」` : ""}が追加されました。`,
+            ifNotYou: secure,
+          };
     case "passkey_removed":
       return en
-        ? { subject: `A passkey was removed from your ${app} account`, happened: `A passkey${event.detail ? ` ("${event.detail}")` : ""} was removed from your ${app} account.`, ifNotYou: secure }
-        : { subject: `${app} アカウントからパスキーが削除されました`, happened: `${app} アカウントからパスキー${event.detail ? `「${event.detail}」` : ""}が削除されました。`, ifNotYou: secure };
+        ? {
+            subject: `A passkey was removed from your ${app} account`,
+            happened: `A passkey${event.detail ? ` ("${event.detail}")` : ""} was removed from your ${app} account.`,
+            ifNotYou: secure,
+          }
+        : {
+            subject: `${app} アカウントからパスキーが削除されました`,
+            happened: `${app} アカウントからパスキー${event.detail ? `「${event.detail}」` : ""}が削除されました。`,
+            ifNotYou: secure,
+          };
     case "account_deleted":
       return en
         ? {
@@ -105,7 +137,10 @@ export function securityMailFor(event: SecurityEvent, links: MailLinks): MailCon
   const language = languageOf(event.locale);
   const sentences = sentencesFor(event, links, language);
   if (sentences === undefined) return undefined;
-  const when = new Date(event.at * 1000).toISOString().replace("T", " ").replace(/\.\d+Z$/, " UTC");
+  const when = new Date(event.at * 1000)
+    .toISOString()
+    .replace("T", " ")
+    .replace(/\.\d+Z$/, " UTC");
   const device = summariseUserAgent(event.client.userAgent).label;
   const facts: [string, string][] =
     language === "en"
@@ -119,9 +154,12 @@ export function securityMailFor(event: SecurityEvent, links: MailLinks): MailCon
           ["端末", device],
           ["IP アドレス", event.client.ip || "不明"],
         ];
-  const closing = language === "en" ? `This is an automatic security notice from ${links.appName}.` : `このメールは ${links.appName} から自動送信されたセキュリティ通知です。`;
+  const closing =
+    language === "en" ? `This is an automatic security notice from ${links.appName}.` : `このメールは ${links.appName} から自動送信されたセキュリティ通知です。`;
   const text = [sentences.happened, "", ...facts.map(([name, value]) => `${name}: ${value}`), "", sentences.ifNotYou, "", closing].join("\n");
-  const rows = facts.map(([name, value]) => `<tr><th align="left" style="padding:4px 12px 4px 0">${escapeHtml(name)}</th><td style="padding:4px 0">${escapeHtml(value)}</td></tr>`).join("");
+  const rows = facts
+    .map(([name, value]) => `<tr><th align="left" style="padding:4px 12px 4px 0">${escapeHtml(name)}</th><td style="padding:4px 0">${escapeHtml(value)}</td></tr>`)
+    .join("");
   const html = `<!doctype html><html lang="${language}"><body style="font-family:system-ui,sans-serif;line-height:1.5;color:#1a1a1a">
 <p>${escapeHtml(sentences.happened)}</p>
 <table role="presentation">${rows}</table>

@@ -3,8 +3,8 @@ import { ApiError } from "../errors";
 import { normalisedEmail, type SessionManager } from "../session/session-manager";
 import type { SignInService } from "../signin/sign-in-service";
 import type { Store } from "../store/store";
-import { localeOfIdToken, signInMethodOf } from "./sign-in-method";
 import { clientOf, type SecurityEvents } from "./security-events";
+import { localeOfIdToken, signInMethodOf } from "./sign-in-method";
 
 /**
  * The sign-in history's events, taken from the sign-in service without changing it: a decorator
