@@ -1,5 +1,6 @@
 import { errors, type Adapter, type AdapterConstructor, type AdapterPayload } from "oidc-provider";
 import type { Store } from "../store/store";
+import { StoreUnavailableError } from "../store/store-errors";
 
 /**
  * oidc-provider's storage adapter over the BFF's Store (DynamoDB; dynalite locally), so that
@@ -78,7 +79,41 @@ export async function findAccountSessions(store: Store, accountId: string): Prom
   return (await store.queryByIndex<AdapterPayload>(kindOf("Session"), accountId)).map((record) => record.value);
 }
 
-export function createStoreAdapter(store: Store): AdapterConstructor {
+/**
+ * The longest id the provider is asked to find: its own ids are 21–64 characters and client ids
+ * are ours. Longer input (a 3 KB client_id, code, refresh token, Basic user or Bearer token) was
+ * never issued, so it is answered "not found" before the store sees it — the protocol's own
+ * error (invalid_client, invalid_grant, invalid_token) instead of a store fault and a 500.
+ */
+export const maxProviderIdLength = 1024;
+
+const isBoundedId = (id: unknown): id is string => typeof id === "string" && id.length > 0 && id.length <= maxProviderIdLength;
+
+/** A store outage inside the provider: 503 temporarily_unavailable (RFC 6749 §4.1.2.1), not a 500 server_error. */
+function providerUnavailable(cause: StoreUnavailableError): Error {
+  return Object.assign(new errors.TemporarilyUnavailable("the service is temporarily unavailable, try again shortly", { cause }), {
+    status: 503,
+    statusCode: 503,
+    expose: true,
+  });
+}
+
+/** The store as the provider sees it: an unavailable store fails the request with a protocol error. */
+function asProviderStore(store: Store): Store {
+  return new Proxy(store, {
+    get(target, property, receiver) {
+      const member: unknown = Reflect.get(target, property, receiver);
+      if (typeof member !== "function") return member;
+      return (...args: unknown[]) =>
+        (member as (...values: unknown[]) => Promise<unknown>).apply(target, args).catch((error: unknown) => {
+          throw error instanceof StoreUnavailableError ? providerUnavailable(error) : error;
+        });
+    },
+  });
+}
+
+export function createStoreAdapter(backing: Store): AdapterConstructor {
+  const store = asProviderStore(backing);
   return class StoreAdapter implements Adapter {
     private readonly kind: string;
 
@@ -108,20 +143,24 @@ export function createStoreAdapter(store: Store): AdapterConstructor {
     }
 
     async find(id: string): Promise<AdapterPayload | undefined> {
+      if (!isBoundedId(id)) return undefined;
       return store.get<AdapterPayload>(this.kind, id);
     }
 
     async findByUid(uid: string): Promise<AdapterPayload | undefined> {
+      if (!isBoundedId(uid)) return undefined;
       const pointer = await store.get<{ id: string }>(sessionUidKind, uid);
       return pointer === undefined ? undefined : this.find(pointer.id);
     }
 
     async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
+      if (!isBoundedId(userCode)) return undefined;
       const pointer = await store.get<{ id: string }>(userCodeKind, userCode);
       return pointer === undefined ? undefined : this.find(pointer.id);
     }
 
     async consume(id: string): Promise<void> {
+      if (!isBoundedId(id)) throw new errors.InvalidGrant("grant request is invalid or already used");
       const taken = await store.consume<AdapterPayload>(this.kind, id);
       if (taken === undefined || taken.consumed !== undefined) {
         // Another request redeemed it first (or it was already redeemed): a replay.
@@ -135,6 +174,7 @@ export function createStoreAdapter(store: Store): AdapterConstructor {
     }
 
     async destroy(id: string): Promise<void> {
+      if (!isBoundedId(id)) return;
       if (this.model === "Session") {
         const payload = await this.find(id);
         if (typeof payload?.uid === "string") await store.delete(sessionUidKind, payload.uid);
@@ -143,6 +183,7 @@ export function createStoreAdapter(store: Store): AdapterConstructor {
     }
 
     async revokeByGrantId(grantId: string): Promise<void> {
+      if (!isBoundedId(grantId)) return;
       const records = await store.queryByIndex<AdapterPayload>(this.kind, grantId);
       await Promise.all(records.map((record) => store.delete(this.kind, record.id)));
     }
