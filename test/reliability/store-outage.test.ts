@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expectServiceUnavailable, signIn, signUpConfirmed, strongPassword, uniqueEmail } from "./support/flows";
+import { startReliabilityStack, testDeadlines, timed, type ReliabilityStack } from "./support/reliability-stack";
+
+/**
+ * DynamoDB stopped and hung behind the fault proxy (docs/architecture.md, "Deadlines"): every
+ * call that reads the store answers 503 service_unavailable with Retry-After within the store's
+ * deadline — never a 500, never a hang — and the sessions are there again when the table is.
+ */
+
+const storeDeadlineMs = Number(testDeadlines.DYNAMODB_TIMEOUT_MS);
+/** The API deadline (10 s by default) must not be what answers. */
+const slackMs = 1_500;
+
+describe("DynamoDB outages", () => {
+  let stack: ReliabilityStack;
+  const demoClient = { id: "demo-rp", secret: "local-demo-rp-secret-not-for-production-00000000" };
+
+  beforeAll(async () => {
+    stack = await startReliabilityStack({ env: { API_TIMEOUT_MS: "10000" } });
+  });
+  afterAll(() => stack.close());
+
+  /** Every kind of call that needs the table: session reads, guarded calls, the provider. */
+  function storeCalls(signedIn: ReturnType<ReliabilityStack["client"]>) {
+    return {
+      session: () => signedIn.get("/api/session"),
+      signIn: () => stack.client().post("/api/signin", { email: uniqueEmail(), password: strongPassword }),
+      code: () => signedIn.post("/api/signin/otp", { code: "123456" }),
+      // A copy of the cookies: the logout ends this browser's cookie whatever the table says.
+      logout: () => signedIn.fork().post("/api/logout", {}),
+      passkeyOptions: () => stack.client().post("/api/signin/passkey/options", {}),
+    };
+  }
+
+  for (const fault of ["hang", "stop"] as const) {
+    it(`answers every store-backed /api call 503 with Retry-After within the store's deadline while DynamoDB is ${fault === "hang" ? "hung" : "stopped"}, and keeps the session`, async () => {
+      const email = await signUpConfirmed(stack);
+      const client = stack.client();
+      await signIn(stack, client, email);
+      await stack.store[fault]();
+      try {
+        const results = await Promise.all(Object.values(storeCalls(client)).map((call) => timed(call)));
+        for (const { value, ms } of results) {
+          expectServiceUnavailable(value);
+          expect(value.text).not.toMatch(/ECONNREFUSED|TimeoutError|127\.0\.0\.1|stack/);
+          expect(ms).toBeLessThan(storeDeadlineMs + slackMs);
+        }
+      } finally {
+        await stack.store.pass();
+      }
+      const session = await client.get("/api/session");
+      expect(session.body).toMatchObject({ authenticated: true, user: { email } });
+    });
+  }
+
+  it("answers the provider's token endpoint 503 temporarily_unavailable, not 500, while DynamoDB hangs", async () => {
+    await stack.store.hang();
+    try {
+      const { value, ms } = await timed(() =>
+        fetch(new URL("/oidc/token", stack.bff.url), {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded" },
+          body: new URLSearchParams({ grant_type: "authorization_code", code: "x".repeat(43), redirect_uri: "http://localhost:4000/callback", client_id: demoClient.id, client_secret: demoClient.secret }),
+        }),
+      );
+      expect(value.status).toBe(503);
+      expect(await value.json()).toMatchObject({ error: "temporarily_unavailable" });
+      expect(ms).toBeLessThan(storeDeadlineMs + slackMs);
+    } finally {
+      await stack.store.pass();
+    }
+  });
+
+  it("answers /readyz 503 naming the store while DynamoDB is stopped", async () => {
+    await stack.store.stop();
+    try {
+      const response = await stack.client().get("/readyz");
+      expect(response.status).toBe(503);
+      expect(response.body).toMatchObject({ checks: { store: "unavailable" } });
+    } finally {
+      await stack.store.pass();
+    }
+  });
+});
