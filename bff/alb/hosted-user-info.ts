@@ -26,6 +26,7 @@ export function createHostedUserInfoFetcher(options: { url: string; timeoutMs?: 
       throw unavailable(error instanceof Error ? new Error(`userInfo request failed: ${error.message}`) : undefined);
     }
     if (response.status === 401 || response.status === 400) {
+      // Stryker disable next-line OptionalChaining: fetch gives a 400 or 401 a body stream (only 101, 204, 205 and 304 have none)
       await response.body?.cancel().catch(() => undefined);
       // RFC 6750 §3.1 invalid_token: revoked, expired or signed out globally since the ALB's sign-in.
       throw new ApiError(401, "unauthenticated", "Your sign-in is no longer valid. Sign in again.");

@@ -58,12 +58,19 @@ describe("the hosted userInfo call", () => {
 
   it.each([401, 400])("answers 401 unauthenticated when the endpoint refuses the token with %i", async (status) => {
     const error = await withServer(answering(status, JSON.stringify({ error: "invalid_token" })), (url) => failure(createHostedUserInfoFetcher({ url })(token)));
-    expect(error).toMatchObject({ status: 401, code: "unauthenticated" });
+    expect(error).toMatchObject({ status: 401, code: "unauthenticated", message: "Your sign-in is no longer valid. Sign in again." });
   });
 
   it.each([500, 503, 403, 404])("answers 503 service_unavailable when the endpoint answers %i", async (status) => {
     const error = await withServer(answering(status, "{}"), (url) => failure(createHostedUserInfoFetcher({ url })(token)));
-    expect(error).toMatchObject({ status: 503, code: "service_unavailable", expose: true });
+    expect(error).toMatchObject({
+      status: 503,
+      code: "service_unavailable",
+      expose: true,
+      message: "Your user information cannot be fetched right now. Try again shortly.",
+    });
+    // The log says why (the cause); the person reads the sentence above.
+    expect(error.cause).toMatchObject({ message: `userInfo answered ${status}` });
   });
 
   it("does not follow a redirect (503), even to an endpoint that would answer", async () => {
@@ -77,22 +84,51 @@ describe("the hosted userInfo call", () => {
     const big = JSON.stringify({ sub: "sub-1", padding: "x".repeat(70 * 1024) });
     const error = await withServer(answering(200, big), (url) => failure(createHostedUserInfoFetcher({ url })(token)));
     expect(error).toMatchObject({ status: 503 });
+    expect(error.cause).toMatchObject({ message: "userInfo body unusable" });
+  });
+
+  it("takes an answer of exactly 64 KiB", async () => {
+    const prefix = JSON.stringify({ sub: "sub-1", padding: "" });
+    const exact = JSON.stringify({ sub: "sub-1", padding: "x".repeat(64 * 1024 - prefix.length) });
+    expect(exact.length).toBe(64 * 1024);
+    const info = await withServer(answering(200, exact), (url) => createHostedUserInfoFetcher({ url })(token));
+    expect(info.sub).toBe("sub-1");
+  });
+
+  it("answers 503 when the answer breaks off in the middle of its body", async () => {
+    const error = await withServer(
+      (_req, res) => {
+        res.writeHead(200, { "content-type": "application/json", "content-length": "1000" });
+        res.write('{"sub":"sub-1",');
+        setTimeout(() => res.destroy(), 20);
+      },
+      (url) => failure(createHostedUserInfoFetcher({ url })(token)),
+    );
+    expect(error).toMatchObject({ status: 503, code: "service_unavailable" });
+    expect(error.cause).toMatchObject({ message: "userInfo body unusable" });
+  });
+
+  it("answers 503 for a 304, an answer without a body", async () => {
+    const error = await withServer(answering(304, ""), (url) => failure(createHostedUserInfoFetcher({ url })(token)));
+    expect(error).toMatchObject({ status: 503, code: "service_unavailable" });
   });
 
   it.each([
-    ["something other than JSON", "<html>sign in</html>"],
-    ["a JSON array", "[]"],
-    ["JSON null", "null"],
-    ["a JSON string", '"sub-1"'],
-  ])("answers 503 for %s", async (_what, body) => {
+    ["something other than JSON", "<html>sign in</html>", "userInfo answered something other than JSON"],
+    ["a JSON array", "[]", "userInfo answered something other than an object"],
+    ["JSON null", "null", "userInfo answered something other than an object"],
+    ["a JSON string", '"sub-1"', "userInfo answered something other than an object"],
+  ])("answers 503 for %s", async (_what, body, cause) => {
     const error = await withServer(answering(200, body), (url) => failure(createHostedUserInfoFetcher({ url })(token)));
     expect(error).toMatchObject({ status: 503, code: "service_unavailable" });
+    expect(error.cause).toMatchObject({ message: cause });
   });
 
   it("answers 503 when nothing listens at the address", async () => {
     const closed = await withServer(answering(200, "{}"), async (url) => url);
     const error = await failure(createHostedUserInfoFetcher({ url: closed })(token));
     expect(error).toMatchObject({ status: 503, code: "service_unavailable" });
+    expect(error.cause).toMatchObject({ message: expect.stringMatching(/^userInfo request failed: /) });
   });
 
   it("answers 503 when the endpoint does not answer in time", async () => {

@@ -23,6 +23,7 @@ describe("emailInBody", () => {
 
   it.each([
     ["no body", undefined],
+    ["a null body", null],
     ["a body that is not an object", "ada@example.com"],
     ["no email", { code: "123456" }],
     ["an email that is not a string", { email: ["ada@example.com"] }],
@@ -128,7 +129,7 @@ describe("createAuthRateLimits", () => {
       statuses.push(last.status);
     }
     expect(statuses).toEqual([200, 200, 200, 429]);
-    expect(await last!.json()).toMatchObject({ error: { code: "rate_limited" } });
+    expect(await last!.json()).toEqual({ error: { code: "rate_limited", message: "Too many attempts. Wait a few minutes and try again." } });
     expect(Number(last!.headers.get("retry-after"))).toBeGreaterThan(0);
     expect(last!.headers.get("ratelimit-policy")).toBe("3;w=60");
     expect(last!.headers.get("x-ratelimit-limit")).toBeNull();
@@ -156,6 +157,21 @@ describe("createAuthRateLimits", () => {
     expect(statuses.slice(0, 15).every((status) => status === 200)).toBe(true);
     expect(statuses[15]).toBe(429);
     expect((await post("/guarded", { ok: true }, ip)).status).toBe(200);
+  });
+
+  it("keeps three budgets under three prefixes: per IP, per email and passkey options", async () => {
+    const store = memoryStore();
+    const ids: string[] = [];
+    const increment = store.increment.bind(store);
+    store.increment = (kind, id, windowSeconds, by) => {
+      ids.push(id);
+      return increment(kind, id, windowSeconds, by);
+    };
+    const { post, freshIp } = await start(store);
+    const ip = freshIp();
+    await post("/guarded", { email: "ada@example.com" }, ip);
+    await post("/options", {}, ip);
+    expect(ids.map((id) => id.slice(0, id.indexOf(":")))).toEqual(["ip", "email", "ip-passkey-options"]);
   });
 
   it("shares its counters through the store: a second set of limiters on the same store sees the first one's hits", async () => {
