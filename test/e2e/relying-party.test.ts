@@ -9,8 +9,8 @@ import { startTestStack, type TestStack } from "../support/stack";
 /**
  * The demo relying party (examples/relying-party, openid-client) signing a person in through
  * Tobira in a real browser: sign-in with password and emailed code, back at the RP with the
- * claims, a second sign-in without a password (SSO), and a sign-out at the RP that ends the
- * Tobira session too.
+ * claims, a second sign-in without a password (SSO), a sign-out at the RP that ends the Tobira
+ * session too, and a sign-out at Tobira that ends the RP's session (back-channel logout).
  */
 
 /** A free port for the RP, known before the provider starts (its redirect URI must be registered). */
@@ -39,7 +39,15 @@ describeInBrowser("demo relying party: sign-in, SSO and sign-out through Tobira 
         oidc: {
           ...config.oidc,
           clients: [
-            { clientId, clientSecret, name: "E2E demo app", redirectUris: [`${rpUrl}/callback`], postLogoutRedirectUris: [`${rpUrl}/`], firstParty: true },
+            {
+              clientId,
+              clientSecret,
+              name: "E2E demo app",
+              redirectUris: [`${rpUrl}/callback`],
+              postLogoutRedirectUris: [`${rpUrl}/`],
+              backchannelLogoutUri: `${rpUrl}/backchannel-logout`,
+              firstParty: true,
+            },
           ],
         },
       }),
@@ -117,6 +125,37 @@ describeInBrowser("demo relying party: sign-in, SSO and sign-out through Tobira 
     // And the next sign-in from the RP asks for the password again.
     await signInAtRp(page);
     await page.waitForURL(`${stack.bffUrl}/signin`);
+    await context.close();
+  });
+
+  it("signing out of Tobira signs the user out of the RP too (back-channel logout)", async () => {
+    const { email } = await signUpConfirmed(stack);
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await signInAtRp(page);
+    await page.waitForURL(`${stack.bffUrl}/signin`);
+    await page.getByLabel("Email address").fill(email);
+    await page.getByLabel("Password", { exact: true }).fill(strongPassword);
+    await page.getByRole("button", { name: "Continue" }).click();
+    // The code page shows once the code is sent: only then is it the newest message.
+    await page.getByLabel("Verification code").waitFor();
+    await page.getByLabel("Verification code").fill(await stack.latestCode(email));
+    await page.getByRole("button", { name: "Verify and sign in" }).click();
+    await page.getByRole("heading", { name: `Signed in as ${email}` }).waitFor();
+
+    // At Tobira's account page, in the same browser: sign out.
+    await page.goto(`${stack.bffUrl}/account`);
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.waitForURL(/\/signin/);
+
+    // The RP received the logout token and ended its own session.
+    await expect
+      .poll(async () => {
+        await page.goto(rp.url);
+        return page.getByRole("link", { name: "Sign in with Tobira" }).isVisible();
+      })
+      .toBe(true);
+    await page.getByText("Tobira signed you out.").waitFor();
     await context.close();
   });
 
