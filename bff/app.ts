@@ -3,6 +3,8 @@ import { createAccountRouter } from "./account/account-routes";
 import { createAccountSecurity } from "./account/account-security";
 import { createAccountService } from "./account/account-service";
 import { createAccountStepGuard } from "./account/account-step-guard";
+import { withTrustedDeviceOptIn } from "./account/trusted-device-opt-in";
+import { createTrustedDevices } from "./account/trusted-devices";
 import { createCognitoClient } from "./cognito/cognito-client";
 import { createCognitoGateway, type CognitoGateway } from "./cognito/cognito-gateway";
 import { createCognitoTokenVerifier, type CognitoTokenVerifier } from "./cognito/cognito-token-verifier";
@@ -29,8 +31,8 @@ import { withSignInEvents } from "./security/sign-in-events";
 import { createSessionManager, sessionCookieMiddleware } from "./session/session-manager";
 import { createSessionRouter } from "./session/session-routes";
 import { createSignOut } from "./session/sign-out";
-import { createSignInRouter } from "./signin/sign-in-routes";
 import { createPendingSignIns } from "./signin/pending-sign-in";
+import { createSignInRouter } from "./signin/sign-in-routes";
 import { createSignInService } from "./signin/sign-in-service";
 import { createSignInAfterConfirm } from "./signup/sign-in-after-confirm";
 import { createSignUpRouter } from "./signup/sign-up-routes";
@@ -60,6 +62,7 @@ export function createBffApp(deps: BffDeps): Express {
   const verifier = deps.verifier ?? createCognitoTokenVerifier(config.cognito);
   const sessions = createSessionManager({ store, config });
   const knownDevices = createKnownDevices(config);
+  const trustedDevices = createTrustedDevices({ config, store });
   // Sign-out and the OpenID Provider refer to each other: signing out of this browser ends the
   // provider's session, and a sign-out confirmed at the provider ends the Tobira session.
   const signOut = createSignOut({
@@ -68,6 +71,7 @@ export function createBffApp(deps: BffDeps): Express {
     cognito,
     logger,
     endProviderSession: (req, res) => openId.endProviderSession(req, res),
+    forgetTrustedDevices: (sub) => trustedDevices.forgetAll(sub),
     // Relying parties hear of each sign-out (OpenID Connect Back-Channel Logout 1.0).
     backChannelLogout: {
       providerSessionEnded: (ended) => openId.backChannelLogout.providerSessionEnded(ended),
@@ -84,14 +88,18 @@ export function createBffApp(deps: BffDeps): Express {
     sessions,
     logger,
     signInMethodsFor: createSignInMethods({ store }),
+    trustedDevice: (req, user) => trustedDevices.vouchesFor(req, user.username),
     completionRedirect: rememberingDevice(knownDevices, openId.completionRedirect),
   });
   const rateLimits = createAuthRateLimits({ config, store });
   // What happens to an account (history, security mails, metrics): bff/security/.
   const securityEvents = createSecurityEventsFor({ config, store, logger });
-  const signIn = withSignInEvents(signInService, { events: securityEvents, sessions, store, historyTtlSeconds: config.account.historyTtlSeconds, knownDevices });
+  const signIn = withTrustedDeviceOptIn(
+    withSignInEvents(signInService, { events: securityEvents, sessions, store, historyTtlSeconds: config.account.historyTtlSeconds, knownDevices }),
+    { trustedDevices, sessions, events: securityEvents },
+  );
   const guard = createAccountStepGuard({ store });
-  const accountSecurity = createAccountSecurity({ config, store, cognito, account, sessions, signOut, events: securityEvents, guard, logger });
+  const accountSecurity = createAccountSecurity({ config, store, cognito, account, sessions, signOut, events: securityEvents, guard, logger, trustedDevices });
   // Sign-up counts failures per email; sign-in and reset meet the per-account throttle (bff/throttle/).
   const limits = [rateLimits.perIp, createAccountLimits({ config, store, sessions, knownDevices, perEmail: rateLimits.perEmail, logger })];
 

@@ -92,7 +92,8 @@ export const confirmSignUpRequestSchema = z.object({ email: emailSchema, code: c
 export const resendSignUpCodeRequestSchema = z.object({ email: emailSchema });
 export const signInRequestSchema = z.object({ email: emailSchema, password: passwordSchema });
 export const emptyRequestSchema = z.object({}).strict();
-export const otpRequestSchema = z.object({ code: otpCodeSchema });
+/** `rememberDevice`: "don't ask for a code on this device" (a trusted device; README, "Your account"). */
+export const otpRequestSchema = z.object({ code: otpCodeSchema, rememberDevice: z.boolean().optional() });
 export const passkeySignInRequestSchema = z.object({ credential: z.record(z.string(), z.unknown()) });
 /**
  * `passkey-first`: usernameless options (no allow-list), whatever sign-in is pending;
@@ -143,6 +144,8 @@ const codeSentFields = {
 export const signInResponseSchema = z.discriminatedUnion("next", [
   z.object({ next: z.literal("otp"), ...codeSentFields }),
   z.object({ next: z.literal("choose"), methods: z.array(signInMethodSchema) }),
+  /** A trusted device of the user: the password was enough, the sign-in is complete (no code sent). */
+  z.object({ next: z.literal("done"), redirectTo: z.string() }),
 ]);
 export type SignInResponse = z.infer<typeof signInResponseSchema>;
 

@@ -13,7 +13,7 @@ import type { AccountService } from "./account-service";
  * The account page's calls (docs/architecture.md, "The JSON API" and "The account security
  * centre"): GET /api/account/claims, and with the security centre GET /api/account,
  * POST /api/account/password, GET /api/account/sessions, DELETE /api/account/sessions/:id,
- * POST /api/account/sign-out-everywhere, GET /api/account/history, POST /api/account/email,
+ * POST /api/account/sign-out-everywhere, DELETE /api/account/trusted-devices/:id, GET /api/account/history, POST /api/account/email,
  * POST /api/account/email/resend, POST /api/account/email/verify, POST /api/account/delete.
  * The state-changing calls count against the per-IP budget.
  */
@@ -49,6 +49,11 @@ export function createAccountRouter(deps: { account: AccountService; security?: 
     emptyRequestSchema.parse(req.body ?? {});
     await security.signOutEverywhere(req, res);
     res.json({ redirectTo: "/signin" });
+  });
+
+  router.delete("/account/trusted-devices/:id", ...limits, async (req, res) => {
+    await security.forgetTrustedDevice(req, String(req.params.id));
+    res.status(204).end();
   });
 
   router.get("/account/history", async (req, res) => {

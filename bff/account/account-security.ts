@@ -24,6 +24,7 @@ import type { AccountService } from "./account-service";
 import type { AccountStepGuard } from "./account-step-guard";
 import { connectedAppsOf } from "./connected-apps";
 import { recentSignInUntil, requireRecentSignIn } from "./reauth";
+import type { TrustedDevices } from "./trusted-devices";
 
 /**
  * The account security centre (docs/architecture.md, "The account security centre"; README,
@@ -59,11 +60,10 @@ export interface AccountSecurity {
   resendEmailCode(req: Request): Promise<Delivery>;
   verifyEmail(req: Request, code: string): Promise<{ email: string }>;
   deleteAccount(req: Request, res: Response, confirmation: string): Promise<void>;
+  forgetTrustedDevice(req: Request, publicId: string): Promise<void>;
 }
 
-export interface TrustedDeviceListing {
-  listFor(req: Request, sub: string): Promise<AccountSessionsResponse["trustedDevices"]>;
-}
+export type TrustedDeviceListing = Pick<TrustedDevices, "listFor" | "forget">;
 
 export interface AccountSecurityDeps {
   config: BffConfig;
@@ -254,6 +254,14 @@ export function createAccountSecurity(deps: AccountSecurityDeps): AccountSecurit
       await events.record({ ...baseEvent(req, session), type: "email_changed", detail: pending.email });
       logger.info({ sub: session.sub }, "email address changed");
       return { email: pending.email };
+    },
+
+    async forgetTrustedDevice(req, publicId) {
+      const session = await account.requireSession(req);
+      if (deps.trustedDevices === undefined || !(await deps.trustedDevices.forget(session.sub, publicId))) {
+        throw new ApiError(404, "not_found", "There is no such trusted device on your account.");
+      }
+      await events.record({ ...baseEvent(req, session), type: "trusted_device_removed" });
     },
 
     async deleteAccount(req, res, confirmation) {

@@ -25,6 +25,8 @@ import { createPendingSignIns, resendTiming, sessionExpired } from "./pending-si
 
 /** RFC 8176: password + one-time code = two factors. */
 export const passwordAndOtpAmr = ["pwd", "otp", "mfa"];
+/** A trusted device stood in for the code: only the password was presented now (RFC 8176 has no value for a remembered device). */
+export const trustedDeviceAmr = ["pwd"];
 
 export interface SignInUser {
   username: string;
@@ -53,6 +55,11 @@ export interface SignInDeps {
    * registered one, and sign-in then answers `{next:"choose"}` without sending a code.
    */
   signInMethodsFor?: (user: SignInUser) => Promise<SignInMethod[]>;
+  /**
+   * Whether this browser is a trusted device of the user (bff/account/trusted-devices.ts): the
+   * password, checked by Cognito, then completes the sign-in without the code step.
+   */
+  trustedDevice?: (req: Request, user: SignInUser) => Promise<boolean>;
   /** Where the browser goes after signing in; the OpenID Provider returns its interaction URL. */
   completionRedirect?: (req: Request, session: AuthenticatedSession) => Promise<string>;
 }
@@ -120,6 +127,11 @@ export function createSignInService(deps: SignInDeps): SignInService {
       const now = nowSeconds();
       const methods = await signInMethodsFor({ username: provide.username, email });
       const base = { email, username: provide.username, methods, failedCodes: 0, resends: 0, passwordVerifiedAt: now, startedAt: now };
+      if (await deps.trustedDevice?.(req, { username: provide.username, email })) {
+        // The device vouches for the second step: the BFF answers the round as for a passkey it verified.
+        const round = await rounds.choose(ChallengeStep.passkey, provide);
+        return complete(req, { username: provide.username, email }, await rounds.answerPasskey(round, config.passkeyProofSecret), trustedDeviceAmr);
+      }
 
       if (methods.length !== 1 || methods[0] !== "otp") {
         await sessions.savePending(req, { ...base, cognitoSession: provide.session, step: "choose" });
