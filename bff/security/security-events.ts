@@ -30,7 +30,7 @@ export interface SecurityEvents {
 
 /** The browser a request came from, as the events remember it. */
 export function clientOf(req: Request): { userAgent: string; ip: string } {
-  return { userAgent: (req.get("user-agent") ?? "").slice(0, 512), ip: req.ip ?? "" };
+  return { userAgent: (req.headers?.["user-agent"] ?? "").slice(0, 512), ip: req.ip ?? "" };
 }
 
 export function createSecurityEvents(deps: {
