@@ -209,6 +209,14 @@ export class Monitoring extends Construct {
           width: 12,
         }),
       );
+      this.dashboard.addWidgets(
+        new cloudwatch.GraphWidget({
+          title: "Security events",
+          left: [tobiraMetric(MetricName.SecurityEvent)],
+          right: [tobiraMetric(MetricName.SecurityEventFailed)],
+          width: 12,
+        }),
+      );
     }
     this.dashboard.addWidgets(new cloudwatch.AlarmStatusWidget({ title: "Alarms", alarms: this.alarms, width: 24 }));
   }
