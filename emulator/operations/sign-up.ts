@@ -75,11 +75,16 @@ export async function registerUser(
   if (attributes.email !== undefined) attributes.email_verified = "false";
   if (attributes.phone_number !== undefined) attributes.phone_number_verified = "false";
   const now = ctx.now();
+  const passwordHash = await hashPassword(request.Password);
+  // Checked again after the hashing yielded: of two sign-ups of one name at once (a double
+  // click), only the first gets here with the name still free, and nothing yields between this
+  // check and users.add, so one account is created and the other meets UsernameExistsException.
+  if (ctx.users.find(request.Username) !== undefined) throw new UsernameExistsException(conflictMessage);
   const user: StoredUser = {
     username,
     sub,
     attributes,
-    passwordHash: await hashPassword(request.Password),
+    passwordHash,
     srp: createSrpVerifier(srpPoolName(ctx.pool.id), username, request.Password),
     status: "UNCONFIRMED",
     enabled: true,

@@ -6,10 +6,14 @@ import { dirname } from "node:path";
 /**
  * One JSON document on disk. Reads once at start-up; every write replaces the file atomically
  * (write a temporary file, then rename over the old one), and writes run one after another in
- * call order, so a crash or a concurrent reader never sees half a file.
+ * call order, so a crash or a concurrent reader never sees half a file. Writes asked for while
+ * one is on its way are folded into one: only the newest snapshot is written next, so a burst of
+ * changes (the several steps of one sign-in) costs at most two writes, not one per step.
  */
 export class JsonFile<T> {
   private pending: Promise<void> = Promise.resolve();
+  /** The write queued behind the one in progress, not started yet: later snapshots replace its text. */
+  private queued: { text: string; done: Promise<void> } | undefined;
 
   constructor(readonly path: string) {
     mkdirSync(dirname(path), { recursive: true });
@@ -25,18 +29,26 @@ export class JsonFile<T> {
     }
   }
 
-  /** Queues a snapshot of `data` (taken now) and resolves once it is on disk. */
+  /** Queues a snapshot of `data` (taken now) and resolves once it, or a newer one, is on disk. */
   write(data: T): Promise<void> {
     const text = `${JSON.stringify(data, null, 2)}\n`;
-    const next = this.pending.then(async () => {
+    if (this.queued !== undefined) {
+      this.queued.text = text;
+      return this.queued.done;
+    }
+    const slot: { text: string; done: Promise<void> } = { text, done: Promise.resolve() };
+    slot.done = this.pending.then(async () => {
+      // From here on, new snapshots queue behind this write.
+      this.queued = undefined;
       const temporary = `${this.path}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
       // 0600: the files hold password hashes, keys and token digests.
-      await writeFile(temporary, text, { mode: 0o600 });
+      await writeFile(temporary, slot.text, { mode: 0o600 });
       await rename(temporary, this.path);
     });
-    // A failed write must not wedge later ones; the caller of this write still sees the error.
-    this.pending = next.catch(() => undefined);
-    return next;
+    this.queued = slot;
+    // A failed write must not wedge later ones; the callers of this write still see the error.
+    this.pending = slot.done.catch(() => undefined);
+    return slot.done;
   }
 
   /** Resolves when every queued write has finished. */

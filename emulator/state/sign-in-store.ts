@@ -79,13 +79,16 @@ export class SignInStore {
   }
 
   /**
-   * Persists, dropping lineages a day past their refresh token's expiry: by then every access
-   * token of the lineage has expired too (access validity is at most 1 day).
+   * Persists, dropping the lineages no token can use any more: a day past their refresh token's
+   * expiry, or a day after their revocation — by then every access token of the lineage has
+   * expired too (access validity is at most 1 day). The file stays as large as the sign-ins
+   * still alive, however long the local stack has been used.
    */
   private save(): Promise<void> {
     const now = this.now();
     for (const [origin, record] of this.byOrigin) {
-      if (record.refreshExpiresAt < now - 24 * 3600_000) {
+      const usableUntil = Math.min(record.refreshExpiresAt, record.revokedAt ?? Number.POSITIVE_INFINITY);
+      if (usableUntil < now - 24 * 3600_000) {
         this.byOrigin.delete(origin);
         this.byRefreshDigest.delete(record.refreshTokenDigest);
       }
