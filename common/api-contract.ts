@@ -153,10 +153,12 @@ export const otpSentResponseSchema = z.object({ next: z.literal("otp"), ...codeS
 export type OtpSentResponse = z.infer<typeof otpSentResponseSchema>;
 
 /** `GET /api/signin`: the sign-in this browser has pending, if any (the code and choose pages ask on arrival). */
-export const signInStatusResponseSchema = z.discriminatedUnion("pending", [
+export const signInStatusResponseSchema = z.union([
   z.object({ pending: z.literal(false) }),
-  z.object({ pending: z.literal(true), next: z.literal("otp"), methods: z.array(signInMethodSchema), ...codeSentFields }),
-  z.object({ pending: z.literal(true), next: z.literal("choose"), methods: z.array(signInMethodSchema) }),
+  z.discriminatedUnion("next", [
+    z.object({ pending: z.literal(true), next: z.literal("otp"), methods: z.array(signInMethodSchema), ...codeSentFields }),
+    z.object({ pending: z.literal(true), next: z.literal("choose"), methods: z.array(signInMethodSchema) }),
+  ]),
 ]);
 export type SignInStatusResponse = z.infer<typeof signInStatusResponseSchema>;
 export const signInDoneResponseSchema = z.object({ next: z.literal("done"), redirectTo: z.string() });

@@ -6,7 +6,11 @@ import { PasskeyRejectedError, passkeyMessages } from "./passkey-errors";
  * The shapes of `PublicKeyCredential.toJSON()` (WebAuthn L3 §5.1.8, §5.1.9), checked before
  * SimpleWebAuthn sees them, so a malformed body is a clean `passkey_rejected` and never a 500.
  */
-const base64url = z.string().min(1).max(16_384).regex(/^[A-Za-z0-9_-]+={0,2}$/);
+const base64url = z
+  .string()
+  .min(1)
+  .max(16_384)
+  .regex(/^[A-Za-z0-9_-]+={0,2}$/);
 
 const common = {
   id: base64url.max(1_400),

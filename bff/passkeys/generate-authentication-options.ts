@@ -8,10 +8,7 @@ import type { RelyingParty } from "./relying-party";
  * list is empty and the authenticator offers its discoverable credentials (WebAuthn L3 §5.5
  * allowCredentials).
  */
-export function generatePasskeyAuthenticationOptions(input: {
-  rp: RelyingParty;
-  allow?: readonly StoredPasskey[];
-}): Promise<PublicKeyCredentialRequestOptionsJSON> {
+export function generatePasskeyAuthenticationOptions(input: { rp: RelyingParty; allow?: readonly StoredPasskey[] }): Promise<PublicKeyCredentialRequestOptionsJSON> {
   const { rp, allow } = input;
   return generateAuthenticationOptions({
     rpID: rp.id,

@@ -1,5 +1,5 @@
-import type { Request } from "express";
 import type { PublicKeyCredentialCreationOptionsJSON } from "@simplewebauthn/server";
+import type { Request } from "express";
 import type { Passkey, PasskeySignalsResponse } from "../../common/api-contract";
 import type { AccountService } from "../account/account-service";
 import { ApiError } from "../errors";

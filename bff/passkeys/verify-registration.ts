@@ -1,5 +1,5 @@
-import { isoBase64URL } from "@simplewebauthn/server/helpers";
 import { verifyRegistrationResponse } from "@simplewebauthn/server";
+import { isoBase64URL } from "@simplewebauthn/server/helpers";
 import { parseRegistrationResponse } from "./credential-schemas";
 import { PasskeyRejectedError } from "./passkey-errors";
 import type { StoredPasskey } from "./passkey-store";

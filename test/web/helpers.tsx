@@ -1,10 +1,10 @@
-import { QueryClient } from "@tanstack/react-query";
 import { render } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { createMemoryRouter, RouterProvider } from "react-router-dom";
 import { vi } from "vitest";
-import { AppProvider } from "../../web/app/provider";
+import { AppProvider, createQueryClient } from "../../web/app/provider";
 import { routes } from "../../web/app/router";
+import { clientConfigQueryOptions } from "../../web/lib/client-config";
 
 /** A JSON answer like the BFF's. */
 export function json(status: number, body: unknown): Response {
@@ -30,7 +30,22 @@ type Answer = Response | (() => Response | Promise<Response>);
  * Replaces `fetch` with a table of "METHOD /path" → answer. A call not in the table fails the
  * test loudly (as a rejected fetch the app would otherwise show as a network error).
  */
-export function mockApi(table: Record<string, Answer>) {
+/**
+ * Answers every page may ask for without the test caring: the BFF runs in sign-in mode, a fresh
+ * sign-in page ends no pending sign-in. A test's own table wins.
+ */
+export const backgroundAnswers: Record<string, Answer> = {
+  "GET /api/config": () => json(200, { mode: "sign-in" }),
+  "DELETE /api/signin": () => new Response(null, { status: 204 }),
+  // The account page's connected apps: none.
+  "GET /api/connected-apps": () => json(200, []),
+  // A sign-in waiting for its code: the code page's arrival check passes.
+  "GET /api/signin": () =>
+    json(200, { pending: true, next: "otp", methods: ["otp"], delivery: { medium: "EMAIL", destination: "a***@e***.com" }, resendAvailableInSeconds: 0, resendsLeft: 3 }),
+};
+
+export function mockApi(ownTable: Record<string, Answer>) {
+  const table = { ...backgroundAnswers, ...ownTable };
   const calls: RecordedCall[] = [];
   const unexpected: string[] = [];
   const fetchMock = vi.fn(async (input: RequestInfo | URL, init: RequestInit = {}) => {
@@ -43,7 +58,12 @@ export function mockApi(table: Record<string, Answer>) {
       unexpected.push(`${method} ${path}`);
       throw new Error(`unexpected fetch ${method} ${path}`);
     }
-    return typeof answer === "function" ? answer() : answer.clone();
+    const response = Promise.resolve(typeof answer === "function" ? answer() : answer.clone());
+    // Like a browser's fetch: an abort (a cancel, the client's deadline) rejects at once with the signal's reason.
+    const signal = init.signal;
+    if (!signal) return response;
+    if (signal.aborted) throw signal.reason;
+    return Promise.race([response, new Promise<Response>((_resolve, reject) => signal.addEventListener("abort", () => reject(signal.reason), { once: true }))]);
   });
   vi.stubGlobal("fetch", fetchMock);
   return {
@@ -63,11 +83,19 @@ export function deferred<T>() {
   return { promise, resolve };
 }
 
-/** Renders the app's real routes in a memory router with a fresh QueryClient (no retries). */
-export function renderApp(path: string, state?: unknown) {
-  const queryClient = new QueryClient({
-    defaultOptions: { queries: { retry: false, gcTime: Infinity }, mutations: { retry: false } },
+/**
+ * Renders the app's real routes in a memory router with a fresh QueryClient: the app's own
+ * (network mode "always"), with no retries of reads.
+ */
+export function renderApp(path: string, state?: unknown, options: { mode?: "sign-in" | "alb" | "ask" } = {}) {
+  const queryClient = createQueryClient();
+  queryClient.setDefaultOptions({
+    queries: { ...queryClient.getDefaultOptions().queries, retry: false, gcTime: Infinity },
+    mutations: queryClient.getDefaultOptions().mutations,
   });
+  // The BFF's mode as if GET /api/config had answered already ("ask": the app asks for it).
+  const mode = options.mode ?? "sign-in";
+  if (mode !== "ask") queryClient.setQueryData(clientConfigQueryOptions().queryKey, { mode });
   const router = createMemoryRouter(routes, { initialEntries: [{ pathname: path, state }] });
   const user = userEvent.setup();
   const view = render(

@@ -47,7 +47,10 @@ async function item(name: string): Promise<HTMLElement> {
   return screen.findByRole("listitem", { name });
 }
 
-beforeEach(() => webauthn.startRegistration.mockReset());
+beforeEach(() => {
+  webauthn.startRegistration.mockReset();
+  localStorage.clear();
+});
 afterEach(() => vi.unstubAllGlobals());
 
 describe("the account page's passkeys", () => {
@@ -64,16 +67,46 @@ describe("the account page's passkeys", () => {
     expect(screen.queryByText("We couldn't load your passkeys.")).not.toBeInTheDocument();
   });
 
-  it("lists each passkey with its name, device type, creation and last use", async () => {
-    accountWith([laptop, phone]);
+  it("lists each passkey with its name, kind, where it lives, creation and last use", async () => {
+    accountWith([laptop, { ...phone, provider: "iCloud Keychain" }]);
     renderApp("/account");
 
     const first = await item("Work laptop");
-    expect(within(first).getByText("This device")).toBeInTheDocument();
+    expect(within(first).getByText("Device-bound passkey")).toBeInTheDocument();
+    expect(within(first).getByText(/Stays on the device that created it/)).toBeInTheDocument();
     expect(within(first).getByText("Never")).toBeInTheDocument();
     const second = await item("Phone");
-    expect(within(second).getByText("Synced")).toBeInTheDocument();
+    expect(within(second).getByText("Synced passkey")).toBeInTheDocument();
+    expect(within(second).getByText("Saved in iCloud Keychain, so it works on every device signed in to it.")).toBeInTheDocument();
     expect(screen.getByRole("heading", { level: 2, name: "Passkeys" })).toBeInTheDocument();
+  });
+
+  it("says 'This device' only of a passkey made or used in this browser", async () => {
+    localStorage.setItem("tobira.passkeys-here", JSON.stringify([phone.id]));
+    accountWith([laptop, phone]);
+    renderApp("/account");
+
+    expect(within(await item("Work laptop")).queryByText("This device")).not.toBeInTheDocument();
+    expect(within(await item("Phone")).getByText("This device")).toBeInTheDocument();
+  });
+
+  it("never calls a built-in authenticator a security key, and says so of a roaming USB key", async () => {
+    const touchId: Passkey = { ...laptop, id: "dG91Y2g", name: "Chrome on Mac", transports: ["internal", "usb"], attachment: "platform" };
+    const yubiKey: Passkey = {
+      ...laptop,
+      id: "eXViaQ",
+      name: "YubiKey 5 Series with NFC",
+      provider: "YubiKey 5 Series with NFC",
+      transports: ["usb", "nfc"],
+      attachment: "cross-platform",
+    };
+    accountWith([touchId, yubiKey]);
+    renderApp("/account");
+
+    const builtIn = await item("Chrome on Mac");
+    expect(within(builtIn).getByText("Device-bound passkey")).toBeInTheDocument();
+    expect(builtIn).not.toHaveTextContent(/security key|hardware key/i);
+    expect(within(await item("YubiKey 5 Series with NFC")).getByText("Security key")).toBeInTheDocument();
   });
 
   it("renames a passkey through the inline form (PATCH /api/passkeys/:id)", async () => {
@@ -163,7 +196,12 @@ describe("the account page's passkeys", () => {
   });
 
   it("adds a passkey: creation options, the browser ceremony, POST /api/passkeys", async () => {
-    const options = { challenge: "Y2g", rp: { name: "Tobira", id: "localhost" }, user: { id: "dQ", name: "ada@example.com", displayName: "ada@example.com" }, pubKeyCredParams: [{ alg: -7, type: "public-key" }] };
+    const options = {
+      challenge: "Y2g",
+      rp: { name: "Tobira", id: "localhost" },
+      user: { id: "dQ", name: "ada@example.com", displayName: "ada@example.com" },
+      pubKeyCredParams: [{ alg: -7, type: "public-key" }],
+    };
     const credential = { id: "bmV3", rawId: "bmV3", type: "public-key", response: { clientDataJSON: "e30", attestationObject: "oA" }, clientExtensionResults: {} };
     webauthn.startRegistration.mockResolvedValue(credential);
     const account = accountWith([], {
@@ -180,7 +218,9 @@ describe("the account page's passkeys", () => {
 
     expect(await screen.findByText(/Passkey added/)).toBeInTheDocument();
     expect(await item("Work laptop")).toBeInTheDocument();
-    expect(webauthn.startRegistration).toHaveBeenCalledWith({ optionsJSON: options });
+    expect(webauthn.startRegistration).toHaveBeenCalledWith({ optionsJSON: options, useAutoRegister: false });
+    // Made here, so it is "This device" from now on.
+    expect(within(await item("Work laptop")).getByText("This device")).toBeInTheDocument();
     expect(account.api.callsTo("POST /api/passkeys")[0]?.body).toEqual({ credential });
   });
 
@@ -194,5 +234,97 @@ describe("the account page's passkeys", () => {
     const link = await screen.findByRole("link", { name: "Sign in again" });
     expect(link).toHaveAttribute("href", "/signin");
     expect(webauthn.startRegistration).not.toHaveBeenCalled();
+  });
+
+  it("tells the person plainly how they will sign in once they delete their last passkey", async () => {
+    const account = accountWith([laptop], {
+      [`DELETE /api/passkeys/${laptop.id}`]: () => {
+        account.setList([]);
+        return new Response(null, { status: 204 });
+      },
+    });
+    const { user } = renderApp("/account");
+
+    await user.click(within(await item("Work laptop")).getByRole("button", { name: "Delete Work laptop" }));
+    await user.click(screen.getByRole("button", { name: "Delete passkey" }));
+
+    const notice = await screen.findByRole("status", { name: "You have no passkeys now" });
+    expect(notice).toHaveTextContent("From now on you'll sign in with your password and a code we email to ada@example.com.");
+  });
+
+  it("does not say it to someone who simply has no passkeys yet", async () => {
+    accountWith([]);
+    renderApp("/account");
+    await screen.findByText("You have no passkeys yet.");
+    expect(screen.queryByText(/From now on you'll sign in/)).not.toBeInTheDocument();
+  });
+});
+
+describe("the Signal API on the account page", () => {
+  const signals = { rpId: "localhost", userId: "NWYxYy1zdWI", allAcceptedCredentialIds: [phone.id], name: "ada@example.com", displayName: "ada@example.com" };
+
+  function stubSignalApi() {
+    const api = {
+      signalAllAcceptedCredentials: vi.fn(async () => undefined),
+      signalCurrentUserDetails: vi.fn(async () => undefined),
+    };
+    vi.stubGlobal(
+      "PublicKeyCredential",
+      Object.assign(function PublicKeyCredential() {}, api),
+    );
+    return api;
+  }
+
+  it("sends the accepted credentials after a delete, so the provider stops offering the deleted passkey", async () => {
+    const browser = stubSignalApi();
+    const account = accountWith([laptop, phone], {
+      "GET /api/passkeys/signals": json(200, signals),
+      [`DELETE /api/passkeys/${laptop.id}`]: () => {
+        account.setList([phone]);
+        return new Response(null, { status: 204 });
+      },
+    });
+    const { user } = renderApp("/account");
+    await user.click(within(await item("Work laptop")).getByRole("button", { name: "Delete Work laptop" }));
+    browser.signalAllAcceptedCredentials.mockClear();
+    await user.click(screen.getByRole("button", { name: "Delete passkey" }));
+
+    await waitFor(() =>
+      expect(browser.signalAllAcceptedCredentials).toHaveBeenCalledWith({ rpId: "localhost", userId: signals.userId, allAcceptedCredentialIds: [phone.id] }),
+    );
+  });
+
+  it("sends the user's current details after a rename", async () => {
+    const browser = stubSignalApi();
+    accountWith([laptop], { "GET /api/passkeys/signals": json(200, signals), [`PATCH /api/passkeys/${laptop.id}`]: json(200, { ...laptop, name: "Home" }) });
+    const { user } = renderApp("/account");
+    await user.click(within(await item("Work laptop")).getByRole("button", { name: "Rename Work laptop" }));
+    browser.signalCurrentUserDetails.mockClear();
+    await user.click(screen.getByRole("button", { name: "Save name" }));
+
+    await waitFor(() =>
+      expect(browser.signalCurrentUserDetails).toHaveBeenCalledWith({
+        rpId: "localhost",
+        userId: signals.userId,
+        name: "ada@example.com",
+        displayName: "ada@example.com",
+      }),
+    );
+  });
+
+  it("asks for nothing and signals nothing where the browser has no Signal API", async () => {
+    const account = accountWith([laptop, phone], {
+      [`DELETE /api/passkeys/${laptop.id}`]: () => {
+        account.setList([phone]);
+        return new Response(null, { status: 204 });
+      },
+    });
+    const { user } = renderApp("/account");
+    await user.click(within(await item("Work laptop")).getByRole("button", { name: "Delete Work laptop" }));
+    await user.click(screen.getByRole("button", { name: "Delete passkey" }));
+
+    await waitFor(() => expect(screen.queryByRole("listitem", { name: "Work laptop" })).not.toBeInTheDocument());
+    expect(account.api.callsTo("GET /api/passkeys/signals")).toHaveLength(0);
+    expect(screen.queryByRole("alert")).not.toBeInTheDocument();
   });
 });

@@ -1,9 +1,12 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { forgetSignUpPassword } from "../../web/features/signup/utils/held-password";
 import { apiError, delivery, json, mockApi, renderApp } from "./helpers";
 
 afterEach(() => {
   vi.unstubAllGlobals();
+  // The password a sign-up holds in memory lives as long as the module: each test starts without one.
+  forgetSignUpPassword();
 });
 
 function ruleItem(name: RegExp) {
@@ -74,9 +77,7 @@ describe("sign-up form", () => {
     await user.click(screen.getByRole("button", { name: "Create account" }));
 
     await waitFor(() => expect(screen.getByLabelText("Password")).toHaveAttribute("aria-invalid", "true"));
-    expect(screen.getByLabelText("Password")).toHaveAccessibleDescription(
-      expect.stringContaining("Password must not contain your email."),
-    );
+    expect(screen.getByLabelText("Password")).toHaveAccessibleDescription(expect.stringContaining("Password must not contain your email."));
   });
 
   it("names the missing rules, without calling the API, when the password breaks the policy", async () => {

@@ -2,18 +2,24 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { useState, type ReactNode } from "react";
 import { isApiError } from "../lib/api-client";
 
-/** The app's QueryClient: retries only what may succeed on a second try (no answer, or a 5xx). */
+/**
+ * The app's QueryClient: retries only reads that may succeed on a second try (no answer, or a
+ * 5xx). Network mode "always": TanStack Query's default ("online") pauses a request while the
+ * browser reports itself offline and sends it by itself once it is back, so a sign-in could go
+ * through, and mail a code, without a second click. Here a request without a network fails at
+ * once with a message, the page offers "Try again", and only the person sends it again.
+ */
 export function createQueryClient(): QueryClient {
   return new QueryClient({
     defaultOptions: {
       queries: {
-        retry: (failureCount, error) =>
-          failureCount < 2 && isApiError(error) && (error.status === 0 || error.status >= 500),
+        networkMode: "always",
+        retry: (failureCount, error) => failureCount < 2 && isApiError(error) && (error.status === 0 || error.status >= 500),
         staleTime: 30_000,
         refetchOnWindowFocus: false,
       },
       // A write is never repeated behind the person's back (a code could be spent twice).
-      mutations: { retry: false },
+      mutations: { networkMode: "always", retry: false },
     },
   });
 }

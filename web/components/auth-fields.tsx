@@ -58,7 +58,7 @@ export function EmailedCodeField({ id, label, value, onCodeChange, error }: Emai
       autoComplete="one-time-code"
       inputMode="numeric"
       pattern="[0-9]*"
-      maxLength={emailedCodeMaxLength}
+      // No maxLength: the browser would cut a pasted "123 456" before the separators are removed.
       required
       className="input--code"
       value={value}

@@ -1,6 +1,7 @@
 import type { ReactNode } from "react";
 import type { FormFailure } from "../lib/use-contract-form";
 import { ErrorSummary, type FieldErrorLink } from "./ui/alert";
+import { Button } from "./ui/button";
 
 export interface FormErrorSummaryProps {
   /** From useContractForm; nothing is shown while it is null. */
@@ -13,17 +14,20 @@ export interface FormErrorSummaryProps {
 
 /**
  * The summary above a form after a failed submit. Keyed on the attempt, so the same error a
- * second time is a new alert that is announced and focused again (WCAG 3.3.1, 4.1.3).
+ * second time is a new alert that is announced and focused again (WCAG 3.3.1, 4.1.3). When no
+ * answer came (offline, a timeout), it offers "Try again", which sends the same values once more.
  */
 export function FormErrorSummary({ failure, describe, fieldErrors, children }: FormErrorSummaryProps) {
   if (!failure) return null;
+  const { retry } = failure;
   return (
-    <ErrorSummary
-      key={failure.attempt}
-      title={failure.error === undefined ? "There is a problem" : describe(failure.error)}
-      fieldErrors={fieldErrors}
-    >
+    <ErrorSummary key={failure.attempt} title={failure.error === undefined ? "There is a problem" : describe(failure.error)} fieldErrors={fieldErrors}>
       {children}
+      {retry ? (
+        <Button variant="secondary" onClick={retry}>
+          Try again
+        </Button>
+      ) : null}
     </ErrorSummary>
   );
 }

@@ -1,3 +1,4 @@
+import type { ReactNode } from "react";
 import type { Delivery } from "../../common/api-contract";
 import { describeDelivery } from "../lib/format";
 import { StatusMessage } from "./ui/alert";
@@ -11,19 +12,24 @@ export interface ResendCodeProps {
   /** A message a person understands, when resending failed. */
   error?: string | undefined;
   label?: string;
+  /** Seconds until another code may be asked for (a cool-down between codes): the button waits. */
+  availableInSeconds?: number | undefined;
+  /** Shown instead of the button when no more codes may be sent (e.g. a way to start again). */
+  exhausted?: ReactNode;
 }
 
 /** "Didn't get it? Send a new code", with its own status line, separate from the form's errors. */
-export function ResendCode({ onResend, pending, sentTo, error, label = "Send a new code" }: ResendCodeProps) {
+export function ResendCode({ onResend, pending, sentTo, error, label = "Send a new code", availableInSeconds = 0, exhausted }: ResendCodeProps) {
+  const waiting = availableInSeconds > 0 && !pending;
   return (
     <div className="resend">
       <p className="resend-prompt">Didn't get a code? It can take a minute to arrive.</p>
-      <Button variant="secondary" onClick={onResend} loading={pending} loadingText="Sending…">
-        {label}
-      </Button>
-      <StatusMessage tone={error ? "error" : "success"}>
-        {error ?? (sentTo ? `We sent a new code ${describeDelivery(sentTo)}.` : null)}
-      </StatusMessage>
+      {exhausted ?? (
+        <Button variant="secondary" onClick={onResend} loading={pending} loadingText="Sending…" disabled={waiting}>
+          {waiting ? `${label} (in ${availableInSeconds} s)` : label}
+        </Button>
+      )}
+      <StatusMessage tone={error ? "error" : "success"}>{error ?? (sentTo ? `We sent a new code ${describeDelivery(sentTo)}.` : null)}</StatusMessage>
     </div>
   );
 }

@@ -7,7 +7,7 @@ import { apiErrorBodySchema, type ApiErrorCode } from "../../common/api-contract
  */
 
 /** Codes the client produces itself, next to the contract's (`apiErrorCodes`). */
-export type ClientErrorCode = "network_error" | "unexpected_response";
+export type ClientErrorCode = "network_error" | "timeout" | "unexpected_response";
 // `(string & {})` keeps autocompletion for known codes while accepting codes the BFF may add later.
 export type ErrorCode = ApiErrorCode | ClientErrorCode | (string & {});
 
@@ -18,6 +18,10 @@ export class ApiError extends Error {
   readonly status: number;
   readonly attemptsLeft: number | undefined;
   readonly fields: Readonly<Record<string, string>> | undefined;
+  /** Seconds to wait before asking again (`resend_too_soon`). */
+  readonly retryAfterSeconds: number | undefined;
+  /** Which check refused it, where the contract names one (e.g. `unknown_credential`). */
+  readonly reason: string | undefined;
 
   constructor(init: {
     code: ErrorCode;
@@ -25,12 +29,16 @@ export class ApiError extends Error {
     status: number;
     attemptsLeft?: number | undefined;
     fields?: Record<string, string> | undefined;
+    retryAfterSeconds?: number | undefined;
+    reason?: string | undefined;
   }) {
     super(init.message);
     this.code = init.code;
     this.status = init.status;
     this.attemptsLeft = init.attemptsLeft;
     this.fields = init.fields;
+    this.retryAfterSeconds = init.retryAfterSeconds;
+    this.reason = init.reason;
   }
 }
 
@@ -38,25 +46,60 @@ export function isApiError(error: unknown): error is ApiError {
   return error instanceof ApiError;
 }
 
+/**
+ * No answer at all: the network is down, or the server did not answer in time. The request may
+ * or may not have reached the server, so nothing sends it again by itself: the page offers
+ * "Try again" (a click, never a replay behind the person's back).
+ */
+export function isConnectionFailure(error: unknown): boolean {
+  return isApiError(error) && (error.code === "network_error" || error.code === "timeout");
+}
+
+/**
+ * How long a request may take before the client gives up. Longer than the BFF's own deadlines
+ * on Cognito and the store (which answer 503 in time), so this only fires when no answer can
+ * come: a dropped connection, a stalled proxy.
+ */
+export const requestTimeoutMs = 20_000;
+
 type Method = "GET" | "POST" | "PATCH" | "DELETE";
 
 export interface RequestOptions {
   signal?: AbortSignal | undefined;
+  /** Overrides `requestTimeoutMs`. */
+  timeoutMs?: number | undefined;
 }
 
-async function request<T>(
-  method: Method,
-  path: string,
-  schema: z.ZodType<T>,
-  body: unknown,
-  options: RequestOptions,
-): Promise<T> {
+/** The caller's signal (TanStack Query cancels by aborting) combined with the request's own deadline. */
+function deadlineSignal(callerSignal: AbortSignal | undefined, timeoutMs: number): { signal: AbortSignal; timedOut: () => boolean; done: () => void } {
+  const controller = new AbortController();
+  let expired = false;
+  const timer = setTimeout(() => {
+    expired = true;
+    controller.abort(new DOMException("The request took too long.", "TimeoutError"));
+  }, timeoutMs);
+  const onCallerAbort = () => controller.abort(callerSignal?.reason);
+  if (callerSignal?.aborted) onCallerAbort();
+  else callerSignal?.addEventListener("abort", onCallerAbort, { once: true });
+  return {
+    signal: controller.signal,
+    timedOut: () => expired,
+    done: () => {
+      clearTimeout(timer);
+      callerSignal?.removeEventListener("abort", onCallerAbort);
+    },
+  };
+}
+
+async function request<T>(method: Method, path: string, schema: z.ZodType<T>, body: unknown, options: RequestOptions): Promise<T> {
   const headers: Record<string, string> = { Accept: "application/json" };
   // The BFF refuses state-changing calls without a JSON content type (a CSRF defence:
   // cross-site forms cannot send application/json without a CORS preflight — OWASP CSRF cheat sheet).
   if (method !== "GET") headers["Content-Type"] = "application/json";
 
+  const deadline = deadlineSignal(options.signal, options.timeoutMs ?? requestTimeoutMs);
   let response: Response;
+  let payload: unknown;
   try {
     response = await fetch(path, {
       method,
@@ -64,19 +107,28 @@ async function request<T>(
       // The BFF session cookie is same-origin; never send it anywhere else.
       credentials: "same-origin",
       body: method === "GET" ? undefined : JSON.stringify(body ?? {}),
-      signal: options.signal,
+      signal: deadline.signal,
     });
+    // The body can stall too: the deadline covers it.
+    payload = await readJson(response);
   } catch (error) {
+    if (deadline.timedOut()) {
+      throw new ApiError({
+        code: "timeout",
+        status: 0,
+        message: "The server didn't answer in time. Check your connection, then try again.",
+      });
+    }
     // TanStack Query cancels by aborting; let that through untouched.
-    if (error instanceof DOMException && error.name === "AbortError") throw error;
+    if (options.signal?.aborted || (error instanceof DOMException && error.name === "AbortError")) throw error;
     throw new ApiError({
       code: "network_error",
       status: 0,
       message: "We couldn't reach the server. Check your connection and try again.",
     });
+  } finally {
+    deadline.done();
   }
-
-  const payload = await readJson(response);
 
   if (!response.ok) throw toApiError(response.status, payload);
 
@@ -93,7 +145,7 @@ async function request<T>(
 
 async function readJson(response: Response): Promise<unknown> {
   if (response.status === 204) return undefined;
-  const text = await response.text().catch(() => "");
+  const text = await response.text();
   if (text === "") return undefined;
   try {
     return JSON.parse(text) as unknown;
@@ -112,6 +164,8 @@ function toApiError(status: number, payload: unknown): ApiError {
       status,
       attemptsLeft: error.attemptsLeft ?? attemptsLeft,
       fields: error.fields,
+      retryAfterSeconds: error.retryAfterSeconds,
+      reason: error.reason,
     });
   }
   // No contract-shaped body: a proxy, a gateway or a rate limiter answered instead of the BFF.

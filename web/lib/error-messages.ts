@@ -10,9 +10,15 @@ export function describeError(error: unknown): string {
   switch (error.code) {
     case "network_error":
       return "We couldn't reach the server. Check your connection and try again.";
+    case "timeout":
+      return "The server didn't answer in time. Check your connection, then try again.";
     case "rate_limited":
     case "limit_exceeded":
       return "Too many attempts. Wait a minute, then try again.";
+    case "resend_too_soon":
+      return error.retryAfterSeconds === undefined
+        ? "Wait a moment before asking for another code."
+        : `You can ask for another code in ${secondsText(error.retryAfterSeconds)}.`;
     case "delivery_failed":
       return "We couldn't send the code just now. Please try again in a moment.";
     case "service_unavailable":
@@ -45,6 +51,11 @@ export function describeEmailedCodeError(error: unknown): string {
     }
   }
   return describeError(error);
+}
+
+/** "1 second" / "30 seconds". */
+export function secondsText(seconds: number): string {
+  return `${seconds} ${seconds === 1 ? "second" : "seconds"}`;
 }
 
 /** "1 attempt left" / "2 attempts left". */

@@ -11,7 +11,21 @@ export const paths = {
   account: "/account",
   /** An app that is not Tobira's own asks to use the account (the provider sends the browser here). */
   consent: "/consent",
+  /** "Add a passkey": after sign-up, after a sign-in with a code, or to finish an add that needed a fresh sign-in. */
+  passkeyAdd: "/passkeys/add",
 } as const;
+
+/** The pages that exist only where Tobira signs people in itself (not in ALB mode, where the load balancer does). */
+export const signInModePaths: readonly string[] = [
+  paths.signIn,
+  paths.signInCode,
+  paths.signInChoose,
+  paths.signUp,
+  paths.signUpConfirm,
+  paths.passwordForgot,
+  paths.passwordReset,
+  paths.passkeyAdd,
+];
 
 export type AppPath = (typeof paths)[keyof typeof paths];
 

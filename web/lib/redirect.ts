@@ -2,9 +2,7 @@ import { useCallback } from "react";
 import { useNavigate } from "react-router-dom";
 import { isSpaPath } from "./paths";
 
-export type RedirectTarget =
-  | { kind: "route"; to: string }
-  | { kind: "document"; href: string };
+export type RedirectTarget = { kind: "route"; to: string } | { kind: "document"; href: string };
 
 export interface RedirectPolicy {
   /**
@@ -42,19 +40,31 @@ export function resolveRedirect(redirectTo: string, origin: string, policy: Redi
   return { kind: "document", href: url.href };
 }
 
+export interface FollowOptions {
+  state?: unknown;
+  /** An SPA path for when `redirectTo` cannot be followed. */
+  fallback?: string;
+  /**
+   * Replace the current history entry instead of adding one: after a sign-in, Back must not
+   * return to "Enter your code" for a sign-in that is over.
+   */
+  replace?: boolean;
+}
+
 /** Follows a BFF `redirectTo`; falls back to `fallback` (an SPA path) when it cannot be followed. */
-export function useFollowRedirect(
-  policy: RedirectPolicy = {},
-): (redirectTo: string, options?: { state?: unknown; fallback?: string }) => void {
+export function useFollowRedirect(policy: RedirectPolicy = {}): (redirectTo: string, options?: FollowOptions) => void {
   const navigate = useNavigate();
   const allowOtherOrigins = policy.allowOtherOrigins === true;
   return useCallback(
     (redirectTo, options = {}) => {
       const target = resolveRedirect(redirectTo, window.location.origin, { allowOtherOrigins });
+      const replace = options.replace === true;
       if (target === null) {
-        void navigate(options.fallback ?? "/", { state: options.state });
+        void navigate(options.fallback ?? "/", { state: options.state, replace });
       } else if (target.kind === "route") {
-        void navigate(target.to, { state: options.state });
+        void navigate(target.to, { state: options.state, replace });
+      } else if (replace) {
+        window.location.replace(target.href);
       } else {
         window.location.assign(target.href);
       }

@@ -1,6 +1,6 @@
 import { useState } from "react";
 import type { z } from "zod";
-import { isApiError } from "./api-client";
+import { isApiError, isConnectionFailure } from "./api-client";
 import { pickFieldErrors, summaryFieldErrors, validateForm, type FieldErrors, type SummaryLink } from "./form";
 
 /** A failed submit: `error` is undefined when the form's own validation stopped it. */
@@ -8,6 +8,11 @@ export interface FormFailure {
   /** Counts failed submits: the error summary is keyed on it, so a repeated error is announced again. */
   attempt: number;
   error?: unknown;
+  /**
+   * Sends the same values again: offered only when no answer came (offline, a dropped
+   * connection, a timeout). Requests are never re-sent by themselves; this is the person's click.
+   */
+  retry?: () => void;
 }
 
 /** What the hook needs of the feature's API call (the TanStack mutation from its `api/` file). */
@@ -63,7 +68,23 @@ export function useContractForm<K extends string, Body, Answer>(options: Contrac
   const [fieldErrors, setFieldErrors] = useState<FieldErrors<K>>({});
   const [failure, setFailure] = useState<FormFailure | null>(null);
 
-  const fail = (error?: unknown) => setFailure((previous) => ({ attempt: (previous?.attempt ?? 0) + 1, error }));
+  const fail = (error?: unknown, retry?: () => void) => setFailure((previous) => ({ attempt: (previous?.attempt ?? 0) + 1, error, ...(retry ? { retry } : {}) }));
+
+  const send = (body: Body) => {
+    setFieldErrors({});
+    setFailure(null);
+    options.beforeRequest?.(body);
+    mutation.mutate(body, {
+      onSuccess: (answer) => options.onSuccess(answer, body),
+      onError: (error) => {
+        if (options.onError?.(error) === "handled") return;
+        // Keys that are not fields of this form (e.g. "" for the body as a whole) are dropped.
+        const fields = { ...(isApiError(error) ? error.fields : undefined), ...options.fieldErrorsFor?.(error) };
+        setFieldErrors(pickFieldErrors(fieldIds, fields));
+        fail(error, isConnectionFailure(error) ? () => send(body) : undefined);
+      },
+    });
+  };
 
   const onSubmit = (event: { preventDefault(): void }) => {
     event.preventDefault();
@@ -74,20 +95,7 @@ export function useContractForm<K extends string, Body, Answer>(options: Contrac
       fail();
       return;
     }
-    setFieldErrors({});
-    setFailure(null);
-    const body = result.data;
-    options.beforeRequest?.(body);
-    mutation.mutate(body, {
-      onSuccess: (answer) => options.onSuccess(answer, body),
-      onError: (error) => {
-        if (options.onError?.(error) === "handled") return;
-        // Keys that are not fields of this form (e.g. "" for the body as a whole) are dropped.
-        const fields = { ...(isApiError(error) ? error.fields : undefined), ...options.fieldErrorsFor?.(error) };
-        setFieldErrors(pickFieldErrors(fieldIds, fields));
-        fail(error);
-      },
-    });
+    send(result.data);
   };
 
   const reset = () => {

@@ -1,11 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { loadBffConfig } from "../../../bff/config";
-import { BffConfigError } from "../../../bff/config";
+import { loadBffConfig, BffConfigError } from "../../../bff/config";
+import { parseAuthenticationResponse } from "../../../bff/passkeys/credential-schemas";
 import { generatePasskeyAuthenticationOptions } from "../../../bff/passkeys/generate-authentication-options";
 import { generatePasskeyRegistrationOptions } from "../../../bff/passkeys/generate-registration-options";
 import { passkeyAmr } from "../../../bff/passkeys/passkey-sign-in";
 import { relyingPartyFor } from "../../../bff/passkeys/relying-party";
-import { parseAuthenticationResponse } from "../../../bff/passkeys/credential-schemas";
 
 describe("relying-party settings", () => {
   it("defaults locally to rpID localhost, the public URL's origin, 10-minute reauth and 5-minute challenges", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { parseAuthenticationResponse } from "../../../bff/passkeys/credential-schemas";
 import { generatePasskeyAuthenticationOptions } from "../../../bff/passkeys/generate-authentication-options";
 import { generatePasskeyRegistrationOptions } from "../../../bff/passkeys/generate-registration-options";
-import { parseAuthenticationResponse } from "../../../bff/passkeys/credential-schemas";
 import { PasskeyRejectedError } from "../../../bff/passkeys/passkey-errors";
 import type { StoredPasskey } from "../../../bff/passkeys/passkey-store";
 import type { RelyingParty } from "../../../bff/passkeys/relying-party";

@@ -1,5 +1,5 @@
 import { useQueryClient } from "@tanstack/react-query";
-import type { ReactNode } from "react";
+import { useEffect, useState, type ReactNode } from "react";
 import { Navigate } from "react-router-dom";
 import { Alert } from "../../../components/ui/alert";
 import { Button } from "../../../components/ui/button";
@@ -8,21 +8,49 @@ import { LoadingBlock } from "../../../components/ui/spinner";
 import { config } from "../../../config";
 import { isApiError } from "../../../lib/api-client";
 import { useSession } from "../../../lib/auth";
+import { useServerMode, type ServerMode } from "../../../lib/client-config";
 import { describeError } from "../../../lib/error-messages";
 import type { NavigationState } from "../../../lib/navigation-state";
 import { paths } from "../../../lib/paths";
 import { useFollowRedirect } from "../../../lib/redirect";
 import { useClaims } from "../api/get-claims";
 import { useLogout } from "../api/logout";
+import { useAccountOverview } from "../api/security";
+import { AccountNav, type AccountNavItem } from "../components/account-nav";
 import { AccountSummary } from "../components/account-summary";
+import { ChangeEmailSection } from "../components/change-email-section";
+import { ChangePasswordForm } from "../components/change-password-form";
 import { ClaimsPanel } from "../components/claims-panel";
+import { DeleteAccountSection } from "../components/delete-account-section";
+import { HistorySection } from "../components/history-section";
+import { SessionsSection } from "../components/sessions-section";
+import { takeAccountAction, type AccountAction } from "../utils/resume-action";
 
 export interface AccountRouteProps {
-  /** Sections other features add below the summary (composed in web/app, e.g. passkeys). */
+  /**
+   * Sections other features add to the security part (composed in web/app: passkeys, connected
+   * apps), each an h2 section whose heading has the id its `sectionLinks` entry names.
+   */
   renderSections?: (user: { email: string }) => ReactNode;
+  /** The navigation entries of `renderSections`, in order. */
+  sectionLinks?: AccountNavItem[];
 }
 
-export function AccountRoute({ renderSections }: AccountRouteProps = {}) {
+/** The passkeys' and connected apps' headings, as their sections spell them. */
+const defaultSectionLinks: AccountNavItem[] = [
+  { target: "passkeys-title", label: "Passkeys" },
+  { target: "connected-apps-title", label: "Connected apps" },
+];
+
+const headingOf: Record<AccountAction, string> = { "change-email": "email-title", "delete-account": "delete-title" };
+
+/**
+ * The account page (README, "Your account"): Overview; Security (password and email, passkeys,
+ * connected apps, where you're signed in with the trusted devices, the sign-in history); Tokens
+ * (the three claim panels); Delete account. In ALB mode the load balancer owns sign-in, so only
+ * the overview and the tokens exist.
+ */
+export function AccountRoute({ renderSections, sectionLinks = defaultSectionLinks }: AccountRouteProps = {}) {
   const queryClient = useQueryClient();
   // A logout may end at Cognito's hosted /logout (ALB mode), another origin.
   const followRedirect = useFollowRedirect({ allowOtherOrigins: true });
@@ -31,6 +59,15 @@ export function AccountRoute({ renderSections }: AccountRouteProps = {}) {
   const leaving = logout.isSuccess;
   const session = useSession({ enabled: !leaving });
   const claims = useClaims({ enabled: !leaving && session.data?.authenticated === true });
+  const { mode } = useServerMode();
+  const securityCentre = mode === "sign-in" && session.data?.authenticated === true && !leaving;
+  const overview = useAccountOverview({ enabled: securityCentre });
+  // An action the person signed in again for (lib: utils/resume-action.ts): opened once, here.
+  const [resumed] = useState(() => takeAccountAction());
+  useEffect(() => {
+    if (resumed === undefined || !overview.isSuccess) return;
+    document.getElementById(headingOf[resumed])?.focus();
+  }, [resumed, overview.isSuccess]);
 
   const onSignOut = () => {
     logout.mutate(undefined, {
@@ -49,8 +86,7 @@ export function AccountRoute({ renderSections }: AccountRouteProps = {}) {
       </Page>
     );
   }
-  const signedOut =
-    session.data?.authenticated === false || (isApiError(claims.error) && claims.error.code === "unauthenticated");
+  const signedOut = session.data?.authenticated === false || (isApiError(claims.error) && claims.error.code === "unauthenticated");
   if (signedOut) {
     const state: NavigationState = { flash: { tone: "info", message: "Sign in to see your account." } };
     return <Navigate to={paths.signIn} replace state={state} />;
@@ -70,28 +106,116 @@ export function AccountRoute({ renderSections }: AccountRouteProps = {}) {
           </Button>
         </Alert>
       ) : (
-        <>
-          <AccountSummary
-            email={session.data.user.email}
-            amr={session.data.amr}
-            authTime={session.data.authTime}
-            onSignOut={onSignOut}
-            signingOut={logout.isPending}
-            signOutError={logout.isError ? describeError(logout.error) : undefined}
+        <div className="account-layout">
+          <AccountNav
+            items={[
+              { target: "overview-title", label: "Overview" },
+              ...(securityCentre
+                ? [
+                    {
+                      target: "security-title",
+                      label: "Security",
+                      children: [
+                        { target: "password-title", label: "Password and email" },
+                        ...sectionLinks,
+                        { target: "sessions-title", label: "Where you're signed in" },
+                        { target: "history-title", label: "Sign-in history" },
+                      ],
+                    },
+                  ]
+                : []),
+              { target: "tokens-title", label: "Tokens" },
+              ...(securityCentre ? [{ target: "delete-title", label: "Delete account" }] : []),
+            ]}
           />
-          {renderSections?.({ email: session.data.user.email })}
-          <h2 className="section-title">Your tokens</h2>
-          <p className="section-lead">
-            The claims from your sign-in, as the apps you use would see them. The tokens themselves never leave the server.
-          </p>
-          <ClaimsSection claims={claims} />
-        </>
+          <div className="account-sections">
+            <section aria-labelledby="overview-title">
+              <h2 className="section-title" id="overview-title" tabIndex={-1}>
+                Overview
+              </h2>
+              <AccountSummary
+                email={session.data.user.email}
+                amr={session.data.amr}
+                authTime={session.data.authTime}
+                onSignOut={onSignOut}
+                signingOut={logout.isPending}
+                signOutError={logout.isError ? describeError(logout.error) : undefined}
+              />
+            </section>
+
+            {securityCentre ? (
+              <section aria-labelledby="security-title" className="account-section">
+                <h2 className="section-title" id="security-title" tabIndex={-1}>
+                  Security
+                </h2>
+                <p className="section-lead">How you sign in, where you're signed in, and what happened recently.</p>
+                <h3 className="subsection-title" id="password-title" tabIndex={-1}>
+                  Password
+                </h3>
+                <ChangePasswordForm />
+                <h3 className="subsection-title" id="email-title" tabIndex={-1}>
+                  Email address
+                </h3>
+                {overview.isSuccess ? (
+                  <ChangeEmailSection email={overview.data.email} pendingEmail={overview.data.pendingEmail} resume={resumed === "change-email"} />
+                ) : overview.isError ? (
+                  <p className="field-error">{describeError(overview.error)}</p>
+                ) : (
+                  <LoadingBlock label="Loading…" />
+                )}
+              </section>
+            ) : null}
+
+            {renderSections?.({ email: session.data.user.email })}
+
+            {securityCentre ? (
+              <>
+                <section aria-labelledby="sessions-title" className="account-section">
+                  <h2 className="section-title" id="sessions-title" tabIndex={-1}>
+                    Where you're signed in
+                  </h2>
+                  <p className="section-lead">Every browser signed in to your account. Sign out any you don't recognise.</p>
+                  <SessionsSection />
+                </section>
+                <section aria-labelledby="history-title" className="account-section">
+                  <h2 className="section-title" id="history-title" tabIndex={-1}>
+                    Sign-in history
+                  </h2>
+                  <HistorySection />
+                </section>
+              </>
+            ) : null}
+
+            <section aria-labelledby="tokens-title" className="account-section">
+              <h2 className="section-title" id="tokens-title" tabIndex={-1}>
+                Your tokens
+              </h2>
+              <p className="section-lead">The claims from your sign-in, as the apps you use would see them. The tokens themselves never leave the server.</p>
+              <ClaimsSection claims={claims} mode={mode} />
+            </section>
+
+            {securityCentre ? (
+              <section aria-labelledby="delete-title" className="account-section account-section--danger">
+                <h2 className="section-title" id="delete-title" tabIndex={-1}>
+                  Delete account
+                </h2>
+                <DeleteAccountSection email={session.data.user.email} resume={resumed === "delete-account"} />
+              </section>
+            ) : null}
+          </div>
+        </div>
       )}
     </Page>
   );
 }
 
-function ClaimsSection({ claims }: { claims: ReturnType<typeof useClaims> }) {
+/**
+ * The first panel is what the sign-in gave: in sign-in mode Tobira's ID token, whose signature
+ * the BFF checked against the user pool's keys; in ALB mode the load balancer's signed user
+ * claims (`x-amzn-oidc-data`), checked against the load balancer's public key (docs/architecture.md,
+ * "ALB mode").
+ */
+function ClaimsSection({ claims, mode }: { claims: ReturnType<typeof useClaims>; mode: ServerMode }) {
   if (claims.isPending) return <LoadingBlock label="Loading claims…" />;
   if (claims.isError) {
     return (
@@ -105,17 +229,22 @@ function ClaimsSection({ claims }: { claims: ReturnType<typeof useClaims> }) {
   }
   return (
     <div className="panels">
-      <ClaimsPanel
-        title="ID token claims"
-        badge="Verified"
-        description="Who you are. The signature was checked against the user pool's published keys."
-        claims={claims.data.idToken}
-      />
-      <ClaimsPanel
-        title="Access token claims"
-        description="What apps may do on your behalf: the client, scopes and lifetime."
-        claims={claims.data.accessToken}
-      />
+      {mode === "alb" ? (
+        <ClaimsPanel
+          title="Load balancer's signed user claims"
+          badge="Verified"
+          description="Who you are, as the load balancer signed it (the x-amzn-oidc-data header). The signature was checked against the load balancer's public key."
+          claims={claims.data.idToken}
+        />
+      ) : (
+        <ClaimsPanel
+          title="ID token claims"
+          badge="Verified"
+          description="Who you are. The signature was checked against the user pool's published keys."
+          claims={claims.data.idToken}
+        />
+      )}
+      <ClaimsPanel title="Access token claims" description="What apps may do on your behalf: the client, scopes and lifetime." claims={claims.data.accessToken} />
       <ClaimsPanel title="User info" description="Your attributes as the user pool stores them." claims={claims.data.userInfo} />
     </div>
   );

@@ -38,11 +38,7 @@ export function claimLabel(name: string): string | undefined {
 }
 
 export type ClaimValue =
-  | { kind: "time"; seconds: number }
-  | { kind: "text"; text: string }
-  | { kind: "list"; items: string[] }
-  | { kind: "json"; json: string }
-  | { kind: "empty" };
+  { kind: "time"; seconds: number } | { kind: "text"; text: string } | { kind: "list"; items: string[] } | { kind: "json"; json: string } | { kind: "empty" };
 
 export function classifyClaim(name: string, value: unknown): ClaimValue {
   if (value === null || value === undefined || value === "") return { kind: "empty" };
@@ -69,8 +65,10 @@ export function sortClaims(claims: Record<string, unknown>): [string, unknown][]
 const amrLabels: Readonly<Record<string, string>> = {
   pwd: "password",
   otp: "one-time code",
-  hwk: "passkey (hardware key)",
-  swk: "passkey (software key)",
+  // RFC 8176 "hwk"/"swk" name how the key is held; people know them as device-bound and synced
+  // passkeys (a laptop's built-in authenticator is not a "hardware key").
+  hwk: "device-bound passkey",
+  swk: "synced passkey",
   user: "user verification",
   mfa: "two factors",
 };

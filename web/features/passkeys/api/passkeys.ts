@@ -1,10 +1,14 @@
 import { startRegistration, type PublicKeyCredentialCreationOptionsJSON } from "@simplewebauthn/browser";
 import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { z } from "zod";
-import { passkeyListResponseSchema, passkeySchema, type Passkey } from "../../../../common/api-contract";
+import { passkeyListResponseSchema, passkeySchema, passkeySignalsResponseSchema, type Passkey, type PasskeySignalsResponse } from "../../../../common/api-contract";
 import { apiClient, type RequestOptions } from "../../../lib/api-client";
+import { forgetPasskeyHere, rememberPasskeyHere, supportsSignal, webauthnSignals } from "../../../lib/webauthn";
 
-/** The signed-in user's passkeys: `GET/POST /api/passkeys`, `POST /api/passkeys/options`, `PATCH/DELETE /api/passkeys/:id`. */
+/**
+ * The signed-in user's passkeys: `GET/POST /api/passkeys`, `POST /api/passkeys/options`,
+ * `PATCH/DELETE /api/passkeys/:id`, and `GET /api/passkeys/signals` for the Signal API.
+ */
 export const passkeysQueryKey = ["passkeys"] as const;
 
 export function getPasskeys(options: RequestOptions = {}): Promise<Passkey[]> {
@@ -26,29 +30,72 @@ const creationOptionsSchema = z.looseObject({
   pubKeyCredParams: z.array(z.looseObject({ alg: z.number(), type: z.literal("public-key") })),
 });
 
-/** Creation options, the browser's ceremony, then the BFF's verification and storage. */
-export async function addPasskey(): Promise<Passkey> {
+async function register(mode: "prompt" | "automatic"): Promise<Passkey> {
   const optionsJSON = (await apiClient.post("/api/passkeys/options", {}, creationOptionsSchema)) as PublicKeyCredentialCreationOptionsJSON;
-  const credential = await startRegistration({ optionsJSON });
-  return apiClient.post("/api/passkeys", { credential }, passkeySchema);
+  // "automatic": mediation "conditional" (SimpleWebAuthn's useAutoRegister), no prompt of its own.
+  const credential = await startRegistration({ optionsJSON, useAutoRegister: mode === "automatic" });
+  const passkey = await apiClient.post("/api/passkeys", { credential }, passkeySchema);
+  // Made here, so it is on this device (or in this browser's passkey provider).
+  rememberPasskeyHere(passkey.id);
+  return passkey;
+}
+
+/** Creation options, the browser's ceremony, then the BFF's verification and storage. */
+export function addPasskey(): Promise<Passkey> {
+  return register("prompt");
+}
+
+/** Conditional create: only where supported (see passkey-upgrade.ts), and rejected when the password manager declines. */
+export function addPasskeyAutomatically(): Promise<Passkey> {
+  return register("automatic");
 }
 
 export function renamePasskey(input: { id: string; name: string }): Promise<Passkey> {
   return apiClient.patch(`/api/passkeys/${encodeURIComponent(input.id)}`, { name: input.name }, passkeySchema);
 }
 
-export function deletePasskey(id: string): Promise<undefined> {
-  return apiClient.delete(`/api/passkeys/${encodeURIComponent(id)}`, z.undefined());
+export async function deletePasskey(id: string): Promise<undefined> {
+  await apiClient.delete(`/api/passkeys/${encodeURIComponent(id)}`, z.undefined());
+  forgetPasskeyHere(id);
+  return undefined;
 }
 
-function useRefreshingMutation<TInput, TOutput>(mutationFn: (input: TInput) => Promise<TOutput>) {
+export function getPasskeySignals(options: RequestOptions = {}): Promise<PasskeySignalsResponse> {
+  return apiClient.get("/api/passkeys/signals", passkeySignalsResponseSchema, options);
+}
+
+/**
+ * Tells the browser's passkey provider what the account now accepts and who the user is
+ * (Signal API), where the browser has it. Quiet: a failure changes nothing for the person.
+ */
+export async function syncPasskeySignals(which: { accepted?: boolean; userDetails?: boolean }): Promise<void> {
+  // Only where the browser would listen: otherwise not even the request is made.
+  const wanted =
+    (which.accepted === true && supportsSignal("signalAllAcceptedCredentials")) || (which.userDetails === true && supportsSignal("signalCurrentUserDetails"));
+  if (!wanted) return;
+  try {
+    const { rpId, userId, allAcceptedCredentialIds, name, displayName } = await getPasskeySignals({ timeoutMs: 5_000 });
+    if (which.accepted) webauthnSignals.allAcceptedCredentials({ rpId, userId, allAcceptedCredentialIds });
+    if (which.userDetails) webauthnSignals.currentUserDetails({ rpId, userId, name, displayName });
+  } catch {
+    // Nothing to tell, or no way to find out: the provider keeps what it has.
+  }
+}
+
+function useRefreshingMutation<TInput, TOutput>(mutationFn: (input: TInput) => Promise<TOutput>, afterSuccess?: () => void) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn,
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: passkeysQueryKey }),
+    onSuccess: async () => {
+      afterSuccess?.();
+      await queryClient.invalidateQueries({ queryKey: passkeysQueryKey });
+    },
   });
 }
 
 export const useAddPasskey = () => useRefreshingMutation<void, Passkey>(addPasskey);
-export const useRenamePasskey = () => useRefreshingMutation(renamePasskey);
-export const useDeletePasskey = () => useRefreshingMutation(deletePasskey);
+// A rename changes nothing the provider shows (it keeps the account's name, not ours), but the
+// user's details are re-sent so a provider still showing an old email learns the current one.
+export const useRenamePasskey = () => useRefreshingMutation(renamePasskey, () => void syncPasskeySignals({ userDetails: true }));
+// After a delete the provider learns the complete list, so it stops offering the deleted passkey.
+export const useDeletePasskey = () => useRefreshingMutation(deletePasskey, () => void syncPasskeySignals({ accepted: true }));

@@ -4,8 +4,10 @@ import { Button } from "../../../components/ui/button";
 import { TextField } from "../../../components/ui/text-field";
 import { describeError } from "../../../lib/error-messages";
 import { useContractForm } from "../../../lib/use-contract-form";
+import { isPasskeyHere } from "../../../lib/webauthn";
 import { useDeletePasskey, useRenamePasskey } from "../api/passkeys";
-import { deviceTypeLabel, formatIsoDate } from "../utils/passkey-text";
+import { formatIsoDate, hereLabel, kindLabel, passkeyKind, whereText } from "../utils/passkey-text";
+import { PasskeyIcon } from "./passkey-icon";
 
 type Mode = "view" | "rename" | "confirm-delete";
 
@@ -31,6 +33,9 @@ export function PasskeyItem({ passkey }: { passkey: Passkey }) {
     mutation: rename,
     onSuccess: () => setMode("view"),
   });
+  const kind = passkeyKind(passkey);
+  const knownHere = isPasskeyHere(passkey.id);
+  const here = hereLabel(kind, knownHere);
   // No error summary in this small inline form: every message, the API's too, sits on the field.
   const renameError = form.fieldErrors.name ?? (form.failure?.error !== undefined ? describeError(form.failure.error) : undefined);
 
@@ -44,13 +49,21 @@ export function PasskeyItem({ passkey }: { passkey: Passkey }) {
 
   return (
     <li ref={itemRef} className="passkey-item" aria-labelledby={headingId}>
-      <h3 className="passkey-name" id={headingId}>
-        {passkey.name}
-      </h3>
+      <div className="passkey-heading">
+        <PasskeyIcon kind={kind} />
+        <h3 className="passkey-name" id={headingId}>
+          {passkey.name}
+        </h3>
+        {here ? <span className="badge">{here}</span> : null}
+      </div>
       <dl className="passkey-facts">
         <div>
           <dt>Type</dt>
-          <dd>{deviceTypeLabel(passkey)}</dd>
+          <dd>{kindLabel(kind)}</dd>
+        </div>
+        <div>
+          <dt>Where</dt>
+          <dd>{whereText(passkey, knownHere)}</dd>
         </div>
         <div>
           <dt>Created</dt>

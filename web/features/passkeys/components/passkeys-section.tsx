@@ -5,42 +5,61 @@ import { Alert } from "../../../components/ui/alert";
 import { Button } from "../../../components/ui/button";
 import { LoadingBlock } from "../../../components/ui/spinner";
 import { isApiError } from "../../../lib/api-client";
+import { useServerMode } from "../../../lib/client-config";
 import { describeError } from "../../../lib/error-messages";
 import type { NavigationState } from "../../../lib/navigation-state";
 import { paths } from "../../../lib/paths";
-import { useAddPasskey, usePasskeys } from "../api/passkeys";
+import { rememberResume } from "../../../lib/resume";
+import { syncPasskeySignals, useAddPasskey, usePasskeys } from "../api/passkeys";
 import { registrationCeremonyOutcome } from "../utils/passkey-text";
 import { PasskeyItem } from "./passkey-item";
 
 /**
  * The account page's "Passkeys" section: the list, and "Add a passkey". Adding needs a recent
- * sign-in; when the BFF says `reauthentication_required`, the section offers to sign in again.
+ * sign-in; when the BFF says `reauthentication_required`, the section sends the person to sign in
+ * again and the add resumes right after (lib/resume.ts, the "Add a passkey" page).
  */
 export function PasskeysSection({ email }: { email: string }) {
+  const { mode } = useServerMode();
+  // ALB mode has no passkeys: the load balancer owns sign-in.
+  if (mode === "alb") return null;
+  return <Passkeys email={email} />;
+}
+
+function Passkeys({ email }: { email: string }) {
   const passkeys = usePasskeys();
   const add = useAddPasskey();
   const [supported] = useState(() => browserSupportsWebAuthn());
   const titleRef = useRef<HTMLHeadingElement>(null);
   const previousCount = useRef<number | undefined>(undefined);
+  const [lastOneRemoved, setLastOneRemoved] = useState(false);
+  const signalled = useRef(false);
 
-  // A deleted passkey takes its focused buttons with it: give focus to the section's heading.
   useEffect(() => {
     const count = passkeys.data?.length;
     const active = document.activeElement;
+    // A deleted passkey takes its focused buttons with it: give focus to the section's heading.
     if (count !== undefined && previousCount.current !== undefined && count < previousCount.current && (active === null || active === document.body)) {
       titleRef.current?.focus();
     }
+    if (count !== undefined && previousCount.current !== undefined) setLastOneRemoved(count === 0 && previousCount.current > 0);
     previousCount.current = count;
-  }, [passkeys.data]);
+    // Once per visit: the browser's passkey provider learns which passkeys this account still
+    // accepts and the user's current name (Signal API, where supported; silent elsewhere).
+    if (passkeys.isSuccess && !signalled.current) {
+      signalled.current = true;
+      void syncPasskeySignals({ accepted: true, userDetails: true });
+    }
+  }, [passkeys.data, passkeys.isSuccess]);
 
   const addOutcome = add.isError ? registrationCeremonyOutcome(add.error) : undefined;
   const needsReauth = isApiError(add.error) && add.error.code === "reauthentication_required";
   const reauthState: NavigationState = {
     email,
-    flash: { tone: "info", message: "To add a passkey, confirm it's you: sign in again, then add it from your account page." },
+    flash: { tone: "info", message: "To add a passkey, confirm it's you: sign in again, and adding the passkey continues right after." },
   };
 
-  // A deployment without passkeys (ALB mode: the load balancer owns sign-in) answers 404.
+  // A deployment without passkeys answers 404.
   if (isApiError(passkeys.error) && passkeys.error.status === 404) return null;
 
   return (
@@ -48,7 +67,7 @@ export function PasskeysSection({ email }: { email: string }) {
       <h2 className="section-title" id="passkeys-title" ref={titleRef} tabIndex={-1}>
         Passkeys
       </h2>
-      <p className="section-lead">Sign in with your fingerprint, face or device PIN instead of a code.</p>
+      <p className="section-lead">Sign in with your fingerprint, face or device PIN instead of a password and code.</p>
 
       {passkeys.isPending ? <LoadingBlock label="Loading your passkeys…" /> : null}
       {passkeys.isError ? (
@@ -56,7 +75,14 @@ export function PasskeysSection({ email }: { email: string }) {
           <p>{describeError(passkeys.error)}</p>
         </Alert>
       ) : null}
-      {passkeys.isSuccess && passkeys.data.length === 0 ? <p>You have no passkeys yet.</p> : null}
+      {passkeys.isSuccess && passkeys.data.length === 0 && lastOneRemoved ? (
+        <Alert tone="info" title="You have no passkeys now">
+          <p>
+            From now on you'll sign in with your password and a code we email to <strong>{email}</strong>. You can add a passkey again at any time.
+          </p>
+        </Alert>
+      ) : null}
+      {passkeys.isSuccess && passkeys.data.length === 0 && !lastOneRemoved ? <p>You have no passkeys yet.</p> : null}
       {passkeys.isSuccess && passkeys.data.length > 0 ? (
         <ul className="passkey-list">
           {passkeys.data.map((passkey) => (
@@ -65,11 +91,15 @@ export function PasskeysSection({ email }: { email: string }) {
         </ul>
       ) : null}
 
-      {add.isSuccess ? <Alert tone="success">Passkey added. You can use it the next time you sign in.</Alert> : null}
+      {add.isSuccess ? <Alert tone="success">Passkey added: “{add.data.name}”. You can use it the next time you sign in.</Alert> : null}
       {needsReauth ? (
         <Alert tone="info" title="Please confirm it's you">
           <p>
-            You signed in a while ago. <Link to={paths.signIn} state={reauthState}>Sign in again</Link> to add a passkey.
+            You signed in a while ago.{" "}
+            <Link to={paths.signIn} state={reauthState} onClick={() => rememberResume("add-passkey")}>
+              Sign in again
+            </Link>{" "}
+            and adding the passkey continues right after.
           </p>
         </Alert>
       ) : addOutcome === "cancelled" ? (

@@ -1,9 +1,11 @@
 import { useMutation } from "@tanstack/react-query";
 import { signInResponseSchema, type SignInRequest, type SignInResponse } from "../../../../common/api-contract";
 import { apiClient } from "../../../lib/api-client";
+import { pendingSignInEnded } from "./pending-sign-in";
 
 /** `POST /api/signin`: checks the password; answers with the next step (a code was sent, or a choice). */
-export function signIn(body: SignInRequest): Promise<SignInResponse> {
+export async function signIn(body: SignInRequest): Promise<SignInResponse> {
+  await pendingSignInEnded();
   return apiClient.post("/api/signin", body, signInResponseSchema);
 }
 

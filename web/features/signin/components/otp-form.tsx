@@ -59,8 +59,8 @@ export function OtpForm({ onDone, onSignInEnded }: OtpFormProps) {
         // WHATWG autofill "one-time-code": lets the browser/OS offer the code from the message.
         autoComplete="one-time-code"
         inputMode="numeric"
-        pattern="[0-9]{6}"
-        maxLength={codeLength}
+        // No maxLength: the browser would cut a pasted "123 456" to "123 45" before the spaces
+        // and dashes are removed; digitsOnly keeps the six digits instead.
         required
         className="input--code"
         value={code}

@@ -5,11 +5,15 @@ import { Alert } from "../../../components/ui/alert";
 import { Button } from "../../../components/ui/button";
 import { describeError } from "../../../lib/error-messages";
 import { usePasskeySignIn } from "../api/passkey-sign-in";
+import { stopPasskeyAutofill } from "../hooks/use-passkey-autofill";
 import { classifyCeremonyError, passkeyCancelledMessage } from "../utils/passkey-ceremony";
 
-/** "Sign in with a passkey": passkey-first, no email or password (shown only where WebAuthn exists). */
+/**
+ * "Sign in with a passkey": passkey-first, no email or password, usernameless whatever sign-in
+ * is pending (shown only where WebAuthn exists).
+ */
 export function PasskeySignInButton({ onDone }: { onDone: (answer: SignInDoneResponse) => void }) {
-  const signIn = usePasskeySignIn();
+  const signIn = usePasskeySignIn("passkey-first");
   const [supported] = useState(() => browserSupportsWebAuthn());
   if (!supported) return null;
 
@@ -21,7 +25,17 @@ export function PasskeySignInButton({ onDone }: { onDone: (answer: SignInDoneRes
       </p>
       {outcome === "cancelled" ? <Alert tone="info">{passkeyCancelledMessage}</Alert> : null}
       {outcome === "failed" ? <Alert tone="error">{describeError(signIn.error)}</Alert> : null}
-      <Button variant="secondary" block loading={signIn.isPending} loadingText="Waiting for your passkey…" onClick={() => signIn.mutate(undefined, { onSuccess: onDone })}>
+      <Button
+        variant="secondary"
+        block
+        loading={signIn.isPending}
+        loadingText="Waiting for your passkey…"
+        onClick={() => {
+          // A passkey waiting in the autofill would hold the authenticator: the modal prompt replaces it.
+          stopPasskeyAutofill();
+          signIn.mutate(undefined, { onSuccess: onDone });
+        }}
+      >
         Sign in with a passkey
       </Button>
     </div>

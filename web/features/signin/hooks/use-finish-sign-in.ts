@@ -1,21 +1,44 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useCallback } from "react";
+import { useNavigate } from "react-router-dom";
 import type { SignInDoneResponse } from "../../../../common/api-contract";
 import { paths } from "../../../lib/paths";
 import { useFollowRedirect } from "../../../lib/redirect";
+import { takeResume } from "../../../lib/resume";
+import { passkeyUpgradeAfterPasswordSignIn } from "../../passkeys/api/passkey-upgrade";
+import type { AddPasskeyState } from "../../passkeys/utils/add-passkey-state";
+
+export interface FinishOptions {
+  /** A sign-in with a password and a code: the moment to offer a passkey (or let the password manager add one). */
+  offerPasskey?: boolean;
+}
 
 /**
  * After `{next:"done"}` (code, passkey or passkey autofill): forget what was fetched signed out,
- * since a new session starts from scratch, then go where the BFF says.
+ * since a new session starts from scratch, then go on — to finish adding a passkey when that is
+ * why the person signed in again, to the passkey offer after a code, else where the BFF says.
+ * Every step replaces the sign-in page in the history, so Back does not return to a code page
+ * whose sign-in is over.
  */
-export function useFinishSignIn(): (answer: SignInDoneResponse) => void {
+export function useFinishSignIn(): (answer: SignInDoneResponse, options?: FinishOptions) => Promise<void> {
   const queryClient = useQueryClient();
+  const navigate = useNavigate();
   const followRedirect = useFollowRedirect();
   return useCallback(
-    ({ redirectTo }: SignInDoneResponse) => {
+    async ({ redirectTo }: SignInDoneResponse, options: FinishOptions = {}) => {
       queryClient.removeQueries();
-      followRedirect(redirectTo, { fallback: paths.account });
+      if (takeResume() === "add-passkey") {
+        const state: AddPasskeyState = { reason: "resume", continueTo: redirectTo };
+        void navigate(paths.passkeyAdd, { replace: true, state });
+        return;
+      }
+      if (options.offerPasskey === true && (await passkeyUpgradeAfterPasswordSignIn()) === "offer") {
+        const state: AddPasskeyState = { reason: "offer", continueTo: redirectTo };
+        void navigate(paths.passkeyAdd, { replace: true, state });
+        return;
+      }
+      followRedirect(redirectTo, { fallback: paths.account, replace: true });
     },
-    [queryClient, followRedirect],
+    [queryClient, navigate, followRedirect],
   );
 }

@@ -19,11 +19,11 @@ export function usePasskeyAutofill(handlers: { onDone: (answer: SignInDoneRespon
     void (async () => {
       try {
         if (!(await browserSupportsWebAuthnAutofill()) || !active) return;
-        const optionsJSON = await getPasskeySignInOptions();
+        const optionsJSON = await getPasskeySignInOptions("passkey-first");
         if (!active) return;
         const credential = await startAuthentication({ optionsJSON, useBrowserAutofill: true });
         if (!active) return;
-        latest.current.onDone(await verifyPasskeySignIn(credential));
+        latest.current.onDone(await verifyPasskeySignIn(credential, optionsJSON));
       } catch (error) {
         // Autofill is an offer, not a step: a dismissed or stopped ceremony is not worth a word.
         if (active && classifyCeremonyError(error) === "failed") latest.current.onError(error);

@@ -7,7 +7,10 @@ import { describeError } from "../../../lib/error-messages";
 import { readNavigationState, type NavigationState } from "../../../lib/navigation-state";
 import { paths } from "../../../lib/paths";
 import { usePasskeySignIn } from "../api/passkey-sign-in";
+import { endPendingSignIn } from "../api/pending-sign-in";
 import { useSendOtp } from "../api/send-otp";
+import { PendingSignInGate, type PendingSignIn } from "../components/pending-sign-in-gate";
+import { CancelSignInLink, ClientName, useRelyingParty } from "../components/relying-party";
 import { useFinishSignIn } from "../hooks/use-finish-sign-in";
 import { endedSignInMessage, signInErrorMessage } from "../utils/error-messages";
 import { classifyCeremonyError, passkeyCancelledMessage } from "../utils/passkey-ceremony";
@@ -16,15 +19,23 @@ type Notice = { attempt: number; tone: "info" | "error"; message: string };
 
 /**
  * The second step for a user with a passkey (`{next:"choose"}`): the passkey, or a code sent
- * now. No code has been sent yet. Closing the browser's passkey prompt brings the person back
- * here with a calm note, never to an error page.
+ * now. Closing the browser's passkey prompt brings the person back here with a calm note, never
+ * to an error page.
  */
 export function SignInChooseRoute() {
   const location = useLocation();
+  const { email } = readNavigationState(location.state);
+  return <PendingSignInGate email={email}>{(pending) => <SignInChoose pending={pending} />}</PendingSignInGate>;
+}
+
+function SignInChoose({ pending }: { pending: PendingSignIn | undefined }) {
+  const location = useLocation();
   const navigate = useNavigate();
   const finish = useFinishSignIn();
+  const client = useRelyingParty();
   const { email } = readNavigationState(location.state);
-  const passkey = usePasskeySignIn();
+  // Only the passkeys of the account whose password was given (purpose second-factor).
+  const passkey = usePasskeySignIn("second-factor");
   const sendOtp = useSendOtp();
   const [notice, setNotice] = useState<Notice | null>(null);
   const busy = passkey.isPending || sendOtp.isPending;
@@ -45,7 +56,7 @@ export function SignInChooseRoute() {
   const choosePasskey = () => {
     setNotice(null);
     passkey.mutate(undefined, {
-      onSuccess: finish,
+      onSuccess: (answer) => void finish(answer),
       onError: (error) => {
         const outcome = classifyCeremonyError(error);
         if (outcome === "cancelled") show("info", passkeyCancelledMessage);
@@ -56,6 +67,12 @@ export function SignInChooseRoute() {
 
   const chooseCode = () => {
     setNotice(null);
+    // A code is already on its way (the person came back here from the code page): no second one.
+    if (pending?.next === "otp") {
+      const state: NavigationState = { email, delivery: pending.delivery };
+      void navigate(paths.signInCode, { state });
+      return;
+    }
     sendOtp.mutate(undefined, {
       onSuccess: ({ delivery }) => {
         const state: NavigationState = { email, delivery };
@@ -66,7 +83,18 @@ export function SignInChooseRoute() {
   };
 
   return (
-    <Page title="Choose how to confirm it's you" lead="Your password was right. Confirm it's you with one of these.">
+    <Page
+      title="Choose how to confirm it's you"
+      lead={
+        client ? (
+          <>
+            Your password was right. Confirm it's you with one of these to continue to <ClientName client={client} />.
+          </>
+        ) : (
+          "Your password was right. Confirm it's you with one of these."
+        )
+      }
+    >
       {notice?.tone === "info" ? <Alert tone="info">{notice.message}</Alert> : null}
       {notice?.tone === "error" ? <ErrorSummary key={notice.attempt} title={notice.message} /> : null}
       <div className="choice-list">
@@ -74,14 +102,16 @@ export function SignInChooseRoute() {
           Use a passkey
         </Button>
         <Button variant="secondary" block onClick={chooseCode} disabled={busy && !sendOtp.isPending} loading={sendOtp.isPending} loadingText="Sending a code…">
-          Email me a code
+          {pending?.next === "otp" ? "Enter the code we sent" : "Email me a code"}
         </Button>
       </div>
       <p className="page-footer">
-        <Link to={paths.signIn} state={email ? ({ email } satisfies NavigationState) : undefined}>
+        {/* Ends this sign-in on the server too (so does the sign-in page itself, on arrival). */}
+        <Link to={paths.signIn} onClick={() => void endPendingSignIn()}>
           Sign in with a different account
         </Link>
       </p>
+      <CancelSignInLink client={client} />
     </Page>
   );
 }

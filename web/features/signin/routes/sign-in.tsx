@@ -1,12 +1,13 @@
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { Link, useLocation } from "react-router-dom";
 import { Alert } from "../../../components/ui/alert";
 import { Page } from "../../../components/ui/page";
 import { describeError } from "../../../lib/error-messages";
 import { readNavigationState } from "../../../lib/navigation-state";
 import { paths } from "../../../lib/paths";
-import { useInteraction } from "../api/get-interaction";
+import { endPendingSignIn } from "../api/pending-sign-in";
 import { PasskeySignInButton } from "../components/passkey-sign-in-button";
+import { CancelSignInLink, ClientName, useRelyingParty } from "../components/relying-party";
 import { SignInForm } from "../components/sign-in-form";
 import { useFinishSignIn } from "../hooks/use-finish-sign-in";
 import { usePasskeyAutofill } from "../hooks/use-passkey-autofill";
@@ -14,11 +15,17 @@ import { usePasskeyAutofill } from "../hooks/use-passkey-autofill";
 export function SignInRoute() {
   const location = useLocation();
   const { email, flash } = readNavigationState(location.state);
-  const interaction = useInteraction();
-  const client = interaction.data?.client;
+  const client = useRelyingParty();
   const finish = useFinishSignIn();
   const [autofillError, setAutofillError] = useState<unknown>(undefined);
-  usePasskeyAutofill({ onDone: finish, onError: setAutofillError });
+  usePasskeyAutofill({ onDone: (answer) => void finish(answer), onError: setAutofillError });
+
+  // A sign-in page starts afresh: an earlier attempt of this browser (another account's
+  // password, "Sign in with a different account", a reload) ends on the server, so none of it
+  // follows the next sign-in. The password step waits for this (api/pending-sign-in.ts).
+  useEffect(() => {
+    void endPendingSignIn();
+  }, []);
 
   return (
     <Page
@@ -26,7 +33,7 @@ export function SignInRoute() {
       lead={
         client ? (
           <>
-            Sign in to continue to <strong className="client-name">{client.name}</strong>
+            Sign in to continue to <ClientName client={client} />
           </>
         ) : undefined
       }
@@ -34,16 +41,11 @@ export function SignInRoute() {
       {flash ? <Alert tone={flash.tone}>{flash.message}</Alert> : null}
       {autofillError !== undefined ? <Alert tone="error">{describeError(autofillError)}</Alert> : null}
       <SignInForm defaultEmail={email} />
-      <PasskeySignInButton onDone={finish} />
+      <PasskeySignInButton onDone={(answer) => void finish(answer)} />
       <p className="page-footer">
         New here? <Link to={paths.signUp}>Create an account</Link>
       </p>
-      {client ? (
-        <p className="page-footer">
-          {/* A BFF route, not an SPA page: it answers the app's request with access_denied. */}
-          <a href="/interaction/cancel">Cancel and go back to {client.name}</a>
-        </p>
-      ) : null}
+      <CancelSignInLink client={client} />
     </Page>
   );
 }

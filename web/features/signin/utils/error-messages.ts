@@ -16,8 +16,7 @@ export function signInErrorMessage(error: unknown): string {
   return describeError(error);
 }
 
-const lastAttempt =
-  "That was the last attempt, so we stopped this sign-in to keep your account safe. Sign in again to get a new code.";
+const lastAttempt = "That was the last attempt, so we stopped this sign-in to keep your account safe. Sign in again to get a new code.";
 
 /** Why the pending sign-in ended, for the sign-in page the person is sent back to; null if it didn't. */
 export function endedSignInMessage(error: unknown): string | null {
@@ -35,6 +34,14 @@ export function endedSignInMessage(error: unknown): string | null {
     default:
       return null;
   }
+}
+
+/** Why "Send a new code" did not send one. The cap is per sign-in, so waiting does not help: say so. */
+export function resendErrorMessage(error: unknown): string {
+  if (isApiError(error) && error.code === "limit_exceeded") {
+    return "You've asked for the most new codes one sign-in allows. Sign in again to get another.";
+  }
+  return signInErrorMessage(error);
 }
 
 export function otpErrorMessage(error: unknown): string {

@@ -1,3 +1,5 @@
+import { browserSupportsWebAuthn } from "@simplewebauthn/browser";
+import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useNavigate } from "react-router-dom";
 import { z } from "zod";
@@ -10,10 +12,13 @@ import { describeEmailedCodeError } from "../../../lib/error-messages";
 import { enterEmailedCodeSchema, enterEmailSchema, useResendToEmail } from "../../../lib/form";
 import type { NavigationState } from "../../../lib/navigation-state";
 import { paths } from "../../../lib/paths";
+import { useFollowRedirect } from "../../../lib/redirect";
 import { useContractForm } from "../../../lib/use-contract-form";
+import type { AddPasskeyState } from "../../passkeys/utils/add-passkey-state";
 import { useConfirmSignUp } from "../api/confirm-sign-up";
 import { useResendSignUpCode } from "../api/resend-sign-up-code";
 import { signUpErrorMessage } from "../utils/error-messages";
+import { forgetSignUpPassword } from "../utils/held-password";
 
 const confirmFormSchema = z.object({ email: enterEmailSchema, code: enterEmailedCodeSchema });
 
@@ -21,6 +26,8 @@ const fieldIds = { email: "confirm-email", code: "confirm-code" };
 
 export function ConfirmSignUpForm({ defaultEmail = "" }: { defaultEmail?: string | undefined }) {
   const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const followRedirect = useFollowRedirect();
   const confirm = useConfirmSignUp();
   const resend = useResendSignUpCode();
   const [email, setEmail] = useState(defaultEmail);
@@ -30,7 +37,19 @@ export function ConfirmSignUpForm({ defaultEmail = "" }: { defaultEmail?: string
     schema: confirmFormSchema,
     values: { email, code },
     mutation: confirm,
-    onSuccess: (_answer, body) => {
+    onSuccess: (answer, body) => {
+      forgetSignUpPassword();
+      if (answer.next === "done") {
+        // Signed in by the confirmation: a passkey can be added right away (it counts as a recent sign-in).
+        queryClient.removeQueries();
+        if (browserSupportsWebAuthn()) {
+          const state: AddPasskeyState = { reason: "signup", continueTo: answer.redirectTo };
+          void navigate(paths.passkeyAdd, { replace: true, state });
+        } else {
+          followRedirect(answer.redirectTo, { fallback: paths.account, replace: true });
+        }
+        return;
+      }
       const state: NavigationState = {
         email: body.email,
         flash: { tone: "success", message: "Your email address is confirmed. Sign in to continue." },
@@ -54,13 +73,7 @@ export function ConfirmSignUpForm({ defaultEmail = "" }: { defaultEmail?: string
           onChange={(event) => setEmail(event.target.value)}
           error={form.fieldErrors.email ?? resendFieldError}
         />
-        <EmailedCodeField
-          id={fieldIds.code}
-          label="Confirmation code"
-          value={code}
-          onCodeChange={setCode}
-          error={form.fieldErrors.code}
-        />
+        <EmailedCodeField id={fieldIds.code} label="Confirmation code" value={code} onCodeChange={setCode} error={form.fieldErrors.code} />
         <Button type="submit" block loading={form.pending} loadingText="Confirming…">
           Confirm email address
         </Button>

@@ -12,6 +12,7 @@ import { paths } from "../../../lib/paths";
 import { useContractForm } from "../../../lib/use-contract-form";
 import { useSignUp } from "../api/sign-up";
 import { signUpErrorMessage } from "../utils/error-messages";
+import { holdSignUpPassword } from "../utils/held-password";
 
 const signUpFormSchema = z.object({ email: enterEmailSchema, password: newPasswordSchema });
 
@@ -29,6 +30,8 @@ export function SignUpForm({ defaultEmail = "" }: { defaultEmail?: string | unde
     mutation: signUp,
     fieldErrorsFor: rejectedPasswordFieldErrors,
     onSuccess: ({ delivery }, body) => {
+      // Memory only: the confirmation signs the new user in with it, for a passkey at once.
+      holdSignUpPassword(body.email, body.password);
       const state: NavigationState = { email: body.email, delivery };
       void navigate(paths.signUpConfirm, { state });
     },

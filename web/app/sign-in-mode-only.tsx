@@ -1,0 +1,16 @@
+import { Navigate, Outlet } from "react-router-dom";
+import { LoadingBlock } from "../components/ui/spinner";
+import { useServerMode } from "../lib/client-config";
+import { paths } from "../lib/paths";
+
+/**
+ * The sign-in, sign-up and password pages: shown only where Tobira signs people in itself. In
+ * ALB mode the load balancer owns sign-in (its forms would only meet "There is nothing at this
+ * address"), so these addresses lead to the account page instead.
+ */
+export function SignInModeOnly() {
+  const { mode, pending } = useServerMode();
+  if (pending) return <LoadingBlock label="Loading…" />;
+  if (mode === "alb") return <Navigate to={paths.account} replace />;
+  return <Outlet />;
+}

@@ -1,0 +1,136 @@
+import { browserSupportsWebAuthn } from "@simplewebauthn/browser";
+import { useState } from "react";
+import { Link, Navigate, useLocation } from "react-router-dom";
+import { Alert } from "../../../components/ui/alert";
+import { Button } from "../../../components/ui/button";
+import { Page } from "../../../components/ui/page";
+import { LoadingBlock } from "../../../components/ui/spinner";
+import { isApiError } from "../../../lib/api-client";
+import { useSession } from "../../../lib/auth";
+import { describeError } from "../../../lib/error-messages";
+import type { NavigationState } from "../../../lib/navigation-state";
+import { paths } from "../../../lib/paths";
+import { useFollowRedirect } from "../../../lib/redirect";
+import { rememberResume } from "../../../lib/resume";
+import { declinePasskeyOffer } from "../../../lib/webauthn";
+import { CancelSignInLink, ClientName, useRelyingParty } from "../../signin/components/relying-party";
+import { useAddPasskey } from "../api/passkeys";
+import { readAddPasskeyState, type AddPasskeyState } from "../utils/add-passkey-state";
+import { registrationCeremonyOutcome } from "../utils/passkey-text";
+
+const texts: Record<AddPasskeyState["reason"], { title: string; lead: string; skip: string }> = {
+  offer: {
+    title: "Sign in faster next time",
+    lead: "Create a passkey and sign in with your fingerprint, face or screen lock: no password, no code to wait for.",
+    skip: "Not now",
+  },
+  signup: {
+    title: "Your account is ready",
+    lead: "Add a passkey now, and next time sign in with your fingerprint, face or screen lock instead of a password and a code.",
+    skip: "Skip for now",
+  },
+  resume: {
+    title: "Add your passkey",
+    lead: "You're signed in again. Create the passkey now.",
+    skip: "Not now",
+  },
+};
+
+/**
+ * "Add a passkey", between a sign-in and where it leads: offered after a sign-in with a password
+ * and a code, right after sign-up (the confirmation counted as the sign-in), and to finish an add
+ * that needed a fresh sign-in. "Not now" is remembered for this user in this browser, so the
+ * offer does not come back at every sign-in. A relying party waiting for the sign-in is named,
+ * with Cancel, as on every step.
+ */
+export function AddPasskeyRoute() {
+  const location = useLocation();
+  const state = readAddPasskeyState(location.state);
+  const session = useSession();
+  const client = useRelyingParty();
+  const add = useAddPasskey();
+  const followRedirect = useFollowRedirect();
+  const [supported] = useState(() => browserSupportsWebAuthn());
+
+  // Without its state (opened directly), this page has nothing to continue to: the account page adds passkeys.
+  if (state === undefined) return <Navigate to={paths.account} replace />;
+  if (session.isPending) return <LoadingBlock label="Loading…" />;
+  if (session.data?.authenticated !== true) return <Navigate to={paths.signIn} replace />;
+
+  const { sub, email } = session.data.user;
+  const text = texts[state.reason];
+  const goOn = () => followRedirect(state.continueTo, { fallback: paths.account, replace: true });
+  const skip = () => {
+    if (state.reason !== "resume") declinePasskeyOffer(sub);
+    goOn();
+  };
+  const outcome = add.isError ? registrationCeremonyOutcome(add.error) : undefined;
+  const needsReauth = isApiError(add.error) && add.error.code === "reauthentication_required";
+  const continueLabel = client ? `Continue to ${client.name}` : "Continue";
+
+  if (add.isSuccess) {
+    return (
+      <Page title="Passkey added">
+        <Alert tone="success" title={`Passkey added: “${add.data.name}”`}>
+          <p>Next time, choose “Sign in with a passkey” on the sign-in page, or pick it when your browser offers it.</p>
+        </Alert>
+        <Button block onClick={goOn}>
+          {continueLabel}
+        </Button>
+        <CancelSignInLink client={client} />
+      </Page>
+    );
+  }
+
+  return (
+    <Page
+      title={text.title}
+      lead={
+        <>
+          {text.lead}
+          {client ? (
+            <>
+              {" "}
+              Then continue to <ClientName client={client} />.
+            </>
+          ) : null}
+        </>
+      }
+    >
+      <p className="field-hint">For {email}</p>
+      {needsReauth ? (
+        <Alert tone="info" title="Please confirm it's you">
+          <p>
+            <Link
+              to={paths.signIn}
+              state={{ email, flash: { tone: "info", message: "Sign in again, and adding the passkey continues right after." } } satisfies NavigationState}
+              onClick={() => rememberResume("add-passkey")}
+            >
+              Sign in again
+            </Link>{" "}
+            to add a passkey.
+          </p>
+        </Alert>
+      ) : outcome === "cancelled" ? (
+        <Alert tone="info">The passkey prompt closed before it finished. No passkey was added: you can try again.</Alert>
+      ) : outcome === "already_registered" ? (
+        <Alert tone="info">This device already has a passkey for your account.</Alert>
+      ) : outcome === "failed" ? (
+        <Alert tone="error">{describeError(add.error)}</Alert>
+      ) : null}
+      <div className="choice-list">
+        {supported ? (
+          <Button block onClick={() => add.mutate()} loading={add.isPending} loadingText="Waiting for your device…">
+            Create a passkey
+          </Button>
+        ) : (
+          <p className="field-hint">This browser can't create passkeys.</p>
+        )}
+        <Button variant="secondary" block onClick={skip} disabled={add.isPending}>
+          {outcome === "already_registered" ? continueLabel : text.skip}
+        </Button>
+      </div>
+      <CancelSignInLink client={client} />
+    </Page>
+  );
+}

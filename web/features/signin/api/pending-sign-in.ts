@@ -1,0 +1,44 @@
+import { queryOptions, useQuery } from "@tanstack/react-query";
+import { z } from "zod";
+import { signInStatusResponseSchema, type SignInStatusResponse } from "../../../../common/api-contract";
+import { apiClient, type RequestOptions } from "../../../lib/api-client";
+
+/**
+ * The sign-in this browser has pending: `GET /api/signin` (the code and choose pages ask on
+ * arrival, so an address opened directly or through Back never shows a form for a sign-in that
+ * does not exist) and `DELETE /api/signin` (a fresh sign-in page, "Sign in with a different
+ * account": the old attempt ends on the server, so nothing of it follows the next one).
+ */
+export function getSignInStatus(options: RequestOptions = {}): Promise<SignInStatusResponse> {
+  return apiClient.get("/api/signin", signInStatusResponseSchema, options);
+}
+
+export const signInStatusQueryKey = ["signin", "status"] as const;
+
+export function useSignInStatus() {
+  return useQuery(
+    queryOptions({
+      queryKey: signInStatusQueryKey,
+      queryFn: ({ signal }) => getSignInStatus({ signal }),
+      // Asked afresh on every arrival: the server's word is the only one that counts.
+      staleTime: 0,
+      gcTime: 0,
+    }),
+  );
+}
+
+let ending: Promise<unknown> = Promise.resolve();
+
+/** Ends the pending sign-in, if any. A failure is quiet: a new password step replaces it anyway. */
+export function endPendingSignIn(): Promise<unknown> {
+  ending = apiClient.delete("/api/signin", z.undefined()).catch(() => undefined);
+  return ending;
+}
+
+/**
+ * Resolves once the last `endPendingSignIn` has been answered. The password step waits for it,
+ * so a slow DELETE can never land after, and end, the sign-in that step starts.
+ */
+export function pendingSignInEnded(): Promise<unknown> {
+  return ending;
+}

@@ -1,0 +1,28 @@
+import type { InteractionResponse } from "../../../../common/api-contract";
+import { useInteraction } from "../api/get-interaction";
+
+/**
+ * The relying party a sign-in is for (docs/architecture.md, "The sign-in interaction"): every
+ * step names it and offers to cancel, not only the first page, so the person always knows which
+ * app they are signing in to and how to go back to it.
+ */
+export type RelyingPartyClient = InteractionResponse["client"];
+
+/** The waiting app, or undefined when the person came straight to Tobira (or while loading). */
+export function useRelyingParty(): RelyingPartyClient | undefined {
+  return useInteraction().data?.client;
+}
+
+export function ClientName({ client }: { client: RelyingPartyClient }) {
+  return <strong className="client-name">{client.name}</strong>;
+}
+
+/** "Cancel and go back to <app>": a BFF route, not an SPA page; it answers the app's request with access_denied. */
+export function CancelSignInLink({ client }: { client: RelyingPartyClient | undefined }) {
+  if (!client) return null;
+  return (
+    <p className="page-footer">
+      <a href="/interaction/cancel">Cancel and go back to {client.name}</a>
+    </p>
+  );
+}
