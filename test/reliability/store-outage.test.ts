@@ -9,8 +9,8 @@ import { startReliabilityStack, testDeadlines, timed, type ReliabilityStack } fr
  */
 
 const storeDeadlineMs = Number(testDeadlines.DYNAMODB_TIMEOUT_MS);
-/** The API deadline (10 s by default) must not be what answers. */
-const slackMs = 1_500;
+/** Time for a busy machine; the bound stays far below the API deadline (10 s), which must not be what answers. */
+const slackMs = 3_000;
 
 describe("DynamoDB outages", () => {
   let stack: ReliabilityStack;
@@ -61,7 +61,13 @@ describe("DynamoDB outages", () => {
         fetch(new URL("/oidc/token", stack.bff.url), {
           method: "POST",
           headers: { "content-type": "application/x-www-form-urlencoded" },
-          body: new URLSearchParams({ grant_type: "authorization_code", code: "x".repeat(43), redirect_uri: "http://localhost:4000/callback", client_id: demoClient.id, client_secret: demoClient.secret }),
+          body: new URLSearchParams({
+            grant_type: "authorization_code",
+            code: "x".repeat(43),
+            redirect_uri: "http://localhost:4000/callback",
+            client_id: demoClient.id,
+            client_secret: demoClient.secret,
+          }),
         }),
       );
       expect(value.status).toBe(503);
