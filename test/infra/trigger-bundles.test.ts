@@ -16,7 +16,8 @@ import { ChallengeAnswer, ChallengeStep, ClientMetadataKey, computePasskeyProof 
 import type { ChallengeTriggers } from "../../emulator/server";
 import { BUNDLE_FILE, type LambdaName, bundleLambda, repoRoot } from "../../infra/bundle-triggers";
 import type { BundledFunction } from "../../infra/bundled-function";
-import { type TestEmulator, bff, config, secretHash, signUpConfirmed, startTestEmulator, uniqueEmail } from "../integration/emulator/support";
+import { passwordClaim, startSrpHandshake } from "../../bff/cognito/srp-client";
+import { PASSWORD, type TestEmulator, bff, config, poolId, secretHash, signUpConfirmed, startTestEmulator, uniqueEmail } from "../integration/emulator/support";
 import { type SynthesizedApp, logicalId, onlyResource, removeTestBundles, sampleEnvironment, synthesizeTobira, testBundles } from "./support";
 
 /**
@@ -149,6 +150,35 @@ function start(cognito: CognitoIdentityProviderClient, email: string) {
   return cognito.send(new InitiateAuthCommand({ AuthFlow: "CUSTOM_AUTH", ClientId: bff.clientId, AuthParameters: { USERNAME: email, SECRET_HASH: secretHash(email) } }));
 }
 
+/** The password inside CUSTOM_AUTH, as the BFF signs in: SRP_A → PASSWORD_VERIFIER → the PROVIDE round. */
+async function startWithPassword(cognito: CognitoIdentityProviderClient, email: string) {
+  const handshake = startSrpHandshake();
+  const verifier = await cognito.send(
+    new InitiateAuthCommand({
+      AuthFlow: "CUSTOM_AUTH",
+      ClientId: bff.clientId,
+      AuthParameters: { USERNAME: email, SECRET_HASH: secretHash(email), CHALLENGE_NAME: "SRP_A", SRP_A: handshake.srpA },
+    }),
+  );
+  const parameters = verifier.ChallengeParameters!;
+  const claim = passwordClaim({
+    handshake,
+    userPoolId: poolId,
+    password: PASSWORD,
+    parameters: { SALT: parameters.SALT!, SRP_B: parameters.SRP_B!, SECRET_BLOCK: parameters.SECRET_BLOCK!, USER_ID_FOR_SRP: parameters.USER_ID_FOR_SRP! },
+    at: new Date(),
+  });
+  const username = parameters.USERNAME!;
+  return cognito.send(
+    new RespondToAuthChallengeCommand({
+      ClientId: bff.clientId,
+      ChallengeName: "PASSWORD_VERIFIER",
+      Session: verifier.Session,
+      ChallengeResponses: { USERNAME: username, SECRET_HASH: secretHash(username), ...claim },
+    }),
+  );
+}
+
 function answer(
   cognito: CognitoIdentityProviderClient,
   previous: Pick<InitiateAuthCommandOutput, "Session" | "ChallengeParameters">,
@@ -171,7 +201,7 @@ describe("the bundled triggers in the emulator", () => {
   test("sign a user in with a code they send through SES from the configured address", async () => {
     const email = uniqueEmail("bundle-otp");
     await signUpConfirmed(t, email);
-    const first = await start(t.cognito, email);
+    const first = await startWithPassword(t.cognito, email);
     expect(first.ChallengeParameters?.step).toBe(ChallengeStep.provide);
     const sentBefore = ses.sent.length;
     const otp = await answer(t.cognito, first, ChallengeAnswer.provide, { [ClientMetadataKey.challengeMethod]: ChallengeStep.otp });
