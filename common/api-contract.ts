@@ -224,6 +224,10 @@ export const interactionResponseSchema = z.object({
   prompt: z.string(),
   /** With prompt `consent`: the scopes the app asks for (OpenID Connect Core §5.4), for the consent page. */
   scopes: z.array(z.string()).optional(),
+  /** The app's `login_hint` when it is an email address: the sign-in and sign-up forms start with it. */
+  loginHint: z.string().optional(),
+  /** The app's `ui_locales` (BCP 47, most preferred first): the language the SPA should speak. */
+  uiLocales: z.array(z.string()).optional(),
 });
 export type InteractionResponse = z.infer<typeof interactionResponseSchema>;
 

@@ -61,11 +61,13 @@ export function createInteractionRouter(deps: InteractionRoutesDeps): Router {
     return provider.interactionFinished(req, res, result, { mergeWithLastSubmission: false });
   }
 
-  async function finishLogin(req: Request, res: Response, session: AuthenticatedSession): Promise<void> {
+  async function finishLogin(req: Request, res: Response, session: AuthenticatedSession, interaction: Interaction): Promise<void> {
     // Fresh Cognito attributes for the ID token and /userinfo; fails when Cognito has ended the session.
     const { userInfo } = await account.claims(req);
     await accounts.save(session.sub, userInfo);
-    await finish(req, res, { login: { accountId: session.sub, amr: session.amr, acr: acrFor(session.amr), ts: session.authTime, remember: true } });
+    const login = { accountId: session.sub, amr: session.amr, acr: acrFor(session.amr), ts: session.authTime, remember: true };
+    // A sign-in made for prompt=create also answers it (the account exists now, or already did).
+    await finish(req, res, interaction.prompt.name === "create" ? { login, create: { accountId: session.sub } } : { login });
   }
 
   /** Grants the requested scopes to the app and finishes the consent prompt. */
@@ -108,6 +110,12 @@ export function createInteractionRouter(deps: InteractionRoutesDeps): Router {
   function toSignIn(req: Request, res: Response, uid: string): void {
     pending.remember(req, res, uid);
     res.redirect(303, "/signin");
+  }
+
+  /** prompt=create (OpenID Connect Initiating User Registration 1.0): the sign-up page, then back here once signed in. */
+  function toSignUp(req: Request, res: Response, uid: string): void {
+    pending.remember(req, res, uid);
+    res.redirect(303, "/signup");
   }
 
   /** Interaction pages answer in HTML (the browser is navigating), never with a stack trace. */
@@ -164,9 +172,10 @@ export function createInteractionRouter(deps: InteractionRoutesDeps): Router {
     page(async (req, res) => {
       const interaction = await loadInteraction(req, res);
       if (interaction.prompt.name === "consent") return answerConsent(req, res, interaction);
+      if (interaction.prompt.name === "create") return toSignUp(req, res, interaction.uid);
       const session = await sessions.readAuthenticated(req);
       if (session !== undefined && maySkipSignIn(interaction.prompt, interaction.params, session, nowSeconds())) {
-        return finishLogin(req, res, session);
+        return finishLogin(req, res, session, interaction);
       }
       toSignIn(req, res, interaction.uid);
     }),
@@ -185,7 +194,7 @@ export function createInteractionRouter(deps: InteractionRoutesDeps): Router {
         toSignIn(req, res, interaction.uid);
         return;
       }
-      await finishLogin(req, res, session);
+      await finishLogin(req, res, session, interaction);
     }),
   );
 

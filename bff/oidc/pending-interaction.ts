@@ -25,6 +25,30 @@ export function interactionUid(value: unknown): string | undefined {
   return typeof value === "string" && uidPattern.test(value) ? value : undefined;
 }
 
+/** A login_hint worth showing: an email address as Tobira's sign-in takes it (RFC 5321 length). */
+const emailHint = /^[^\s@]{1,64}@[^\s@]{1,253}$/;
+const localeTag = /^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8}){0,4}$/;
+
+/**
+ * What the app said about the person (OpenID Connect Core §3.1.2.1): `login_hint` (an email, to
+ * prefill the sign-in and sign-up forms) and `ui_locales` (BCP 47 tags, most preferred first).
+ * Anything else in them is ignored.
+ */
+export function hintsOf(params: Record<string, unknown>): { loginHint?: string; uiLocales?: string[] } {
+  const loginHint = typeof params.login_hint === "string" ? params.login_hint.trim() : undefined;
+  const uiLocales =
+    typeof params.ui_locales === "string"
+      ? params.ui_locales
+          .split(" ")
+          .filter((tag) => localeTag.test(tag))
+          .slice(0, 10)
+      : [];
+  return {
+    ...(loginHint !== undefined && emailHint.test(loginHint) ? { loginHint } : {}),
+    ...(uiLocales.length > 0 ? { uiLocales } : {}),
+  };
+}
+
 export interface PendingInteraction {
   /** Names the request this browser goes to sign in for. */
   remember(req: Request, res: Response, uid: string): void;
@@ -78,6 +102,7 @@ export function createPendingInteraction(deps: { provider: Provider; store: Stor
         client: { id: client.clientId, name: client.clientName ?? client.clientId },
         prompt: interaction.prompt.name,
         ...(interaction.prompt.name === "consent" ? { scopes: requestedScopes(interaction) } : {}),
+        ...hintsOf(interaction.params),
       };
     },
   };

@@ -116,6 +116,10 @@ export function providerOptions(deps: ProviderOptionsDeps): Configuration {
   const cookieOptions = { httpOnly: true, sameSite: "lax", secure: config.cookie.secure } satisfies CookiesSetOptions;
 
   const policy = interactionPolicy.base();
+  // OpenID Connect Initiating User Registration 1.0: prompt=create asks for the sign-up page. A
+  // requestable prompt is pending until an interaction result names it; the sign-in that follows
+  // the sign-up answers it (interaction-routes.ts).
+  policy.add(new interactionPolicy.Prompt({ name: "create", requestable: true }), 0);
   // SSO rides on the BFF session: when it has ended (logout, expiry, another user signed in),
   // the provider's session no longer proves anything, so the user must sign in again
   // (`prompt=none` then answers login_required, OpenID Connect Core §3.1.2.6).
@@ -221,7 +225,13 @@ export function providerOptions(deps: ProviderOptionsDeps): Configuration {
     },
     enabledJWA: { idTokenSigningAlgValues: ["RS256", "ES256"] },
     // Absent means true for request_uri (OpenID Connect Discovery §3): say plainly what is not supported.
-    discovery: { request_parameter_supported: false, request_uri_parameter_supported: false, claims_parameter_supported: false },
+    discovery: {
+      request_parameter_supported: false,
+      request_uri_parameter_supported: false,
+      claims_parameter_supported: false,
+      // OpenID Connect Initiating User Registration 1.0 §4.
+      prompt_values_supported: ["none", "login", "consent", "create"],
+    },
     renderError: async (ctx, out) => errorPageOut(ctx, out),
   };
 }
