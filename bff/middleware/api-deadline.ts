@@ -1,6 +1,6 @@
 import type { RequestHandler } from "express";
-import type { Logger } from "../logger";
 import { sendApiError, serviceUnavailable } from "../errors";
+import type { Logger } from "../logger";
 
 /**
  * Every /api call answers within `deadlineMs` (API_TIMEOUT_MS; docs/architecture.md, "Deadlines").

@@ -1,8 +1,8 @@
 import type { Request, RequestHandler, Response } from "express";
 import type { BffConfig } from "../config";
 import type { Logger } from "../logger";
-import type { AuthenticatedSession } from "../session/session-records";
 import type { SessionManager } from "../session/session-manager";
+import type { AuthenticatedSession } from "../session/session-records";
 import type { Store } from "../store/store";
 import { createAccountThrottle } from "./account-throttle";
 import { createCodeAnswerGuard } from "./code-answer-guard";

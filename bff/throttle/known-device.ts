@@ -1,6 +1,6 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import type { Request } from "express";
 import { parse as parseCookies } from "cookie";
+import type { Request } from "express";
 import type { BffConfig } from "../config";
 import { normalisedEmail } from "../session/session-manager";
 

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultAccountThrottleLimits } from "../../bff/config/account-throttle-limits";
 import { knownDeviceCookieName } from "../../bff/throttle/known-device";
 import type { HttpClient } from "../support/http-client";
