@@ -39,6 +39,26 @@ export const backgroundAnswers: Record<string, Answer> = {
   "DELETE /api/signin": () => new Response(null, { status: 204 }),
   // The account page's connected apps: none.
   "GET /api/connected-apps": () => json(200, []),
+  // The account page's security centre: a fresh sign-in, one session, no history yet.
+  "GET /api/account": () =>
+    json(200, { email: "ada@example.com", pendingEmail: null, authTime: 1_764_000_000, recentSignInUntil: 1_764_000_600, trustedDevicesEnabled: true, historyDays: 30 }),
+  "GET /api/account/sessions": () =>
+    json(200, {
+      sessions: [
+        {
+          id: "this-session",
+          current: true,
+          createdAt: 1_764_000_000,
+          lastActiveAt: 1_764_000_000,
+          device: { browser: "Firefox", os: "Linux", label: "Firefox on Linux" },
+          ip: "127.0.0.1",
+          method: "password_code",
+        },
+      ],
+      trustedDevices: [],
+      apps: [],
+    }),
+  "GET /api/account/history": () => json(200, { events: [], days: 30 }),
   // A sign-in waiting for its code: the code page's arrival check passes.
   "GET /api/signin": () =>
     json(200, { pending: true, next: "otp", methods: ["otp"], delivery: { medium: "EMAIL", destination: "a***@e***.com" }, resendAvailableInSeconds: 0, resendsLeft: 3 }),

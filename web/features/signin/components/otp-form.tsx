@@ -10,16 +10,20 @@ import { useVerifyOtp } from "../api/verify-otp";
 import { endedSignInMessage, otpErrorMessage } from "../utils/error-messages";
 
 const codeLength = 6;
-const fieldIds = { code: "signin-code" };
+const fieldIds = { code: "signin-code", rememberDevice: "signin-remember-device" };
 
 // The contract's rule, with a message for an empty field and one for a short code.
-const otpFormSchema = z.object({
-  code: z
-    .string()
-    .min(1, "Enter the 6-digit code.")
-    .refine((code) => otpCodeSchema.safeParse(code).success, "The code has 6 digits.")
-    .pipe(otpCodeSchema),
-});
+const otpFormSchema = z
+  .object({
+    code: z
+      .string()
+      .min(1, "Enter the 6-digit code.")
+      .refine((code) => otpCodeSchema.safeParse(code).success, "The code has 6 digits.")
+      .pipe(otpCodeSchema),
+    rememberDevice: z.boolean(),
+  })
+  // The box is sent only when ticked: `{code}` alone keeps meaning "ask again next time".
+  .transform(({ code, rememberDevice }) => (rememberDevice ? { code, rememberDevice } : { code }));
 
 export interface OtpFormProps {
   onDone: (answer: SignInDoneResponse) => void;
@@ -30,10 +34,11 @@ export interface OtpFormProps {
 export function OtpForm({ onDone, onSignInEnded }: OtpFormProps) {
   const verify = useVerifyOtp();
   const [code, setCode] = useState("");
+  const [rememberDevice, setRememberDevice] = useState(false);
   const form = useContractForm({
     fieldIds,
     schema: otpFormSchema,
-    values: { code },
+    values: { code, rememberDevice },
     mutation: verify,
     onSuccess: onDone,
     onError: (error) => {
@@ -67,6 +72,22 @@ export function OtpForm({ onDone, onSignInEnded }: OtpFormProps) {
         onChange={(event) => setCode(digitsOnly(event.target.value, codeLength))}
         error={form.fieldErrors.code}
       />
+      <div className="field field--checkbox">
+        <input
+          id={fieldIds.rememberDevice}
+          type="checkbox"
+          className="checkbox"
+          checked={rememberDevice}
+          onChange={(event) => setRememberDevice(event.target.checked)}
+          aria-describedby={`${fieldIds.rememberDevice}-hint`}
+        />
+        <label className="field-label" htmlFor={fieldIds.rememberDevice}>
+          Don't ask for a code on this device
+        </label>
+        <p className="field-hint" id={`${fieldIds.rememberDevice}-hint`}>
+          Only on a device you alone use. You'll still need your password; you can forget this device from your account page.
+        </p>
+      </div>
       <Button type="submit" block loading={form.pending} loadingText="Checking…">
         Verify and sign in
       </Button>

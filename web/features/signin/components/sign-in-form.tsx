@@ -12,6 +12,7 @@ import type { NavigationState } from "../../../lib/navigation-state";
 import { paths } from "../../../lib/paths";
 import { useContractForm } from "../../../lib/use-contract-form";
 import { useSignIn } from "../api/sign-in";
+import { useFinishSignIn } from "../hooks/use-finish-sign-in";
 import { stopPasskeyAutofill } from "../hooks/use-passkey-autofill";
 import { signInErrorMessage } from "../utils/error-messages";
 
@@ -22,6 +23,7 @@ const fieldIds = { email: "signin-email", password: "signin-password" };
 export function SignInForm({ defaultEmail = "" }: { defaultEmail?: string | undefined }) {
   const navigate = useNavigate();
   const signIn = useSignIn();
+  const finishSignIn = useFinishSignIn();
   const [email, setEmail] = useState(defaultEmail);
   const [password, setPassword] = useState("");
   const form = useContractForm({
@@ -32,7 +34,10 @@ export function SignInForm({ defaultEmail = "" }: { defaultEmail?: string | unde
     // A passkey waiting in the autofill would otherwise hold the authenticator during the next step.
     beforeRequest: stopPasskeyAutofill,
     onSuccess: (answer, body) => {
-      if (answer.next === "otp") {
+      if (answer.next === "done") {
+        // A trusted device of this user: the password was enough (README, "Your account").
+        void finishSignIn(answer);
+      } else if (answer.next === "otp") {
         const state: NavigationState = { email: body.email, delivery: answer.delivery };
         void navigate(paths.signInCode, { state });
       } else {

@@ -1,0 +1,172 @@
+import { useEffect, useRef, useState } from "react";
+import { z } from "zod";
+import { changeEmailRequestSchema, verifyEmailRequestSchema, type Delivery } from "../../../../common/api-contract";
+import { EmailedCodeField, EmailField } from "../../../components/auth-fields";
+import { FormErrorSummary } from "../../../components/form-error-summary";
+import { Alert } from "../../../components/ui/alert";
+import { Button } from "../../../components/ui/button";
+import { isApiError } from "../../../lib/api-client";
+import { describeError } from "../../../lib/error-messages";
+import { describeDelivery } from "../../../lib/format";
+import { useContractForm } from "../../../lib/use-contract-form";
+import { useChangeEmail, useResendEmailCode, useVerifyEmail } from "../api/security";
+import { ReauthPrompt } from "./reauth-prompt";
+
+type Step = "view" | "enter" | "verify";
+
+function emailErrorMessage(error: unknown): string {
+  if (isApiError(error)) {
+    switch (error.code) {
+      case "username_exists":
+        return "Another account already uses that email address.";
+      case "code_mismatch":
+        return "That code is not right. Check it and try again.";
+      case "expired_code":
+        return "That code has expired. Ask for a new one.";
+      case "reauthentication_required":
+        return "Please confirm it's you first.";
+    }
+  }
+  return describeError(error);
+}
+
+const emailFieldIds = { email: "account-new-email" };
+const codeFieldIds = { code: "account-email-code" };
+const codeFormSchema = z.object({ code: z.string().min(1, "Enter the code from the email.").pipe(verifyEmailRequestSchema.shape.code) });
+
+export interface ChangeEmailSectionProps {
+  email: string;
+  pendingEmail: string | null;
+  /** Open the form at once (the person came back from signing in again to do this). */
+  resume?: boolean;
+}
+
+/**
+ * The email address: a new one gets a code; until the code is entered the current address stays
+ * the one to sign in with (Cognito keeps it). The old address is told once the change is done.
+ */
+export function ChangeEmailSection({ email, pendingEmail, resume = false }: ChangeEmailSectionProps) {
+  const [step, setStep] = useState<Step>(resume ? "enter" : pendingEmail !== null ? "verify" : "view");
+  const [newEmail, setNewEmail] = useState("");
+  const [code, setCode] = useState("");
+  const [delivery, setDelivery] = useState<Delivery | null>(null);
+  const [changedTo, setChangedTo] = useState<string | null>(null);
+  const change = useChangeEmail();
+  const verify = useVerifyEmail();
+  const resend = useResendEmailCode();
+  const blockRef = useRef<HTMLDivElement>(null);
+  const previousStep = useRef<Step>(step);
+
+  useEffect(() => {
+    // Back from a form: focus returns to the button that opened it (WCAG 2.4.3 Focus Order).
+    if (step === "view" && previousStep.current !== "view") blockRef.current?.querySelector<HTMLElement>('[data-focus="change-email"]')?.focus();
+    previousStep.current = step;
+  }, [step]);
+
+  const emailForm = useContractForm({
+    fieldIds: emailFieldIds,
+    schema: changeEmailRequestSchema,
+    values: { email: newEmail },
+    mutation: change,
+    onSuccess: (answer) => {
+      setDelivery(answer.delivery);
+      setStep("verify");
+    },
+  });
+  const codeForm = useContractForm({
+    fieldIds: codeFieldIds,
+    schema: codeFormSchema,
+    values: { code },
+    mutation: verify,
+    onSuccess: (answer) => {
+      setChangedTo(answer.email);
+      setCode("");
+      setStep("view");
+    },
+    onError: () => setCode(""),
+    fieldErrorsFor: (error) => (isApiError(error) && (error.code === "code_mismatch" || error.code === "expired_code") ? { code: emailErrorMessage(error) } : undefined),
+  });
+  const needsReauth = isApiError(change.error) && change.error.code === "reauthentication_required";
+  const waitingFor = pendingEmail ?? (newEmail || null);
+
+  return (
+    <div className="account-block" ref={blockRef}>
+      <p>
+        You sign in with <strong className="summary-email">{email}</strong>.
+      </p>
+      {changedTo !== null ? (
+        <Alert tone="success" title="Email address changed">
+          <p>You now sign in with {changedTo}. We told your previous address about the change.</p>
+        </Alert>
+      ) : null}
+
+      {step === "view" ? (
+        <Button data-focus="change-email" variant="secondary" onClick={() => setStep("enter")}>
+          Change email address
+        </Button>
+      ) : null}
+
+      {step === "enter" ? (
+        <form className="form" noValidate onSubmit={emailForm.onSubmit}>
+          {needsReauth ? (
+            <ReauthPrompt action="change-email" email={email} />
+          ) : (
+            <FormErrorSummary failure={emailForm.failure} describe={emailErrorMessage} fieldErrors={emailForm.summaryLinks} />
+          )}
+          <EmailField
+            id={emailFieldIds.email}
+            autoComplete="email"
+            hint="We'll send a code to it. Until you enter the code, you keep signing in with your current address."
+            value={newEmail}
+            onChange={(event) => setNewEmail(event.target.value)}
+            error={emailForm.fieldErrors.email}
+          />
+          <div className="form-row">
+            <Button type="submit" loading={emailForm.pending} loadingText="Sending a code…">
+              Send code
+            </Button>
+            <Button variant="quiet" onClick={() => setStep("view")}>
+              Cancel
+            </Button>
+          </div>
+        </form>
+      ) : null}
+
+      {step === "verify" ? (
+        <form className="form" noValidate onSubmit={codeForm.onSubmit}>
+          <p role="status">
+            {delivery !== null ? `We sent a code ${describeDelivery(delivery)}.` : `We sent a code to ${waitingFor ?? "your new address"}.`} Enter it to finish the
+            change.
+          </p>
+          <FormErrorSummary failure={codeForm.failure} describe={emailErrorMessage} fieldErrors={codeForm.summaryLinks} />
+          <EmailedCodeField id={codeFieldIds.code} label="Code" value={code} onCodeChange={setCode} error={codeForm.fieldErrors.code} />
+          <div className="form-row">
+            <Button type="submit" loading={codeForm.pending} loadingText="Checking…">
+              Confirm new address
+            </Button>
+            <Button
+              variant="secondary"
+              loading={resend.isPending}
+              loadingText="Sending…"
+              onClick={() => resend.mutate(undefined, { onSuccess: (answer) => setDelivery(answer.delivery) })}
+            >
+              Send a new code
+            </Button>
+            <Button variant="quiet" onClick={() => setStep("enter")}>
+              Use another address
+            </Button>
+          </div>
+          {resend.isError ? (
+            isApiError(resend.error) && resend.error.code === "reauthentication_required" ? (
+              <ReauthPrompt action="change-email" email={email} />
+            ) : (
+              <p className="field-error" role="alert">
+                {emailErrorMessage(resend.error)}
+              </p>
+            )
+          ) : null}
+        </form>
+      ) : null}
+    </div>
+  );
+}

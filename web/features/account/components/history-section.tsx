@@ -1,0 +1,64 @@
+import type { SecurityEventView } from "../../../../common/api-contract";
+import { Alert } from "../../../components/ui/alert";
+import { Button } from "../../../components/ui/button";
+import { LoadingBlock } from "../../../components/ui/spinner";
+import { VisuallyHidden } from "../../../components/ui/visually-hidden";
+import { describeError } from "../../../lib/error-messages";
+import { formatSeconds, secondsToIso } from "../../../lib/format";
+import { useSecurityHistory } from "../api/security";
+import { eventText, methodText } from "../utils/security-text";
+
+/** A failure from a browser that never signed in to the account: worth the reader's attention. */
+function isSuspicious(event: SecurityEventView): boolean {
+  return event.type === "sign_in_failed" && event.knownDevice === false;
+}
+
+/** The sign-in history: successes and failures of the last days, and the other security events. */
+export function HistorySection() {
+  const history = useSecurityHistory();
+  if (history.isPending) return <LoadingBlock label="Loading your history…" />;
+  if (history.isError) {
+    return (
+      <Alert tone="error" title="We couldn't load your history.">
+        <p>{describeError(history.error)}</p>
+        <Button variant="secondary" onClick={() => void history.refetch()}>
+          Try again
+        </Button>
+      </Alert>
+    );
+  }
+  const { events, days } = history.data;
+  return (
+    <>
+      <p className="section-lead">The last {days} days. Failed sign-ins from devices that never signed in to your account are marked.</p>
+      {events.length === 0 ? (
+        <p>Nothing yet.</p>
+      ) : (
+        <ol className="history-list">
+          {events.map((event) => {
+            const iso = secondsToIso(event.at);
+            const suspicious = isSuspicious(event);
+            return (
+              <li key={event.id} className={suspicious ? "history-item history-item--warning" : "history-item"}>
+                <p className="history-what">
+                  {suspicious ? (
+                    <span className="badge badge--warning">
+                      Unknown device<VisuallyHidden>:</VisuallyHidden>
+                    </span>
+                  ) : null}{" "}
+                  {eventText(event.type, event.method)}
+                  {event.detail ? ` (${event.detail})` : ""}
+                </p>
+                <p className="history-facts">
+                  {iso ? <time dateTime={iso}>{formatSeconds(event.at)}</time> : null} · {event.device} · {event.ip || "unknown address"}
+                  {event.type === "sign_in_succeeded" && event.method ? ` · ${methodText(event.method)}` : ""}
+                  {event.app ? ` · ${event.app}` : ""}
+                </p>
+              </li>
+            );
+          })}
+        </ol>
+      )}
+    </>
+  );
+}
