@@ -39,9 +39,7 @@ describeInBrowser("passkeys with a virtual authenticator: register, second step,
         ...config,
         oidc: {
           ...config.oidc,
-          clients: [
-            { ...rpClient, name: "Passkey demo app", redirectUris: [`${rpUrl}/callback`], postLogoutRedirectUris: [`${rpUrl}/`], firstParty: true },
-          ],
+          clients: [{ ...rpClient, name: "Passkey demo app", redirectUris: [`${rpUrl}/callback`], postLogoutRedirectUris: [`${rpUrl}/`], firstParty: true }],
         },
       }),
     });
@@ -65,8 +63,7 @@ describeInBrowser("passkeys with a virtual authenticator: register, second step,
     const context = await browser.newContext();
     await context.addInitScript(() => {
       const original = PublicKeyCredential.isConditionalMediationAvailable?.bind(PublicKeyCredential);
-      PublicKeyCredential.isConditionalMediationAvailable = async () =>
-        localStorage.getItem("e2e-autofill") === "on" && original !== undefined && (await original());
+      PublicKeyCredential.isConditionalMediationAvailable = async () => localStorage.getItem("e2e-autofill") === "on" && original !== undefined && (await original());
     });
     const page = await context.newPage();
     const cdp = await context.newCDPSession(page);
@@ -88,6 +85,11 @@ describeInBrowser("passkeys with a virtual authenticator: register, second step,
     await page.evaluate((value) => localStorage.setItem("e2e-autofill", value), on ? "on" : "off");
   }
 
+  /** Codes mailed to `email` (the outbox also holds security notices, which carry none). */
+  async function codesSent(email: string): Promise<number> {
+    return (await stack.outbox(email)).filter((message) => message.code !== "").length;
+  }
+
   async function session(page: Page): Promise<SessionResponse> {
     return (await (await page.request.get(`${stack.bffUrl}/api/session`)).json()) as SessionResponse;
   }
@@ -105,25 +107,40 @@ describeInBrowser("passkeys with a virtual authenticator: register, second step,
     await page.getByRole("button", { name: "Continue" }).click();
   }
 
+  /**
+   * Password and code. A user without a passkey is then offered one ("Sign in faster next
+   * time", after the browser's automatic upgrade was tried silently): declined here, so the
+   * account page adds it.
+   */
   async function signInWithCode(page: Page, email: string): Promise<void> {
     await openSignIn(page);
     await submitPassword(page, email);
-    await page.getByLabel("Verification code").waitFor();
-    await page.getByLabel("Verification code").fill(await stack.latestCode(email));
+    // A user with a passkey chooses first: the code, here.
+    const codeField = page.getByLabel("Verification code");
+    const emailMeACode = page.getByRole("button", { name: "Email me a code" });
+    await codeField.or(emailMeACode).waitFor();
+    if (await emailMeACode.isVisible()) await emailMeACode.click();
+    await codeField.waitFor();
+    await codeField.fill(await stack.latestCode(email));
     await page.getByRole("button", { name: "Verify and sign in" }).click();
-    await page.waitForURL(/\/account$/);
+    await page.waitForURL(/\/(account|passkeys\/add)$/);
+    if (page.url().endsWith("/passkeys/add")) {
+      await page.getByRole("button", { name: "Not now" }).click();
+      await page.waitForURL(/\/account$/);
+    }
   }
 
   async function addPasskey(page: Page): Promise<string> {
     await page.getByRole("button", { name: "Add a passkey" }).click();
-    await page.getByText("Passkey added.").waitFor();
-    const item = page.getByRole("listitem").filter({ has: page.getByRole("heading", { level: 3 }) });
+    await page.getByText(/^Passkey added/).waitFor();
+    const item = page.locator("li.passkey-item");
     await item.first().waitFor();
-    return (await item.first().getByRole("heading", { level: 3 }).textContent()) ?? "";
+    return (await item.last().getByRole("heading", { level: 3 }).textContent()) ?? "";
   }
 
   async function signOut(page: Page): Promise<void> {
-    await page.getByRole("button", { name: "Sign out" }).click();
+    // The summary's "Sign out" (the account page may list other sessions with their own).
+    await page.getByRole("button", { name: "Sign out", exact: true }).first().click();
     await page.waitForURL(/\/signin/);
   }
 
@@ -131,24 +148,30 @@ describeInBrowser("passkeys with a virtual authenticator: register, second step,
     const { email } = await signUpConfirmed(stack);
     const { context, page, cdp, authenticatorId } = await pageWithAuthenticator();
 
-    // 1. Signed in with the code, the account page adds a passkey (a resident key on the virtual authenticator).
+    // 1. Signed in with the code, the account page adds a passkey (a resident key on the virtual
+    // authenticator). Its default name says where it was made, never "Passkey on this device";
+    // "This device" is a badge, since it was made in this browser.
     await signInWithCode(page, email);
     const name = await addPasskey(page);
-    expect(name).toBe("Passkey on this device");
+    expect(name).toBe("Chrome on Linux");
+    const item = page.locator("li.passkey-item").filter({ hasText: name });
+    await expect(item.textContent()).resolves.toContain("This device");
+    await expect(item.textContent()).resolves.toContain("Device-bound passkey");
+    await expect(item.textContent()).resolves.not.toMatch(/hardware key|security key/i);
     const { credentials } = await cdp.send("WebAuthn.getCredentials", { authenticatorId });
     expect(credentials).toHaveLength(1);
     expect(credentials[0]?.isResidentCredential).toBe(true);
     await signOut(page);
 
     // 2. Password, then the choice; the passkey finishes the sign-in and no message is sent.
-    const messagesBefore = (await stack.outbox(email)).length;
+    const messagesBefore = await codesSent(email);
     await openSignIn(page);
     await submitPassword(page, email);
     await page.getByRole("heading", { name: "Choose how to confirm it's you" }).waitFor();
     await page.getByRole("button", { name: "Use a passkey" }).click();
     await page.waitForURL(/\/account$/);
     expect(await session(page)).toMatchObject({ authenticated: true, user: { email }, amr: ["pwd", "hwk", "user", "mfa"] });
-    expect(await stack.outbox(email)).toHaveLength(messagesBefore);
+    expect(await codesSent(email)).toBe(messagesBefore);
     await signOut(page);
 
     // 3. Passkey-first: no email, no password.
@@ -156,7 +179,7 @@ describeInBrowser("passkeys with a virtual authenticator: register, second step,
     await page.getByRole("button", { name: "Sign in with a passkey" }).click();
     await page.waitForURL(/\/account$/);
     expect(await session(page)).toMatchObject({ authenticated: true, user: { email }, amr: ["hwk", "user"] });
-    expect(await stack.outbox(email)).toHaveLength(messagesBefore);
+    expect(await codesSent(email)).toBe(messagesBefore);
     await signOut(page);
 
     // 3b. Passkey-first through the browser's autofill (conditional mediation): the virtual
@@ -168,23 +191,55 @@ describeInBrowser("passkeys with a virtual authenticator: register, second step,
     expect(await session(page)).toMatchObject({ authenticated: true, amr: ["hwk", "user"] });
     await setAutofill(page, false);
 
-    // 4. Rename, then delete, on the account page (the sign-in is recent, no re-authentication needed).
+    // 4. Rename, then delete, on the account page (the sign-in is recent, no re-authentication
+    // needed). After the delete the browser is told which passkeys the account still accepts
+    // (signalAllAcceptedCredentials): the authenticator forgets the deleted one.
     await page.getByRole("button", { name: `Rename ${name}` }).click();
     await page.getByLabel("Passkey name").fill("My laptop");
     await page.getByRole("button", { name: "Save name" }).click();
     await page.getByRole("heading", { level: 3, name: "My laptop" }).waitFor();
     await page.getByRole("button", { name: "Delete My laptop" }).click();
     await page.getByRole("button", { name: "Delete passkey" }).click();
-    await page.getByText("You have no passkeys yet.").waitFor();
-    await signOut(page);
+    // The last one: the page says plainly how sign-in works from now on.
+    await page.getByText("From now on you'll sign in with your password and a code we email to").waitFor();
+    await expect.poll(async () => (await cdp.send("WebAuthn.getCredentials", { authenticatorId })).credentials.length, { timeout: 10_000 }).toBe(0);
+    await context.close();
+  });
 
-    // 5. The authenticator still holds the key, but the account no longer knows it: a clean refusal.
+  it("refuses a passkey the account no longer knows and tells the browser to forget it (signalUnknownCredential)", async () => {
+    const { email } = await signUpConfirmed(stack);
+    const { context, page, cdp, authenticatorId } = await pageWithAuthenticator();
+    await signInWithCode(page, email);
+    await addPasskey(page);
+    await signOut(page);
+    // Removed on the server only (another device deleted it, say): the authenticator still holds it.
+    const [credential] = (await cdp.send("WebAuthn.getCredentials", { authenticatorId })).credentials;
+    const credentialId = Buffer.from(credential!.credentialId, "base64").toString("base64url");
+    await stack.store.delete("passkey", credentialId);
+
     await openSignIn(page);
     await page.getByRole("button", { name: "Sign in with a passkey" }).click();
     await page.getByRole("alert").filter({ hasText: "We don't recognise this passkey" }).waitFor();
     expect(page.url()).toMatch(/\/signin$/);
     expect(await session(page)).toEqual({ authenticated: false });
+    await expect.poll(async () => (await cdp.send("WebAuthn.getCredentials", { authenticatorId })).credentials.length, { timeout: 10_000 }).toBe(0);
     await context.close();
+  });
+
+  it("says 'This device' only in the browser that made the passkey", async () => {
+    const { email } = await signUpConfirmed(stack);
+    const first = await pageWithAuthenticator();
+    await signInWithCode(first.page, email);
+    const name = await addPasskey(first.page);
+    await first.context.close();
+
+    const second = await pageWithAuthenticator();
+    await signInWithCode(second.page, email);
+    const item = second.page.locator("li.passkey-item").filter({ hasText: name });
+    await item.waitFor();
+    expect(await item.textContent()).not.toContain("This device");
+    expect(await item.textContent()).toContain("Stays on the device that created it");
+    await second.context.close();
   });
 
   it("signs in to the demo relying party with the passkey alone", async () => {
@@ -198,6 +253,15 @@ describeInBrowser("passkeys with a virtual authenticator: register, second step,
     await page.getByRole("link", { name: "Sign in with Tobira" }).click();
     await page.waitForURL(`${stack.bffUrl}/signin`);
     await page.getByText("Passkey demo app", { exact: true }).waitFor();
+
+    // Every step of the app's sign-in names it and offers Cancel: the choice too.
+    await submitPassword(page, email);
+    await page.getByRole("heading", { name: "Choose how to confirm it's you" }).waitFor();
+    await page.getByText("Passkey demo app", { exact: true }).waitFor();
+    await page.getByRole("link", { name: "Cancel and go back to Passkey demo app" }).waitFor();
+    await page.getByRole("link", { name: "Sign in with a different account" }).click();
+    await page.waitForURL(`${stack.bffUrl}/signin`);
+
     await page.getByRole("button", { name: "Sign in with a passkey" }).click();
     await page.waitForURL(`${rp.url}/`);
     await page.getByRole("heading", { name: `Signed in as ${email}` }).waitFor();

@@ -17,7 +17,7 @@ import { addPasskeyAutomatically, getPasskeys } from "./passkeys";
 export type PasskeyUpgradeOutcome = "offer" | "created" | "none";
 
 /** Conditional create waits for the password manager; it never holds the sign-in up longer than this. */
-const automaticUpgradeWaitMs = 4_000;
+const automaticUpgradeWaitMs = 2_000;
 
 export async function passkeyUpgradeAfterPasswordSignIn(): Promise<PasskeyUpgradeOutcome> {
   try {
