@@ -7,9 +7,11 @@ import type { Store } from "../store/store";
 
 /**
  * Rate limits on the calls that guess or send something (sign-up, sign-in, codes, reset): per
- * client IP and per email named in the body (OWASP Authentication Cheat Sheet, "Protect Against
- * Automated Attacks"; OWASP API Security Top 10 API4). Counters live in the shared store, so
- * every BFF instance counts against the same budget.
+ * client IP, and for sign-up's calls per email named in the body (OWASP Authentication Cheat
+ * Sheet, "Protect Against Automated Attacks"; OWASP API Security Top 10 API4). Sign-in and the
+ * password reset count per account instead, in a way a stranger cannot turn against the owner
+ * (bff/throttle/). Counters live in the shared store, so every BFF instance counts against the
+ * same budget.
  */
 
 export const rateLimitKind = "ratelimit";
