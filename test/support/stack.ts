@@ -89,9 +89,6 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
       // Tests sign the same accounts in over and over from 127.0.0.1: the per-account throttle's
       // own tests (test/reliability) run with the real limits.
       ACCOUNT_THROTTLE_FACTOR: "1000",
-      // Tests sign the same accounts in over and over from 127.0.0.1: the per-account throttle's
-      // own tests (test/reliability) run with the real limits.
-      ACCOUNT_THROTTLE_FACTOR: "1000",
       // No wait between codes: tests resend at once; the cool-down's own tests set it.
       OTP_RESEND_COOLDOWN_SECONDS: "0",
       ...(fixedPort === undefined ? {} : { PUBLIC_URL: `http://${options.publicHost}:${fixedPort}` }),
