@@ -2,9 +2,9 @@ import type { PublicKeyCredentialCreationOptionsJSON } from "@simplewebauthn/ser
 import type { Request } from "express";
 import type { Passkey, PasskeySignalsResponse } from "../../common/api-contract";
 import type { AccountService } from "../account/account-service";
+import { requireRecentSignIn } from "../account/reauth";
 import { ApiError } from "../errors";
 import type { Logger } from "../logger";
-import { nowSeconds } from "../session/session-manager";
 import type { AuthenticatedSession } from "../session/session-records";
 import type { ChallengeStore } from "./challenge-store";
 import { generatePasskeyRegistrationOptions, userHandleFor } from "./generate-registration-options";
@@ -40,11 +40,10 @@ export function createPasskeyManagement(deps: {
    * Adding a sign-in method is a sensitive change: it needs a recent authentication (OWASP
    * Authentication Cheat Sheet, "Reauthentication"; NIST SP 800-63B §6.1.2.1 binding a new authenticator).
    */
-  async function requireRecentSignIn(req: Request): Promise<AuthenticatedSession> {
+  async function recentlySignedIn(req: Request): Promise<AuthenticatedSession> {
     const session = await account.requireSession(req);
-    if (nowSeconds() - session.authTime > rp.reauthWindowSeconds) {
-      throw new ApiError(403, "reauthentication_required", "To add a passkey, confirm it's you by signing in again.");
-    }
+    // The rule lives in one place (bff/account/reauth.ts); the window for passkeys is PASSKEY_REAUTH_SECONDS.
+    requireRecentSignIn(session, rp.reauthWindowSeconds, "add_passkey");
     return session;
   }
 
@@ -62,7 +61,7 @@ export function createPasskeyManagement(deps: {
     },
 
     async registrationOptions(req) {
-      const session = await requireRecentSignIn(req);
+      const session = await recentlySignedIn(req);
       const existing = await passkeys.listForUser(session.username);
       const options = await generatePasskeyRegistrationOptions({ rp, user: session, existing });
       await challenges.issue(req, { challenge: options.challenge, purpose: "registration", username: session.username, sub: session.sub });
@@ -70,7 +69,7 @@ export function createPasskeyManagement(deps: {
     },
 
     async register(req, { credential, name }) {
-      const session = await requireRecentSignIn(req);
+      const session = await recentlySignedIn(req);
       const issued = await challenges.consume(req, "registration");
       if (issued === undefined || issued.username !== session.username) {
         throw new PasskeyRejectedError("no live registration challenge for this session", passkeyMessages.expired);

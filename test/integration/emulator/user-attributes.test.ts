@@ -131,7 +131,10 @@ describe("UpdateUserAttributes and VerifyUserAttribute (keep the original email 
       t.cognito.send(new UpdateUserAttributesCommand({ AccessToken, UserAttributes: [{ Name: "email_verified", Value: "true" }] })),
       "NotAuthorizedException",
     );
-    await expectCognitoError(t.cognito.send(new UpdateUserAttributesCommand({ AccessToken, UserAttributes: [{ Name: "custom:x", Value: "1" }] })), "InvalidParameterException");
+    await expectCognitoError(
+      t.cognito.send(new UpdateUserAttributesCommand({ AccessToken, UserAttributes: [{ Name: "custom:x", Value: "1" }] })),
+      "InvalidParameterException",
+    );
     await expectCognitoError(
       t.cognito.send(new UpdateUserAttributesCommand({ AccessToken, UserAttributes: [{ Name: "email", Value: "not-an-address" }] })),
       "InvalidParameterException",
