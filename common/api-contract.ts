@@ -228,6 +228,8 @@ export const interactionResponseSchema = z.object({
   loginHint: z.string().optional(),
   /** The app's `ui_locales` (BCP 47, most preferred first): the language the SPA should speak. */
   uiLocales: z.array(z.string()).optional(),
+  /** The sign-in levels the app asks for (`acr_values`); `urn:tobira:acr:passkey`: only a passkey will do. */
+  acrValues: z.array(z.string()).optional(),
 });
 export type InteractionResponse = z.infer<typeof interactionResponseSchema>;
 

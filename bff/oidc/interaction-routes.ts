@@ -5,14 +5,15 @@ import type { AccountService } from "../account/account-service";
 import type { BffConfig } from "../config";
 import { ApiError } from "../errors";
 import type { Logger } from "../logger";
+import { createPasskeyRepository } from "../passkeys/passkey-store";
 import { nowSeconds, sessionCookieMiddleware, type SessionManager } from "../session/session-manager";
 import type { AuthenticatedSession } from "../session/session-records";
 import type { Store } from "../store/store";
 import type { AccountStore } from "./accounts";
 import type { ConsentStore } from "./consent";
-import { denyFraming, errorPage } from "./pages";
+import { denyFraming, type ProviderPages } from "./pages";
 import { interactionUid, signInForInteractionKind, type PendingInteraction } from "./pending-interaction";
-import { acrFor, requestedScopes } from "./provider-options";
+import { acrFor, asksForPasskey, requestedScopes, usedPasskey } from "./provider-options";
 import { maySkipSignIn } from "./single-sign-on";
 
 /**
@@ -33,6 +34,7 @@ export interface InteractionRoutesDeps {
   account: AccountService;
   accounts: AccountStore;
   consents: ConsentStore;
+  pages: ProviderPages;
   logger: Logger;
   pending: PendingInteraction;
 }
@@ -40,7 +42,8 @@ export interface InteractionRoutesDeps {
 class InteractionGone extends Error {}
 
 export function createInteractionRouter(deps: InteractionRoutesDeps): Router {
-  const { provider, config, store, sessions, account, accounts, consents, logger, pending } = deps;
+  const { provider, config, store, sessions, account, accounts, consents, pages, logger, pending } = deps;
+  const passkeys = createPasskeyRepository(store);
   const cookieSession = sessionCookieMiddleware(config);
 
   async function loadInteraction(req: Request, res: Response): Promise<Interaction> {
@@ -112,6 +115,20 @@ export function createInteractionRouter(deps: InteractionRoutesDeps): Router {
     res.redirect(303, "/signin");
   }
 
+  /** The app asks for a passkey sign-in (acr_values), this sign-in used none, and the user has no passkey to use. */
+  async function noPasskeyToStepUpWith(interaction: Interaction, session: AuthenticatedSession): Promise<boolean> {
+    if (!asksForPasskey(interaction.params) || usedPasskey(session.amr)) return false;
+    return (await passkeys.listForUser(session.username)).length === 0;
+  }
+
+  async function showNoPasskeyPage(res: Response, interaction: Interaction): Promise<void> {
+    const client = await provider.Client.find(String(interaction.params.client_id));
+    res
+      .status(200)
+      .type("html")
+      .send(pages.noPasskeyPage(client?.clientName ?? "The app", `/interaction/${interaction.uid}/no-passkey`));
+  }
+
   /** prompt=create (OpenID Connect Initiating User Registration 1.0): the sign-up page, then back here once signed in. */
   function toSignUp(req: Request, res: Response, uid: string): void {
     pending.remember(req, res, uid);
@@ -132,7 +149,10 @@ export function createInteractionRouter(deps: InteractionRoutesDeps): Router {
           return;
         }
         if (error instanceof InteractionGone) {
-          res.status(400).type("html").send(errorPage("invalid_request", "This sign-in request has expired, was already finished, or was opened in another browser."));
+          res
+            .status(400)
+            .type("html")
+            .send(pages.errorPage("invalid_request", "This sign-in request has expired, was already finished, or was opened in another browser."));
           return;
         }
         if (error instanceof ApiError && error.status === 401) {
@@ -144,7 +164,7 @@ export function createInteractionRouter(deps: InteractionRoutesDeps): Router {
           }
         }
         logger.error({ err: error }, "interaction failed");
-        res.status(500).type("html").send(errorPage("server_error", "Something went wrong on our side. Go back to the app and try again."));
+        res.status(500).type("html").send(pages.errorPage("server_error", "Something went wrong on our side. Go back to the app and try again."));
       }
     };
 
@@ -158,7 +178,7 @@ export function createInteractionRouter(deps: InteractionRoutesDeps): Router {
       // link may do it, not a cross-site navigation (OWASP CSRF cheat sheet, Fetch Metadata).
       const site = req.get("sec-fetch-site");
       if (site !== undefined && site !== "same-origin" && site !== "none") {
-        res.status(403).type("html").send(errorPage("access_denied", "Cancel the sign-in from the sign-in page."));
+        res.status(403).type("html").send(pages.errorPage("access_denied", "Cancel the sign-in from the sign-in page."));
         return;
       }
       const uid = pending.rememberedUid(req);
@@ -177,6 +197,7 @@ export function createInteractionRouter(deps: InteractionRoutesDeps): Router {
       if (session !== undefined && maySkipSignIn(interaction.prompt, interaction.params, session, nowSeconds())) {
         return finishLogin(req, res, session, interaction);
       }
+      if (session !== undefined && (await noPasskeyToStepUpWith(interaction, session))) return showNoPasskeyPage(res, interaction);
       toSignIn(req, res, interaction.uid);
     }),
   );
@@ -194,7 +215,22 @@ export function createInteractionRouter(deps: InteractionRoutesDeps): Router {
         toSignIn(req, res, interaction.uid);
         return;
       }
+      // The app asked for a passkey and this sign-in used none: never a silent downgrade.
+      if (asksForPasskey(interaction.params) && !usedPasskey(session.amr)) {
+        if (await noPasskeyToStepUpWith(interaction, session)) return showNoPasskeyPage(res, interaction);
+        toSignIn(req, res, interaction.uid);
+        return;
+      }
       await finishLogin(req, res, session, interaction);
+    }),
+  );
+
+  router.get(
+    "/interaction/:uid/no-passkey",
+    cookieSession,
+    page(async (req, res) => {
+      await loadInteraction(req, res);
+      await finish(req, res, { error: "access_denied", error_description: "The app asks for a sign-in with a passkey, and the account has none." });
     }),
   );
 

@@ -14,6 +14,7 @@ import { createConsentStore } from "./consent";
 import { createConsentApi } from "./consent-api";
 import type { ConsentApi } from "./interaction-api";
 import { createInteractionRouter } from "./interaction-routes";
+import { createProviderPages, spaStylesheet } from "./pages";
 import { createPendingInteraction } from "./pending-interaction";
 import { createProviderEndpointsRouter } from "./provider-endpoints";
 import { attachProviderHooks } from "./provider-hooks";
@@ -58,14 +59,16 @@ export function createOpenIdProvider(deps: OpenIdProviderDeps): OpenIdProvider {
   const { config, store, sessions, account, logger, signOut } = deps;
   const accounts = createAccountStore(store);
   const consents = createConsentStore(store, { decisionTtlSeconds: config.session.signInTtlSeconds });
-  const provider = new Provider(config.publicUrl, providerOptions({ config, store, sessions, accounts, consents }));
+  // The provider's own pages wear the SPA's stylesheet when the BFF serves the SPA.
+  const pages = createProviderPages({ stylesheet: spaStylesheet(config.web) });
+  const provider = new Provider(config.publicUrl, providerOptions({ config, store, sessions, accounts, consents, pages }));
   attachProviderHooks(provider, { config, logger, onProviderLogout: endTobiraSessionOnProviderLogout({ sessions, signOut }) });
   const backChannelLogout = createBackChannelLogout({ provider, store, logger });
   const pending = createPendingInteraction({ provider, store, config });
 
   const router = Router();
-  router.use(createProviderEndpointsRouter({ provider, config }));
-  router.use(createInteractionRouter({ provider, config, store, sessions, account, accounts, consents, logger, pending }));
+  router.use(createProviderEndpointsRouter({ provider, config, pages }));
+  router.use(createInteractionRouter({ provider, config, store, sessions, account, accounts, consents, pages, logger, pending }));
 
   return {
     provider,

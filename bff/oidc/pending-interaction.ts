@@ -4,7 +4,9 @@ import type { InteractionResponse } from "../../common/api-contract";
 import type { BffConfig } from "../config";
 import type { AuthenticatedSession } from "../session/session-records";
 import type { Store } from "../store/store";
-import { requestedScopes } from "./provider-options";
+import { acrValues, requestedScopes } from "./provider-options";
+
+const knownAcrs: ReadonlySet<string> = new Set(Object.values(acrValues));
 
 /**
  * The relying party's request this browser is signing in for. oidc-provider path-scopes its
@@ -31,21 +33,21 @@ const localeTag = /^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8}){0,4}$/;
 
 /**
  * What the app said about the person (OpenID Connect Core §3.1.2.1): `login_hint` (an email, to
- * prefill the sign-in and sign-up forms) and `ui_locales` (BCP 47 tags, most preferred first).
- * Anything else in them is ignored.
+ * prefill the sign-in and sign-up forms), `ui_locales` (BCP 47 tags, most preferred first) and
+ * `acr_values` (the sign-in it asks for, e.g. a passkey). Anything else in them is ignored.
  */
-export function hintsOf(params: Record<string, unknown>): { loginHint?: string; uiLocales?: string[] } {
+export function hintsOf(params: Record<string, unknown>): { loginHint?: string; uiLocales?: string[]; acrValues?: string[] } {
+  const words = (value: unknown) => (typeof value === "string" ? value.split(" ") : []);
   const loginHint = typeof params.login_hint === "string" ? params.login_hint.trim() : undefined;
-  const uiLocales =
-    typeof params.ui_locales === "string"
-      ? params.ui_locales
-          .split(" ")
-          .filter((tag) => localeTag.test(tag))
-          .slice(0, 10)
-      : [];
+  const uiLocales = words(params.ui_locales)
+    .filter((tag) => localeTag.test(tag))
+    .slice(0, 10);
+  // Only the levels Tobira knows, so the sign-in page can offer what the app asks for (a passkey).
+  const acrs = [...new Set(words(params.acr_values).filter((value) => knownAcrs.has(value)))];
   return {
     ...(loginHint !== undefined && emailHint.test(loginHint) ? { loginHint } : {}),
     ...(uiLocales.length > 0 ? { uiLocales } : {}),
+    ...(acrs.length > 0 ? { acrValues: acrs } : {}),
   };
 }
 

@@ -2,7 +2,7 @@ import express, { Router, type RequestHandler, type Response } from "express";
 import type Provider from "oidc-provider";
 import type { BffConfig } from "../config";
 import { sessionCookieMiddleware } from "../session/session-manager";
-import { denyFraming, errorPage } from "./pages";
+import { denyFraming, type ProviderPages } from "./pages";
 import { oidcRoutes } from "./provider-options";
 
 /**
@@ -20,8 +20,8 @@ export function isProviderPath(path: string): boolean {
 const endSessionParameters = ["id_token_hint", "logout_hint", "client_id", "post_logout_redirect_uri", "state", "ui_locales"] as const;
 
 /** The provider's endpoints (/oidc/*, discovery), mounted in the BFF with its session cookie and headers. */
-export function createProviderEndpointsRouter(deps: { provider: Provider; config: BffConfig }): Router {
-  const { provider, config } = deps;
+export function createProviderEndpointsRouter(deps: { provider: Provider; config: BffConfig; pages: ProviderPages }): Router {
+  const { provider, config, pages } = deps;
   const providerCallback = provider.callback();
   const cookieSession = sessionCookieMiddleware(config);
 
@@ -43,7 +43,7 @@ export function createProviderEndpointsRouter(deps: { provider: Provider; config
   function refuse(res: Response, description: string): void {
     denyFraming(res);
     res.status(400).type("html").setHeader("Cache-Control", "no-store");
-    res.send(errorPage("invalid_request", description));
+    res.send(pages.errorPage("invalid_request", description));
   }
 
   const formBody: RequestHandler = (req, res, next) => {

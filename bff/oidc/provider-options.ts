@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { Request } from "express";
 import {
   errors,
@@ -15,7 +16,7 @@ import type { SessionManager } from "../session/session-manager";
 import type { Store } from "../store/store";
 import { claimsByScope, type AccountStore } from "./accounts";
 import { coversScopes, type ConsentStore } from "./consent";
-import { errorPage, logoutConfirmPage, signedOutPage } from "./pages";
+import type { ProviderPages } from "./pages";
 import { generateSigningKeys, loadOrCreateLocalSigningKeys } from "./signing-keys";
 import { createStoreAdapter } from "./store-adapter";
 
@@ -45,11 +46,29 @@ export const oidcRoutes = {
   credential: "/oidc/credential",
 } as const;
 
-/** RFC 8176 `amr` → an `acr` (OpenID Connect Core §2): two factors or one. */
-export const acrValues = { mfa: "urn:tobira:acr:mfa", singleFactor: "urn:tobira:acr:sfa" } as const;
+/**
+ * RFC 8176 `amr` → an `acr` (OpenID Connect Core §2): a passkey (phishing-resistant: WebAuthn
+ * binds the signature to the origin), otherwise two factors or one. An app may ask for the
+ * passkey level with `acr_values=urn:tobira:acr:passkey` (step-up).
+ */
+export const acrValues = { passkey: "urn:tobira:acr:passkey", mfa: "urn:tobira:acr:mfa", singleFactor: "urn:tobira:acr:sfa" } as const;
+
+/** True when the sign-in used a passkey (RFC 8176: `hwk` device-bound, `swk` synced). */
+export function usedPasskey(amr: readonly string[]): boolean {
+  return amr.includes("hwk") || amr.includes("swk");
+}
 
 export function acrFor(amr: readonly string[]): string {
+  if (usedPasskey(amr)) return acrValues.passkey;
   return amr.includes("mfa") ? acrValues.mfa : acrValues.singleFactor;
+}
+
+/** Reason of the login check for an app that asks for a passkey sign-in (acr_values). */
+export const passkeyRequiredReason = "tobira_passkey_required";
+
+/** Whether the request's acr_values ask for a passkey sign-in. */
+export function asksForPasskey(params: { acr_values?: unknown }): boolean {
+  return typeof params.acr_values === "string" && params.acr_values.split(" ").includes(acrValues.passkey);
 }
 
 /** The scopes the provider knows: OpenID, the claims' scopes (accounts.ts), refresh tokens. */
@@ -99,15 +118,25 @@ export interface ProviderOptionsDeps {
   sessions: SessionManager;
   accounts: AccountStore;
   consents: ConsentStore;
+  pages: ProviderPages;
 }
 
-function errorPageOut(ctx: KoaContextWithOIDC, out: ErrorOut): void {
-  ctx.type = "html";
-  ctx.body = errorPage(String(out.error ?? "invalid_request"), typeof out.error_description === "string" ? out.error_description : undefined);
+/** Lets one inline script run under the BFF's CSP by its hash (CSP Level 3 §8.4), as oidc-provider does for its own. */
+function allowInlineScript(ctx: KoaContextWithOIDC, script: string): void {
+  const csp = ctx.response.get("content-security-policy");
+  if (typeof csp !== "string" || csp === "") return;
+  const hash = `'sha256-${createHash("sha256").update(script).digest("base64")}'`;
+  ctx.set("content-security-policy", /(^|;)\s*script-src\b/.test(csp) ? csp.replace(/((?:^|;)\s*script-src\b[^;]*)/, `$1 ${hash}`) : `${csp}; script-src 'self' ${hash}`);
+}
+
+/** The subject of a verified id_token_hint (oidc-provider checked its signature and issuer), if any. */
+function hintSubject(ctx: KoaContextWithOIDC): unknown {
+  const hint = ctx.oidc.entities.IdTokenHint as { payload?: { sub?: unknown } } | undefined;
+  return hint?.payload?.sub;
 }
 
 export function providerOptions(deps: ProviderOptionsDeps): Configuration {
-  const { config, store, sessions, accounts, consents } = deps;
+  const { config, store, sessions, accounts, consents, pages } = deps;
   const clients = config.oidc.clients;
   const firstParty = new Set(clients.filter((client) => client.firstParty).map((client) => client.clientId));
   // AWS mode requires OIDC_JWKS as soon as a client is registered (config.ts); without clients no
@@ -129,6 +158,16 @@ export function providerOptions(deps: ProviderOptionsDeps): Configuration {
       if (accountId === undefined || ctx.oidc.result?.login !== undefined) return false;
       const bff = await sessions.readAuthenticated(ctx.req as Request);
       return bff?.sub !== accountId;
+    }),
+  );
+
+  // Step-up (OpenID Connect Core §3.1.2.1, acr_values): an app that asks for a passkey sign-in
+  // gets one, even inside an existing single sign-on whose sign-in used none; never a lower acr.
+  policy.get("login")!.checks.add(
+    new interactionPolicy.Check(passkeyRequiredReason, "the app asks for a sign-in with a passkey", "login_required", async (ctx) => {
+      if (!asksForPasskey(ctx.oidc.params ?? {})) return false;
+      const acr = ctx.oidc.result?.login?.acr ?? ctx.oidc.session?.acr;
+      return acr !== acrValues.passkey;
     }),
   );
 
@@ -198,11 +237,20 @@ export function providerOptions(deps: ProviderOptionsDeps): Configuration {
         enabled: true,
         logoutSource: async (ctx: KoaContextWithOIDC, form: string) => {
           ctx.type = "html";
-          ctx.body = logoutConfirmPage(form, ctx.oidc.client?.clientName);
+          // RP-Initiated Logout 1.0 §2: a hint naming the signed-in user shows the app means this
+          // session; only without one (or with another user's) is the user asked (logout CSRF, §6).
+          const subject = hintSubject(ctx);
+          if (subject !== undefined && subject === ctx.oidc.session?.accountId) {
+            const { html, script } = pages.logoutNowPage(form);
+            allowInlineScript(ctx, script);
+            ctx.body = html;
+            return;
+          }
+          ctx.body = pages.logoutConfirmPage(form, ctx.oidc.client?.clientName);
         },
         postLogoutSuccessSource: async (ctx: KoaContextWithOIDC) => {
           ctx.type = "html";
-          ctx.body = signedOutPage(ctx.oidc.client?.clientName);
+          ctx.body = pages.signedOutPage(ctx.oidc.client?.clientName);
         },
       },
       revocation: {
@@ -232,6 +280,9 @@ export function providerOptions(deps: ProviderOptionsDeps): Configuration {
       // OpenID Connect Initiating User Registration 1.0 §4.
       prompt_values_supported: ["none", "login", "consent", "create"],
     },
-    renderError: async (ctx, out) => errorPageOut(ctx, out),
+    renderError: async (ctx: KoaContextWithOIDC, out: ErrorOut) => {
+      ctx.type = "html";
+      ctx.body = pages.errorPage(String(out.error ?? "invalid_request"), typeof out.error_description === "string" ? out.error_description : undefined);
+    },
   };
 }

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { importJWK, SignJWT } from "jose";
@@ -219,11 +220,51 @@ describe("afterwards the session is gone", () => {
   });
 
   it("answering “No, stay signed in” keeps the Tobira session", async () => {
-    const { browser, tokens } = await signedIn();
-    const page = await browser.get(endSessionUrl({ id_token_hint: tokens.id_token!, post_logout_redirect_uri: postLogoutUri }));
+    const { browser } = await signedIn();
+    const page = await browser.get(endSessionUrl({ client_id: testClients.confidential.clientId, post_logout_redirect_uri: postLogoutUri }));
+    expect(page.text).toContain("No, stay signed in");
     const kept = await postForm(browser, "/oidc/session/end/confirm", { xsrf: xsrfOf(page) });
     expect(kept.status).toBe(303);
     expect(await bffSession(browser)).toMatchObject({ authenticated: true });
+  });
+});
+
+describe("no confirmation when the id_token_hint names the signed-in user (RP-Initiated Logout 1.0 §2)", () => {
+  it("the page submits the logout by itself (its one script allowed by hash), and the sign-out happens", async () => {
+    const { browser, tokens } = await signedIn();
+    const page = await browser.get(endSessionUrl({ id_token_hint: tokens.id_token!, post_logout_redirect_uri: postLogoutUri, state: "s9" }));
+    expect(page.status).toBe(200);
+    expect(page.text).not.toContain("Yes, sign me out");
+    const script = /<script>([^<]*)<\/script>/.exec(page.text)?.[1];
+    expect(script).toBeDefined();
+    const hash = createHash("sha256").update(script!).digest("base64");
+    expect(page.headers.get("content-security-policy")).toMatch(new RegExp(`script-src [^;]*'sha256-${hash.replace(/[+/]/g, "\\$&")}'`));
+    const form = autoSubmittedForm(page.text);
+    expect(form?.fields).toMatchObject({ logout: "yes" });
+    const done = await postForm(browser, new URL(form!.action, stack.bffUrl).pathname, form!.fields);
+    expect(done.headers.get("location")).toBe(`${postLogoutUri}?state=s9`);
+    expect(await bffSession(browser)).toEqual({ authenticated: false });
+  });
+
+  it("another user's genuine hint still asks", async () => {
+    const other = await signedIn();
+    const { browser } = await signedIn();
+    const page = await browser.get(endSessionUrl({ id_token_hint: other.tokens.id_token!, post_logout_redirect_uri: postLogoutUri }));
+    expect(page.text).toContain("Yes, sign me out");
+    expect(autoSubmittedForm(page.text)).toBeUndefined();
+  });
+});
+
+describe("the provider's pages", () => {
+  it("wear the SPA's look: its markup, a main landmark and one h1, colour schemes, no inline style", async () => {
+    const { browser } = await signedIn();
+    const page = await browser.get("/oidc/session/end", { headers: { accept: "text/html" } });
+    expect(page.text).toContain('<meta name="color-scheme" content="light dark">');
+    expect(page.text).toContain('<main id="main" class="app-main"');
+    expect(page.text.match(/<h1\b/g)).toHaveLength(1);
+    expect(page.text).toContain('class="button button--primary button--block"');
+    expect(page.text).not.toMatch(/<style|style="/);
+    expect(page.headers.get("x-frame-options")).toBe("DENY");
   });
 });
 

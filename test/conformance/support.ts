@@ -165,10 +165,13 @@ function decodeHtml(value: string): string {
     .replace(/&amp;/g, "&");
 }
 
-/** The action and hidden fields of a page that submits its own form on load, if it is one. */
+/**
+ * The action and hidden fields of a page that submits its own form on load, if it is one:
+ * oidc-provider's form post, or Tobira's sign-out without confirmation (a hint naming the user).
+ */
 export function autoSubmittedForm(html: string): { action: string; fields: Record<string, string> } | undefined {
-  if (!html.includes("document.forms[0].submit()")) return undefined;
-  const action = /<form method="post" action="([^"]+)"/.exec(html)?.[1];
+  if (!html.includes("document.forms[0].submit()") && !html.includes("document.getElementById('op.logoutForm').submit()")) return undefined;
+  const action = /<form\b[^>]*\saction="([^"]+)"/.exec(html)?.[1];
   if (action === undefined) return undefined;
   const fields: Record<string, string> = {};
   for (const match of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"\/>/g)) fields[match[1]!] = decodeHtml(match[2]!);

@@ -17,7 +17,7 @@ function idToken(sub: string): string {
 
 describe("maySkipSignIn (single sign-on)", () => {
   const now = 1_000_000;
-  const session = { sub: "user-1", authTime: now - 100 };
+  const session = { sub: "user-1", authTime: now - 100, amr: ["pwd", "otp", "mfa"] };
   const login = (reasons: string[]) => ({ name: "login", reasons });
 
   it("reuses the session when the provider merely has none of its own", () => {
@@ -30,6 +30,12 @@ describe("maySkipSignIn (single sign-on)", () => {
 
   it("never for a reason it does not know (e.g. an essential acr)", () => {
     expect(maySkipSignIn(login(["essential_acr"]), {}, session, now)).toBe(false);
+  });
+
+  it("for a passkey asked with acr_values only when the Tobira sign-in used a passkey", () => {
+    expect(maySkipSignIn(login(["tobira_passkey_required"]), {}, session, now)).toBe(false);
+    expect(maySkipSignIn(login(["tobira_passkey_required"]), {}, { ...session, amr: ["hwk", "user"] }, now)).toBe(true);
+    expect(maySkipSignIn(login(["tobira_passkey_required"]), {}, { ...session, amr: ["pwd", "swk", "user", "mfa"] }, now)).toBe(true);
   });
 
   it("never for a consent prompt", () => {
@@ -100,9 +106,11 @@ describe("claimsFromCognitoAttributes", () => {
 });
 
 describe("acrFor", () => {
-  it("maps mfa to the multi-factor acr and anything else to single factor", () => {
+  it("maps a passkey to the passkey acr, mfa to the multi-factor acr and anything else to single factor", () => {
     expect(acrFor(["pwd", "otp", "mfa"])).toBe(acrValues.mfa);
-    expect(acrFor(["hwk", "user"])).toBe(acrValues.singleFactor);
+    expect(acrFor(["hwk", "user"])).toBe(acrValues.passkey);
+    expect(acrFor(["pwd", "swk", "user", "mfa"])).toBe(acrValues.passkey);
+    expect(acrFor(["pwd"])).toBe(acrValues.singleFactor);
   });
 });
 
