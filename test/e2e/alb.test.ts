@@ -60,9 +60,12 @@ describeInBrowser("ALB mode: managed login through the local ALB, account page, 
     await page.getByRole("button", { name: "Sign in" }).click();
 
     await page.waitForURL(`${stack.alb!.url}/account`);
-    for (const panel of ["ID token claims", "Access token claims", "User info"]) {
+    // The first panel is the load balancer's signed header, not an ID token.
+    for (const panel of ["Load balancer's signed user claims", "Access token claims", "User info"]) {
       await page.getByRole("heading", { name: panel }).waitFor();
     }
+    expect(await page.getByRole("heading", { name: "ID token claims" }).count()).toBe(0);
+    await page.getByText("checked against the load balancer's public key").waitFor();
     const main = await page.textContent("main");
     expect(main).toContain(email);
     expect(main).toContain(sub!);
@@ -71,7 +74,15 @@ describeInBrowser("ALB mode: managed login through the local ALB, account page, 
     const shard = (await context.cookies(stack.alb!.url)).find((cookie) => cookie.name === "AWSELBAuthSessionCookie-0");
     expect(shard).toMatchObject({ httpOnly: true, secure: true, path: "/" });
 
-    await page.getByRole("button", { name: "Sign out" }).click();
+    // The SPA's own sign-in pages do not exist behind the load balancer: they lead to the account page.
+    for (const path of ["/signin", "/signup", "/password/forgot"]) {
+      await page.goto(`${stack.alb!.url}${path}`);
+      await page.waitForURL(`${stack.alb!.url}/account`);
+      await page.getByRole("heading", { name: "Your account" }).waitFor();
+      expect(await page.getByText("There is nothing at this address.").count()).toBe(0);
+    }
+
+    await page.getByRole("button", { name: "Sign out", exact: true }).first().click();
     await expectSignInPage(page);
     expect(await albSessionCookies(page)).toEqual([]);
 
