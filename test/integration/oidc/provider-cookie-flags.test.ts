@@ -32,7 +32,8 @@ beforeAll(async () => {
   await authorizeInBrowser(stack, browser, request.url, await newUser(stack));
   await browser.post("/api/logout", {});
   lines = browser.setCookieLines;
-});
+  // A whole sign-in from an app: more than the default hook time on a busy machine.
+}, 60_000);
 afterAll(() => stack?.close());
 
 describe("cookies of the OpenID Provider and of a pending authorization request", () => {
