@@ -6,7 +6,7 @@ import { nowSeconds, type SessionManager } from "../session/session-manager";
 import type { PendingSignIn } from "../session/session-records";
 
 /**
- * The pending sign-in as the browser sees it (docs/architecture.md, "Sign-in, step by step"):
+ * The pending sign-in as the browser sees it (docs/architecture.md, "The pending sign-in, from the browser"):
  * whether one is waiting and at which step (`GET /api/signin`), ending it (`DELETE /api/signin`,
  * "Sign in with a different account" or a fresh sign-in page), and the right error for a step
  * that finds none — "expired" only when this browser did start one.

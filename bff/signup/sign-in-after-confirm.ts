@@ -7,7 +7,7 @@ import { passwordAndOtpAmr, type SignInService } from "../signin/sign-in-service
 
 /**
  * Signing in right after the email is confirmed, so a new user can add a passkey at once
- * (docs/architecture.md, "Sign-up"). The confirmation request carries the password the person
+ * (docs/architecture.md, "Signing in at sign-up"). The confirmation request carries the password the person
  * has just chosen, which the SPA held in memory only (never in storage, history or a server-side
  * record): the code that was just verified proves the mailbox and the password is checked by
  * Cognito, the same two factors as a password and an emailed code (RFC 8176 `pwd otp mfa`), so
