@@ -104,6 +104,16 @@ describe("POST /api/account/email, /email/verify, /email/resend: change the emai
     expect(errorOf(limited).code).toBe("rate_limited");
   });
 
+  it("limits codes sent per account: the sixth in an hour is 429 rate_limited", async () => {
+    const { client } = await signedIn();
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      expect((await client.post("/api/account/email", { email: uniqueEmail(`send-${attempt}`) })).status).toBe(202);
+    }
+    const limited = await client.post("/api/account/email", { email: uniqueEmail("send-6") });
+    expect(limited.status).toBe(429);
+    expect(errorOf(limited).code).toBe("rate_limited");
+  });
+
   it("refuses without a session: 401 unauthenticated", async () => {
     expect(errorOf(await stack.client().post("/api/account/email", { email: uniqueEmail() })).code).toBe("unauthenticated");
     expect(errorOf(await stack.client().post("/api/account/email/verify", { code: "123456" })).code).toBe("unauthenticated");

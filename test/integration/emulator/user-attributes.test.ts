@@ -214,3 +214,33 @@ describe("DeleteUser", () => {
     await expectCognitoError(t.cognito.send(new DeleteUserCommand({ AccessToken: "not.a.token" })), "NotAuthorizedException");
   });
 });
+
+describe("POST /_local/outbox (the BFF's security mails, locally)", () => {
+  let t: TestEmulator;
+  beforeAll(async () => {
+    t = await startTestEmulator();
+  });
+  afterAll(() => t.stop());
+
+  it("keeps a mail with its text and HTML in the outbox, without a code", async () => {
+    const to = uniqueEmail("notice");
+    const response = await fetch(`${t.emulator.url}/_local/outbox`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ to, subject: "Your password was changed", text: "plain", html: "<p>html</p>" }),
+    });
+    expect(response.status).toBe(201);
+    expect(await outboxFor(t.emulator.url, to)).toEqual([
+      expect.objectContaining({ to, subject: "Your password was changed", text: "plain", html: "<p>html</p>", code: "" }),
+    ]);
+  });
+
+  it("refuses a mail without a recipient or subject with 400 and keeps nothing", async () => {
+    const response = await fetch(`${t.emulator.url}/_local/outbox`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ text: "x" }),
+    });
+    expect(response.status).toBe(400);
+  });
+});
