@@ -3,6 +3,7 @@ import type { RequestHandler, Response } from "express";
 import type { Logger } from "../logger";
 import type { SessionManager } from "../session/session-manager";
 import type { Store } from "../store/store";
+import { beforeAnswer } from "./before-answer";
 
 /**
  * A code is judged once per round (`POST /api/signin/otp`): a double click, a retrying client or
@@ -37,17 +38,6 @@ const digest = (...parts: string[]) => createHash("sha256").update(parts.join("\
 function errorCodeOf(body: unknown): string | undefined {
   const code = (body as { error?: { code?: unknown } } | undefined)?.error?.code;
   return typeof code === "string" ? code : undefined;
-}
-
-/** Lets the caller see the JSON body a handler answers with. */
-function captureJson(res: Response): () => unknown {
-  let captured: unknown;
-  const json = res.json.bind(res);
-  res.json = (body: unknown) => {
-    captured = body;
-    return json(body);
-  };
-  return () => captured;
 }
 
 export function createCodeAnswerGuard(deps: { store: Store; sessions: SessionManager; signInTtlSeconds: number; logger: Logger }): RequestHandler {
@@ -85,12 +75,7 @@ export function createCodeAnswerGuard(deps: { store: Store; sessions: SessionMan
 
       const claim = await store.increment(codeAnswerKind, `claim:${roundId}`, claimTtlSeconds);
       if (claim.count === 1) {
-        const body = captureJson(res);
-        res.once("finish", () => {
-          void keep(req, roundId, code, codeDigest, res.statusCode, body()).catch((error: unknown) => {
-            logger.warn({ err: error }, "could not keep a code's answer");
-          });
-        });
+        beforeAnswer(res, ({ status, body }) => keep(req, roundId, code, codeDigest, status, body), logger);
         return next();
       }
       const first = await waitForAnswer(roundId);

@@ -4,6 +4,7 @@ import type { Logger } from "../logger";
 import { emailInBody } from "../middleware/rate-limit";
 import type { SessionManager } from "../session/session-manager";
 import type { AccountThrottle, Reservation, ThrottleSubject } from "./account-throttle";
+import { beforeAnswer, type Outcome } from "./before-answer";
 import { clientNetworkOf } from "./client-network";
 import type { KnownDevices } from "./known-device";
 
@@ -20,29 +21,6 @@ export interface AccountThrottleRoutes {
   signIn: RequestHandler;
   /** For the password router: POST /password/forgot, /password/reset. */
   password: RequestHandler;
-}
-
-/** What an answer was: its status and the contract's error code, if any. */
-interface Outcome {
-  status: number;
-  errorCode: string | undefined;
-  body: unknown;
-}
-
-/** Runs `after` with the answer once it has been sent (the body is seen as the handler wrote it). */
-function onAnswer(res: Response, after: (outcome: Outcome) => Promise<void>, logger: Logger): void {
-  let body: unknown;
-  const json = res.json.bind(res);
-  res.json = (value: unknown) => {
-    body = value;
-    return json(value);
-  };
-  res.once("finish", () => {
-    const errorCode = (body as { error?: { code?: unknown } } | undefined)?.error?.code;
-    after({ status: res.statusCode, errorCode: typeof errorCode === "string" ? errorCode : undefined, body }).catch((error: unknown) => {
-      logger.warn({ err: error }, "could not settle a throttle reservation");
-    });
-  });
 }
 
 /** The actions a password reset wipes for the account: the owner is back in control. */
@@ -65,7 +43,7 @@ export function createAccountThrottleRoutes(deps: {
   /** Reserves an attempt, keeps it when `isFailure` says the answer was one, refunds it otherwise. */
   async function guard(res: Response, action: ThrottledAction, subject: ThrottleSubject, isFailure: (outcome: Outcome) => boolean): Promise<void> {
     const reservation: Reservation = await throttle.reserve(action, subject);
-    onAnswer(
+    beforeAnswer(
       res,
       async (outcome) => {
         if (!isFailure(outcome)) await reservation.refund();
@@ -88,7 +66,7 @@ export function createAccountThrottleRoutes(deps: {
         await throttle.ensureOpen("signInCode", subject);
         await throttle.ensureOpen("codeSent", subject);
         await guard(res, "password", subject, ({ status }) => status === 401);
-        onAnswer(
+        beforeAnswer(
           res,
           async ({ status, body }) => {
             if (status === 200 && (body as { next?: unknown } | undefined)?.next === "otp") await throttle.record("codeSent", subject);
@@ -126,7 +104,7 @@ export function createAccountThrottleRoutes(deps: {
         await guard(res, "resetSent", subject, ({ status }) => status === 200);
       } else if (req.path === "/password/reset") {
         await guard(res, "resetCode", subject, ({ status, errorCode }) => status === 400 && (errorCode === "code_mismatch" || errorCode === "expired_code"));
-        onAnswer(
+        beforeAnswer(
           res,
           async ({ status }) => {
             if (status === 200) await throttle.clearAccount(email, clearedByReset, subject.network);
