@@ -80,7 +80,7 @@ export function createBffApp(deps: BffDeps): Express {
   });
   const account = createAccountService({ cognito, verifier, sessions, signOut, logger });
   // The OpenID Provider for relying parties: its endpoints, the sign-in interaction, SSO and logout.
-  const openId = createOpenIdProvider({ config, store, sessions, account, logger, signOut });
+  const openId = createOpenIdProvider({ config, store, sessions, account, cognito, logger, signOut });
   const signInService = createSignInService({
     config,
     cognito,

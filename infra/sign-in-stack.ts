@@ -184,6 +184,9 @@ export class SignInStack extends Stack {
     });
     this.bff.taskRole.addToPolicy(new iam.PolicyStatement({ actions: [...storeItemActions], resources: [this.table.tableArn] }));
     this.bff.taskRole.addToPolicy(new iam.PolicyStatement({ actions: [...storeIndexActions], resources: [`${this.table.tableArn}/index/${storeTable.indexName}`] }));
+    // The one admin read: the OpenID Provider asks whether a user without a Tobira session is still
+    // enabled before an app's refresh (bff/oidc/live-user.ts); every other call is a public one.
+    this.bff.taskRole.addToPolicy(new iam.PolicyStatement({ actions: ["cognito-idp:AdminGetUser"], resources: [pool.userPoolArn] }));
 
     // ---- Alarms and dashboard -------------------------------------------------------------------
     this.monitoring = new Monitoring(this, "Monitoring", {

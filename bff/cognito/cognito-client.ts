@@ -9,7 +9,9 @@ export const defaultCognitoTimeouts: DependencyTimeouts = { connectMs: 2_000, to
 /**
  * The one Cognito client of the BFF. Locally `endpoint` points at the emulator; in AWS it is
  * unset and the SDK uses cognito-idp.<region>.amazonaws.com. Every operation the BFF calls is a
- * public ("noAuth") user-pool operation, so no AWS credentials are needed or resolved.
+ * public ("noAuth") user-pool operation but one: AdminGetUser (the OpenID Provider's live check of
+ * a user without a Tobira session) is signed with the task role's credentials in AWS, and with
+ * placeholder ones for the emulator (a pool whose issuer is not AWS's), which accepts any signature.
  */
 export function createCognitoClient(settings: CognitoSettings): CognitoIdentityProviderClient {
   const timeouts = settings.timeouts ?? defaultCognitoTimeouts;
@@ -25,6 +27,7 @@ export function createCognitoClient(settings: CognitoSettings): CognitoIdentityP
     requestHandler: { connectionTimeout: timeouts.connectMs, requestTimeout: timeouts.totalMs, throwOnRequestTimeout: true },
   };
   if (settings.endpoint !== undefined) config.endpoint = settings.endpoint;
+  if (!settings.awsIssuer) config.credentials = { accessKeyId: "local", secretAccessKey: "local" };
   const client = new CognitoIdentityProviderClient(config);
   // The whole call, retries and back-off included, ends at the deadline: the caller answers 503.
   client.middlewareStack.add((next) => (args) => withDeadline(timeouts.totalMs, () => next(args)), { step: "initialize", name: "tobiraCognitoDeadline" });

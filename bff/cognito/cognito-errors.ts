@@ -24,7 +24,8 @@ export type CognitoOperation =
   | "updateUserAttributes"
   | "verifyUserAttribute"
   | "getUserAttributeVerificationCode"
-  | "deleteUser";
+  | "deleteUser"
+  | "adminGetUser";
 
 interface MappingRule {
   names: readonly string[];

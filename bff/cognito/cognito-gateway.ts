@@ -1,4 +1,5 @@
 import {
+  AdminGetUserCommand,
   ChangePasswordCommand,
   ConfirmForgotPasswordCommand,
   ConfirmSignUpCommand,
@@ -106,6 +107,12 @@ export interface CognitoGateway {
   resendEmailCode(accessToken: string): Promise<Delivery>;
   /** DeleteUser: the user deletes their own account. */
   deleteUser(accessToken: string): Promise<void>;
+  /**
+   * AdminGetUser (the one admin call, IAM `cognito-idp:AdminGetUser`): whether the user still
+   * exists and is enabled; undefined when Cognito no longer knows it. The OpenID Provider's live
+   * check of a user who has no Tobira session left (bff/oidc/live-user.ts).
+   */
+  adminGetUser?(username: string): Promise<{ enabled: boolean } | undefined>;
 }
 
 /** Masks an email the way Cognito's CodeDeliveryDetails do ("a***@e***", nothing of the top-level domain). */
@@ -377,6 +384,17 @@ export function createCognitoGateway(deps: { client: CognitoIdentityProviderClie
     deleteUser: (accessToken) =>
       call("deleteUser", async () => {
         await client.send(new DeleteUserCommand({ AccessToken: accessToken }));
+      }),
+
+    adminGetUser: (username) =>
+      call("adminGetUser", async () => {
+        try {
+          const output = await client.send(new AdminGetUserCommand({ UserPoolId: settings.userPoolId, Username: username }));
+          return { enabled: output.Enabled !== false };
+        } catch (error) {
+          if (isCognitoError(error, "UserNotFoundException")) return undefined;
+          throw error;
+        }
       }),
 
     confirmForgotPassword: ({ email, code, password }) =>

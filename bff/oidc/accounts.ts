@@ -16,6 +16,8 @@ export const accountSnapshotTtlSeconds = 30 * 24 * 60 * 60;
 
 export interface AccountSnapshot {
   sub: string;
+  /** Cognito's internal username (for AdminGetUser); absent from older snapshots. */
+  username?: string;
   claims: Record<string, unknown>;
   updatedAt: number;
 }
@@ -72,7 +74,13 @@ export function claimsFromCognitoAttributes(attributes: Record<string, unknown>)
 export function createAccountStore(store: Store) {
   return {
     async save(sub: string, attributes: Record<string, unknown>): Promise<void> {
-      const snapshot: AccountSnapshot = { sub, claims: claimsFromCognitoAttributes(attributes), updatedAt: Math.floor(Date.now() / 1000) };
+      const username = typeof attributes.username === "string" ? attributes.username : undefined;
+      const snapshot: AccountSnapshot = {
+        sub,
+        ...(username === undefined ? {} : { username }),
+        claims: claimsFromCognitoAttributes(attributes),
+        updatedAt: Math.floor(Date.now() / 1000),
+      };
       // Indexed by email: a password reset names the user only by email (subsForEmail).
       const email = snapshot.claims.email;
       await store.put(accountKind, sub, snapshot, {
@@ -85,6 +93,10 @@ export function createAccountStore(store: Store) {
     async subsForEmail(email: string): Promise<string[]> {
       const snapshots = await store.queryByIndex<AccountSnapshot>(accountKind, normalisedEmail(email));
       return snapshots.map((record) => record.value.sub);
+    },
+
+    snapshot(sub: string): Promise<AccountSnapshot | undefined> {
+      return store.get<AccountSnapshot>(accountKind, sub);
     },
 
     /** oidc-provider's `findAccount`: undefined makes the provider refuse the token or code. */

@@ -2,6 +2,7 @@ import { Router, type Request, type Response } from "express";
 import Provider from "oidc-provider";
 import type { InteractionResponse } from "../../common/api-contract";
 import type { AccountService } from "../account/account-service";
+import type { CognitoGateway } from "../cognito/cognito-gateway";
 import type { BffConfig } from "../config";
 import type { Logger } from "../logger";
 import type { SessionManager } from "../session/session-manager";
@@ -14,6 +15,7 @@ import { createConsentStore } from "./consent";
 import { createConsentApi } from "./consent-api";
 import type { ConsentApi } from "./interaction-api";
 import { createInteractionRouter } from "./interaction-routes";
+import { createLiveUserCheck } from "./live-user";
 import { createProviderPages, spaStylesheet } from "./pages";
 import { createPendingInteraction } from "./pending-interaction";
 import { createProviderEndpointsRouter } from "./provider-endpoints";
@@ -35,6 +37,8 @@ export interface OpenIdProviderDeps {
   sessions: SessionManager;
   account: AccountService;
   logger: Logger;
+  /** For the live check of a user at each app refresh and user-info call (live-user.ts); without it, the sign-in's snapshot alone. */
+  cognito?: CognitoGateway;
   /** Tobira's sign-out, for a sign-out confirmed at the provider. */
   signOut: Pick<SignOut, "thisBrowserAfterProviderLogout" | "providerSessionEnded">;
 }
@@ -61,7 +65,8 @@ export function createOpenIdProvider(deps: OpenIdProviderDeps): OpenIdProvider {
   const consents = createConsentStore(store, { decisionTtlSeconds: config.session.signInTtlSeconds });
   // The provider's own pages wear the SPA's stylesheet when the BFF serves the SPA.
   const pages = createProviderPages({ stylesheet: spaStylesheet(config.web) });
-  const provider = new Provider(config.publicUrl, providerOptions({ config, store, sessions, accounts, consents, pages }));
+  const liveUser = deps.cognito === undefined ? undefined : createLiveUserCheck({ store, cognito: deps.cognito, logger });
+  const provider = new Provider(config.publicUrl, providerOptions({ config, store, sessions, accounts, consents, pages, liveUser }));
   attachProviderHooks(provider, { config, logger, onProviderLogout: endTobiraSessionOnProviderLogout({ sessions, signOut }) });
   const backChannelLogout = createBackChannelLogout({ provider, store, logger });
   const pending = createPendingInteraction({ provider, store, config });

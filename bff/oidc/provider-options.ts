@@ -16,6 +16,7 @@ import type { SessionManager } from "../session/session-manager";
 import type { Store } from "../store/store";
 import { claimsByScope, type AccountStore } from "./accounts";
 import { coversScopes, type ConsentStore } from "./consent";
+import type { LiveUserCheck } from "./live-user";
 import type { ProviderPages } from "./pages";
 import { generateSigningKeys, loadOrCreateLocalSigningKeys } from "./signing-keys";
 import { createStoreAdapter } from "./store-adapter";
@@ -119,6 +120,15 @@ export interface ProviderOptionsDeps {
   accounts: AccountStore;
   consents: ConsentStore;
   pages: ProviderPages;
+  /** Cognito's word on the user at each refresh and user-info call (absent: the snapshot alone). */
+  liveUser?: LiveUserCheck;
+}
+
+/** The provider requests where the user's state is asked of Cognito: refresh_token grants and /userinfo. */
+function needsLiveCheck(ctx: KoaContextWithOIDC): boolean {
+  const route = ctx.oidc?.route;
+  if (route === "userinfo") return true;
+  return route === "token" && ctx.oidc.params?.grant_type === "refresh_token";
 }
 
 /** Lets one inline script run under the BFF's CSP by its hash (CSP Level 3 §8.4), as oidc-provider does for its own. */
@@ -136,7 +146,7 @@ function hintSubject(ctx: KoaContextWithOIDC): unknown {
 }
 
 export function providerOptions(deps: ProviderOptionsDeps): Configuration {
-  const { config, store, sessions, accounts, consents, pages } = deps;
+  const { config, store, sessions, accounts, consents, pages, liveUser } = deps;
   const clients = config.oidc.clients;
   const firstParty = new Set(clients.filter((client) => client.firstParty).map((client) => client.clientId));
   // AWS mode requires OIDC_JWKS as soon as a client is registered (config.ts); without clients no
@@ -209,7 +219,15 @@ export function providerOptions(deps: ProviderOptionsDeps): Configuration {
     issueRefreshToken: async (_ctx, client, code) => client.grantTypeAllowed("refresh_token") && (code.scopes.has("offline_access") || firstParty.has(client.clientId)),
     // No relying party here runs in a browser: never answer CORS (RFC 9700 §4.16).
     clientBasedCORS: () => false,
-    findAccount: (_ctx: KoaContextWithOIDC, sub: string) => accounts.find(sub),
+    // A refresh and /userinfo ask Cognito whether the user is still active (live-user.ts); the
+    // code exchange follows a sign-in that just asked it.
+    findAccount: async (ctx: KoaContextWithOIDC, sub: string) => {
+      if (liveUser !== undefined && needsLiveCheck(ctx)) {
+        const snapshot = await accounts.snapshot(sub);
+        if ((await liveUser.stateOf(sub, snapshot?.username)) === "refused") return undefined;
+      }
+      return accounts.find(sub);
+    },
     // First-party clients get no consent screen: signing in grants the scopes they ask for. Other
     // clients get what the user allowed on the consent page, now or before (consent.ts); asking
     // for more than that brings the consent page back.

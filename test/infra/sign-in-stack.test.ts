@@ -316,7 +316,7 @@ describe("BFF service", () => {
     expect(metrics.sort()).toEqual(["ALBRequestCountPerTarget", "ECSServiceAverageCPUUtilization"]);
   });
 
-  test("the task role may only run item operations on the table and queries on its index", () => {
+  test("the task role may only run item operations on the table, queries on its index, and AdminGetUser on the pool", () => {
     const { bff, table } = stack();
     const statements = statementsOfRole(template(), logicalId(bff.taskRole));
     expect(statements).toEqual([
@@ -326,16 +326,17 @@ describe("BFF service", () => {
         Action: storeIndexActions.length === 1 ? storeIndexActions[0] : [...storeIndexActions],
         Resource: { "Fn::Join": ["", [arnOf(table), `/index/${storeTable.indexName}`]] },
       },
+      { Effect: "Allow", Action: "cognito-idp:AdminGetUser", Resource: expect.anything() },
     ]);
     const roleResource = (template().toJSON() as { Resources: Record<string, { Properties: Record<string, unknown> }> }).Resources[logicalId(bff.taskRole)]!;
     expect(roleResource.Properties.ManagedPolicyArns).toBeUndefined();
   });
 
-  test("no role in the stack may call a Cognito admin API", () => {
+  test("no role in the stack may call a Cognito admin API but the BFF's one admin read (AdminGetUser)", () => {
     const actions = resources(template(), "AWS::IAM::Policy").flatMap(([, policy]) =>
       (policy.Properties!.PolicyDocument as { Statement: { Action: string | string[] }[] }).Statement.flatMap((statement) => asArray(statement.Action)),
     );
-    expect(actions.filter((action) => /^cognito-idp:(Admin|\*)/i.test(action))).toEqual([]);
+    expect(actions.filter((action) => /^cognito-idp:(Admin|\*)/i.test(action))).toEqual(["cognito-idp:AdminGetUser"]);
     expect(actions.filter((action) => action.endsWith("*") && !action.startsWith("kms:GenerateDataKey"))).toEqual([]);
   });
 });
