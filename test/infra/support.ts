@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App, type CfnElement, Stack } from "aws-cdk-lib";
@@ -35,7 +35,10 @@ export function testSettings(overrides: Record<string, string> = {}): DeploySett
 let bundles: { dir: string; folders: Record<LambdaName, string> } | undefined;
 export function testBundles(): Record<LambdaName, string> {
   if (bundles === undefined) {
-    const dir = mkdtempSync(join(repoRoot, "node_modules", ".cache", "tobira-lambda-test-"));
+    // A fresh clone has no node_modules/.cache yet.
+    const cache = join(repoRoot, "node_modules", ".cache");
+    mkdirSync(cache, { recursive: true });
+    const dir = mkdtempSync(join(cache, "tobira-lambda-test-"));
     bundles = { dir, folders: bundleLambdas(dir) };
   }
   return bundles.folders;

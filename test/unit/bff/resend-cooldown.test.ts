@@ -23,6 +23,8 @@ function setUp(env: Record<string, string> = {}) {
     passwordAuth: vi.fn(async () => ({ idToken: "id", accessToken: "access", refreshToken: "r", expiresIn: 3600 })),
     revokeToken: vi.fn(async () => undefined),
     startCustomAuth: vi.fn(async () => ({ session: `provide-${(round += 1)}`, username: "internal-uuid", parameters: { step: "PROVIDE_AUTH_PARAMETERS" } })),
+    // The password is checked by SRP inside CUSTOM_AUTH; the round after it asks for the method.
+    startCustomAuthWithPassword: vi.fn(async () => ({ session: `provide-${(round += 1)}`, username: "internal-uuid", parameters: { step: "PROVIDE_AUTH_PARAMETERS" } })),
     respondToCustomChallenge: vi.fn(async () => ({ type: "challenge" as const, challenge: otpRound(`otp-${(round += 1)}`) })),
   };
   const verifier = {} as CognitoTokenVerifier;
