@@ -53,5 +53,5 @@ export default {
   clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true },
   tempDirName: ".stryker-tmp",
   // Only what the tests need is copied to the sandbox.
-  ignorePatterns: ["dist", "cdk.out", ".data", "coverage", "reports", "infra", "docs", "examples", "bench", "web", "test/e2e", "test/web", "test/infra"],
+  ignorePatterns: ["/dist", "/cdk.out", "/.data", "/coverage", "/reports", "/infra", "/docs", "/examples", "/bench", "/web", "/test/e2e", "/test/web", "/test/infra"],
 };

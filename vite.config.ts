@@ -1,5 +1,5 @@
-import { defineConfig } from "vite";
 import react from "@vitejs/plugin-react";
+import { defineConfig } from "vite";
 
 // The SPA is built into dist/web and served by the BFF (same origin as /api).
 // In `npm run dev`, Vite serves it with hot reload and proxies the BFF's paths.

@@ -1,5 +1,5 @@
-import { defineConfig } from "vitest/config";
 import react from "@vitejs/plugin-react";
+import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
@@ -28,7 +28,13 @@ export default defineConfig({
         test: {
           name: "node",
           environment: "node",
-          include: ["test/unit/**/*.test.ts", "test/integration/**/*.test.ts", "test/conformance/**/*.test.ts", "test/infra/**/*.test.ts", "test/reliability/**/*.test.ts"],
+          include: [
+            "test/unit/**/*.test.ts",
+            "test/integration/**/*.test.ts",
+            "test/conformance/**/*.test.ts",
+            "test/infra/**/*.test.ts",
+            "test/reliability/**/*.test.ts",
+          ],
           testTimeout: 20_000,
         },
       },

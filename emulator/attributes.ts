@@ -2,8 +2,23 @@ import { InvalidParameterException, NotAuthorizedException } from "./errors";
 
 /** OpenID Connect standard attributes that every user pool has (AWS DG, "Working with user attributes"). */
 const STANDARD_ATTRIBUTES = new Set([
-  "address", "birthdate", "email", "family_name", "gender", "given_name", "locale", "middle_name", "name",
-  "nickname", "phone_number", "picture", "preferred_username", "profile", "updated_at", "website", "zoneinfo",
+  "address",
+  "birthdate",
+  "email",
+  "family_name",
+  "gender",
+  "given_name",
+  "locale",
+  "middle_name",
+  "name",
+  "nickname",
+  "phone_number",
+  "picture",
+  "preferred_username",
+  "profile",
+  "updated_at",
+  "website",
+  "zoneinfo",
 ]);
 
 /** Set by Cognito only; an app client cannot write them by default. */

@@ -74,12 +74,7 @@ const MESSAGES = {
  * Issues a new sign-up confirmation or password-reset code (replacing any earlier one), puts
  * the message in the outbox and returns the masked delivery details. The caller saves the user.
  */
-export async function sendCode(
-  ctx: PoolContext,
-  user: StoredUser,
-  purpose: "confirmation" | "reset",
-  destination: string,
-): Promise<CodeDeliveryDetails> {
+export async function sendCode(ctx: PoolContext, user: StoredUser, purpose: "confirmation" | "reset", destination: string): Promise<CodeDeliveryDetails> {
   // Cognito's own sender is limited per account and day; the pool's SES identity is not.
   if (ctx.pool.emailSendingAccount === "COGNITO_DEFAULT" && destination.includes("@")) ctx.quotas.takeDefaultSenderMail();
   const code = generateCode();

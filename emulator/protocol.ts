@@ -60,7 +60,10 @@ export function createProtocolRouter(ctx: () => PoolContext, operations: Readonl
       }
       const result = await operation(ctx(), parseBody(req.body));
       // A Buffer body keeps Express from appending "; charset=utf-8" to the content type.
-      res.status(200).set({ "Content-Type": CONTENT_TYPE, "x-amzn-RequestId": requestId }).send(Buffer.from(JSON.stringify(result)));
+      res
+        .status(200)
+        .set({ "Content-Type": CONTENT_TYPE, "x-amzn-RequestId": requestId })
+        .send(Buffer.from(JSON.stringify(result)));
     } catch (error) {
       sendCognitoError(res, toCognitoError(error, name || "request"), requestId);
     }
@@ -68,8 +71,7 @@ export function createProtocolRouter(ctx: () => PoolContext, operations: Readonl
   // Body-reading failures (too large, aborted) are the caller's: 400, never a stack trace.
   router.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
     const status = (error as { status?: number }).status;
-    const cognitoError =
-      status !== undefined && status < 500 ? new SerializationException("The request body could not be read.") : toCognitoError(error, "request");
+    const cognitoError = status !== undefined && status < 500 ? new SerializationException("The request body could not be read.") : toCognitoError(error, "request");
     sendCognitoError(res, cognitoError, randomUUID());
   });
   return router;

@@ -25,12 +25,7 @@ export function assertSecretHashPresent(client: AppClientConfig, provided: strin
 }
 
 /** Throws NotAuthorizedException unless the client has no secret or `provided` is right for `username`. */
-export function assertSecretHash(
-  client: AppClientConfig,
-  username: string,
-  provided: string | undefined,
-  carrier: SecretHashCarrier,
-): void {
+export function assertSecretHash(client: AppClientConfig, username: string, provided: string | undefined, carrier: SecretHashCarrier): void {
   assertSecretHashPresent(client, provided, carrier);
   if (client.clientSecret === undefined || provided === undefined) return;
   const expected = Buffer.from(computeSecretHash(client.clientSecret, username, client.clientId));

@@ -123,7 +123,14 @@ export function verifyPasswordClaim(A: bigint, handshake: SrpServerHandshake, ve
   const key = serverKey(A, handshake, verifier);
   if (key === undefined) return false;
   const expected = createHmac("sha256", key)
-    .update(Buffer.concat([Buffer.from(claim.poolName, "utf8"), Buffer.from(claim.userIdForSrp, "utf8"), Buffer.from(claim.secretBlock, "base64"), Buffer.from(claim.timestamp, "utf8")]))
+    .update(
+      Buffer.concat([
+        Buffer.from(claim.poolName, "utf8"),
+        Buffer.from(claim.userIdForSrp, "utf8"),
+        Buffer.from(claim.secretBlock, "base64"),
+        Buffer.from(claim.timestamp, "utf8"),
+      ]),
+    )
     .digest();
   const presented = Buffer.from(claim.signature, "base64");
   return presented.length === expected.length && timingSafeEqual(presented, expected);

@@ -1,8 +1,4 @@
-import type {
-  CreateAuthChallengeTriggerEvent,
-  DefineAuthChallengeTriggerEvent,
-  VerifyAuthChallengeResponseTriggerEvent,
-} from "aws-lambda";
+import type { CreateAuthChallengeTriggerEvent, DefineAuthChallengeTriggerEvent, VerifyAuthChallengeResponseTriggerEvent } from "aws-lambda";
 import { z } from "zod";
 import type { LocalConfig } from "../common/local-config";
 import { createCreateAuthChallengeHandler } from "../triggers/create-auth-challenge";

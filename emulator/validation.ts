@@ -31,11 +31,9 @@ export function awsEnum<const T extends readonly [string, ...string[]]>(values: 
 
 /** A string-to-string map (AuthParameters, ChallengeResponses, ClientMetadata). */
 export function awsStringMap() {
-  return z.record(
-    z.string(),
-    z.string({ error: "Map values must be strings" }).max(131072, "Map values must be shorter than 131072"),
-    { error: (issue) => (issue.input === undefined ? NOT_NULL : "Member must be a map of strings") },
-  );
+  return z.record(z.string(), z.string({ error: "Map values must be strings" }).max(131072, "Map values must be shorter than 131072"), {
+    error: (issue) => (issue.input === undefined ? NOT_NULL : "Member must be a map of strings"),
+  });
 }
 
 export const Fields = {
@@ -82,9 +80,7 @@ export function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.in
     problems.push(`${value} at '${member}' failed to satisfy constraint: ${issue.message}`);
   }
   const count = problems.length;
-  throw new InvalidParameterException(
-    `${count} validation error${count === 1 ? "" : "s"} detected: ${problems.join("; ")}`,
-  );
+  throw new InvalidParameterException(`${count} validation error${count === 1 ? "" : "s"} detected: ${problems.join("; ")}`);
 }
 
 /** A required key of AuthParameters / ChallengeResponses (AWS: "Missing required parameter USERNAME"). */

@@ -82,7 +82,11 @@ export const cognitoErrorTable: readonly MappingRule[] = [
   // Sheet), and so does Cognito's lockout ("Password attempts exceeded"): an unknown account is
   // never locked, so a 429 here would tell which accounts exist. Strangers are throttled before
   // Cognito sees them, per account whether it exists or not (bff/throttle/).
-  { names: ["NotAuthorizedException", "UserNotFoundException"], operations: signInOperations, toError: () => new ApiError(401, "invalid_credentials", messages.invalidCredentials) },
+  {
+    names: ["NotAuthorizedException", "UserNotFoundException"],
+    operations: signInOperations,
+    toError: () => new ApiError(401, "invalid_credentials", messages.invalidCredentials),
+  },
   {
     names: ["NotAuthorizedException"],
     operations: ["respondToCustomChallenge"],
@@ -101,7 +105,8 @@ export const cognitoErrorTable: readonly MappingRule[] = [
     names: ["NotAuthorizedException"],
     operations: ["changePassword"],
     message: /Incorrect username or password/i,
-    toError: () => new ApiError(400, "invalid_credentials", "Your current password is not right.", { extra: { fields: { currentPassword: "Your current password is not right." } } }),
+    toError: () =>
+      new ApiError(400, "invalid_credentials", "Your current password is not right.", { extra: { fields: { currentPassword: "Your current password is not right." } } }),
   },
   { names: ["NotAuthorizedException", "UserNotFoundException"], operations: tokenOperations, toError: () => new ApiError(401, "session_expired", messages.signedOut) },
   // Confirming a sign-up or a reset answers alike for unknown accounts, confirmed ones, expired
@@ -112,7 +117,12 @@ export const cognitoErrorTable: readonly MappingRule[] = [
     operations: ["confirmSignUp", "confirmForgotPassword"],
     toError: () => new ApiError(400, "code_mismatch", messages.codeNotAccepted),
   },
-  { names: ["InvalidParameterException"], operations: ["resendConfirmationCode"], message: /already confirmed/i, toError: () => new ApiError(400, "bad_request", "This account is already confirmed. Sign in.") },
+  {
+    names: ["InvalidParameterException"],
+    operations: ["resendConfirmationCode"],
+    message: /already confirmed/i,
+    toError: () => new ApiError(400, "bad_request", "This account is already confirmed. Sign in."),
+  },
   { names: ["NotAuthorizedException", "UserNotFoundException"], toError: () => new ApiError(401, "invalid_credentials", messages.invalidCredentials) },
   // Cognito answers "not confirmed" whatever the password (docs/cognito-behaviour.md, "Password
   // sign-in"): at sign-in that would tell anyone that the account exists and offer its confirmation,
@@ -121,7 +131,10 @@ export const cognitoErrorTable: readonly MappingRule[] = [
   { names: ["UserNotConfirmedException"], toError: () => new ApiError(403, "user_not_confirmed", "Confirm your email address first: enter the code we sent you.") },
   { names: ["PasswordResetRequiredException"], toError: () => new ApiError(403, "invalid_credentials", "Reset your password to continue.") },
   { names: ["UsernameExistsException", "AliasExistsException"], toError: () => new ApiError(409, "username_exists", "An account with this email already exists.") },
-  { names: ["InvalidPasswordException", "PasswordHistoryPolicyViolationException"], toError: (message) => new ApiError(400, "invalid_password", passwordPolicyMessage(message)) },
+  {
+    names: ["InvalidPasswordException", "PasswordHistoryPolicyViolationException"],
+    toError: (message) => new ApiError(400, "invalid_password", passwordPolicyMessage(message)),
+  },
   { names: ["CodeMismatchException"], toError: () => new ApiError(400, "code_mismatch", messages.codeMismatch) },
   { names: ["ExpiredCodeException"], toError: () => new ApiError(400, "expired_code", messages.expiredCode) },
   // Cognito's per-user limits and its daily mail limit (docs/cognito-behaviour.md, "Quotas"). SignUp
@@ -129,14 +142,18 @@ export const cognitoErrorTable: readonly MappingRule[] = [
   {
     names: ["LimitExceededException"],
     operations: ["signUp"],
-    toError: () => new ApiError(429, "limit_exceeded", "Your account is created, but we cannot send its confirmation code right now. Sign up again with this email later to get it."),
+    toError: () =>
+      new ApiError(429, "limit_exceeded", "Your account is created, but we cannot send its confirmation code right now. Sign up again with this email later to get it."),
   },
   {
     names: ["LimitExceededException"],
     operations: ["resendConfirmationCode", "forgotPassword"],
     toError: () => new ApiError(429, "limit_exceeded", "Too many codes were sent to this address. Wait an hour and ask again."),
   },
-  { names: ["LimitExceededException", "TooManyRequestsException", "TooManyFailedAttemptsException"], toError: () => new ApiError(429, "limit_exceeded", messages.tooManyAttempts) },
+  {
+    names: ["LimitExceededException", "TooManyRequestsException", "TooManyFailedAttemptsException"],
+    toError: () => new ApiError(429, "limit_exceeded", messages.tooManyAttempts),
+  },
   { names: ["CodeDeliveryFailureException"], toError: () => new ApiError(502, "delivery_failed", "We could not send the code. Try again shortly.", { expose: true }) },
   // A challenge trigger that throws: CreateAuthChallenge is the one that sends the code.
   {

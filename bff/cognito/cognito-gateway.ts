@@ -80,12 +80,7 @@ export interface CognitoGateway {
    * beside the second factor. Answers the first custom round; a wrong password is invalid_credentials.
    */
   startCustomAuthWithPassword(input: { email: string; password: string }): Promise<CustomChallenge>;
-  respondToCustomChallenge(input: {
-    username: string;
-    session: string;
-    answer: string;
-    clientMetadata?: Record<string, string>;
-  }): Promise<ChallengeOutcome>;
+  respondToCustomChallenge(input: { username: string; session: string; answer: string; clientMetadata?: Record<string, string> }): Promise<ChallengeOutcome>;
   /** REFRESH_TOKEN_AUTH; `username` is the internal one (it keys the SECRET_HASH). */
   refreshTokens(input: { refreshToken: string; username: string }): Promise<CognitoTokens>;
   getUser(accessToken: string): Promise<CognitoUser>;
@@ -367,7 +362,10 @@ export function createCognitoGateway(deps: { client: CognitoIdentityProviderClie
     updateEmail: ({ accessToken, email }) =>
       call("updateUserAttributes", async () => {
         const output = await client.send(new UpdateUserAttributesCommand({ AccessToken: accessToken, UserAttributes: [{ Name: "email", Value: email }] }));
-        return toDelivery(output.CodeDeliveryDetailsList?.find((details) => details.AttributeName === "email"), email);
+        return toDelivery(
+          output.CodeDeliveryDetailsList?.find((details) => details.AttributeName === "email"),
+          email,
+        );
       }),
 
     verifyEmail: ({ accessToken, code }) =>

@@ -1,8 +1,8 @@
 import { CognitoJwtVerifier, JwtVerifier } from "aws-jwt-verify";
+import { FetchError, JwksNotAvailableInCacheError } from "aws-jwt-verify/error";
 import type { Fetcher } from "aws-jwt-verify/https";
 import { SimpleJwksCache } from "aws-jwt-verify/jwk";
 import type { JwtPayload } from "aws-jwt-verify/jwt-model";
-import { FetchError, JwksNotAvailableInCacheError } from "aws-jwt-verify/error";
 import type { CognitoSettings } from "../config";
 import { ApiError } from "../errors";
 

@@ -28,10 +28,7 @@ export function crossSiteReason(request: RequestOriginHeaders, trustedOrigins: r
 
 export function crossSiteGuard(trustedOrigins: readonly string[]): RequestHandler {
   return (req, _res, next) => {
-    const reason = crossSiteReason(
-      { method: req.method, origin: req.get("origin"), secFetchSite: req.get("sec-fetch-site") },
-      trustedOrigins,
-    );
+    const reason = crossSiteReason({ method: req.method, origin: req.get("origin"), secFetchSite: req.get("sec-fetch-site") }, trustedOrigins);
     if (reason === undefined) {
       next();
       return;

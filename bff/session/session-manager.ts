@@ -221,7 +221,8 @@ export function createSessionManager(deps: { store: Store; config: BffConfig }):
     },
 
     async establish(req, incoming) {
-      const session: AuthenticatedSession = incoming.client === undefined ? { ...incoming, client: { userAgent: (req.headers?.["user-agent"] ?? "").slice(0, 512), ip: req.ip ?? "" } } : incoming;
+      const session: AuthenticatedSession =
+        incoming.client === undefined ? { ...incoming, client: { userAgent: (req.headers?.["user-agent"] ?? "").slice(0, 512), ip: req.ip ?? "" } } : incoming;
       const oldId = currentId(req);
       const replaced = oldId === undefined ? undefined : await store.get<AuthenticatedSession>(sessionKind, storeKey(oldId));
       const id = newSessionId();

@@ -5,7 +5,12 @@ import type { ManagedLoginSessions } from "./managed-login-session";
 import { requestQuery, validateAuthorizeRequest } from "./oauth2-request";
 
 function errorPage(res: Parameters<typeof sendPage>[0], error: string, description: string): void {
-  sendPage(res, 400, "Sign-out error", `<h1>An error was encountered with the requested page.</h1><p><strong>${escapeHtml(error)}</strong></p><p>${escapeHtml(description)}</p>`);
+  sendPage(
+    res,
+    400,
+    "Sign-out error",
+    `<h1>An error was encountered with the requested page.</h1><p><strong>${escapeHtml(error)}</strong></p><p>${escapeHtml(description)}</p>`,
+  );
 }
 
 /**

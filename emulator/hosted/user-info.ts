@@ -3,8 +3,20 @@ import { CognitoError } from "../errors";
 import type { PoolContext } from "../pool";
 
 const PROFILE_CLAIMS = [
-  "name", "family_name", "given_name", "middle_name", "nickname", "preferred_username", "profile",
-  "picture", "website", "gender", "birthdate", "zoneinfo", "locale", "updated_at",
+  "name",
+  "family_name",
+  "given_name",
+  "middle_name",
+  "nickname",
+  "preferred_username",
+  "profile",
+  "picture",
+  "website",
+  "gender",
+  "birthdate",
+  "zoneinfo",
+  "locale",
+  "updated_at",
 ];
 const EMAIL_CLAIMS = ["email", "email_verified"];
 const PHONE_CLAIMS = ["phone_number", "phone_number_verified"];

@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { LimitExceededException, Messages, NotAuthorizedException } from "../errors";
-import { ATTEMPT_LIMIT_MESSAGE } from "../quotas";
 import { isLockedOut, recordFailure } from "../lockout";
 import { assertPasswordPolicy, hashPassword, verifyPassword } from "../passwords";
 import { type Operation, userFromAccessToken } from "../pool";
+import { ATTEMPT_LIMIT_MESSAGE } from "../quotas";
 import { createSrpVerifier, srpPoolName } from "../srp";
 import { Fields, parseInput } from "../validation";
 

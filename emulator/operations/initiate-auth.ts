@@ -1,13 +1,6 @@
 import { z } from "zod";
 import type { AppClientConfig } from "../../common/local-config";
-import {
-  InvalidParameterException,
-  Messages,
-  NotAuthorizedException,
-  PasswordResetRequiredException,
-  UserNotConfirmedException,
-  UserNotFoundException,
-} from "../errors";
+import { InvalidParameterException, Messages, NotAuthorizedException, PasswordResetRequiredException, UserNotConfirmedException, UserNotFoundException } from "../errors";
 import { isLockedOut, recordFailure } from "../lockout";
 import { verifyDecoyPassword, verifyPassword } from "../passwords";
 import { type Operation, type PoolContext, allowsFlow, hidesUserExistence, requireClient } from "../pool";

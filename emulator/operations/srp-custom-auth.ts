@@ -1,24 +1,10 @@
 import { randomBytes } from "node:crypto";
 import type { AppClientConfig } from "../../common/local-config";
-import {
-  InvalidLambdaResponseException,
-  InvalidParameterException,
-  Messages,
-  NotAuthorizedException,
-  PasswordResetRequiredException,
-} from "../errors";
+import { InvalidLambdaResponseException, InvalidParameterException, Messages, NotAuthorizedException, PasswordResetRequiredException } from "../errors";
 import { isLockedOut, recordFailure } from "../lockout";
 import type { PoolContext } from "../pool";
 import { assertSecretHash } from "../secret-hash";
-import {
-  createSrpVerifier,
-  parseSrpA,
-  parseSrpTimestamp,
-  srpPoolName,
-  startSrpHandshake,
-  verifyPasswordClaim,
-  type SrpVerifier,
-} from "../srp";
+import { createSrpVerifier, parseSrpA, parseSrpTimestamp, srpPoolName, startSrpHandshake, verifyPasswordClaim, type SrpVerifier } from "../srp";
 import type { StoredUser } from "../state/user-store";
 import type { SessionEntry, StringMap } from "../triggers";
 import { requireParameter } from "../validation";
@@ -124,13 +110,18 @@ export async function verifyPasswordVerifierAnswer(
   const claimValid =
     Math.abs(issuedAt - now) <= SRP_TIMESTAMP_SKEW_MS &&
     secretBlock === srp.secretBlock &&
-    verifyPasswordClaim(BigInt(`0x${srp.A}`), { b: srp.b, B: srp.B }, { salt: srp.salt, verifier: srp.verifier }, {
-      poolName: srpPoolName(ctx.pool.id),
-      userIdForSrp: session.username,
-      secretBlock,
-      timestamp,
-      signature,
-    });
+    verifyPasswordClaim(
+      BigInt(`0x${srp.A}`),
+      { b: srp.b, B: srp.B },
+      { salt: srp.salt, verifier: srp.verifier },
+      {
+        poolName: srpPoolName(ctx.pool.id),
+        userIdForSrp: session.username,
+        secretBlock,
+        timestamp,
+        signature,
+      },
+    );
   if (!claimValid) {
     user.failedSignIns = recordFailure(user.failedSignIns, now);
     await ctx.users.save();

@@ -12,11 +12,11 @@ import {
 } from "@aws-sdk/client-cognito-identity-provider";
 import { Match, type Template } from "aws-cdk-lib/assertions";
 import type { ALBEvent, ALBResult, Context } from "aws-lambda";
+import { passwordClaim, startSrpHandshake } from "../../bff/cognito/srp-client";
 import { ChallengeAnswer, ChallengeStep, ClientMetadataKey, computePasskeyProof } from "../../common/custom-auth-protocol";
 import type { ChallengeTriggers } from "../../emulator/server";
 import { BUNDLE_FILE, type LambdaName, bundleLambda, repoRoot } from "../../infra/bundle-triggers";
 import type { BundledFunction } from "../../infra/bundled-function";
-import { passwordClaim, startSrpHandshake } from "../../bff/cognito/srp-client";
 import { PASSWORD, type TestEmulator, bff, config, poolId, secretHash, signUpConfirmed, startTestEmulator, uniqueEmail } from "../integration/emulator/support";
 import { type SynthesizedApp, logicalId, onlyResource, removeTestBundles, sampleEnvironment, synthesizeTobira, testBundles } from "./support";
 

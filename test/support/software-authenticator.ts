@@ -137,11 +137,7 @@ export class SoftwareAuthenticator {
     if (credential === undefined) throw new Error("the software authenticator holds no credential for these options");
     const counter = overrides.counter ?? credential.counter + 1;
     credential.counter = counter;
-    const authData = Buffer.concat([
-      sha256(overrides.rpId ?? options.rpId ?? credential.rpId),
-      Buffer.from([flagsFor(overrides, false)]),
-      uint32(counter),
-    ]);
+    const authData = Buffer.concat([sha256(overrides.rpId ?? options.rpId ?? credential.rpId), Buffer.from([flagsFor(overrides, false)]), uint32(counter)]);
     const clientDataJSON = clientData("webauthn.get", overrides.challenge ?? options.challenge, overrides.origin ?? this.origin);
     // ECDSA P-256 / SHA-256 over authenticatorData ‖ SHA-256(clientDataJSON), DER-encoded (WebAuthn L3 §6.3.3).
     const signature = sign("sha256", Buffer.concat([authData, sha256(clientDataJSON)]), credential.privateKey);

@@ -58,10 +58,11 @@ describe("account page", () => {
       "datetime",
       new Date((authTime + 3600) * 1000).toISOString(),
     );
-    expect(within(claimValue(id, "cognito:groups")).getAllByRole("listitem").map((item) => item.textContent)).toEqual([
-      "admins",
-      "staff",
-    ]);
+    expect(
+      within(claimValue(id, "cognito:groups"))
+        .getAllByRole("listitem")
+        .map((item) => item.textContent),
+    ).toEqual(["admins", "staff"]);
     expect(claimValue(access, "scope")).toHaveTextContent("aws.cognito.signin.user.admin");
     expect(claimValue(access, "iat").querySelector("time")).toHaveAttribute("datetime", new Date(authTime * 1000).toISOString());
     expect(claimValue(info, "address")).toHaveTextContent('"country": "JP"');

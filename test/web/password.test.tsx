@@ -54,11 +54,11 @@ describe("password reset", () => {
     await user.click(screen.getByRole("button", { name: "Set new password" }));
 
     const summary = await screen.findByRole("alert");
-    expect(within(summary).getAllByRole("link").map((link) => link.getAttribute("href"))).toEqual([
-      "#reset-email",
-      "#reset-code",
-      "#reset-password",
-    ]);
+    expect(
+      within(summary)
+        .getAllByRole("link")
+        .map((link) => link.getAttribute("href")),
+    ).toEqual(["#reset-email", "#reset-code", "#reset-password"]);
     await user.click(within(summary).getByRole("link", { name: "Enter the code from the email." }));
     expect(screen.getByLabelText("Reset code")).toHaveFocus();
     expect(api.calls).toHaveLength(0);

@@ -20,10 +20,7 @@ function apiError(code: string, fields?: Record<string, string>) {
 }
 
 /** The hook over a real TanStack mutation whose answer each test controls. */
-function renderForm(
-  mutationFn: (body: Body) => Promise<string>,
-  extra: Partial<Pick<Options, "onSuccess" | "onError" | "beforeRequest" | "fieldErrorsFor">> = {},
-) {
+function renderForm(mutationFn: (body: Body) => Promise<string>, extra: Partial<Pick<Options, "onSuccess" | "onError" | "beforeRequest" | "fieldErrorsFor">> = {}) {
   const queryClient = new QueryClient({ defaultOptions: { mutations: { retry: false } } });
   const wrapper = ({ children }: { children: ReactNode }) => <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>;
   const onSuccess = vi.fn<Options["onSuccess"]>();

@@ -6,14 +6,9 @@ import { createSnsDelivery } from "./sns-delivery";
 export type AwsDeliveryChannels = { email?: DeliveryPort; sms?: DeliveryPort };
 
 /** Routes EMAIL to SES and SMS to SNS. `channels` replaces either adapter (tests). */
-export function createAwsDelivery(
-  config: Pick<TriggersConfig, "sesFromAddress" | "region">,
-  channels: AwsDeliveryChannels = {},
-): DeliveryPort {
+export function createAwsDelivery(config: Pick<TriggersConfig, "sesFromAddress" | "region">, channels: AwsDeliveryChannels = {}): DeliveryPort {
   const regionOption = config.region === undefined ? {} : { region: config.region };
-  const email =
-    channels.email ??
-    (config.sesFromAddress === undefined ? undefined : createSesDelivery({ ...regionOption, from: config.sesFromAddress }));
+  const email = channels.email ?? (config.sesFromAddress === undefined ? undefined : createSesDelivery({ ...regionOption, from: config.sesFromAddress }));
   const sms = channels.sms ?? createSnsDelivery(regionOption);
   return {
     async send(message) {

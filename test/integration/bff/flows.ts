@@ -63,11 +63,7 @@ export function sessionCookiePayload(client: HttpClient): Record<string, unknown
 }
 
 /** The server-side record behind a client's session cookie (the store keys it by the id's SHA-256). */
-export async function storedSession<T = AuthenticatedSession>(
-  stack: TestStack,
-  client: HttpClient,
-  kind: "session" | "signin" = "session",
-): Promise<T | undefined> {
+export async function storedSession<T = AuthenticatedSession>(stack: TestStack, client: HttpClient, kind: "session" | "signin" = "session"): Promise<T | undefined> {
   const sid = sessionCookiePayload(client)?.sid;
   if (typeof sid !== "string") return undefined;
   return stack.store.get<T>(kind, createHash("sha256").update(sid).digest("base64url"));

@@ -4,17 +4,7 @@ import type { PendingSignIn } from "../../../bff/session/session-records";
 import { loadLocalConfig } from "../../../common/local-config";
 import { createCreateAuthChallengeHandler } from "../../../triggers/create-auth-challenge";
 import { startTestStack, type TestStack } from "../../support/stack";
-import {
-  errorOf,
-  jwtPattern,
-  passwordStep,
-  sessionCookiePayload,
-  signUpConfirmed,
-  storedSession,
-  strongPassword,
-  uniqueEmail,
-  wrongCode,
-} from "./flows";
+import { errorOf, jwtPattern, passwordStep, sessionCookiePayload, signUpConfirmed, storedSession, strongPassword, uniqueEmail, wrongCode } from "./flows";
 
 describe("sign-in: password, then a one-time code (POST /api/signin, /api/signin/otp/send, /api/signin/otp)", () => {
   let stack: TestStack;
@@ -158,7 +148,12 @@ describe("sign-in: password, then a one-time code (POST /api/signin, /api/signin
 
     const resend = await client.post("/api/signin/otp/send", {});
     expect(resend.status).toBe(200);
-    expect(resend.body).toEqual({ next: "otp", delivery: { medium: "EMAIL", destination: expect.stringContaining("***@") }, resendAvailableInSeconds: 0, resendsLeft: 2 });
+    expect(resend.body).toEqual({
+      next: "otp",
+      delivery: { medium: "EMAIL", destination: expect.stringContaining("***@") },
+      resendAvailableInSeconds: 0,
+      resendsLeft: 2,
+    });
     expect(await stack.outbox(email)).toHaveLength(3); // sign-up code, first and second sign-in codes
     const secondCode = await stack.latestCode(email);
     expect(secondCode).toMatch(/^\d{6}$/);

@@ -105,7 +105,13 @@ describe("per-user quotas (LimitExceededException)", () => {
     const code = await latestCode(t.emulator.url, email);
     const reset = (value: string) =>
       t.cognito.send(
-        new ConfirmForgotPasswordCommand({ ClientId: bff.clientId, Username: email, ConfirmationCode: value, Password: "New-Password-42", SecretHash: secretHash(email) }),
+        new ConfirmForgotPasswordCommand({
+          ClientId: bff.clientId,
+          Username: email,
+          ConfirmationCode: value,
+          Password: "New-Password-42",
+          SecretHash: secretHash(email),
+        }),
       );
     for (let attempt = 0; attempt < 15; attempt += 1) await expectCognitoError(reset(otherCode(code)), "CodeMismatchException");
     await expectCognitoError(reset(code), "LimitExceededException", ATTEMPT_LIMIT);
@@ -184,7 +190,7 @@ describe("a deleted user's tokens (UserNotFoundException)", () => {
     await t.stop();
   });
 
-  test("GetUser, ChangePassword, GlobalSignOut and REFRESH_TOKEN_AUTH answer \"User does not exist.\"", async () => {
+  test('GetUser, ChangePassword, GlobalSignOut and REFRESH_TOKEN_AUTH answer "User does not exist."', async () => {
     const email = uniqueEmail();
     const sub = await signUpConfirmed(t, email);
     const { AccessToken, RefreshToken } = await passwordSignIn(t, email);
@@ -199,7 +205,11 @@ describe("a deleted user's tokens (UserNotFoundException)", () => {
     await expectCognitoError(t.cognito.send(new GlobalSignOutCommand({ AccessToken })), "UserNotFoundException", "User does not exist.");
     await expectCognitoError(
       t.cognito.send(
-        new InitiateAuthCommand({ AuthFlow: "REFRESH_TOKEN_AUTH", ClientId: bff.clientId, AuthParameters: { REFRESH_TOKEN: RefreshToken!, SECRET_HASH: secretHash(sub) } }),
+        new InitiateAuthCommand({
+          AuthFlow: "REFRESH_TOKEN_AUTH",
+          ClientId: bff.clientId,
+          AuthParameters: { REFRESH_TOKEN: RefreshToken!, SECRET_HASH: secretHash(sub) },
+        }),
       ),
       "UserNotFoundException",
       "User does not exist.",
@@ -219,14 +229,18 @@ describe("a deleted user's tokens (UserNotFoundException)", () => {
 describe("refresh-token rotation", () => {
   test("a client with rotation refuses REFRESH_TOKEN_AUTH; the project's clients keep rotation off", async () => {
     const rotating = { ...bff, clientId: "rotatingclient00000000000", name: "rotating", refreshTokenRotation: "ENABLED" as const };
-    const t = await startTestEmulator({ config: localConfigSchema.parse({ ...config, userPool: { ...config.userPool, clients: [...config.userPool.clients, rotating] } }) });
+    const t = await startTestEmulator({
+      config: localConfigSchema.parse({ ...config, userPool: { ...config.userPool, clients: [...config.userPool.clients, rotating] } }),
+    });
     try {
       const email = uniqueEmail();
       const sub = await signUpConfirmed(t, email);
       const { RefreshToken } = await passwordSignIn(t, email);
       const hash = secretHash(sub);
       await expectCognitoError(
-        t.cognito.send(new InitiateAuthCommand({ AuthFlow: "REFRESH_TOKEN_AUTH", ClientId: rotating.clientId, AuthParameters: { REFRESH_TOKEN: RefreshToken!, SECRET_HASH: hash } })),
+        t.cognito.send(
+          new InitiateAuthCommand({ AuthFlow: "REFRESH_TOKEN_AUTH", ClientId: rotating.clientId, AuthParameters: { REFRESH_TOKEN: RefreshToken!, SECRET_HASH: hash } }),
+        ),
         "NotAuthorizedException",
       );
       expect(config.userPool.clients.map((client) => client.refreshTokenRotation)).toEqual(config.userPool.clients.map(() => "DISABLED"));
@@ -237,7 +251,7 @@ describe("refresh-token rotation", () => {
 });
 
 describe("ResendConfirmationCode for a confirmed user (a pool setting: both answers are seen from AWS)", () => {
-  test("\"refuse\" answers InvalidParameterException \"User is already confirmed.\" and sends nothing", async () => {
+  test('"refuse" answers InvalidParameterException "User is already confirmed." and sends nothing', async () => {
     const t = await startTestEmulator({ poolSettings: { resendToConfirmedUser: "refuse" } });
     try {
       const email = uniqueEmail();
@@ -253,7 +267,7 @@ describe("ResendConfirmationCode for a confirmed user (a pool setting: both answ
     }
   });
 
-  test("\"send\" answers with the delivery and sends a code that cannot confirm anything", async () => {
+  test('"send" answers with the delivery and sends a code that cannot confirm anything', async () => {
     const t = await startTestEmulator({ poolSettings: { resendToConfirmedUser: "send" } });
     try {
       const email = uniqueEmail();
@@ -295,7 +309,9 @@ const provideThenCodeDefine = async (event: DefineAuthChallengeTriggerEvent) => 
 };
 
 function startCustomAuth(t: TestEmulator, email: string) {
-  return t.cognito.send(new InitiateAuthCommand({ AuthFlow: "CUSTOM_AUTH", ClientId: bff.clientId, AuthParameters: { USERNAME: email, SECRET_HASH: secretHash(email) } }));
+  return t.cognito.send(
+    new InitiateAuthCommand({ AuthFlow: "CUSTOM_AUTH", ClientId: bff.clientId, AuthParameters: { USERNAME: email, SECRET_HASH: secretHash(email) } }),
+  );
 }
 
 function answerRound(t: TestEmulator, round: InitiateAuthCommandOutput, answer: string, clientMetadata?: Record<string, string>) {
@@ -361,7 +377,11 @@ describe("a trigger slower than 5 seconds", () => {
   test("the project's create trigger, slow to mail the code, mails the same code each time Cognito invokes it, and that code signs in", async () => {
     const mails: OutgoingMessage[] = [];
     const dataDir = mkdtempSync(join(tmpdir(), "tobira-emulator-"));
-    const triggersConfig = { passkeyProofSecret: config.triggers.passkeyProofSecret, otpTtlSeconds: config.triggers.otpTtlSeconds, otpMaxAttempts: config.triggers.otpMaxAttempts };
+    const triggersConfig = {
+      passkeyProofSecret: config.triggers.passkeyProofSecret,
+      otpTtlSeconds: config.triggers.otpTtlSeconds,
+      otpMaxAttempts: config.triggers.otpMaxAttempts,
+    };
     // A mail provider that takes longer than Cognito waits for the trigger (the budget is set above it).
     const slowCreate = createCreateAuthChallengeHandler({
       config: triggersConfig,

@@ -139,11 +139,7 @@ describe("CUSTOM_AUTH", () => {
       round = await answer(t.cognito, round, otherCode(await latestCode(t.emulator.url, email)));
       expect(round.ChallengeParameters).toMatchObject({ step: "OTP", attemptsLeft });
     }
-    await expectCognitoError(
-      answer(t.cognito, round, otherCode(await latestCode(t.emulator.url, email))),
-      "NotAuthorizedException",
-      "Incorrect username or password.",
-    );
+    await expectCognitoError(answer(t.cognito, round, otherCode(await latestCode(t.emulator.url, email))), "NotAuthorizedException", "Incorrect username or password.");
   });
 
   test("refuses a Session that was already answered", async () => {
@@ -159,11 +155,7 @@ describe("CUSTOM_AUTH", () => {
     await signUpConfirmed(t, email);
     const first = await start(t.cognito, email);
     clock.advance(config.userPool.authSessionValidityMinutes * 60_000 + 1000);
-    await expectCognitoError(
-      answer(t.cognito, first, "PROVIDE", { signInMethod: "OTP" }),
-      "NotAuthorizedException",
-      "Invalid session for the user, session is expired.",
-    );
+    await expectCognitoError(answer(t.cognito, first, "PROVIDE", { signInMethod: "OTP" }), "NotAuthorizedException", "Invalid session for the user, session is expired.");
   });
 
   test("treats a bare WEBAUTHN_SUCCESS as a wrong answer", async () => {
@@ -285,10 +277,7 @@ describe("CUSTOM_AUTH", () => {
 });
 
 describe("CUSTOM_AUTH trigger events", () => {
-  type Recorded =
-    | DefineAuthChallengeTriggerEvent
-    | CreateAuthChallengeTriggerEvent
-    | VerifyAuthChallengeResponseTriggerEvent;
+  type Recorded = DefineAuthChallengeTriggerEvent | CreateAuthChallengeTriggerEvent | VerifyAuthChallengeResponseTriggerEvent;
   const events: Recorded[] = [];
   let recording: TestEmulator;
 

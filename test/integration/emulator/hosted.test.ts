@@ -1,15 +1,6 @@
 import { GlobalSignOutCommand, ResendConfirmationCodeCommand, SignUpCommand } from "@aws-sdk/client-cognito-identity-provider";
 import type { OutboxMessage } from "../../../emulator/state/outbox";
-import {
-  type TestEmulator,
-  bff,
-  passwordSignIn,
-  secretHash,
-  signUp,
-  signUpConfirmed,
-  startTestEmulator,
-  uniqueEmail,
-} from "./support";
+import { type TestEmulator, bff, passwordSignIn, secretHash, signUp, signUpConfirmed, startTestEmulator, uniqueEmail } from "./support";
 
 let t: TestEmulator;
 beforeAll(async () => {

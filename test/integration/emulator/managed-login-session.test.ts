@@ -312,7 +312,11 @@ describe("the sign-in page and an unconfirmed account", () => {
     // The API agrees.
     await expect(
       t.cognito.send(
-        new InitiateAuthCommand({ AuthFlow: "USER_PASSWORD_AUTH", ClientId: bff.clientId, AuthParameters: { USERNAME: email, PASSWORD: "Wrong-Password-1", SECRET_HASH: secretHash(email) } }),
+        new InitiateAuthCommand({
+          AuthFlow: "USER_PASSWORD_AUTH",
+          ClientId: bff.clientId,
+          AuthParameters: { USERNAME: email, PASSWORD: "Wrong-Password-1", SECRET_HASH: secretHash(email) },
+        }),
       ),
     ).rejects.toMatchObject({ name: "UserNotConfirmedException" });
   });

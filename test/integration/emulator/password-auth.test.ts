@@ -90,7 +90,9 @@ describe("InitiateAuth USER_PASSWORD_AUTH", () => {
     for (let attempt = 0; attempt < 7; attempt += 1) {
       await expectCognitoError(signIn(email, "Wrong-Password-1"), "UserNotConfirmedException");
     }
-    await t.cognito.send(new ConfirmSignUpCommand({ ClientId: bff.clientId, Username: email, ConfirmationCode: await latestCode(t.emulator.url, email), SecretHash: secretHash(email) }));
+    await t.cognito.send(
+      new ConfirmSignUpCommand({ ClientId: bff.clientId, Username: email, ConfirmationCode: await latestCode(t.emulator.url, email), SecretHash: secretHash(email) }),
+    );
     expect((await passwordSignIn(t, email)).AccessToken).toBeDefined();
   });
 
@@ -138,7 +140,9 @@ describe("InitiateAuth USER_PASSWORD_AUTH", () => {
   test("requires the PASSWORD parameter", async () => {
     const email = uniqueEmail();
     await expectCognitoError(
-      t.cognito.send(new InitiateAuthCommand({ AuthFlow: "USER_PASSWORD_AUTH", ClientId: bff.clientId, AuthParameters: { USERNAME: email, SECRET_HASH: secretHash(email) } })),
+      t.cognito.send(
+        new InitiateAuthCommand({ AuthFlow: "USER_PASSWORD_AUTH", ClientId: bff.clientId, AuthParameters: { USERNAME: email, SECRET_HASH: secretHash(email) } }),
+      ),
       "InvalidParameterException",
       "Missing required parameter PASSWORD",
     );

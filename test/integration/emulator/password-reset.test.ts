@@ -1,9 +1,4 @@
-import {
-  ChangePasswordCommand,
-  ConfirmForgotPasswordCommand,
-  ForgotPasswordCommand,
-  GlobalSignOutCommand,
-} from "@aws-sdk/client-cognito-identity-provider";
+import { ChangePasswordCommand, ConfirmForgotPasswordCommand, ForgotPasswordCommand, GlobalSignOutCommand } from "@aws-sdk/client-cognito-identity-provider";
 import {
   PASSWORD,
   type TestEmulator,
@@ -152,7 +147,11 @@ describe("ChangePassword", () => {
     const email = uniqueEmail();
     await signUpConfirmed(t, email);
     const tokens = await passwordSignIn(t, email);
-    await expectCognitoError(change(tokens.AccessToken!, PASSWORD, "short"), "InvalidPasswordException", "Password did not conform with policy: Password not long enough");
+    await expectCognitoError(
+      change(tokens.AccessToken!, PASSWORD, "short"),
+      "InvalidPasswordException",
+      "Password did not conform with policy: Password not long enough",
+    );
   });
 
   test("refuses a revoked access token", async () => {

@@ -31,7 +31,11 @@ test("users, keys, refresh tokens, revocations and the outbox survive a restart"
     expect((await second.cognito.send(new GetUserCommand({ AccessToken: kept.AccessToken! }))).Username).toBe(sub);
     expect((await passwordSignIn(second, email)).IdToken).toBeDefined();
     const refreshed = await second.cognito.send(
-      new InitiateAuthCommand({ AuthFlow: "REFRESH_TOKEN_AUTH", ClientId: bff.clientId, AuthParameters: { REFRESH_TOKEN: kept.RefreshToken!, SECRET_HASH: secretHash(sub) } }),
+      new InitiateAuthCommand({
+        AuthFlow: "REFRESH_TOKEN_AUTH",
+        ClientId: bff.clientId,
+        AuthParameters: { REFRESH_TOKEN: kept.RefreshToken!, SECRET_HASH: secretHash(sub) },
+      }),
     );
     expect(refreshed.AuthenticationResult?.AccessToken).toBeDefined();
     await expectCognitoError(second.cognito.send(new GetUserCommand({ AccessToken: revoked.AccessToken! })), "NotAuthorizedException", "Access Token has been revoked");

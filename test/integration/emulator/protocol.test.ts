@@ -28,7 +28,11 @@ describe("AWS JSON 1.1 framing", () => {
   });
 
   test("sends errors as 400 with __type, message and the x-amzn-Error headers", async () => {
-    const body = JSON.stringify({ AuthFlow: "USER_PASSWORD_AUTH", ClientId: "publicclient0000000000000", AuthParameters: { USERNAME: uniqueEmail("ghost"), PASSWORD: "Whatever-123" } });
+    const body = JSON.stringify({
+      AuthFlow: "USER_PASSWORD_AUTH",
+      ClientId: "publicclient0000000000000",
+      AuthParameters: { USERNAME: uniqueEmail("ghost"), PASSWORD: "Whatever-123" },
+    });
     const response = await call("InitiateAuth", body);
     expect(response.status).toBe(400);
     expect(response.headers.get("x-amzn-errortype")).toBe("NotAuthorizedException:");
@@ -65,7 +69,12 @@ describe("AWS JSON 1.1 framing", () => {
   });
 
   test("refuses a Session shorter than 20 characters", async () => {
-    const body = JSON.stringify({ ClientId: "publicclient0000000000000", ChallengeName: "CUSTOM_CHALLENGE", Session: "short", ChallengeResponses: { USERNAME: "u", ANSWER: "x" } });
+    const body = JSON.stringify({
+      ClientId: "publicclient0000000000000",
+      ChallengeName: "CUSTOM_CHALLENGE",
+      Session: "short",
+      ChallengeResponses: { USERNAME: "u", ANSWER: "x" },
+    });
     expect(await (await call("RespondToAuthChallenge", body)).json()).toEqual({
       __type: "InvalidParameterException",
       message: "1 validation error detected: Value at 'session' failed to satisfy constraint: Member must have length greater than or equal to 20",
@@ -73,7 +82,12 @@ describe("AWS JSON 1.1 framing", () => {
   });
 
   test("refuses an unknown Session", async () => {
-    const body = JSON.stringify({ ClientId: "publicclient0000000000000", ChallengeName: "CUSTOM_CHALLENGE", Session: "x".repeat(40), ChallengeResponses: { USERNAME: "u", ANSWER: "x" } });
+    const body = JSON.stringify({
+      ClientId: "publicclient0000000000000",
+      ChallengeName: "CUSTOM_CHALLENGE",
+      Session: "x".repeat(40),
+      ChallengeResponses: { USERNAME: "u", ANSWER: "x" },
+    });
     expect(await (await call("RespondToAuthChallenge", body)).json()).toEqual({ __type: "NotAuthorizedException", message: "Invalid session for the user." });
   });
 
@@ -105,7 +119,11 @@ describe("AdminGetUser", () => {
   });
 
   test("refuses an unknown user", async () => {
-    await expectCognitoError(t.cognito.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: uniqueEmail("ghost") })), "UserNotFoundException", "User does not exist.");
+    await expectCognitoError(
+      t.cognito.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: uniqueEmail("ghost") })),
+      "UserNotFoundException",
+      "User does not exist.",
+    );
   });
 
   test("refuses an unknown user pool", async () => {

@@ -1,9 +1,4 @@
-import {
-  AdminGetUserCommand,
-  ConfirmSignUpCommand,
-  ResendConfirmationCodeCommand,
-  SignUpCommand,
-} from "@aws-sdk/client-cognito-identity-provider";
+import { AdminGetUserCommand, ConfirmSignUpCommand, ResendConfirmationCodeCommand, SignUpCommand } from "@aws-sdk/client-cognito-identity-provider";
 import {
   PASSWORD,
   type TestEmulator,
@@ -139,7 +134,13 @@ describe("SignUp", () => {
     const email = uniqueEmail();
     await expectCognitoError(
       t.cognito.send(
-        new SignUpCommand({ ClientId: bff.clientId, Username: email, Password: PASSWORD, SecretHash: secretHash(email), UserAttributes: [{ Name: "custom:team", Value: "x" }] }),
+        new SignUpCommand({
+          ClientId: bff.clientId,
+          Username: email,
+          Password: PASSWORD,
+          SecretHash: secretHash(email),
+          UserAttributes: [{ Name: "custom:team", Value: "x" }],
+        }),
       ),
       "InvalidParameterException",
       "Attributes did not conform to the schema: custom:team: Attribute does not exist in the schema.",

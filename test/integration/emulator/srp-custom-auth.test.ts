@@ -65,7 +65,11 @@ function answerVerifier(previous: InitiateAuthCommandOutput, claim: ReturnType<t
   );
 }
 
-function answerCustom(previous: { Session?: string | undefined; ChallengeParameters?: Record<string, string> | undefined }, value: string, clientMetadata?: Record<string, string>) {
+function answerCustom(
+  previous: { Session?: string | undefined; ChallengeParameters?: Record<string, string> | undefined },
+  value: string,
+  clientMetadata?: Record<string, string>,
+) {
   const username = previous.ChallengeParameters!.USERNAME!;
   return t.cognito.send(
     new RespondToAuthChallengeCommand({

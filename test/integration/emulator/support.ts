@@ -1,12 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  CognitoIdentityProviderClient,
-  ConfirmSignUpCommand,
-  InitiateAuthCommand,
-  SignUpCommand,
-} from "@aws-sdk/client-cognito-identity-provider";
+import { CognitoIdentityProviderClient, ConfirmSignUpCommand, InitiateAuthCommand, SignUpCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { type AppClientConfig, type LocalConfig, loadLocalConfig, localConfigSchema } from "../../../common/local-config";
 import { computeSecretHash } from "../../../emulator/secret-hash";
 import { type EmulatorOptions, type RunningEmulator, startEmulator } from "../../../emulator/server";
@@ -21,10 +16,25 @@ export const config: LocalConfig = localConfigSchema.parse({
     ...base.userPool,
     clients: [
       ...base.userPool.clients,
-      { clientId: "publicclient0000000000000", name: "public", explicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_CUSTOM_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"], preventUserExistenceErrors: "ENABLED" },
-      { clientId: "legacyclient0000000000000", name: "legacy", explicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_CUSTOM_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"], preventUserExistenceErrors: "LEGACY" },
+      {
+        clientId: "publicclient0000000000000",
+        name: "public",
+        explicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_CUSTOM_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        preventUserExistenceErrors: "ENABLED",
+      },
+      {
+        clientId: "legacyclient0000000000000",
+        name: "legacy",
+        explicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_CUSTOM_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        preventUserExistenceErrors: "LEGACY",
+      },
       { clientId: "customonlyclient000000000", name: "custom-only", explicitAuthFlows: ["ALLOW_CUSTOM_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"] },
-      { clientId: "norevokeclient00000000000", name: "no-revocation", explicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"], enableTokenRevocation: false },
+      {
+        clientId: "norevokeclient00000000000",
+        name: "no-revocation",
+        explicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        enableTokenRevocation: false,
+      },
     ],
   },
 });
@@ -101,9 +111,7 @@ export function otherCode(code: string): string {
 }
 
 export async function signUp(t: TestEmulator, email: string, password = PASSWORD) {
-  return t.cognito.send(
-    new SignUpCommand({ ClientId: bff.clientId, Username: email, Password: password, SecretHash: secretHash(email) }),
-  );
+  return t.cognito.send(new SignUpCommand({ ClientId: bff.clientId, Username: email, Password: password, SecretHash: secretHash(email) }));
 }
 
 /** Signs a user up and confirms them with the emailed code. */

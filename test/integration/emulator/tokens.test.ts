@@ -1,9 +1,4 @@
-import {
-  GetUserCommand,
-  GlobalSignOutCommand,
-  InitiateAuthCommand,
-  RevokeTokenCommand,
-} from "@aws-sdk/client-cognito-identity-provider";
+import { GetUserCommand, GlobalSignOutCommand, InitiateAuthCommand, RevokeTokenCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { createRemoteJWKSet, decodeJwt, jwtVerify } from "jose";
 import {
   type TestEmulator,
@@ -126,7 +121,11 @@ describe("REFRESH_TOKEN_AUTH", () => {
     const sub = await signUpConfirmed(t, email);
     const tokens = await passwordSignIn(t, email);
     const result = await t.cognito.send(
-      new InitiateAuthCommand({ AuthFlow: "REFRESH_TOKEN", ClientId: bff.clientId, AuthParameters: { REFRESH_TOKEN: tokens.RefreshToken!, SECRET_HASH: secretHash(sub) } }),
+      new InitiateAuthCommand({
+        AuthFlow: "REFRESH_TOKEN",
+        ClientId: bff.clientId,
+        AuthParameters: { REFRESH_TOKEN: tokens.RefreshToken!, SECRET_HASH: secretHash(sub) },
+      }),
     );
     expect(result.AuthenticationResult?.IdToken).toBeDefined();
   });

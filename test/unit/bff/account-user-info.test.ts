@@ -13,7 +13,7 @@ describe("toUserInfo (GetUser attributes for the account page)", () => {
     });
   });
 
-  it("leaves look-alikes such as \"True\" or \"1\" as strings", () => {
+  it('leaves look-alikes such as "True" or "1" as strings', () => {
     expect(toUserInfo("u", { a: "True", b: "1" })).toEqual({ username: "u", a: "True", b: "1" });
   });
 });

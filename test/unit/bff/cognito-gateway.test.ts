@@ -99,7 +99,8 @@ describe("signing up again with a taken email", () => {
   it("sends a new code when the account was never confirmed (no username_exists dead end)", async () => {
     const { gateway, sent } = gatewayAnswering((command) => {
       if (command.constructor.name === "SignUpCommand") return taken();
-      if (command.constructor.name === "InitiateAuthCommand") return new UserNotConfirmedException({ message: "User is not confirmed.", $metadata: { httpStatusCode: 400 } });
+      if (command.constructor.name === "InitiateAuthCommand")
+        return new UserNotConfirmedException({ message: "User is not confirmed.", $metadata: { httpStatusCode: 400 } });
       return delivery;
     });
     expect(await gateway.signUp({ email, password: "Correct-Horse-9" })).toEqual({ userSub: "", userConfirmed: false, delivery: maskedEmail });
@@ -119,7 +120,8 @@ describe("signing up again with a taken email", () => {
   it("answers limit_exceeded when the new code cannot be sent either", async () => {
     const { gateway } = gatewayAnswering((command) => {
       if (command.constructor.name === "SignUpCommand") return taken();
-      if (command.constructor.name === "InitiateAuthCommand") return new UserNotConfirmedException({ message: "User is not confirmed.", $metadata: { httpStatusCode: 400 } });
+      if (command.constructor.name === "InitiateAuthCommand")
+        return new UserNotConfirmedException({ message: "User is not confirmed.", $metadata: { httpStatusCode: 400 } });
       return new LimitExceededException({ message: "Attempt limit exceeded, please try after some time.", $metadata: { httpStatusCode: 400 } });
     });
     await expect(gateway.signUp({ email, password: "Correct-Horse-9" })).rejects.toMatchObject({ status: 429, code: "limit_exceeded" });

@@ -15,7 +15,11 @@ import { createLogger } from "../../../bff/logger";
 
 let server: Server;
 let requests = 0;
-let answer: { status: number; type: string; message: string } = { status: 400, type: "LimitExceededException", message: "Attempt limit exceeded, please try after some time." };
+let answer: { status: number; type: string; message: string } = {
+  status: 400,
+  type: "LimitExceededException",
+  message: "Attempt limit exceeded, please try after some time.",
+};
 
 beforeAll(async () => {
   server = createServer((req, res) => {
@@ -94,7 +98,10 @@ describe("retryOnlyUnsentRequests", () => {
   });
 
   it("tells the connect timeout apart from a request timeout", () => {
-    const connect = Object.assign(new Error("@smithy/node-http-handler - the request socket did not establish a connection with the server within the configured timeout of 2000 ms."), { name: "TimeoutError" });
+    const connect = Object.assign(
+      new Error("@smithy/node-http-handler - the request socket did not establish a connection with the server within the configured timeout of 2000 ms."),
+      { name: "TimeoutError" },
+    );
     expect(neverReachedCognito(connect)).toBe(true);
     expect(neverReachedCognito(Object.assign(new Error("read timeout"), { name: "TimeoutError" }))).toBe(false);
     expect(neverReachedCognito(Object.assign(new Error("getaddrinfo ENOTFOUND"), { code: "ENOTFOUND" }))).toBe(true);

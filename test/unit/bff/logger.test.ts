@@ -22,7 +22,17 @@ describe("the BFF logger (OWASP Logging Cheat Sheet: data to exclude)", () => {
       "something happened",
     );
     const line = lines.join("");
-    for (const secret of ["hunter2-Pass!", "482913", "Correct-Horse-9", "AYABeC-session-string", "eyJ.id.tok", "eyJ.acc.tok", "opaque-refresh", "client-secret-value", "base64url-proof"]) {
+    for (const secret of [
+      "hunter2-Pass!",
+      "482913",
+      "Correct-Horse-9",
+      "AYABeC-session-string",
+      "eyJ.id.tok",
+      "eyJ.acc.tok",
+      "opaque-refresh",
+      "client-secret-value",
+      "base64url-proof",
+    ]) {
       expect(line).not.toContain(secret);
     }
     expect(line).toContain("a@example.com"); // non-secret context stays

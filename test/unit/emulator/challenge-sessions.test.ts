@@ -1,7 +1,16 @@
 import { type ChallengeSession, ChallengeSessions } from "../../../emulator/state/challenge-sessions";
 
 function session(expiresAt: number): ChallengeSession {
-  return { username: "u", userNotFound: false, clientId: "c", challengeName: "CUSTOM_CHALLENGE", history: [], privateChallengeParameters: {}, challengeMetadata: null, expiresAt };
+  return {
+    username: "u",
+    userNotFound: false,
+    clientId: "c",
+    challengeName: "CUSTOM_CHALLENGE",
+    history: [],
+    privateChallengeParameters: {},
+    challengeMetadata: null,
+    expiresAt,
+  };
 }
 
 test("issues opaque Session strings of at least 20 token characters", () => {

@@ -12,7 +12,12 @@ test("keeps the emulator's files in the emulator subfolder of the data folder", 
 
 test("reads port, data folder, config path and issuer from the environment", () => {
   expect(
-    loadEmulatorConfig({ EMULATOR_PORT: "9300", TOBIRA_DATA_DIR: "/tmp/d", TOBIRA_CONFIG: "/tmp/c.json", EMULATOR_ISSUER: "https://cognito-idp.us-east-1.amazonaws.com/p_1" }),
+    loadEmulatorConfig({
+      EMULATOR_PORT: "9300",
+      TOBIRA_DATA_DIR: "/tmp/d",
+      TOBIRA_CONFIG: "/tmp/c.json",
+      EMULATOR_ISSUER: "https://cognito-idp.us-east-1.amazonaws.com/p_1",
+    }),
   ).toMatchObject({ port: 9300, dataDir: "/tmp/d", configPath: "/tmp/c.json", issuer: "https://cognito-idp.us-east-1.amazonaws.com/p_1" });
 });
 

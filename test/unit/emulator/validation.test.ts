@@ -24,11 +24,15 @@ test("reports a missing member as null", () => {
 
 test("reports a pattern violation without echoing the value", () => {
   const message = messageOf(() => parseInput(schema, { ClientId: "bad-id", Username: "alice" }));
-  expect(message).toBe("InvalidParameterException: 1 validation error detected: Value at 'clientId' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+]+");
+  expect(message).toBe(
+    "InvalidParameterException: 1 validation error detected: Value at 'clientId' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+]+",
+  );
 });
 
 test("counts violations of several members", () => {
-  expect(messageOf(() => parseInput(schema, { ClientId: "", Username: "a".repeat(129) }))).toMatch(/^InvalidParameterException: 2 validation errors detected: Value at 'clientId' .*; Value at 'username' /);
+  expect(messageOf(() => parseInput(schema, { ClientId: "", Username: "a".repeat(129) }))).toMatch(
+    /^InvalidParameterException: 2 validation errors detected: Value at 'clientId' .*; Value at 'username' /,
+  );
 });
 
 test("lists the allowed values of an enumeration", () => {

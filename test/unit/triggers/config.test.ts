@@ -14,9 +14,13 @@ describe("triggers config", () => {
   });
 
   it("reads every setting", () => {
-    expect(
-      loadTriggersConfig({ ...valid, OTP_TTL_SECONDS: "120", OTP_MAX_ATTEMPTS: "5", CODE_DELIVERY: "ses", AWS_REGION: "eu-west-1" }),
-    ).toEqual({ passkeyProofSecret: PROOF_SECRET, otpTtlSeconds: 120, otpMaxAttempts: 5, sesFromAddress: "no-reply@tobira.example", region: "eu-west-1" });
+    expect(loadTriggersConfig({ ...valid, OTP_TTL_SECONDS: "120", OTP_MAX_ATTEMPTS: "5", CODE_DELIVERY: "ses", AWS_REGION: "eu-west-1" })).toEqual({
+      passkeyProofSecret: PROOF_SECRET,
+      otpTtlSeconds: 120,
+      otpMaxAttempts: 5,
+      sesFromAddress: "no-reply@tobira.example",
+      region: "eu-west-1",
+    });
   });
 
   it("needs no sender address when the runtime injects delivery", () => {

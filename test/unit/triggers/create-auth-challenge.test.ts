@@ -241,7 +241,13 @@ describe("one code per round, however often Cognito invokes the trigger", () => 
       now: () => NOW,
       deliveryBudgetMs: 20,
       onSlowDelivery: () => (slowReported += 1),
-      delivery: { send: (message) => new Promise<void>((resolve) => { sent.push(message); slow = resolve; }) },
+      delivery: {
+        send: (message) =>
+          new Promise<void>((resolve) => {
+            sent.push(message);
+            slow = resolve;
+          }),
+      },
     });
     const started = Date.now();
     const { response } = await create(otpEvent());

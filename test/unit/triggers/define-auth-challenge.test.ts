@@ -93,9 +93,7 @@ describe("define-auth-challenge", () => {
   });
 
   it("passkey first: fails when a code round was slipped in before the passkey", async () => {
-    expectFailure(
-      await define(defineEvent({ session: [round("PROVIDE_AUTH_PARAMETERS", true), round("OTP", false), round("PASSKEY", true)] })),
-    );
+    expectFailure(await define(defineEvent({ session: [round("PROVIDE_AUTH_PARAMETERS", true), round("OTP", false), round("PASSKEY", true)] })));
   });
 
   it("password then passkey: issues tokens for a correct passkey", async () => {
@@ -115,9 +113,7 @@ describe("define-auth-challenge", () => {
   });
 
   it("fails when a PROVIDE round appears after the first round", async () => {
-    expectFailure(
-      await define(defineEvent({ session: [round("PROVIDE_AUTH_PARAMETERS", true), round("PROVIDE_AUTH_PARAMETERS", true)] })),
-    );
+    expectFailure(await define(defineEvent({ session: [round("PROVIDE_AUTH_PARAMETERS", true), round("PROVIDE_AUTH_PARAMETERS", true)] })));
   });
 
   it("fails when a method round was not preceded by a PROVIDE round", async () => {
@@ -134,17 +130,13 @@ describe("define-auth-challenge", () => {
   });
 
   it("issues tokens after a correct passkey answer, also after earlier wrong ones", async () => {
-    const event = await define(
-      defineEvent({ session: [round("PROVIDE_AUTH_PARAMETERS", true), round("PASSKEY", false), round("PASSKEY", true)] }),
-    );
+    const event = await define(defineEvent({ session: [round("PROVIDE_AUTH_PARAMETERS", true), round("PASSKEY", false), round("PASSKEY", true)] }));
     expect(event.response).toEqual({ issueTokens: true, failAuthentication: false });
   });
 
   it("asks for another round after a wrong answer while tries remain", async () => {
     expectChallenge(await define(defineEvent({ session: [...PASSWORD, round("PROVIDE_AUTH_PARAMETERS", true), round("OTP", false)] })));
-    expectChallenge(
-      await define(defineEvent({ session: [...PASSWORD, round("PROVIDE_AUTH_PARAMETERS", true), round("OTP", false), round("OTP", false)] })),
-    );
+    expectChallenge(await define(defineEvent({ session: [...PASSWORD, round("PROVIDE_AUTH_PARAMETERS", true), round("OTP", false), round("OTP", false)] })));
   });
 
   it("fails after otpMaxAttempts wrong answers", async () => {

@@ -52,9 +52,7 @@ describe("SES delivery", () => {
 
   it("passes on the client's error", async () => {
     const send = vi.fn(async () => Promise.reject(new Error("MessageRejected")));
-    await expect(createSesDelivery({ from: "no-reply@tobira.example", client: { send } as never }).send(email)).rejects.toThrow(
-      "MessageRejected",
-    );
+    await expect(createSesDelivery({ from: "no-reply@tobira.example", client: { send } as never }).send(email)).rejects.toThrow("MessageRejected");
   });
 });
 

@@ -15,11 +15,7 @@ export interface AlertProps {
 export function Alert({ tone, title, children }: AlertProps) {
   const titleId = useId();
   return (
-    <div
-      className={`alert alert--${tone}`}
-      role={tone === "error" ? "alert" : "status"}
-      aria-labelledby={title ? titleId : undefined}
-    >
+    <div className={`alert alert--${tone}`} role={tone === "error" ? "alert" : "status"} aria-labelledby={title ? titleId : undefined}>
       {title ? (
         <p className="alert-title" id={titleId}>
           {title}

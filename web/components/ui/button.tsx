@@ -40,15 +40,7 @@ export function Button({
 
   const classes = ["button", `button--${variant}`, block ? "button--block" : "", className ?? ""].filter(Boolean).join(" ");
   return (
-    <button
-      {...rest}
-      ref={ref}
-      type={type}
-      className={classes}
-      disabled={disabled === true || loading}
-      aria-busy={loading || undefined}
-      onClick={handleClick}
-    >
+    <button {...rest} ref={ref} type={type} className={classes} disabled={disabled === true || loading} aria-busy={loading || undefined} onClick={handleClick}>
       {loading ? <Spinner decorative size="small" /> : null}
       <span>{loading && loadingText ? loadingText : children}</span>
     </button>

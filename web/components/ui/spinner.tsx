@@ -1,6 +1,4 @@
-type SpinnerProps =
-  | { label: string; size?: "small" | "medium"; decorative?: false }
-  | { label?: undefined; size?: "small" | "medium"; decorative: true };
+type SpinnerProps = { label: string; size?: "small" | "medium"; decorative?: false } | { label?: undefined; size?: "small" | "medium"; decorative: true };
 
 /**
  * A loading indicator. With a label it is a polite status region that names what is loading;

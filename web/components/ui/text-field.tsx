@@ -67,14 +67,7 @@ export function PasswordField(props: PasswordFieldProps) {
   );
 }
 
-function FieldShell(props: {
-  id: string;
-  label: string;
-  hint: ReactNode;
-  error: string | undefined;
-  after: ReactNode;
-  children: ReactNode;
-}) {
+function FieldShell(props: { id: string; label: string; hint: ReactNode; error: string | undefined; after: ReactNode; children: ReactNode }) {
   const { id, label, hint, error, after, children } = props;
   return (
     <div className={joinClasses("field", error ? "field--invalid" : undefined)}>

@@ -33,13 +33,7 @@ export function ForgotPasswordForm({ defaultEmail = "" }: { defaultEmail?: strin
   return (
     <form className="form" noValidate onSubmit={form.onSubmit}>
       <FormErrorSummary failure={form.failure} describe={describeError} fieldErrors={form.summaryLinks} />
-      <EmailField
-        id={fieldIds.email}
-        autoComplete="username"
-        value={email}
-        onChange={(event) => setEmail(event.target.value)}
-        error={form.fieldErrors.email}
-      />
+      <EmailField id={fieldIds.email} autoComplete="username" value={email} onChange={(event) => setEmail(event.target.value)} error={form.fieldErrors.email} />
       <Button type="submit" block loading={form.pending} loadingText="Sending…">
         Send reset code
       </Button>

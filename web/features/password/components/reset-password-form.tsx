@@ -52,11 +52,7 @@ export function ResetPasswordForm({ defaultEmail = "" }: { defaultEmail?: string
     <>
       <form className="form" noValidate onSubmit={form.onSubmit}>
         {/* After an API error the title already says what is wrong; the field keeps its message. */}
-        <FormErrorSummary
-          failure={form.failure}
-          describe={resetErrorMessage}
-          fieldErrors={isApiError(form.failure?.error) ? [] : form.summaryLinks}
-        />
+        <FormErrorSummary failure={form.failure} describe={resetErrorMessage} fieldErrors={isApiError(form.failure?.error) ? [] : form.summaryLinks} />
         <EmailField
           id={fieldIds.email}
           autoComplete="username"
@@ -64,13 +60,7 @@ export function ResetPasswordForm({ defaultEmail = "" }: { defaultEmail?: string
           onChange={(event) => setEmail(event.target.value)}
           error={form.fieldErrors.email ?? resendFieldError}
         />
-        <EmailedCodeField
-          id={fieldIds.code}
-          label="Reset code"
-          value={code}
-          onCodeChange={setCode}
-          error={form.fieldErrors.code}
-        />
+        <EmailedCodeField id={fieldIds.code} label="Reset code" value={code} onCodeChange={setCode} error={form.fieldErrors.code} />
         <NewPasswordField
           id={fieldIds.password}
           label="New password"

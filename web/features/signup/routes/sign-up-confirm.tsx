@@ -12,9 +12,7 @@ export function SignUpConfirmRoute() {
     <Page
       title="Confirm your email address"
       lead={
-        delivery
-          ? `We sent a code ${describeDelivery(delivery)}. Enter it to confirm your account.`
-          : "Enter the code from the email we sent you when you signed up."
+        delivery ? `We sent a code ${describeDelivery(delivery)}. Enter it to confirm your account.` : "Enter the code from the email we sent you when you signed up."
       }
     >
       <ConfirmSignUpForm defaultEmail={email} />
