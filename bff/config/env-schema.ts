@@ -138,6 +138,8 @@ export const bffEnvSchema = z.object({
   TRUSTED_DEVICE_DAYS: positiveInt(30),
   /** Days of sign-in history and security events kept. */
   SECURITY_HISTORY_DAYS: positiveInt(30),
+  /** Send security mails (false: the events are still recorded in the history). */
+  SECURITY_MAILS: booleanString(true),
   /** AWS mode: the verified SES identity security mails are sent from (unset: no security mails). */
   SECURITY_MAIL_FROM: optionalString,
   /** Local mode: where security mails are posted (default: the emulator's /_local/outbox). */

@@ -1,7 +1,7 @@
 import path from "node:path";
+import { scaledAccountThrottleLimits } from "./account-throttle-limits";
 import type { BffEnv } from "./env-schema";
 import { BffConfigError } from "./errors";
-import { scaledAccountThrottleLimits } from "./account-throttle-limits";
 import type { ModeDefaults } from "./mode-defaults";
 import { parseOidcSettings } from "./oidc-settings";
 import { cognitoEndpointOf, cognitoIssuerSettings, publicUrlProblems, serverSettings } from "./server-settings";
@@ -89,8 +89,9 @@ const day = 24 * 60 * 60;
 /** Locally, security mails land in the emulator's outbox (emulator/hosted/local-outbox-intake.ts); on AWS, SES sends them. */
 function accountSettings(vars: BffEnv, defaults: ModeDefaults, cognito: { region: string; cognitoEndpoint: string | undefined }): AccountSettings {
   const localOutbox = vars.LOCAL_OUTBOX_URL ?? (cognito.cognitoEndpoint === undefined ? undefined : `${cognito.cognitoEndpoint.replace(/\/+$/, "")}/_local/outbox`);
-  const mail: AccountSettings["mail"] =
-    defaults.mode === "local"
+  const mail: AccountSettings["mail"] = !vars.SECURITY_MAILS
+    ? { kind: "off" }
+    : defaults.mode === "local"
       ? localOutbox === undefined
         ? { kind: "off" }
         : { kind: "outbox", url: localOutbox }

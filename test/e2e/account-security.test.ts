@@ -17,7 +17,7 @@ describeInBrowser("account security centre: sessions, password change, trusted d
   const newPassword = "Battery-Staple-7";
 
   beforeAll(async () => {
-    stack = await startTestStack({ serveWeb: true });
+    stack = await startTestStack({ serveWeb: true, bffEnv: { SECURITY_MAILS: "true" } });
     browser = await launchChromium();
   });
 

@@ -91,6 +91,9 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
       ACCOUNT_THROTTLE_FACTOR: "1000",
       // No wait between codes: tests resend at once; the cool-down's own tests set it.
       OTP_RESEND_COOLDOWN_SECONDS: "0",
+      // No security mails in the outbox, so tests that count a user's messages count codes; the
+      // account security centre's tests turn them on.
+      SECURITY_MAILS: "false",
       ...(fixedPort === undefined ? {} : { PUBLIC_URL: `http://${options.publicHost}:${fixedPort}` }),
       ...options.bffEnv,
     };

@@ -6,7 +6,8 @@ import { ageSignIn, chromeOnMac, mailsTo, signInBrowser } from "./account-flows"
 describe("POST /api/account/email, /email/verify, /email/resend: change the email address", () => {
   let stack: TestStack;
   beforeAll(async () => {
-    stack = await startTestStack();
+    // Security mails on: these tests read them from the outbox.
+    stack = await startTestStack({ bffEnv: { SECURITY_MAILS: "true" } });
   });
   afterAll(() => stack.close());
 

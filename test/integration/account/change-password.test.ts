@@ -8,7 +8,8 @@ const newPassword = "Battery-Staple-7";
 describe("POST /api/account/password: change the password", () => {
   let stack: TestStack;
   beforeAll(async () => {
-    stack = await startTestStack();
+    // Security mails on: these tests read them from the outbox.
+    stack = await startTestStack({ bffEnv: { SECURITY_MAILS: "true" } });
   });
   afterAll(() => stack.close());
 

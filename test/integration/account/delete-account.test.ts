@@ -6,7 +6,8 @@ import { ageSignIn, chromeOnMac, firefoxOnWindows, isSignedIn, mailsTo, signInBr
 describe("POST /api/account/delete: delete the account", () => {
   let stack: TestStack;
   beforeAll(async () => {
-    stack = await startTestStack();
+    // Security mails on: these tests read them from the outbox.
+    stack = await startTestStack({ bffEnv: { SECURITY_MAILS: "true" } });
   });
   afterAll(() => stack.close());
 

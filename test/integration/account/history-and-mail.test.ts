@@ -9,7 +9,8 @@ import { chromeOnMac, firefoxOnWindows, mailsTo, signInBrowser } from "./account
 describe("sign-in history and security mails", () => {
   let stack: TestStack;
   beforeAll(async () => {
-    stack = await startTestStack();
+    // Security mails on: these tests read them from the outbox.
+    stack = await startTestStack({ bffEnv: { SECURITY_MAILS: "true" } });
   });
   afterAll(() => stack.close());
 
