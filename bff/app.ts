@@ -123,7 +123,7 @@ export function createBffApp(deps: BffDeps): Express {
   );
   api.use(createPasswordRouter({ cognito, limits, afterReset: (email) => endAccessAfterReset({ store, sessions, signOut }, email) }));
   api.use(createSessionRouter({ sessions, signOut }));
-  api.use(createClientConfigRouter("sign-in"));
+  api.use(createClientConfigRouter("sign-in", config.passwordPolicy));
   api.use(createAccountRouter({ account, security: accountSecurity, limits: [rateLimits.perIp] }));
   api.use(createInteractionApiRouter({ pendingInteraction: openId.pendingInteraction, consent: openId.consent }));
   api.use(notFoundMiddleware);

@@ -214,8 +214,24 @@ export const passkeySignalsResponseSchema = z.object({
 });
 export type PasskeySignalsResponse = z.infer<typeof passkeySignalsResponseSchema>;
 
-/** `GET /api/config`: how this BFF runs, so the SPA shows only the pages that exist in that mode. */
-export const clientConfigResponseSchema = z.object({ mode: z.enum(["sign-in", "alb"]) });
+/**
+ * The user pool's password policy in Cognito's terms (UserPool PasswordPolicyType), so the SPA's
+ * checklist asks for what Cognito will enforce — no more, no less.
+ */
+export const passwordPolicyRulesSchema = z.object({
+  minimumLength: z.number().int().min(6).max(99),
+  requireUppercase: z.boolean(),
+  requireLowercase: z.boolean(),
+  requireNumbers: z.boolean(),
+  requireSymbols: z.boolean(),
+});
+export type PasswordPolicyRules = z.infer<typeof passwordPolicyRulesSchema>;
+
+/**
+ * `GET /api/config`: how this BFF runs, so the SPA shows only the pages that exist in that mode,
+ * and (sign-in mode) the pool's password policy for the new-password checklist.
+ */
+export const clientConfigResponseSchema = z.object({ mode: z.enum(["sign-in", "alb"]), passwordPolicy: passwordPolicyRulesSchema.optional() });
 export type ClientConfigResponse = z.infer<typeof clientConfigResponseSchema>;
 
 export const logoutResponseSchema = z.object({ redirectTo: z.string() });

@@ -170,6 +170,8 @@ export class SignInStack extends Stack {
         COGNITO_CLIENT_ID: client.userPoolClientId,
         DYNAMODB_TABLE: this.table.tableName,
         OTP_MAX_ATTEMPTS: String(definition.code.maxAttempts),
+        // The pool's policy, for the SPA's new-password checklist (GET /api/config); Cognito enforces it.
+        PASSWORD_POLICY: JSON.stringify(definition.passwordPolicy),
         LOG_LEVEL: "info",
         // A new value starts new tasks, which read the secrets again (after a rotation).
         SECRETS_GENERATION: settings.secretsGeneration,

@@ -117,6 +117,8 @@ export const bffEnvSchema = z.object({
   RATE_LIMIT_PER_EMAIL: positiveInt(20),
   WEB_DIST_DIR: optionalString,
   SERVE_WEB: booleanString(true),
+  /** JSON, the user pool's password policy for the SPA's checklist (bff/config/password-policy-setting.ts). */
+  PASSWORD_POLICY: optionalString,
   /** JSON array of relying parties (common/local-config.ts `oidcClientSchema`); aws mode. */
   OIDC_CLIENTS: optionalString,
   /** JSON `{"keys":[…]}` of private signing JWKs, newest first; aws mode (locally generated under the data folder). */

@@ -1,3 +1,4 @@
+import type { PasswordPolicyRules } from "../../common/api-contract";
 import { defaultLocalConfigPath, loadLocalConfig, type OidcClientConfig } from "../../common/local-config";
 import type { BffEnv } from "./env-schema";
 import { BffConfigError } from "./errors";
@@ -34,6 +35,8 @@ export interface SignInDefaults {
   cookieKeys?: string[];
   passkeyProofSecret?: string;
   maxCodeAttempts: number;
+  /** The pool's password policy; undefined = Cognito's default. */
+  passwordPolicy?: PasswordPolicyRules;
   oidcClients: OidcClientConfig[];
   /** The problem reported for a required variable that has neither a value nor a default. */
   missing(name: string): string;
@@ -99,6 +102,7 @@ function localDefaults(configPath: string): ModeDefaults {
         cookieKeys: local.bff.cookieKeys,
         passkeyProofSecret: local.triggers.passkeyProofSecret,
         maxCodeAttempts: local.triggers.otpMaxAttempts,
+        passwordPolicy: local.userPool.passwordPolicy,
         oidcClients: local.oidc.clients,
         missing: (name) => `${name}: required`,
       };

@@ -4,6 +4,7 @@ import type { BffEnv } from "./env-schema";
 import { BffConfigError } from "./errors";
 import type { ModeDefaults } from "./mode-defaults";
 import { parseOidcSettings } from "./oidc-settings";
+import { cognitoDefaultPasswordPolicy, parsePasswordPolicy } from "./password-policy-setting";
 import { cognitoEndpointOf, cognitoIssuerSettings, publicUrlProblems, serverSettings } from "./server-settings";
 import type { AccountSettings, BffConfig, PasskeySettings } from "./types";
 import { requireValues, splitList } from "./values";
@@ -45,6 +46,7 @@ export function buildSignInConfig(vars: BffEnv, defaults: ModeDefaults): BffConf
   if (defaults.mode === "aws" && oidc.clients.length > 0 && oidc.jwks === undefined) {
     problems.push("OIDC_JWKS: required when TOBIRA_MODE=aws and OIDC_CLIENTS is set (every instance must sign with the same keys)");
   }
+  const passwordPolicy = parsePasswordPolicy(vars.PASSWORD_POLICY, fallback.passwordPolicy ?? cognitoDefaultPasswordPolicy, problems);
   if (required === undefined || problems.length > 0) throw new BffConfigError(problems);
 
   const region = required.AWS_REGION;
@@ -76,6 +78,7 @@ export function buildSignInConfig(vars: BffEnv, defaults: ModeDefaults): BffConf
       maxCodeResends: vars.OTP_MAX_RESENDS,
       resendCooldownSeconds: vars.OTP_RESEND_COOLDOWN_SECONDS,
     },
+    passwordPolicy,
     rateLimit: { windowSeconds: vars.RATE_LIMIT_WINDOW_SECONDS, perIp: vars.RATE_LIMIT_PER_IP, perEmail: vars.RATE_LIMIT_PER_EMAIL },
     accountThrottle: scaledAccountThrottleLimits(vars.ACCOUNT_THROTTLE_FACTOR),
     passkeys: passkeySettings(vars),

@@ -1,3 +1,4 @@
+import type { PasswordPolicyRules } from "../../common/api-contract";
 import type { OidcClientConfig } from "../../common/local-config";
 import type { AccountThrottleLimits } from "./account-throttle-limits";
 import type { logLevels } from "./env-schema";
@@ -104,6 +105,8 @@ export interface BffConfig extends ServerSettings {
   session: { ttlSeconds: number; signInTtlSeconds: number };
   /** `resendCooldownSeconds`: the least time between two codes of one sign-in (0: none). */
   signIn: { maxCodeAttempts: number; maxCodeResends: number; resendCooldownSeconds: number };
+  /** The pool's password policy, for the SPA's checklist (GET /api/config); Cognito enforces it. */
+  passwordPolicy: PasswordPolicyRules;
   rateLimit: { windowSeconds: number; perIp: number; perEmail: number };
   /** Per-account throttling of passwords, codes and resets (bff/config/account-throttle-limits.ts). */
   accountThrottle: AccountThrottleLimits;

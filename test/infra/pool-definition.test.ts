@@ -104,6 +104,10 @@ describe("the deployed pool and the emulator's pool agree", () => {
     expect(containerVariables(synthesized.signIn).OTP_MAX_ATTEMPTS).toBe(String(local.triggers.otpMaxAttempts));
   });
 
+  test("on the password policy: the BFF hands the pool's own policy to the SPA's checklist (PASSWORD_POLICY)", () => {
+    expect(JSON.parse(String(containerVariables(synthesized.signIn).PASSWORD_POLICY))).toEqual(local.userPool.passwordPolicy);
+  });
+
   test("the challenge session outlives the code on both sides", () => {
     expect(local.userPool.authSessionValidityMinutes * 60).toBeGreaterThanOrEqual(local.triggers.otpTtlSeconds);
   });

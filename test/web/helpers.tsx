@@ -2,6 +2,7 @@ import { render } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { createMemoryRouter, RouterProvider } from "react-router-dom";
 import { vi } from "vitest";
+import type { PasswordPolicyRules } from "../../common/api-contract";
 import { AppProvider, createQueryClient } from "../../web/app/provider";
 import { routes } from "../../web/app/router";
 import { clientConfigQueryOptions } from "../../web/lib/client-config";
@@ -107,7 +108,7 @@ export function deferred<T>() {
  * Renders the app's real routes in a memory router with a fresh QueryClient: the app's own
  * (network mode "always"), with no retries of reads.
  */
-export function renderApp(path: string, state?: unknown, options: { mode?: "sign-in" | "alb" | "ask" } = {}) {
+export function renderApp(path: string, state?: unknown, options: { mode?: "sign-in" | "alb" | "ask"; passwordPolicy?: PasswordPolicyRules } = {}) {
   const queryClient = createQueryClient();
   queryClient.setDefaultOptions({
     queries: { ...queryClient.getDefaultOptions().queries, retry: false, gcTime: Infinity },
@@ -115,7 +116,8 @@ export function renderApp(path: string, state?: unknown, options: { mode?: "sign
   });
   // The BFF's mode as if GET /api/config had answered already ("ask": the app asks for it).
   const mode = options.mode ?? "sign-in";
-  if (mode !== "ask") queryClient.setQueryData(clientConfigQueryOptions().queryKey, { mode });
+  if (mode !== "ask")
+    queryClient.setQueryData(clientConfigQueryOptions().queryKey, { mode, ...(options.passwordPolicy === undefined ? {} : { passwordPolicy: options.passwordPolicy }) });
   const router = createMemoryRouter(routes, { initialEntries: [{ pathname: path, state }] });
   const user = userEvent.setup();
   const view = render(

@@ -35,6 +35,23 @@ describe("password reset", () => {
     });
   });
 
+  it("checks the new password against the pool's policy from GET /api/config, not a fixed list", async () => {
+    const api = mockApi({ "POST /api/password/reset": json(200, { next: "signin" }), "GET /api/interaction": apiError(404, "not_found") });
+    const passwordPolicy = { minimumLength: 10, requireUppercase: false, requireLowercase: false, requireNumbers: true, requireSymbols: false };
+    const { user, router } = renderApp("/password/reset", { email: "ada@example.com" }, { passwordPolicy });
+    await user.type(screen.getByLabelText("Reset code"), "246810");
+    await user.type(screen.getByLabelText("New password"), "abcdefghij");
+    await user.click(screen.getByRole("button", { name: "Set new password" }));
+    expect(await screen.findByRole("alert")).toHaveTextContent("Your password needs a number.");
+    expect(api.callsTo("POST /api/password/reset")).toHaveLength(0);
+
+    await user.type(screen.getByLabelText("New password"), "7");
+    await user.click(screen.getByRole("button", { name: "Set new password" }));
+    expect(await screen.findByText("Your password has been changed. Sign in with your new password.")).toBeInTheDocument();
+    expect(router.state.location.pathname).toBe("/signin");
+    expect(api.callsTo("POST /api/password/reset")[0]?.body).toMatchObject({ password: "abcdefghij7" });
+  });
+
   it("says the code has expired on expired_code and marks the code field", async () => {
     mockApi({ "POST /api/password/reset": apiError(400, "expired_code") });
     const { user } = renderApp("/password/reset", { email: "ada@example.com" });

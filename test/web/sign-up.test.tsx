@@ -34,6 +34,42 @@ describe("sign-up form", () => {
     for (const rule of rules) expect(ruleItem(rule)).toHaveTextContent("(done)");
   });
 
+  it("lists only the kinds of character the pool requires, with its minimum length (GET /api/config's policy)", async () => {
+    mockApi({});
+    const passwordPolicy = { minimumLength: 12, requireUppercase: false, requireLowercase: true, requireNumbers: false, requireSymbols: false };
+    renderApp("/signup", undefined, { passwordPolicy });
+    expect(screen.getByLabelText("Password")).toHaveAccessibleDescription(expect.stringContaining("At least 12 characters"));
+    const list = screen.getByText("Your password needs:").closest(".checklist");
+    if (!(list instanceof HTMLElement)) throw new Error("no checklist");
+    expect(
+      within(list)
+        .getAllByRole("listitem")
+        .map((item) => item.textContent?.replace(/ \((done|not yet)\)$/, "")),
+    ).toEqual(["At least 12 characters", "A lowercase letter"]);
+  });
+
+  it("sends a password that meets the pool's policy though it has no capital, number or symbol", async () => {
+    const api = mockApi({ "POST /api/signup": json(201, { next: "confirm", delivery }) });
+    const passwordPolicy = { minimumLength: 12, requireUppercase: false, requireLowercase: true, requireNumbers: false, requireSymbols: false };
+    const { user, router } = renderApp("/signup", undefined, { passwordPolicy });
+    await user.type(screen.getByLabelText("Email address"), "ada@example.com");
+    await user.type(screen.getByLabelText("Password"), "correcthorsebattery");
+    await user.click(screen.getByRole("button", { name: "Create account" }));
+    await waitFor(() => expect(router.state.location.pathname).toBe("/signup/confirm"));
+    expect(api.callsTo("POST /api/signup")).toHaveLength(1);
+  });
+
+  it("refuses a password shorter than the pool's minimum before sending it", async () => {
+    const api = mockApi({});
+    const passwordPolicy = { minimumLength: 12, requireUppercase: false, requireLowercase: true, requireNumbers: false, requireSymbols: false };
+    const { user } = renderApp("/signup", undefined, { passwordPolicy });
+    await user.type(screen.getByLabelText("Email address"), "ada@example.com");
+    await user.type(screen.getByLabelText("Password"), "short-one");
+    await user.click(screen.getByRole("button", { name: "Create account" }));
+    expect(await screen.findByRole("alert")).toHaveTextContent("Your password needs at least 12 characters.");
+    expect(api.calls).toHaveLength(0);
+  });
+
   it("goes to the confirm page with the email after signing up", async () => {
     const api = mockApi({ "POST /api/signup": json(201, { next: "confirm", delivery }) });
     const { user, router } = renderApp("/signup");

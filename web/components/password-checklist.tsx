@@ -1,17 +1,18 @@
-import { passwordRules } from "../lib/password-policy";
+import { passwordRulesFor, usePasswordPolicy } from "../lib/password-policy";
 import { VisuallyHidden } from "./ui/visually-hidden";
 
 /**
  * The pool's password policy as a checklist that ticks off as the person types. Referenced by
  * the password input's aria-describedby; it is deliberately not a live region (one announcement
- * per keystroke would drown everything else).
+ * per keystroke would drown everything else). Only the kinds the pool requires are listed.
  */
 export function PasswordChecklist({ id, password }: { id: string; password: string }) {
+  const rules = passwordRulesFor(usePasswordPolicy());
   return (
     <div className="checklist" id={id}>
       <p className="checklist-title">Your password needs:</p>
       <ul className="checklist-items">
-        {passwordRules.map((rule) => {
+        {rules.map((rule) => {
           const met = rule.test(password);
           return (
             <li key={rule.id} className={met ? "checklist-item checklist-item--met" : "checklist-item"} data-met={met}>

@@ -1,6 +1,7 @@
 import type { PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ClientConfigResponse, Passkey, PasskeySignalsResponse, SessionResponse } from "../../../common/api-contract";
+import { loadLocalConfig } from "../../../common/local-config";
 import { startTestStack, type TestStack } from "../../support/stack";
 import { errorOf, strongPassword, uniqueEmail } from "../bff/flows";
 import { authenticatorFor, passwordStepToChoice, registerPasskey, userWithPasskey } from "./passkey-flows";
@@ -154,9 +155,9 @@ describe("passkeys around the sign-in flow", () => {
     });
   });
 
-  it("tells the SPA it runs in sign-in mode at GET /api/config", async () => {
+  it("tells the SPA it runs in sign-in mode at GET /api/config, with the pool's password policy for its checklist", async () => {
     const response = await stack.client().get<ClientConfigResponse>("/api/config");
     expect(response.status).toBe(200);
-    expect(response.body).toEqual({ mode: "sign-in" });
+    expect(response.body).toEqual({ mode: "sign-in", passwordPolicy: loadLocalConfig().userPool.passwordPolicy });
   });
 });

@@ -1,6 +1,7 @@
-import { useState } from "react";
+import { useMemo, useState } from "react";
 import { useNavigate } from "react-router-dom";
 import { z } from "zod";
+import type { PasswordPolicyRules } from "../../../../common/api-contract";
 import { EmailedCodeField, EmailField, NewPasswordField } from "../../../components/auth-fields";
 import { FormErrorSummary } from "../../../components/form-error-summary";
 import { ResendCode } from "../../../components/resend-code";
@@ -9,14 +10,15 @@ import { isApiError } from "../../../lib/api-client";
 import { describeError } from "../../../lib/error-messages";
 import { enterEmailedCodeSchema, enterEmailSchema, useResendToEmail } from "../../../lib/form";
 import type { NavigationState } from "../../../lib/navigation-state";
-import { newPasswordSchema, rejectedPasswordFieldErrors } from "../../../lib/password-policy";
+import { newPasswordSchemaFor, rejectedPasswordFieldErrors, usePasswordPolicy } from "../../../lib/password-policy";
 import { paths } from "../../../lib/paths";
 import { useContractForm } from "../../../lib/use-contract-form";
 import { useForgotPassword } from "../api/forgot-password";
 import { useResetPassword } from "../api/reset-password";
 import { resetErrorMessage } from "../utils/error-messages";
 
-const resetFormSchema = z.object({ email: enterEmailSchema, code: enterEmailedCodeSchema, password: newPasswordSchema });
+/** The form checks the password against the pool's policy, as the checklist shows it. */
+const resetFormSchemaFor = (policy: PasswordPolicyRules) => z.object({ email: enterEmailSchema, code: enterEmailedCodeSchema, password: newPasswordSchemaFor(policy) });
 
 const fieldIds = { email: "reset-email", code: "reset-code", password: "reset-password" };
 
@@ -29,9 +31,11 @@ export function ResetPasswordForm({ defaultEmail = "" }: { defaultEmail?: string
   const [email, setEmail] = useState(defaultEmail);
   const [code, setCode] = useState("");
   const [password, setPassword] = useState("");
+  const policy = usePasswordPolicy();
+  const schema = useMemo(() => resetFormSchemaFor(policy), [policy]);
   const form = useContractForm({
     fieldIds,
-    schema: resetFormSchema,
+    schema,
     values: { email, code, password },
     mutation: reset,
     onSuccess: (_answer, body) => {

@@ -1,20 +1,22 @@
-import { useState } from "react";
+import { useMemo, useState } from "react";
 import { Link, useNavigate } from "react-router-dom";
 import { z } from "zod";
+import type { PasswordPolicyRules } from "../../../../common/api-contract";
 import { EmailField, NewPasswordField } from "../../../components/auth-fields";
 import { FormErrorSummary } from "../../../components/form-error-summary";
 import { Button } from "../../../components/ui/button";
 import { isApiError } from "../../../lib/api-client";
 import { enterEmailSchema } from "../../../lib/form";
 import type { NavigationState } from "../../../lib/navigation-state";
-import { newPasswordSchema, rejectedPasswordFieldErrors } from "../../../lib/password-policy";
+import { newPasswordSchemaFor, rejectedPasswordFieldErrors, usePasswordPolicy } from "../../../lib/password-policy";
 import { paths } from "../../../lib/paths";
 import { useContractForm } from "../../../lib/use-contract-form";
 import { useSignUp } from "../api/sign-up";
 import { signUpErrorMessage } from "../utils/error-messages";
 import { holdSignUpPassword } from "../utils/held-password";
 
-const signUpFormSchema = z.object({ email: enterEmailSchema, password: newPasswordSchema });
+/** The form checks the password against the pool's policy, as the checklist shows it. */
+const signUpFormSchemaFor = (policy: PasswordPolicyRules) => z.object({ email: enterEmailSchema, password: newPasswordSchemaFor(policy) });
 
 const fieldIds = { email: "signup-email", password: "signup-password" };
 
@@ -23,9 +25,11 @@ export function SignUpForm({ defaultEmail = "" }: { defaultEmail?: string | unde
   const signUp = useSignUp();
   const [email, setEmail] = useState(defaultEmail);
   const [password, setPassword] = useState("");
+  const policy = usePasswordPolicy();
+  const schema = useMemo(() => signUpFormSchemaFor(policy), [policy]);
   const form = useContractForm({
     fieldIds,
-    schema: signUpFormSchema,
+    schema,
     values: { email, password },
     mutation: signUp,
     fieldErrorsFor: rejectedPasswordFieldErrors,
