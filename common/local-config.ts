@@ -38,7 +38,10 @@ export const passwordPolicySchema = z.object({
 export type PasswordPolicy = z.infer<typeof passwordPolicySchema>;
 
 export const userPoolSchema = z.object({
-  id: z.string().regex(/^[\w-]+_[0-9a-zA-Z]+$/).max(55),
+  id: z
+    .string()
+    .regex(/^[\w-]+_[0-9a-zA-Z]+$/)
+    .max(55),
   name: z.string(),
   usernameAttributes: z.array(z.enum(["email", "phone_number"])).default([]),
   autoVerifiedAttributes: z.array(z.enum(["email", "phone_number"])).default([]),
@@ -72,7 +75,11 @@ export type UserPoolConfig = z.infer<typeof userPoolSchema>;
  */
 export const oidcClientSchema = z.object({
   clientId: z.string().regex(/^[\w.~-]{1,128}$/),
-  clientSecret: z.string().min(1).optional(),
+  /**
+   * A shared secret is only as strong as it is long: at least 32 characters (RFC 6749 §10.10,
+   * RFC 6819 §5.1.4.2.2), e.g. `openssl rand -base64 32`.
+   */
+  clientSecret: z.string().min(32, "must be at least 32 characters").optional(),
   name: z.string().min(1),
   redirectUris: z.array(z.url()).min(1),
   postLogoutRedirectUris: z.array(z.url()).default([]),
@@ -92,36 +99,57 @@ export const oidcClientSchema = z.object({
 });
 export type OidcClientConfig = z.infer<typeof oidcClientSchema>;
 
-export const localConfigSchema = z.object({
-  region: z.string().min(1),
-  accountId: z.string().regex(/^\d{12}$/),
-  userPool: userPoolSchema,
-  triggers: z.object({
-    passkeyProofSecret: z.string().min(32),
-    otpTtlSeconds: z.number().int().positive().default(300),
-    otpMaxAttempts: z.number().int().positive().default(3),
-  }),
-  bff: z.object({
-    publicUrl: z.url(),
-    cookieKeys: z.array(z.string().min(32)).min(1),
-  }),
-  oidc: z.object({ clients: z.array(oidcClientSchema).default([]) }).prefault({}),
-  ports: z.object({
-    bff: z.number().int(),
-    emulator: z.number().int(),
-    relyingParty: z.number().int(),
-    dynalite: z.number().int(),
-  }),
-}).superRefine((config, context) => {
-  // A code outliving Cognito's challenge session would promise time the sign-in does not have.
-  if (config.triggers.otpTtlSeconds > config.userPool.authSessionValidityMinutes * 60) {
-    context.addIssue({
-      code: "custom",
-      path: ["triggers", "otpTtlSeconds"],
-      message: "must not exceed userPool.authSessionValidityMinutes (Cognito ends the sign-in when its session expires)",
-    });
-  }
+/**
+ * An API registered with the BFF's OpenID Provider (a resource server, RFC 8707). An app asks
+ * for tokens for it with `resource=<audience>`; they are signed JWTs (RFC 9068) with that audience,
+ * or, with `accessTokenFormat: "opaque"`, handles the API checks at the introspection endpoint
+ * (RFC 7662) with its own client id and secret.
+ */
+export const resourceServerSchema = z.object({
+  /** The API's own client id and secret, for the introspection endpoint only (RFC 7662 §2.1). */
+  clientId: z.string().regex(/^[\w.~-]{1,128}$/),
+  clientSecret: z.string().min(32, "must be at least 32 characters"),
+  name: z.string().min(1),
+  /** The resource indicator apps send, and the tokens' `aud`: an absolute URI without a fragment (RFC 8707 §2). */
+  audience: z.url().refine((value) => !value.includes("#"), "must not contain a fragment (RFC 8707 §2)"),
+  /** The scopes apps may ask for at this API (RFC 6749 §3.3 scope-token characters). */
+  scopes: z.array(z.string().regex(/^[\x21\x23-\x5B\x5D-\x7E]{1,128}$/)).default([]),
+  accessTokenFormat: z.enum(["jwt", "opaque"]).default("jwt"),
 });
+export type ResourceServerConfig = z.infer<typeof resourceServerSchema>;
+
+export const localConfigSchema = z
+  .object({
+    region: z.string().min(1),
+    accountId: z.string().regex(/^\d{12}$/),
+    userPool: userPoolSchema,
+    triggers: z.object({
+      passkeyProofSecret: z.string().min(32),
+      otpTtlSeconds: z.number().int().positive().default(300),
+      otpMaxAttempts: z.number().int().positive().default(3),
+    }),
+    bff: z.object({
+      publicUrl: z.url(),
+      cookieKeys: z.array(z.string().min(32)).min(1),
+    }),
+    oidc: z.object({ clients: z.array(oidcClientSchema).default([]), resourceServers: z.array(resourceServerSchema).default([]) }).prefault({}),
+    ports: z.object({
+      bff: z.number().int(),
+      emulator: z.number().int(),
+      relyingParty: z.number().int(),
+      dynalite: z.number().int(),
+    }),
+  })
+  .superRefine((config, context) => {
+    // A code outliving Cognito's challenge session would promise time the sign-in does not have.
+    if (config.triggers.otpTtlSeconds > config.userPool.authSessionValidityMinutes * 60) {
+      context.addIssue({
+        code: "custom",
+        path: ["triggers", "otpTtlSeconds"],
+        message: "must not exceed userPool.authSessionValidityMinutes (Cognito ends the sign-in when its session expires)",
+      });
+    }
+  });
 export type LocalConfig = z.infer<typeof localConfigSchema>;
 
 export const defaultLocalConfigPath = fileURLToPath(new URL("../config/local.json", import.meta.url));

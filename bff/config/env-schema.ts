@@ -121,6 +121,8 @@ export const bffEnvSchema = z.object({
   PASSWORD_POLICY: optionalString,
   /** JSON array of relying parties (common/local-config.ts `oidcClientSchema`); aws mode. */
   OIDC_CLIENTS: optionalString,
+  /** JSON array of APIs apps may ask tokens for (common/local-config.ts `resourceServerSchema`); aws mode. */
+  OIDC_RESOURCE_SERVERS: optionalString,
   /** JSON `{"keys":[…]}` of private signing JWKs, newest first; aws mode (locally generated under the data folder). */
   OIDC_JWKS: optionalString,
   PASSKEY_RP_ID: optionalString,

@@ -1,5 +1,5 @@
 import type { PasswordPolicyRules } from "../../common/api-contract";
-import { defaultLocalConfigPath, loadLocalConfig, type OidcClientConfig } from "../../common/local-config";
+import { defaultLocalConfigPath, loadLocalConfig, type OidcClientConfig, type ResourceServerConfig } from "../../common/local-config";
 import type { BffEnv } from "./env-schema";
 import { BffConfigError } from "./errors";
 import type { BffMode } from "./types";
@@ -38,6 +38,7 @@ export interface SignInDefaults {
   /** The pool's password policy; undefined = Cognito's default. */
   passwordPolicy?: PasswordPolicyRules;
   oidcClients: OidcClientConfig[];
+  oidcResourceServers?: ResourceServerConfig[];
   /** The problem reported for a required variable that has neither a value nor a default. */
   missing(name: string): string;
 }
@@ -104,6 +105,7 @@ function localDefaults(configPath: string): ModeDefaults {
         maxCodeAttempts: local.triggers.otpMaxAttempts,
         passwordPolicy: local.userPool.passwordPolicy,
         oidcClients: local.oidc.clients,
+        oidcResourceServers: local.oidc.resourceServers,
         missing: (name) => `${name}: required`,
       };
     },

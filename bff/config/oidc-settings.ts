@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { describeIssues } from "../../common/env";
-import { oidcClientSchema, type OidcClientConfig } from "../../common/local-config";
+import { oidcClientSchema, resourceServerSchema, type OidcClientConfig, type ResourceServerConfig } from "../../common/local-config";
 import type { BffEnv } from "./env-schema";
 import type { OidcSettings } from "./types";
 
@@ -24,9 +24,32 @@ function parseJsonVariable<Schema extends z.ZodType>(name: string, raw: string |
   return undefined;
 }
 
-/** OIDC_CLIENTS / OIDC_JWKS (JSON), else the mode's clients; problems are appended to `problems`. */
-export function parseOidcSettings(vars: BffEnv, defaultClients: OidcClientConfig[], problems: string[]): OidcSettings {
+/** OIDC_CLIENTS / OIDC_RESOURCE_SERVERS / OIDC_JWKS (JSON), else the mode's; problems are appended to `problems`. */
+export function parseOidcSettings(
+  vars: BffEnv,
+  defaultClients: OidcClientConfig[],
+  problems: string[],
+  defaultResourceServers: ResourceServerConfig[] = [],
+): OidcSettings {
   const clients = parseJsonVariable("OIDC_CLIENTS", vars.OIDC_CLIENTS, z.array(oidcClientSchema), problems);
+  const resourceServers = parseJsonVariable("OIDC_RESOURCE_SERVERS", vars.OIDC_RESOURCE_SERVERS, z.array(resourceServerSchema), problems);
   const jwks = parseJsonVariable("OIDC_JWKS", vars.OIDC_JWKS, oidcJwksSchema, problems);
-  return { clients: clients ?? defaultClients, jwks };
+  const settings = { clients: clients ?? defaultClients, resourceServers: resourceServers ?? defaultResourceServers, jwks };
+  problems.push(...clientIdProblems(settings));
+  return settings;
+}
+
+/** Apps and APIs share the provider's client registry: one id names one of them. */
+function clientIdProblems(settings: Pick<OidcSettings, "clients" | "resourceServers">): string[] {
+  const seen = new Set<string>();
+  const problems: string[] = [];
+  for (const { clientId } of [...settings.clients, ...settings.resourceServers]) {
+    if (seen.has(clientId)) problems.push(`OIDC_CLIENTS / OIDC_RESOURCE_SERVERS: the client id ${clientId} is used twice`);
+    seen.add(clientId);
+  }
+  const audiences = settings.resourceServers.map((server) => server.audience);
+  for (const audience of new Set(audiences.filter((value, index) => audiences.indexOf(value) !== index))) {
+    problems.push(`OIDC_RESOURCE_SERVERS: the audience ${audience} is registered twice`);
+  }
+  return problems;
 }

@@ -42,7 +42,7 @@ export function buildSignInConfig(vars: BffEnv, defaults: ModeDefaults): BffConf
     problems.push("COOKIE_KEYS: every key must be at least 32 characters");
   }
   problems.push(...publicUrlProblems(defaults, given.PUBLIC_URL));
-  const oidc = parseOidcSettings(vars, fallback.oidcClients, problems);
+  const oidc = parseOidcSettings(vars, fallback.oidcClients, problems, fallback.oidcResourceServers);
   if (defaults.mode === "aws" && oidc.clients.length > 0 && oidc.jwks === undefined) {
     problems.push("OIDC_JWKS: required when TOBIRA_MODE=aws and OIDC_CLIENTS is set (every instance must sign with the same keys)");
   }

@@ -1,5 +1,5 @@
 import type { PasswordPolicyRules } from "../../common/api-contract";
-import type { OidcClientConfig } from "../../common/local-config";
+import type { OidcClientConfig, ResourceServerConfig } from "../../common/local-config";
 import type { AccountThrottleLimits } from "./account-throttle-limits";
 import type { logLevels } from "./env-schema";
 
@@ -87,6 +87,8 @@ export interface AccountSettings {
 /** The OpenID Provider for relying parties. */
 export interface OidcSettings {
   clients: OidcClientConfig[];
+  /** APIs apps may ask tokens for (RFC 8707); they check them as JWTs or by introspection. */
+  resourceServers: ResourceServerConfig[];
   /** Private signing keys from the configuration; undefined = generate once and keep under `dataDir`. */
   jwks: { keys: Record<string, unknown>[] } | undefined;
 }

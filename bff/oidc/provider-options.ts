@@ -10,7 +10,7 @@ import {
   type Grant,
   type KoaContextWithOIDC,
 } from "oidc-provider";
-import type { OidcClientConfig } from "../../common/local-config";
+import type { OidcClientConfig, ResourceServerConfig } from "../../common/local-config";
 import type { BffConfig } from "../config";
 import type { SessionManager } from "../session/session-manager";
 import type { Store } from "../store/store";
@@ -113,6 +113,33 @@ function mutableClaims(byScope: Readonly<Record<string, readonly string[]>>): Re
   return Object.fromEntries(Object.entries(byScope).map(([scope, names]) => [scope, [...names]]));
 }
 
+/**
+ * A registered API as a client of the provider: it authenticates (client_secret_basic) only to
+ * introspect tokens; it has no redirect URIs and no grant of its own.
+ */
+export function resourceServerMetadata(server: ResourceServerConfig): ClientMetadata {
+  return {
+    client_id: server.clientId,
+    client_secret: server.clientSecret,
+    client_name: server.name,
+    redirect_uris: [],
+    response_types: [],
+    grant_types: [],
+    token_endpoint_auth_method: "client_secret_basic",
+  };
+}
+
+/** The API scopes asked for, per requested API (RFC 8707 §2): only scopes the API registered. */
+export function resourceScopesOf(servers: readonly ResourceServerConfig[], indicators: Iterable<string>, requested: Iterable<string>): Record<string, string[]> {
+  const asked = [...requested];
+  const result: Record<string, string[]> = {};
+  for (const indicator of indicators) {
+    const server = servers.find((candidate) => candidate.audience === indicator);
+    if (server !== undefined) result[indicator] = asked.filter((scope) => server.scopes.includes(scope));
+  }
+  return result;
+}
+
 export interface ProviderOptionsDeps {
   config: BffConfig;
   store: Store;
@@ -145,9 +172,13 @@ function hintSubject(ctx: KoaContextWithOIDC): unknown {
   return hint?.payload?.sub;
 }
 
+/** Access tokens, for /userinfo and for registered APIs alike, are short-lived (RFC 6819 §5.1.5.3). */
+const accessTokenTtlSeconds = 10 * 60;
+
 export function providerOptions(deps: ProviderOptionsDeps): Configuration {
   const { config, store, sessions, accounts, consents, pages, liveUser } = deps;
   const clients = config.oidc.clients;
+  const resourceServers = config.oidc.resourceServers;
   const firstParty = new Set(clients.filter((client) => client.firstParty).map((client) => client.clientId));
   // AWS mode requires OIDC_JWKS as soon as a client is registered (config.ts); without clients no
   // token is ever issued, so throwaway keys do (and nothing is written to a read-only disk).
@@ -184,7 +215,7 @@ export function providerOptions(deps: ProviderOptionsDeps): Configuration {
   const pkceRequiredClients = new Set(clients.filter((client) => client.requirePkce).map((client) => client.clientId));
   return {
     adapter: createStoreAdapter(store),
-    clients: clients.map(toClientMetadata),
+    clients: [...clients.map(toClientMetadata), ...resourceServers.map(resourceServerMetadata)],
     jwks,
     routes: oidcRoutes,
     responseTypes: ["code"],
@@ -208,7 +239,7 @@ export function providerOptions(deps: ProviderOptionsDeps): Configuration {
     ttl: {
       // RFC 6819 §5.1.5.3: codes are short-lived.
       AuthorizationCode: 60,
-      AccessToken: 10 * 60,
+      AccessToken: accessTokenTtlSeconds,
       IdToken: 60 * 60,
       RefreshToken: 14 * 24 * 60 * 60,
       Grant: 14 * 24 * 60 * 60,
@@ -244,6 +275,10 @@ export function providerOptions(deps: ProviderOptionsDeps): Configuration {
       if (!consentGiven) return grant;
       if (grant === undefined || grant.accountId !== accountId) grant = new ProviderGrant({ accountId, clientId });
       grant.addOIDCScope([...oidc.requestParamOIDCScopes].join(" "));
+      // The registered APIs the app asked for (first-party apps only, see getResourceServerInfo).
+      for (const [indicator, scopes] of Object.entries(resourceScopesOf(resourceServers, Object.keys(oidc.resourceServers ?? {}), oidc.requestParamScopes))) {
+        grant.addResourceScope(indicator, scopes.join(" "));
+      }
       if (oidc.requestParamClaims.size > 0) grant.addOIDCClaims([...oidc.requestParamClaims]);
       await grant.save();
       return grant;
@@ -282,10 +317,42 @@ export function providerOptions(deps: ProviderOptionsDeps): Configuration {
       userinfo: { enabled: true },
       // OpenID Connect Back-Channel Logout 1.0 (back-channel-logout.ts; sent by session/sign-out.ts).
       backchannelLogout: { enabled: true },
-      introspection: { enabled: false },
+      // RFC 7662, for registered APIs only: an API reads the state of an opaque access token issued
+      // for it (JWT access tokens it checks itself, RFC 9068 §4). Anyone else learns nothing
+      // (active: false, RFC 7662 §2.2).
+      introspection: {
+        enabled: true,
+        allowedPolicy: async (_ctx, client, token) => {
+          const server = resourceServers.find((candidate) => candidate.clientId === client.clientId);
+          if (server === undefined || token.kind !== "AccessToken") return false;
+          const audience = (token as { aud?: unknown }).aud;
+          return audience === server.audience || (Array.isArray(audience) && audience.includes(server.audience));
+        },
+      },
       requestObjects: { enabled: false },
       pushedAuthorizationRequests: { enabled: false },
-      resourceIndicators: { enabled: false },
+      // RFC 8707: an app asks for tokens for a registered API with `resource` (at the authorization
+      // endpoint, and again at the token endpoint for the access token, RFC 8707 §2.2); they carry
+      // the API as audience and only its scopes, as signed JWTs (RFC 9068) unless it registered
+      // opaque ones. Without `resource` at the token endpoint an `openid` request gets its /userinfo
+      // token, as before (oidc-provider's default useGrantedResource).
+      resourceIndicators: {
+        enabled: true,
+        getResourceServerInfo: async (_ctx, indicator, client) => {
+          const server = resourceServers.find((candidate) => candidate.audience === indicator);
+          if (server === undefined) throw new errors.InvalidTarget("the resource is not a registered API");
+          // The consent page asks only about the OpenID scopes: an API's scopes go to first-party
+          // apps alone, whose sign-in is the consent (docs/architecture.md, "Registered APIs").
+          if (!firstParty.has(client.clientId)) throw new errors.InvalidTarget("this app may not ask for tokens for an API");
+          return {
+            scope: server.scopes.join(" "),
+            audience: server.audience,
+            accessTokenTTL: accessTokenTtlSeconds,
+            accessTokenFormat: server.accessTokenFormat,
+            ...(server.accessTokenFormat === "jwt" ? { jwt: { sign: { alg: "RS256" } } } : {}),
+          };
+        },
+      },
       dPoP: { enabled: false },
       claimsParameter: { enabled: false },
     },
@@ -297,6 +364,8 @@ export function providerOptions(deps: ProviderOptionsDeps): Configuration {
       claims_parameter_supported: false,
       // OpenID Connect Initiating User Registration 1.0 §4.
       prompt_values_supported: ["none", "login", "consent", "create"],
+      // RFC 8414 §2: registered APIs authenticate at the introspection endpoint with HTTP Basic.
+      introspection_endpoint_auth_methods_supported: ["client_secret_basic"],
     },
     renderError: async (ctx: KoaContextWithOIDC, out: ErrorOut) => {
       ctx.type = "html";

@@ -5,7 +5,7 @@ import { CognitoIdentityProviderClient, ConfirmSignUpCommand, SignUpCommand } fr
 import * as oidc from "openid-client";
 import { expect } from "vitest";
 import { computeSecretHash } from "../../bff/cognito/cognito-client";
-import type { OidcClientConfig } from "../../common/local-config";
+import type { OidcClientConfig, ResourceServerConfig } from "../../common/local-config";
 import { passwordStep, signUpConfirmed, strongPassword, uniqueEmail } from "../integration/bff/flows";
 import type { HttpClient, HttpResponse } from "../support/http-client";
 import { startTestStack, type TestStack, type TestStackOptions } from "../support/stack";
@@ -20,8 +20,11 @@ import { startTestStack, type TestStack, type TestStackOptions } from "../suppor
 export const redirectUri = "https://rp.example.com/callback";
 export const postLogoutUri = "https://rp.example.com/signed-out";
 
-/** A secret that form-urlencoding changes (`+` is a space in Basic credentials, RFC 6749 §2.3.1). */
-export const awkwardSecret = "a+b %:~";
+/**
+ * A secret that form-urlencoding changes (`+` is a space in Basic credentials, RFC 6749 §2.3.1),
+ * long enough for the configuration (32 characters at least).
+ */
+export const awkwardSecret = "a+b %:~ conformance-rp-secret-000";
 
 export const testClients = {
   /** Confidential, first party (no consent screen). */
@@ -71,12 +74,41 @@ export const testClients = {
   },
 } satisfies Record<string, OidcClientConfig>;
 
-/** A test stack with the test clients registered; `configure` has the last word. */
+/** APIs registered with the provider (RFC 8707 resource servers). */
+export const testApis = {
+  /** Signed JWT access tokens (RFC 9068). */
+  orders: {
+    clientId: "orders-api",
+    clientSecret: "orders-api-secret-000000000000000000",
+    name: "Orders API",
+    audience: "https://api.example.com/orders",
+    scopes: ["orders:read", "orders:write"],
+    accessTokenFormat: "jwt",
+  },
+  /** Opaque access tokens, checked at the introspection endpoint (RFC 7662). */
+  ledger: {
+    clientId: "ledger-api",
+    clientSecret: "ledger-api-secret-000000000000000000",
+    name: "Ledger API",
+    audience: "https://ledger.example.com/",
+    scopes: ["ledger:read"],
+    accessTokenFormat: "opaque",
+  },
+} satisfies Record<string, ResourceServerConfig>;
+
+/** A test stack with the test clients and APIs registered; `configure` has the last word. */
 export async function startOidcStack(options: TestStackOptions = {}): Promise<TestStack> {
   return startTestStack({
     ...options,
     configure: (config) => {
-      const withClients = { ...config, oidc: { ...config.oidc, clients: [...config.oidc.clients, ...Object.values(testClients)] } };
+      const withClients = {
+        ...config,
+        oidc: {
+          ...config.oidc,
+          clients: [...config.oidc.clients, ...Object.values(testClients)],
+          resourceServers: [...config.oidc.resourceServers, ...Object.values(testApis)],
+        },
+      };
       return options.configure === undefined ? withClients : options.configure(withClients);
     },
   });

@@ -7,6 +7,7 @@ import { claimsFromCognitoAttributes } from "../../../bff/oidc/accounts";
 import { acrFor, acrValues, toClientMetadata } from "../../../bff/oidc/provider-options";
 import { jwksFileName, generateSigningKeys, loadOrCreateLocalSigningKeys } from "../../../bff/oidc/signing-keys";
 import { maySkipSignIn } from "../../../bff/oidc/single-sign-on";
+import { loadLocalConfig, localConfigSchema } from "../../../common/local-config";
 
 /** The OpenID Provider's pure parts: SSO decisions, claims, keys, client metadata and configuration. */
 
@@ -165,7 +166,9 @@ describe("configuration (OIDC_CLIENTS, OIDC_JWKS)", () => {
     PASSKEY_PROOF_SECRET: "p".repeat(32),
     PUBLIC_URL: "https://id.example.com",
   };
-  const client = { clientId: "app", clientSecret: "secret", name: "App", redirectUris: ["https://app.example.com/cb"] };
+  const client = { clientId: "app", clientSecret: "app-secret-0000000000000000000000000", name: "App", redirectUris: ["https://app.example.com/cb"] };
+  const api = { clientId: "orders-api", clientSecret: "orders-api-secret-000000000000000000", name: "Orders API", audience: "https://api.example.com/orders" };
+  const jwks = JSON.stringify(generateSigningKeys());
 
   function problemsOf(env: Record<string, string>): string[] {
     try {
@@ -206,6 +209,65 @@ describe("configuration (OIDC_CLIENTS, OIDC_JWKS)", () => {
 
   it("refuses clients without OIDC_JWKS in aws mode (instances must share keys)", () => {
     expect(problemsOf({ ...awsEnv, OIDC_CLIENTS: JSON.stringify([client]) })).toEqual([expect.stringMatching(/^OIDC_JWKS: required/)]);
+  });
+
+  it("refuses a client secret under 32 characters, naming the variable", () => {
+    expect(problemsOf({ ...awsEnv, OIDC_CLIENTS: JSON.stringify([{ ...client, clientSecret: "s".repeat(31) }]), OIDC_JWKS: jwks })).toEqual([
+      "OIDC_CLIENTS.0.clientSecret: must be at least 32 characters",
+    ]);
+    expect(loadBffConfig({ ...awsEnv, OIDC_CLIENTS: JSON.stringify([{ ...client, clientSecret: "s".repeat(32) }]), OIDC_JWKS: jwks }).oidc.clients).toHaveLength(1);
+  });
+
+  it("refuses a client secret under 32 characters in config/local.json", () => {
+    const local = loadLocalConfig();
+    const withShortSecret = { ...local, oidc: { ...local.oidc, clients: [{ ...client, clientSecret: "short" }] } };
+    expect(localConfigSchema.safeParse(withShortSecret).error?.issues).toEqual([
+      expect.objectContaining({ path: ["oidc", "clients", 0, "clientSecret"], message: "must be at least 32 characters" }),
+    ]);
+  });
+
+  it("local mode registers the demo API from config/local.json; aws mode none without OIDC_RESOURCE_SERVERS", () => {
+    expect(loadBffConfig({}).oidc.resourceServers.map((server) => server.clientId)).toEqual(["demo-api"]);
+    expect(loadBffConfig(awsEnv).oidc.resourceServers).toEqual([]);
+  });
+
+  it("aws mode reads the registered APIs from OIDC_RESOURCE_SERVERS (JWT access tokens unless opaque)", () => {
+    const config = loadBffConfig({ ...awsEnv, OIDC_RESOURCE_SERVERS: JSON.stringify([api]) });
+    expect(config.oidc.resourceServers).toEqual([{ ...api, scopes: [], accessTokenFormat: "jwt" }]);
+  });
+
+  it("refuses OIDC_RESOURCE_SERVERS that is not JSON", () => {
+    expect(problemsOf({ ...awsEnv, OIDC_RESOURCE_SERVERS: "{" })).toEqual(["OIDC_RESOURCE_SERVERS: not valid JSON"]);
+  });
+
+  it("refuses an API secret under 32 characters, naming the variable", () => {
+    expect(problemsOf({ ...awsEnv, OIDC_RESOURCE_SERVERS: JSON.stringify([{ ...api, clientSecret: "s".repeat(31) }]) })).toEqual([
+      "OIDC_RESOURCE_SERVERS.0.clientSecret: must be at least 32 characters",
+    ]);
+  });
+
+  it("refuses an API audience with a fragment (RFC 8707 §2)", () => {
+    expect(problemsOf({ ...awsEnv, OIDC_RESOURCE_SERVERS: JSON.stringify([{ ...api, audience: "https://api.example.com/#orders" }]) })).toEqual([
+      "OIDC_RESOURCE_SERVERS.0.audience: must not contain a fragment (RFC 8707 §2)",
+    ]);
+  });
+
+  it("refuses an API scope that is not a scope token (RFC 6749 §3.3)", () => {
+    expect(problemsOf({ ...awsEnv, OIDC_RESOURCE_SERVERS: JSON.stringify([{ ...api, scopes: ["orders read"] }]) })).toEqual([
+      expect.stringMatching(/^OIDC_RESOURCE_SERVERS\.0\.scopes\.0: /),
+    ]);
+  });
+
+  it("refuses an API whose client id is an app's", () => {
+    expect(
+      problemsOf({ ...awsEnv, OIDC_CLIENTS: JSON.stringify([client]), OIDC_JWKS: jwks, OIDC_RESOURCE_SERVERS: JSON.stringify([{ ...api, clientId: client.clientId }]) }),
+    ).toEqual(["OIDC_CLIENTS / OIDC_RESOURCE_SERVERS: the client id app is used twice"]);
+  });
+
+  it("refuses two APIs with the same audience", () => {
+    expect(problemsOf({ ...awsEnv, OIDC_RESOURCE_SERVERS: JSON.stringify([api, { ...api, clientId: "orders-api-2" }]) })).toEqual([
+      "OIDC_RESOURCE_SERVERS: the audience https://api.example.com/orders is registered twice",
+    ]);
   });
 
   it("refuses an OIDC_JWKS of public keys", () => {

@@ -193,7 +193,7 @@ describe("signing keys from configuration", () => {
 async function startOidcStackWithKeys(jwks: { keys: Record<string, unknown>[] }): Promise<TestStack> {
   const { startTestStack } = await import("../../support/stack");
   return startTestStack({
-    configure: (config) => ({ ...config, oidc: { clients: [...config.oidc.clients, testClients.confidential], jwks } }),
+    configure: (config) => ({ ...config, oidc: { ...config.oidc, clients: [...config.oidc.clients, testClients.confidential], jwks } }),
   });
 }
 
