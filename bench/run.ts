@@ -3,8 +3,8 @@
  * SDKs (BFF → emulator, BFF → dynalite) on loopback, with targets. Prints one line per
  * measurement and exits 1 when a target is missed. Bounded: a fixed number of requests.
  *
- *   full sign-in   POST /api/signin + POST /api/signin/otp (USER_PASSWORD_AUTH, RevokeToken,
- *                  CUSTOM_AUTH with the triggers, tokens verified, session stored)
+ *   full sign-in   POST /api/signin + POST /api/signin/otp (CUSTOM_AUTH with SRP and the
+ *                  triggers, tokens verified, session stored)
  *   session read   GET /api/session (cookie → store lookup)
  *   claims         GET /api/account/claims (JWKS-verified claims + GetUser)
  */

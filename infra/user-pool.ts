@@ -113,7 +113,8 @@ export function createAppClient(
       : { disableOAuth: true }),
   });
   const cfn = appClient.node.defaultChild as cognito.CfnUserPoolClient;
-  // The definition's flows verbatim (e.g. ALLOW_USER_PASSWORD_AUTH for the BFF's password step).
+  // The definition's flows verbatim: the BFF's client has CUSTOM_AUTH (the password runs inside it, by
+  // SRP) and refresh only, so no flow yields tokens for the password alone (docs/architecture.md).
   cfn.explicitAuthFlows = [...client.explicitAuthFlows];
   // Written out, not left to Cognito's default: with rotation on, Cognito refuses REFRESH_TOKEN_AUTH.
   cfn.refreshTokenRotation = { feature: client.refreshTokenRotation };

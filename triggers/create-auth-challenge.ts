@@ -8,6 +8,7 @@ import {
   type OtpRoundParameters,
   type PasskeyRoundParameters,
   type ProvideRoundParameters,
+  type SignUpRoundParameters,
 } from "../common/custom-auth-protocol";
 import { loadTriggersConfig, type TriggersConfig } from "./config";
 import { createAwsDelivery } from "./delivery/aws-delivery";
@@ -146,6 +147,14 @@ export function createCreateAuthChallengeHandler(deps: CreateAuthChallengeDeps) 
     event.response.challengeMetadata = otpRoundMetadata(seal, resend);
   }
 
+  /** The round right after sign-up: a fresh nonce the BFF's sign-up proof must bind to. */
+  function issueSignUp(event: CreateAuthChallengeTriggerEvent): void {
+    const nonce = randomBytes(32).toString("base64url");
+    event.response.publicChallengeParameters = { step: ChallengeStep.signUp, nonce } satisfies SignUpRoundParameters;
+    event.response.privateChallengeParameters = { step: ChallengeStep.signUp, nonce };
+    event.response.challengeMetadata = ChallengeStep.signUp;
+  }
+
   function issuePasskey(event: CreateAuthChallengeTriggerEvent): void {
     // A fresh 256-bit nonce per round, so a proof for one round is useless in any other.
     const nonce = randomBytes(32).toString("base64url");
@@ -172,9 +181,10 @@ export function createCreateAuthChallengeHandler(deps: CreateAuthChallengeDeps) 
     const previous = asChallengeMethod(roundStep(lastMetadata));
     const method: ChallengeMethod | undefined = previous ?? asChallengeMethod(event.request.clientMetadata?.[ClientMetadataKey.challengeMethod]);
     if (method === undefined) {
-      throw new Error(`ClientMetadata.${ClientMetadataKey.challengeMethod} must be "${ChallengeStep.otp}" or "${ChallengeStep.passkey}"`);
+      throw new Error(`ClientMetadata.${ClientMetadataKey.challengeMethod} must be "${ChallengeStep.otp}", "${ChallengeStep.passkey}" or "${ChallengeStep.signUp}"`);
     }
     if (method === ChallengeStep.passkey) issuePasskey(event);
+    else if (method === ChallengeStep.signUp) issueSignUp(event);
     else await issueOtp(event, parseOtpRoundMetadata(lastMetadata));
     return event;
   };

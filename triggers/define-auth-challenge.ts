@@ -15,7 +15,9 @@ export const DEFAULT_OTP_MAX_RESENDS = 3;
  * - password first: SRP_A → PASSWORD_VERIFIER (Cognito checks the password itself, by SRP) →
  *   PROVIDE → OTP or PASSKEY rounds; tokens after a correct code or passkey;
  * - passkey first: PROVIDE → PASSKEY rounds; tokens after a correct passkey, which is the one
- *   factor that stands alone.
+ *   factor that stands alone;
+ * - right after sign-up: SRP_A → PASSWORD_VERIFIER → PROVIDE → one SIGN_UP_CONFIRMED round, whose
+ *   proof says ConfirmSignUp has just checked the emailed code; a wrong proof ends the attempt.
  *
  * So Cognito refuses tokens for the password alone (no method round) and for a code alone (a code
  * round is never offered, let alone accepted, without a proven password), whoever holds the app
@@ -51,13 +53,15 @@ export function createDefineAuthChallengeHandler(config: Pick<TriggersConfig, "o
     if (roundStep(last.challengeMetadata) === ChallengeStep.provide) {
       // Only round 1 may ask for the method; a PROVIDE round later is not a flow Create produces.
       if (!last.challengeResult || rounds.length !== 1) return "fail";
-      // A code is a second factor: without a proven password no code is even sent.
+      // A code (or the sign-up proof) is a second factor: without a proven password none is offered.
       const chosen = asChallengeMethod(event.request.clientMetadata?.[ClientMetadataKey.challengeMethod]);
       return chosen === ChallengeStep.passkey || passwordProven ? "challenge" : "fail";
     }
     if (asChallengeMethod(roundStep(last.challengeMetadata)) === undefined || roundStep(rounds[0]!.challengeMetadata) !== ChallengeStep.provide) return "fail";
     if (!passwordProven && rounds.slice(1).some((entry) => roundStep(entry.challengeMetadata) !== ChallengeStep.passkey)) return "fail";
     if (last.challengeResult) return "issue";
+    // The BFF never sends a wrong sign-up proof: one is an attack, not a typo, and gets no retry.
+    if (roundStep(last.challengeMetadata) === ChallengeStep.signUp) return "fail";
     // Lockout after N wrong answers (OWASP Authentication cheat sheet: limit OTP attempts), and a cap on resends.
     const tries = countTries(rounds, event.request.clientMetadata?.[ClientMetadataKey.codeResend] === "true");
     if (tries.resends > maxResends) return "fail";

@@ -61,9 +61,9 @@ export function parseProvideRoundNonce(metadata: string | null | undefined): str
   return provideRoundMetadataPattern.exec(metadata ?? "")?.[1];
 }
 
-/** The step a completed round was: ChallengeStep.provide, .otp (with its seal) or .passkey. */
+/** The step a completed round was: ChallengeStep.provide, .otp (with its seal), .passkey or .signUp. */
 export function roundStep(metadata: string | null | undefined): ChallengeStep | undefined {
-  if (metadata === ChallengeStep.passkey) return metadata;
+  if (metadata === ChallengeStep.passkey || metadata === ChallengeStep.signUp) return metadata;
   if (provideRoundMetadataPattern.test(metadata ?? "")) return ChallengeStep.provide;
   return parseOtpRoundMetadata(metadata) ? ChallengeStep.otp : undefined;
 }

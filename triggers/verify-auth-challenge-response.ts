@@ -1,5 +1,5 @@
 import type { VerifyAuthChallengeResponseTriggerEvent, VerifyAuthChallengeResponseTriggerHandler } from "aws-lambda";
-import { ChallengeAnswer, ChallengeStep, ClientMetadataKey, asChallengeMethod, isValidPasskeyProof } from "../common/custom-auth-protocol";
+import { ChallengeAnswer, ChallengeStep, ClientMetadataKey, asChallengeMethod, isValidPasskeyProof, isValidSignUpProof } from "../common/custom-auth-protocol";
 import { loadTriggersConfig, type TriggersConfig } from "./config";
 import { otpCodeMac, otpMacKey, sameSecret } from "./round-metadata";
 
@@ -31,6 +31,13 @@ export function createVerifyAuthChallengeResponseHandler(deps: VerifyAuthChallen
           answer === ChallengeAnswer.passkey &&
           !!issued.nonce &&
           isValidPasskeyProof(config.passkeyProofSecret, event.userName, issued.nonce, clientMetadata?.[ClientMetadataKey.passkeyProof])
+        );
+      case ChallengeStep.signUp:
+        // The BFF's word that ConfirmSignUp has just accepted this user's code, bound to this round's nonce.
+        return (
+          answer === ChallengeAnswer.signUp &&
+          !!issued.nonce &&
+          isValidSignUpProof(config.passkeyProofSecret, event.userName, issued.nonce, clientMetadata?.[ClientMetadataKey.signUpProof])
         );
       default:
         return false;

@@ -11,7 +11,8 @@ export type CognitoOperation =
   | "signUp"
   | "confirmSignUp"
   | "resendConfirmationCode"
-  | "passwordAuth"
+  /** The password step inside CUSTOM_AUTH (SRP_A, PASSWORD_VERIFIER). */
+  | "passwordStep"
   | "startCustomAuth"
   | "respondToCustomChallenge"
   | "refreshTokens"
@@ -34,7 +35,7 @@ interface MappingRule {
   toError: (message: string) => ApiError;
 }
 
-const signInOperations = ["passwordAuth", "startCustomAuth"] as const;
+const signInOperations = ["passwordStep", "startCustomAuth"] as const;
 const tokenOperations = [
   "refreshTokens",
   "getUser",

@@ -70,8 +70,6 @@ export interface CognitoGateway {
   signUp(input: { email: string; password: string }): Promise<SignUpResult>;
   confirmSignUp(input: { email: string; code: string }): Promise<void>;
   resendConfirmationCode(input: { email: string }): Promise<Delivery>;
-  /** USER_PASSWORD_AUTH with the email as USERNAME. */
-  passwordAuth(input: { email: string; password: string }): Promise<CognitoTokens>;
   /** InitiateAuth CUSTOM_AUTH; `username` may be the email or the internal username. */
   startCustomAuth(input: { username: string }): Promise<CustomChallenge>;
   /**
@@ -229,23 +227,6 @@ export function createCognitoGateway(deps: { client: CognitoIdentityProviderClie
 
     resendConfirmationCode: ({ email }) => call("resendConfirmationCode", () => resendConfirmation(email)),
 
-    passwordAuth: ({ email, password }) =>
-      call("passwordAuth", async () => {
-        const output = await client.send(
-          new InitiateAuthCommand({
-            ClientId: clientId,
-            AuthFlow: "USER_PASSWORD_AUTH",
-            AuthParameters: { USERNAME: email, PASSWORD: password, SECRET_HASH: secretHash(email) },
-          }),
-        );
-        if (output.AuthenticationResult === undefined) {
-          // NEW_PASSWORD_REQUIRED, MFA set up in Cognito itself…: not part of Tobira's flows.
-          logger.warn({ challenge: output.ChallengeName }, "password sign-in asked for an unsupported challenge");
-          throw new ApiError(403, "invalid_credentials", "This account needs a sign-in step Tobira does not support.");
-        }
-        return toTokens(output.AuthenticationResult);
-      }),
-
     startCustomAuth: ({ username }) =>
       call("startCustomAuth", async () => {
         const output = await client.send(
@@ -259,8 +240,8 @@ export function createCognitoGateway(deps: { client: CognitoIdentityProviderClie
       }),
 
     startCustomAuthWithPassword: ({ email, password }) =>
-      // Mapped like the password sign-in: NotAuthorizedException is a wrong password or an unknown user.
-      call("passwordAuth", async () => {
+      // NotAuthorizedException here is a wrong password or an unknown user: invalid_credentials.
+      call("passwordStep", async () => {
         const handshake = startSrpHandshake();
         const started = await client.send(
           new InitiateAuthCommand({

@@ -3,9 +3,11 @@ import {
   ChallengeStep,
   ClientMetadataKey,
   computePasskeyProof,
+  computeSignUpProof,
   type ChallengeMethod,
   type OtpRoundParameters,
   type PasskeyRoundParameters,
+  type SignUpRoundParameters,
 } from "../../common/custom-auth-protocol";
 import type { CognitoGateway, CognitoTokens, CustomChallenge } from "../cognito/cognito-gateway";
 import { ApiError } from "../errors";
@@ -24,8 +26,10 @@ export type WaitingRound = Pick<CustomChallenge, "username" | "session">;
 export type OtpRound = WaitingRound & Pick<OtpRoundParameters, "destination">;
 /** A PASSKEY round: the proof must bind to its `nonce`. */
 export type PasskeyRound = WaitingRound & Pick<PasskeyRoundParameters, "nonce">;
+/** A SIGN_UP_CONFIRMED round: the sign-up proof must bind to its `nonce`. */
+export type SignUpRound = WaitingRound & Pick<SignUpRoundParameters, "nonce">;
 
-type RoundOf<M extends ChallengeMethod> = M extends typeof ChallengeStep.otp ? OtpRound : PasskeyRound;
+type RoundOf<M extends ChallengeMethod> = M extends typeof ChallengeStep.otp ? OtpRound : M extends typeof ChallengeStep.passkey ? PasskeyRound : SignUpRound;
 
 /** The answer to an OTP round: tokens, or (a wrong or expired code) the next round to answer. */
 export type CodeOutcome =
@@ -53,6 +57,8 @@ export interface CustomAuthRounds {
   answerCode(round: WaitingRound, code: string): Promise<CodeOutcome>;
   /** Answers a PASSKEY round with the proof that the BFF verified an assertion in it. */
   answerPasskey(round: PasskeyRound, passkeyProofSecret: string): Promise<CognitoTokens>;
+  /** Answers a SIGN_UP_CONFIRMED round with the proof that ConfirmSignUp has just accepted the user's code. */
+  answerSignUp(round: SignUpRound, passkeyProofSecret: string): Promise<CognitoTokens>;
 }
 
 /** The triggers answered outside the protocol: nothing the user can fix but starting again. */
@@ -60,13 +66,13 @@ export const challengeFailed = () => new ApiError(502, "challenge_failed", "Sign
 
 function isRoundOf<M extends ChallengeMethod>(method: M, challenge: CustomChallenge): boolean {
   if (challenge.parameters.step !== method) return false;
-  // A PASSKEY round without a nonce could not bind a proof.
-  return method !== ChallengeStep.passkey || !!challenge.parameters.nonce;
+  // A PASSKEY or SIGN_UP_CONFIRMED round without a nonce could not bind a proof.
+  return method === ChallengeStep.otp || !!challenge.parameters.nonce;
 }
 
 function roundOf<M extends ChallengeMethod>(method: M, challenge: CustomChallenge): RoundOf<M> {
   const { username, session, parameters } = challenge;
-  const round: OtpRound | PasskeyRound =
+  const round: OtpRound | PasskeyRound | SignUpRound =
     method === ChallengeStep.otp ? { username, session, destination: parameters.destination ?? "" } : { username, session, nonce: parameters.nonce! };
   return round as RoundOf<M>;
 }
@@ -142,6 +148,17 @@ export function createCustomAuthRounds(deps: { cognito: CognitoGateway; logger: 
         logger.warn("the verify trigger refused a passkey proof the BFF made");
         throw challengeFailed();
       }
+      return outcome.tokens;
+    },
+
+    async answerSignUp(round, passkeyProofSecret) {
+      const outcome = await cognito.respondToCustomChallenge({
+        username: round.username,
+        session: round.session,
+        answer: ChallengeAnswer.signUp,
+        clientMetadata: { [ClientMetadataKey.signUpProof]: computeSignUpProof(passkeyProofSecret, round.username, round.nonce) },
+      });
+      if (outcome.type !== "tokens") throw challengeFailed();
       return outcome.tokens;
     },
   };

@@ -42,6 +42,12 @@ export interface SignInService {
    * and the passkey paths (bff/passkeys), so both finish the same way.
    */
   complete(req: Request, user: SignInUser, tokens: CognitoTokens, amr: string[]): Promise<SignInDoneResponse>;
+  /**
+   * Signs in a user whose sign-up code ConfirmSignUp has just accepted in this request
+   * (bff/signup/sign-in-after-confirm.ts): the password by SRP, then the SIGN_UP_CONFIRMED round
+   * answered with the sign-up proof (common/custom-auth-protocol.ts). Call it only then.
+   */
+  completeAfterSignUp(req: Request, input: { email: string; password: string }): Promise<SignInDoneResponse>;
 }
 
 export interface SignInDeps {
@@ -120,6 +126,13 @@ export function createSignInService(deps: SignInDeps): SignInService {
 
   return {
     complete,
+
+    async completeAfterSignUp(req, { email, password }) {
+      const provide = await rounds.startWithPassword(email, password);
+      const round = await rounds.choose(ChallengeStep.signUp, provide);
+      const tokens = await rounds.answerSignUp(round, config.passkeyProofSecret);
+      return complete(req, { username: provide.username, email }, tokens, passwordAndOtpAmr);
+    },
 
     async start(req, { email, password }) {
       // Cognito checks the password itself, inside the same CUSTOM_AUTH attempt as the second factor.

@@ -3,26 +3,32 @@ import type { ConfirmSignUpResponse } from "../../common/api-contract";
 import type { CognitoGateway } from "../cognito/cognito-gateway";
 import { ApiError } from "../errors";
 import type { Logger } from "../logger";
-import { passwordAndOtpAmr, type SignInService } from "../signin/sign-in-service";
+import type { SignInService } from "../signin/sign-in-service";
 
 /**
  * Signing in right after the email is confirmed, so a new user can add a passkey at once
  * (docs/architecture.md, "Signing in at sign-up"). The confirmation request carries the password the person
  * has just chosen, which the SPA held in memory only (never in storage, history or a server-side
- * record): the code that was just verified proves the mailbox and the password is checked by
- * Cognito, the same two factors as a password and an emailed code (RFC 8176 `pwd otp mfa`), so
- * the sign-in is recent enough to register a passkey. The password check's tokens become the
- * session. When anything fails here the account is still confirmed: the answer falls back to
+ * record). The sign-in is the same CUSTOM_AUTH as any other, so Cognito itself requires both
+ * factors: the password by SRP (PASSWORD_VERIFIER), then a SIGN_UP_CONFIRMED round the BFF
+ * answers with the sign-up proof — its keyed word, bound to the user and the round's nonce, that
+ * ConfirmSignUp has just accepted the emailed code in this very request (RFC 8176 `pwd otp mfa`).
+ * The define trigger offers that round only after a correct password, so the proof alone yields
+ * nothing. When anything fails here the account is still confirmed: the answer falls back to
  * `{next:"signin"}` and the person signs in as usual.
  */
 export type SignInAfterConfirm = (req: Request, input: { email: string; password: string }) => Promise<ConfirmSignUpResponse>;
 
-export function createSignInAfterConfirm(deps: { cognito: CognitoGateway; signIn: Pick<SignInService, "complete">; logger: Logger }): SignInAfterConfirm {
-  const { cognito, signIn, logger } = deps;
-  return async (req, { email, password }) => {
+export function createSignInAfterConfirm(deps: {
+  /** Unused since the sign-in runs inside the sign-in service; kept so the wiring stays one line. */
+  cognito?: CognitoGateway;
+  signIn: Pick<SignInService, "completeAfterSignUp">;
+  logger: Logger;
+}): SignInAfterConfirm {
+  const { signIn, logger } = deps;
+  return async (req, input) => {
     try {
-      const tokens = await cognito.passwordAuth({ email, password });
-      return await signIn.complete(req, { username: email, email }, tokens, passwordAndOtpAmr);
+      return await signIn.completeAfterSignUp(req, input);
     } catch (error) {
       logger.info({ errorCode: error instanceof ApiError ? error.code : "unknown" }, "sign-in after confirmation failed; the person signs in as usual");
       return { next: "signin" };

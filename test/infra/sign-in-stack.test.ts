@@ -103,6 +103,15 @@ describe("the BFF's app client", () => {
     expect(bffClient.explicitAuthFlows).toEqual(expect.arrayContaining(["ALLOW_CUSTOM_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]));
   });
 
+  test("allows no flow that issues tokens for the password alone (only CUSTOM_AUTH, with SRP inside, and refresh)", () => {
+    const { bffClient } = synthesized.definition;
+    expect([...bffClient.explicitAuthFlows].sort()).toEqual(["ALLOW_CUSTOM_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]);
+    const [, client] = onlyResource(template(), "AWS::Cognito::UserPoolClient");
+    for (const flow of ["ALLOW_USER_PASSWORD_AUTH", "USER_PASSWORD_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_USER_AUTH"]) {
+      expect(client.Properties!.ExplicitAuthFlows).not.toContain(flow);
+    }
+  });
+
   test("keeps the challenge session at least as long as a sign-in code lives", () => {
     const [, client] = onlyResource(template(), "AWS::Cognito::UserPoolClient");
     const minutes = client.Properties!.AuthSessionValidity as number;

@@ -16,10 +16,11 @@ describe("sign-in: password, then a one-time code (POST /api/signin, /api/signin
       wrapCognito: (gateway) => {
         return {
           ...gateway,
-          passwordAuth: async (input) => {
-            const tokens = await gateway.passwordAuth(input);
-            passwordStepTokens.push(tokens);
-            return tokens;
+          // Every answer of Cognito's that carried tokens, whichever call it was.
+          respondToCustomChallenge: async (input) => {
+            const outcome = await gateway.respondToCustomChallenge(input);
+            if (outcome.type === "tokens") passwordStepTokens.push(outcome.tokens);
+            return outcome;
           },
           revokeToken: async (token) => {
             revokedTokens.push(token);

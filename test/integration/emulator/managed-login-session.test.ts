@@ -4,7 +4,20 @@ import { decodeJwt } from "jose";
 import type { AppClientConfig } from "../../../common/local-config";
 import { MANAGED_LOGIN_SESSION_MS } from "../../../emulator/hosted/managed-login-session";
 import { CookieJar, parseSignInForm } from "../alb/alb-stack";
-import { PASSWORD, type TestEmulator, bff, config, passwordSignIn, secretHash, signUp, signUpConfirmed, startTestEmulator, testClock, uniqueEmail } from "./support";
+import {
+  PASSWORD,
+  type TestEmulator,
+  bff,
+  config,
+  passwordClient,
+  passwordClientSecretHash,
+  passwordSignIn,
+  signUp,
+  signUpConfirmed,
+  startTestEmulator,
+  testClock,
+  uniqueEmail,
+} from "./support";
 
 /**
  * The managed login as strict as Cognito's (docs/cognito-behaviour.md, "Managed login"): its own
@@ -314,8 +327,8 @@ describe("the sign-in page and an unconfirmed account", () => {
       t.cognito.send(
         new InitiateAuthCommand({
           AuthFlow: "USER_PASSWORD_AUTH",
-          ClientId: bff.clientId,
-          AuthParameters: { USERNAME: email, PASSWORD: "Wrong-Password-1", SECRET_HASH: secretHash(email) },
+          ClientId: passwordClient.clientId,
+          AuthParameters: { USERNAME: email, PASSWORD: "Wrong-Password-1", SECRET_HASH: passwordClientSecretHash(email) },
         }),
       ),
     ).rejects.toMatchObject({ name: "UserNotConfirmedException" });

@@ -8,6 +8,8 @@ import {
   expectCognitoError,
   latestCode,
   legacyClientId,
+  passwordClient,
+  passwordClientSecretHash,
   passwordSignIn,
   secretHash,
   signUp,
@@ -26,9 +28,10 @@ afterAll(async () => {
   await t.stop();
 });
 
+// USER_PASSWORD_AUTH as Cognito runs it, on a client that allows it (the BFF's does not).
 function signIn(username: string, password: string, options: { clientId?: string; hash?: string | null } = {}) {
-  const clientId = options.clientId ?? bff.clientId;
-  const hash = options.hash === undefined ? secretHash(username) : options.hash;
+  const clientId = options.clientId ?? passwordClient.clientId;
+  const hash = options.hash === undefined ? passwordClientSecretHash(username) : options.hash;
   return t.cognito.send(
     new InitiateAuthCommand({
       AuthFlow: "USER_PASSWORD_AUTH",
@@ -125,15 +128,15 @@ describe("InitiateAuth USER_PASSWORD_AUTH", () => {
     await expectCognitoError(
       signIn(uniqueEmail(), PASSWORD, { hash: null }),
       "NotAuthorizedException",
-      `Client ${bff.clientId} is configured with secret but SECRET_HASH was not received`,
+      `Client ${passwordClient.clientId} is configured with secret but SECRET_HASH was not received`,
     );
   });
 
   test("refuses a wrong SECRET_HASH", async () => {
     await expectCognitoError(
-      signIn(uniqueEmail(), PASSWORD, { hash: secretHash("someone-else@example.com") }),
+      signIn(uniqueEmail(), PASSWORD, { hash: passwordClientSecretHash("someone-else@example.com") }),
       "NotAuthorizedException",
-      `Unable to verify secret hash for client ${bff.clientId}`,
+      `Unable to verify secret hash for client ${passwordClient.clientId}`,
     );
   });
 
@@ -141,7 +144,11 @@ describe("InitiateAuth USER_PASSWORD_AUTH", () => {
     const email = uniqueEmail();
     await expectCognitoError(
       t.cognito.send(
-        new InitiateAuthCommand({ AuthFlow: "USER_PASSWORD_AUTH", ClientId: bff.clientId, AuthParameters: { USERNAME: email, SECRET_HASH: secretHash(email) } }),
+        new InitiateAuthCommand({
+          AuthFlow: "USER_PASSWORD_AUTH",
+          ClientId: passwordClient.clientId,
+          AuthParameters: { USERNAME: email, SECRET_HASH: passwordClientSecretHash(email) },
+        }),
       ),
       "InvalidParameterException",
       "Missing required parameter PASSWORD",
@@ -163,6 +170,18 @@ describe("InitiateAuth USER_PASSWORD_AUTH", () => {
       "Initiate Auth method not supported.",
     );
   });
+});
+
+test("the BFF's client refuses USER_PASSWORD_AUTH (its password runs inside CUSTOM_AUTH)", async () => {
+  const email = uniqueEmail();
+  await signUpConfirmed(t, email);
+  await expectCognitoError(
+    t.cognito.send(
+      new InitiateAuthCommand({ AuthFlow: "USER_PASSWORD_AUTH", ClientId: bff.clientId, AuthParameters: { USERNAME: email, PASSWORD, SECRET_HASH: secretHash(email) } }),
+    ),
+    "InvalidParameterException",
+    "USER_PASSWORD_AUTH flow not enabled for this client",
+  );
 });
 
 test("helper signs in through the SDK", async () => {

@@ -1,9 +1,11 @@
 import { InitiateAuthCommand, type InitiateAuthCommandOutput, RespondToAuthChallengeCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { passwordClaim, startSrpHandshake } from "../../../bff/cognito/srp-client";
+import { computeSignUpProof } from "../../../common/custom-auth-protocol";
 import {
   PASSWORD,
   type TestEmulator,
   bff,
+  config,
   expectCognitoError,
   latestCode,
   outboxFor,
@@ -199,6 +201,44 @@ describe("with only the app client's secret, one factor never yields Cognito tok
         }),
       ),
       "InvalidParameterException",
+    );
+  });
+});
+
+describe("right after sign-up: the password, then the BFF's sign-up proof", () => {
+  const proofSecret = () => config.triggers.passkeyProofSecret;
+
+  it("issues tokens for the password (SRP) and a sign-up proof bound to the round", async () => {
+    const email = uniqueEmail("signup-proof");
+    await signUpConfirmed(t, email);
+    const start = await startWithSrp(email);
+    const provide = await answerVerifier(start.output, claimFor(start, PASSWORD));
+    const round = await answerCustom(provide, "PROVIDE", { signInMethod: "SIGN_UP_CONFIRMED" });
+    expect(round.ChallengeParameters!.step).toBe("SIGN_UP_CONFIRMED");
+    const username = round.ChallengeParameters!.USERNAME!;
+    const done = await answerCustom(round, "SIGN_UP_CONFIRMED", { signUpProof: computeSignUpProof(proofSecret(), username, round.ChallengeParameters!.nonce!) });
+    expect(done.AuthenticationResult?.IdToken).toBeDefined();
+  });
+
+  it("refuses the sign-up proof without the password: no round is even offered", async () => {
+    const email = uniqueEmail("signup-proof-alone");
+    await signUpConfirmed(t, email);
+    const provide = await t.cognito.send(
+      new InitiateAuthCommand({ AuthFlow: "CUSTOM_AUTH", ClientId: bff.clientId, AuthParameters: { USERNAME: email, SECRET_HASH: secretHash(email) } }),
+    );
+    await expectCognitoError(answerCustom(provide, "PROVIDE", { signInMethod: "SIGN_UP_CONFIRMED" }), "NotAuthorizedException");
+  });
+
+  it("ends the attempt on a wrong sign-up proof", async () => {
+    const email = uniqueEmail("signup-proof-wrong");
+    await signUpConfirmed(t, email);
+    const start = await startWithSrp(email);
+    const provide = await answerVerifier(start.output, claimFor(start, PASSWORD));
+    const round = await answerCustom(provide, "PROVIDE", { signInMethod: "SIGN_UP_CONFIRMED" });
+    const username = round.ChallengeParameters!.USERNAME!;
+    await expectCognitoError(
+      answerCustom(round, "SIGN_UP_CONFIRMED", { signUpProof: computeSignUpProof(proofSecret(), username, "not-this-round") }),
+      "NotAuthorizedException",
     );
   });
 });

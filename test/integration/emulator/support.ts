@@ -1,7 +1,14 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CognitoIdentityProviderClient, ConfirmSignUpCommand, InitiateAuthCommand, SignUpCommand } from "@aws-sdk/client-cognito-identity-provider";
+import {
+  CognitoIdentityProviderClient,
+  ConfirmSignUpCommand,
+  InitiateAuthCommand,
+  RespondToAuthChallengeCommand,
+  SignUpCommand,
+} from "@aws-sdk/client-cognito-identity-provider";
+import { passwordClaim, startSrpHandshake } from "../../../bff/cognito/srp-client";
 import { type AppClientConfig, type LocalConfig, loadLocalConfig, localConfigSchema } from "../../../common/local-config";
 import { computeSecretHash } from "../../../emulator/secret-hash";
 import { type EmulatorOptions, type RunningEmulator, startEmulator } from "../../../emulator/server";
@@ -35,6 +42,15 @@ export const config: LocalConfig = localConfigSchema.parse({
         explicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
         enableTokenRevocation: false,
       },
+      {
+        // The BFF's client allows no USER_PASSWORD_AUTH (the password runs inside CUSTOM_AUTH):
+        // Cognito's password-only flow is tested on a confidential client of its own.
+        clientId: "passwordclient00000000000",
+        clientSecret: "test-password-client-secret-not-for-production-0",
+        name: "password-flow",
+        explicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_CUSTOM_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        preventUserExistenceErrors: "ENABLED",
+      },
     ],
   },
 });
@@ -45,12 +61,19 @@ export const publicClientId = "publicclient0000000000000";
 export const legacyClientId = "legacyclient0000000000000";
 export const customOnlyClientId = "customonlyclient000000000";
 export const noRevocationClientId = "norevokeclient00000000000";
+/** A confidential client that allows USER_PASSWORD_AUTH, for tests of that flow itself. */
+export const passwordClient = config.userPool.clients.find((client) => client.name === "password-flow") as AppClientConfig & { clientSecret: string };
 export const poolId = config.userPool.id;
 
 export const PASSWORD = "Correct-Horse-9";
 
 export function secretHash(username: string): string {
   return computeSecretHash(bff.clientSecret, username, bff.clientId);
+}
+
+/** SECRET_HASH for `passwordClient`. */
+export function passwordClientSecretHash(username: string): string {
+  return computeSecretHash(passwordClient.clientSecret, username, passwordClient.clientId);
 }
 
 let counter = 0;
@@ -64,6 +87,8 @@ export interface TestEmulator {
   emulator: RunningEmulator;
   cognito: CognitoIdentityProviderClient;
   dataDir: string;
+  /** The emulator's clock, when a test moves it (the SRP claim's TIMESTAMP must agree with it). */
+  now?: () => number;
   stop(): Promise<void>;
 }
 
@@ -85,6 +110,7 @@ export async function startTestEmulator(options: Partial<EmulatorOptions> = {}):
     emulator,
     cognito,
     dataDir,
+    now: options.now ?? Date.now,
     async stop() {
       cognito.destroy();
       await emulator.close();
@@ -122,15 +148,48 @@ export async function signUpConfirmed(t: TestEmulator, email: string, password =
   return UserSub!;
 }
 
+/**
+ * Signs in through the BFF's client as the BFF does: CUSTOM_AUTH with SRP_A, the password claim
+ * (PASSWORD_VERIFIER), the PROVIDE round choosing the code, then the mailed code. The client
+ * allows no USER_PASSWORD_AUTH, so these are the tokens of a two-factor sign-in.
+ */
 export async function passwordSignIn(t: TestEmulator, email: string, password = PASSWORD) {
-  const { AuthenticationResult } = await t.cognito.send(
+  const handshake = startSrpHandshake();
+  const started = await t.cognito.send(
     new InitiateAuthCommand({
-      AuthFlow: "USER_PASSWORD_AUTH",
+      AuthFlow: "CUSTOM_AUTH",
       ClientId: bff.clientId,
-      AuthParameters: { USERNAME: email, PASSWORD: password, SECRET_HASH: secretHash(email) },
+      AuthParameters: { USERNAME: email, SECRET_HASH: secretHash(email), CHALLENGE_NAME: "SRP_A", SRP_A: handshake.srpA },
     }),
   );
-  return AuthenticationResult!;
+  const parameters = started.ChallengeParameters!;
+  const username = parameters.USERNAME!;
+  const claim = passwordClaim({
+    handshake,
+    userPoolId: poolId,
+    password,
+    parameters: { SALT: parameters.SALT!, SRP_B: parameters.SRP_B!, SECRET_BLOCK: parameters.SECRET_BLOCK!, USER_ID_FOR_SRP: parameters.USER_ID_FOR_SRP! },
+    at: new Date((t.now ?? Date.now)()),
+  });
+  const respond = (
+    challengeName: "PASSWORD_VERIFIER" | "CUSTOM_CHALLENGE",
+    session: string | undefined,
+    responses: Record<string, string>,
+    metadata?: Record<string, string>,
+  ) =>
+    t.cognito.send(
+      new RespondToAuthChallengeCommand({
+        ClientId: bff.clientId,
+        ChallengeName: challengeName,
+        Session: session,
+        ChallengeResponses: { USERNAME: username, SECRET_HASH: secretHash(username), ...responses },
+        ...(metadata ? { ClientMetadata: metadata } : {}),
+      }),
+    );
+  const provide = await respond("PASSWORD_VERIFIER", started.Session, { ...claim });
+  const otp = await respond("CUSTOM_CHALLENGE", provide.Session, { ANSWER: "PROVIDE" }, { signInMethod: "OTP" });
+  const done = await respond("CUSTOM_CHALLENGE", otp.Session, { ANSWER: await latestCode(t.emulator.url, email) });
+  return done.AuthenticationResult!;
 }
 
 /** Asserts that `promise` fails with the named Cognito exception (and message, when given). */

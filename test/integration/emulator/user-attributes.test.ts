@@ -17,6 +17,8 @@ import {
   latestCode,
   otherCode,
   outboxFor,
+  passwordClient,
+  passwordClientSecretHash,
   passwordSignIn,
   secretHash,
   signUpConfirmed,
@@ -38,7 +40,11 @@ async function attributesOf(t: TestEmulator, accessToken: string): Promise<Recor
 
 function signInWith(t: TestEmulator, email: string) {
   return t.cognito.send(
-    new InitiateAuthCommand({ AuthFlow: "USER_PASSWORD_AUTH", ClientId: bff.clientId, AuthParameters: { USERNAME: email, PASSWORD, SECRET_HASH: secretHash(email) } }),
+    new InitiateAuthCommand({
+      AuthFlow: "USER_PASSWORD_AUTH",
+      ClientId: passwordClient.clientId,
+      AuthParameters: { USERNAME: email, PASSWORD, SECRET_HASH: passwordClientSecretHash(email) },
+    }),
   );
 }
 

@@ -14,13 +14,13 @@ const cases: Array<[string, keyof typeof sdk, CognitoOperation, string | undefin
   ["a taken email", "UsernameExistsException", "signUp", undefined, 409, "username_exists"],
   ["an alias taken at confirmation", "AliasExistsException", "confirmSignUp", undefined, 409, "username_exists"],
   ["a weak password", "InvalidPasswordException", "signUp", "Password did not conform with policy: Password not long enough", 400, "invalid_password"],
-  ["a wrong password", "NotAuthorizedException", "passwordAuth", "Incorrect username or password.", 401, "invalid_credentials"],
-  ["an unknown user (LEGACY clients)", "UserNotFoundException", "passwordAuth", "User does not exist.", 401, "invalid_credentials"],
-  ["a disabled user", "NotAuthorizedException", "passwordAuth", "User is disabled.", 401, "invalid_credentials"],
+  ["a wrong password", "NotAuthorizedException", "passwordStep", "Incorrect username or password.", 401, "invalid_credentials"],
+  ["an unknown user (LEGACY clients)", "UserNotFoundException", "passwordStep", "User does not exist.", 401, "invalid_credentials"],
+  ["a disabled user", "NotAuthorizedException", "passwordStep", "User is disabled.", 401, "invalid_credentials"],
   // An unknown account is never locked: Cognito's lockout answers like a wrong password.
-  ["the password lockout", "NotAuthorizedException", "passwordAuth", "Password attempts exceeded", 401, "invalid_credentials"],
+  ["the password lockout", "NotAuthorizedException", "passwordStep", "Password attempts exceeded", 401, "invalid_credentials"],
   // Cognito says "not confirmed" whatever the password: at sign-in, that must look like a wrong password.
-  ["an unconfirmed user at the password step", "UserNotConfirmedException", "passwordAuth", "User is not confirmed.", 401, "invalid_credentials"],
+  ["an unconfirmed user at the password step", "UserNotConfirmedException", "passwordStep", "User is not confirmed.", 401, "invalid_credentials"],
   ["an unconfirmed user starting the custom flow", "UserNotConfirmedException", "startCustomAuth", "User is not confirmed.", 401, "invalid_credentials"],
   ["an unconfirmed user elsewhere", "UserNotConfirmedException", "confirmForgotPassword", "User is not confirmed.", 403, "user_not_confirmed"],
   ["a wrong code", "CodeMismatchException", "confirmSignUp", undefined, 400, "code_mismatch"],
@@ -78,7 +78,7 @@ const cases: Array<[string, keyof typeof sdk, CognitoOperation, string | undefin
     "bad_request",
   ],
   ["a wrong SECRET_HASH (our misconfiguration)", "NotAuthorizedException", "signUp", "Unable to verify secret hash for client abc", 500, "internal_error"],
-  ["a missing SECRET_HASH", "NotAuthorizedException", "passwordAuth", "Client abc is configured for secret but secret was not received", 500, "internal_error"],
+  ["a missing SECRET_HASH", "NotAuthorizedException", "passwordStep", "Client abc is configured for secret but secret was not received", 500, "internal_error"],
 ];
 
 describe("mapCognitoError: the one table from Cognito exceptions to the contract's errors", () => {
@@ -103,7 +103,7 @@ describe("mapCognitoError: the one table from Cognito exceptions to the contract
 
   it("maps a refused connection to 503 service_unavailable", () => {
     const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:9229"), { code: "ECONNREFUSED" });
-    expect(mapCognitoError(refused, "passwordAuth")).toMatchObject({ status: 503, code: "service_unavailable" });
+    expect(mapCognitoError(refused, "passwordStep")).toMatchObject({ status: 503, code: "service_unavailable" });
   });
 
   it("maps a timeout to 503 service_unavailable", () => {

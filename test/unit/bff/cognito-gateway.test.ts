@@ -129,14 +129,14 @@ describe("signing up again with a taken email", () => {
 });
 
 describe("answers the gateway does not take", () => {
-  it("refuses a password sign-in that asks for a challenge Tobira does not support (403)", async () => {
+  it("refuses a password step that asks for a challenge other than PASSWORD_VERIFIER (502 challenge_failed)", async () => {
     const { gateway } = gatewayAnswering(() => ({ ChallengeName: "NEW_PASSWORD_REQUIRED", Session: "s", ChallengeParameters: {} }));
-    await expect(gateway.passwordAuth({ email, password: "x" })).rejects.toMatchObject({ status: 403, code: "invalid_credentials" });
+    await expect(gateway.startCustomAuthWithPassword({ email, password: "x" })).rejects.toMatchObject({ status: 502, code: "challenge_failed" });
   });
 
   it("refuses an answer without tokens as a fault of Cognito's (502), not a sign-in", async () => {
     const { gateway } = gatewayAnswering(() => ({ AuthenticationResult: { AccessToken: "only-an-access-token" } }));
-    const error = await gateway.passwordAuth({ email, password: "x" }).catch((caught: unknown) => caught);
+    const error = await gateway.respondToCustomChallenge({ username: "u", session: "s", answer: "123456" }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({ status: 502, expose: false });
   });

@@ -267,7 +267,7 @@ describe("the Cognito gateway's seam", () => {
 
   it("does not count a refusal caused by the user's input as a Cognito error", async () => {
     const { gateway, metricNames } = gatewayFailingWith("NotAuthorizedException");
-    await expect(gateway.passwordAuth({ email: "user@example.com", password: "wrong" })).rejects.toBeInstanceOf(ApiError);
+    await expect(gateway.startCustomAuthWithPassword({ email: "user@example.com", password: "wrong" })).rejects.toBeInstanceOf(ApiError);
     expect(metricNames()).toEqual(["CognitoLatency"]);
   });
 });

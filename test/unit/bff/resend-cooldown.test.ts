@@ -20,7 +20,6 @@ function setUp(env: Record<string, string> = {}) {
   const config = loadBffConfig({ OTP_RESEND_COOLDOWN_SECONDS: "30", ...env });
   let round = 0;
   const cognito = {
-    passwordAuth: vi.fn(async () => ({ idToken: "id", accessToken: "access", refreshToken: "r", expiresIn: 3600 })),
     revokeToken: vi.fn(async () => undefined),
     startCustomAuth: vi.fn(async () => ({ session: `provide-${(round += 1)}`, username: "internal-uuid", parameters: { step: "PROVIDE_AUTH_PARAMETERS" } })),
     // The password is checked by SRP inside CUSTOM_AUTH; the round after it asks for the method.

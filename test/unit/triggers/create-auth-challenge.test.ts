@@ -121,7 +121,7 @@ describe("create-auth-challenge", () => {
 
   it("throws a clear error when signInMethod is missing", async () => {
     const { create } = setup();
-    await expect(create(createEvent({ session: afterProvide }))).rejects.toThrow('ClientMetadata.signInMethod must be "OTP" or "PASSKEY"');
+    await expect(create(createEvent({ session: afterProvide }))).rejects.toThrow('ClientMetadata.signInMethod must be "OTP", "PASSKEY" or "SIGN_UP_CONFIRMED"');
   });
 
   it("throws when signInMethod is not OTP or PASSKEY", async () => {
