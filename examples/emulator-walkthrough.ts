@@ -5,9 +5,10 @@
  *   npm run emulator                              # in one terminal
  *   npx tsx examples/emulator-walkthrough.ts      # in another; optional argument: the emulator URL
  *
- * It signs an email user up, confirms them with the emailed code, signs in with the password,
- * then runs the custom challenge (PROVIDE → OTP → tokens, common/custom-auth-protocol.ts), and
- * shows Cognito's answers to a wrong password, a missing or wrong SECRET_HASH, a reused Session,
+ * It signs an email user up, confirms them with the emailed code, signs in as the BFF does —
+ * CUSTOM_AUTH with the password by SRP (PASSWORD_VERIFIER), then PROVIDE → OTP → tokens
+ * (common/custom-auth-protocol.ts) — and shows Cognito's answers to USER_PASSWORD_AUTH (not
+ * allowed for this client), a wrong password, a missing or wrong SECRET_HASH, a reused Session,
  * three wrong codes and a bare passkey answer without its proof. Exits non-zero when any step does
  * not go as expected.
  */
@@ -21,6 +22,7 @@ import {
   SignUpCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { createRemoteJWKSet, jwtVerify } from "jose";
+import { passwordClaim, startSrpHandshake } from "../bff/cognito/srp-client";
 import { ChallengeAnswer, ChallengeStep, ClientMetadataKey, type ChallengeMethod } from "../common/custom-auth-protocol";
 import { loadLocalConfig } from "../common/local-config";
 
@@ -71,9 +73,42 @@ async function latestCode(to: string): Promise<string> {
   return latest.code;
 }
 
-function startCustomAuth(email: string) {
+/** CUSTOM_AUTH without the password: only a passkey may follow. */
+function startCustomAuth(email: string, hash: string | null = secretHash(email)) {
   return cognito.send(
-    new InitiateAuthCommand({ AuthFlow: "CUSTOM_AUTH", ClientId: client.clientId, AuthParameters: { USERNAME: email, SECRET_HASH: secretHash(email) } }),
+    new InitiateAuthCommand({
+      AuthFlow: "CUSTOM_AUTH",
+      ClientId: client.clientId,
+      AuthParameters: { USERNAME: email, ...(hash === null ? {} : { SECRET_HASH: hash }) },
+    }),
+  );
+}
+
+/** CUSTOM_AUTH with SRP_A, then the PASSWORD_VERIFIER answer: Cognito checks the password itself. */
+async function startWithPassword(email: string, password: string) {
+  const handshake = startSrpHandshake();
+  const started = await cognito.send(
+    new InitiateAuthCommand({
+      AuthFlow: "CUSTOM_AUTH",
+      ClientId: client.clientId,
+      AuthParameters: { USERNAME: email, SECRET_HASH: secretHash(email), CHALLENGE_NAME: "SRP_A", SRP_A: handshake.srpA },
+    }),
+  );
+  const { SALT, SRP_B, SECRET_BLOCK, USER_ID_FOR_SRP, USERNAME } = started.ChallengeParameters ?? {};
+  const claim = passwordClaim({
+    handshake,
+    userPoolId: config.userPool.id,
+    password,
+    parameters: { SALT: SALT!, SRP_B: SRP_B!, SECRET_BLOCK: SECRET_BLOCK!, USER_ID_FOR_SRP: USER_ID_FOR_SRP! },
+    at: new Date(),
+  });
+  return cognito.send(
+    new RespondToAuthChallengeCommand({
+      ClientId: client.clientId,
+      ChallengeName: "PASSWORD_VERIFIER",
+      Session: started.Session,
+      ChallengeResponses: { USERNAME: USERNAME!, SECRET_HASH: secretHash(USERNAME!), ...claim },
+    }),
   );
 }
 
@@ -95,8 +130,8 @@ function choose(round: Pick<InitiateAuthCommandOutput, "Session" | "ChallengePar
   return answer(round, ChallengeAnswer.provide, { [ClientMetadataKey.challengeMethod]: method });
 }
 
-async function otpRound(email: string) {
-  return choose(await startCustomAuth(email), ChallengeStep.otp);
+async function otpRound(email: string, password: string) {
+  return choose(await startWithPassword(email, password), ChallengeStep.otp);
 }
 
 function wrong(code: string): string {
@@ -116,18 +151,20 @@ async function main(): Promise<void> {
   await cognito.send(new ConfirmSignUpCommand({ ClientId: client.clientId, Username: email, ConfirmationCode: await latestCode(email), SecretHash: secretHash(email) }));
   console.log("   confirmed");
 
-  say("InitiateAuth USER_PASSWORD_AUTH");
-  const passwordResult = await cognito.send(
-    new InitiateAuthCommand({
-      AuthFlow: "USER_PASSWORD_AUTH",
-      ClientId: client.clientId,
-      AuthParameters: { USERNAME: email, PASSWORD: password, SECRET_HASH: secretHash(email) },
-    }),
+  say("InitiateAuth USER_PASSWORD_AUTH: the BFF's client does not allow the password alone");
+  await expectError(
+    cognito.send(
+      new InitiateAuthCommand({
+        AuthFlow: "USER_PASSWORD_AUTH",
+        ClientId: client.clientId,
+        AuthParameters: { USERNAME: email, PASSWORD: password, SECRET_HASH: secretHash(email) },
+      }),
+    ),
+    "InvalidParameterException",
   );
-  console.log(`   tokens issued: ${passwordResult.AuthenticationResult?.TokenType}, expires in ${passwordResult.AuthenticationResult?.ExpiresIn} s`);
 
-  say("InitiateAuth CUSTOM_AUTH");
-  const provide = await startCustomAuth(email);
+  say("InitiateAuth CUSTOM_AUTH with SRP_A, then PASSWORD_VERIFIER");
+  const provide = await startWithPassword(email, password);
   console.log(`   ${provide.ChallengeName} ${JSON.stringify(provide.ChallengeParameters)}`);
 
   say(`RespondToAuthChallenge ANSWER "${ChallengeAnswer.provide}" with ClientMetadata {${ClientMetadataKey.challengeMethod}: "${ChallengeStep.otp}"}`);
@@ -149,40 +186,22 @@ async function main(): Promise<void> {
   console.log(`   access token (kid ${access.protectedHeader.kid}): scope ${String(access.payload.scope)}`);
 
   say("A wrong password");
-  await expectError(
-    cognito.send(
-      new InitiateAuthCommand({
-        AuthFlow: "USER_PASSWORD_AUTH",
-        ClientId: client.clientId,
-        AuthParameters: { USERNAME: email, PASSWORD: "Not-The-Password-1", SECRET_HASH: secretHash(email) },
-      }),
-    ),
-    "NotAuthorizedException",
-  );
+  await expectError(startWithPassword(email, "Not-The-Password-1"), "NotAuthorizedException");
 
   say("A missing SECRET_HASH");
-  await expectError(
-    cognito.send(new InitiateAuthCommand({ AuthFlow: "USER_PASSWORD_AUTH", ClientId: client.clientId, AuthParameters: { USERNAME: email, PASSWORD: password } })),
-    "NotAuthorizedException",
-  );
+  await expectError(startCustomAuth(email, null), "NotAuthorizedException");
 
   say("A wrong SECRET_HASH");
-  await expectError(
-    cognito.send(
-      new InitiateAuthCommand({
-        AuthFlow: "USER_PASSWORD_AUTH",
-        ClientId: client.clientId,
-        AuthParameters: { USERNAME: email, PASSWORD: password, SECRET_HASH: secretHash(`someone-else-${email}`) },
-      }),
-    ),
-    "NotAuthorizedException",
-  );
+  await expectError(startCustomAuth(email, secretHash(`someone-else-${email}`)), "NotAuthorizedException");
+
+  say("A code without the password: no code round is offered");
+  await expectError(choose(await startCustomAuth(email), ChallengeStep.otp), "NotAuthorizedException");
 
   say("A reused Session");
   await expectError(choose(provide, ChallengeStep.otp), "NotAuthorizedException");
 
   say("Three wrong codes");
-  let round = await otpRound(email);
+  let round = await otpRound(email, password);
   for (let attempt = 1; attempt <= 2; attempt += 1) {
     round = await answer(round, wrong(await latestCode(email)));
     console.log(`   wrong code ${attempt}: attemptsLeft ${round.ChallengeParameters?.attemptsLeft}`);
