@@ -94,6 +94,8 @@ export const bffEnvSchema = z.object({
   COOKIE_KEYS: optionalString,
   PASSKEY_PROOF_SECRET: optionalString.pipe(z.string().min(32, "must be at least 32 characters").optional()),
   SESSION_TTL_SECONDS: positiveInt(8 * 60 * 60),
+  /** A signed-in session unused this long ends, whatever its absolute lifetime left. */
+  SESSION_IDLE_TIMEOUT_SECONDS: positiveInt(60 * 60),
   SIGNIN_TTL_SECONDS: positiveInt(10 * 60),
   OTP_MAX_ATTEMPTS: z
     .string()
@@ -123,6 +125,11 @@ export const bffEnvSchema = z.object({
   OIDC_CLIENTS: optionalString,
   /** JSON array of APIs apps may ask tokens for (common/local-config.ts `resourceServerSchema`); aws mode. */
   OIDC_RESOURCE_SERVERS: optionalString,
+  /**
+   * Per client IP per RATE_LIMIT_WINDOW_SECONDS: requests to the provider's browser endpoints
+   * (/oidc/auth, /interaction/*), and failed requests to its back-channel ones (/oidc/token*, /oidc/me).
+   */
+  OIDC_RATE_LIMIT_PER_IP: positiveInt(1000),
   /** JSON `{"keys":[…]}` of private signing JWKs, newest first; aws mode (locally generated under the data folder). */
   OIDC_JWKS: optionalString,
   PASSKEY_RP_ID: optionalString,

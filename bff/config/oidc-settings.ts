@@ -34,7 +34,7 @@ export function parseOidcSettings(
   const clients = parseJsonVariable("OIDC_CLIENTS", vars.OIDC_CLIENTS, z.array(oidcClientSchema), problems);
   const resourceServers = parseJsonVariable("OIDC_RESOURCE_SERVERS", vars.OIDC_RESOURCE_SERVERS, z.array(resourceServerSchema), problems);
   const jwks = parseJsonVariable("OIDC_JWKS", vars.OIDC_JWKS, oidcJwksSchema, problems);
-  const settings = { clients: clients ?? defaultClients, resourceServers: resourceServers ?? defaultResourceServers, jwks };
+  const settings = { clients: clients ?? defaultClients, resourceServers: resourceServers ?? defaultResourceServers, jwks, rateLimitPerIp: vars.OIDC_RATE_LIMIT_PER_IP };
   problems.push(...clientIdProblems(settings));
   return settings;
 }

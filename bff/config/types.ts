@@ -89,6 +89,8 @@ export interface OidcSettings {
   clients: OidcClientConfig[];
   /** APIs apps may ask tokens for (RFC 8707); they check them as JWTs or by introspection. */
   resourceServers: ResourceServerConfig[];
+  /** The provider's budget per client IP and rate-limit window (bff/oidc/provider-rate-limits.ts). */
+  rateLimitPerIp: number;
   /** Private signing keys from the configuration; undefined = generate once and keep under `dataDir`. */
   jwks: { keys: Record<string, unknown>[] } | undefined;
 }
@@ -102,9 +104,11 @@ export interface BffConfig extends ServerSettings {
   dynamodb: { tableName: string; endpoint: string | undefined; region: string; timeouts: DependencyTimeouts };
   /** Every /api call answers within this many milliseconds (503 service_unavailable otherwise). */
   apiDeadlineMs: number;
+  /** `name` is `__Host-tobira` where the deployment allows the prefix (https, Secure), else `tobira`. */
   cookie: { name: string; keys: string[]; secure: boolean };
   passkeyProofSecret: string;
-  session: { ttlSeconds: number; signInTtlSeconds: number };
+  /** `ttlSeconds`: absolute lifetime of a signed-in session; `idleTimeoutSeconds`: it ends sooner when unused this long. */
+  session: { ttlSeconds: number; idleTimeoutSeconds: number; signInTtlSeconds: number };
   /** `resendCooldownSeconds`: the least time between two codes of one sign-in (0: none). */
   signIn: { maxCodeAttempts: number; maxCodeResends: number; resendCooldownSeconds: number };
   /** The pool's password policy, for the SPA's checklist (GET /api/config); Cognito enforces it. */

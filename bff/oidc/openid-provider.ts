@@ -18,9 +18,10 @@ import { createInteractionRouter } from "./interaction-routes";
 import { createLiveUserCheck } from "./live-user";
 import { createProviderPages, spaStylesheet } from "./pages";
 import { createPendingInteraction } from "./pending-interaction";
-import { createProviderEndpointsRouter } from "./provider-endpoints";
+import { createProviderEndpointsRouter, pinToPublicUrl } from "./provider-endpoints";
 import { attachProviderHooks } from "./provider-hooks";
 import { providerOptions } from "./provider-options";
+import { createProviderRateLimits } from "./provider-rate-limits";
 import { createEndProviderSession, endTobiraSessionOnProviderLogout } from "./provider-sign-out";
 
 /**
@@ -67,11 +68,13 @@ export function createOpenIdProvider(deps: OpenIdProviderDeps): OpenIdProvider {
   const pages = createProviderPages({ stylesheet: spaStylesheet(config.web) });
   const liveUser = deps.cognito === undefined ? undefined : createLiveUserCheck({ store, cognito: deps.cognito, logger });
   const provider = new Provider(config.publicUrl, providerOptions({ config, store, sessions, accounts, consents, pages, liveUser }));
-  attachProviderHooks(provider, { config, logger, onProviderLogout: endTobiraSessionOnProviderLogout({ sessions, signOut }) });
+  attachProviderHooks(provider, { logger, onProviderLogout: endTobiraSessionOnProviderLogout({ sessions, signOut }) });
   const backChannelLogout = createBackChannelLogout({ provider, store, logger });
   const pending = createPendingInteraction({ provider, store, config });
 
   const router = Router();
+  router.use(pinToPublicUrl(config.publicUrl));
+  router.use(...createProviderRateLimits({ config, store, pages }));
   router.use(createProviderEndpointsRouter({ provider, config, pages }));
   router.use(createInteractionRouter({ provider, config, store, sessions, account, accounts, consents, pages, logger, pending }));
 

@@ -16,6 +16,31 @@ export function isProviderPath(path: string): boolean {
   return path.startsWith("/oidc/") || providerMetadataPaths.has(path);
 }
 
+/** The paths where oidc-provider runs: its endpoints and the sign-in interaction that builds its URLs. */
+export function buildsProviderUrls(path: string): boolean {
+  return isProviderPath(path) || path.startsWith("/interaction/");
+}
+
+/**
+ * The issuer and every URL the provider builds (discovery's endpoints, redirects, the logout
+ * form's action) come from PUBLIC_URL, never from the request: a forged `Host` or
+ * `X-Forwarded-Host` must not put a `token_endpoint` on another origin (OWASP Web Security
+ * Testing Guide, "Testing for Host Header Injection"). oidc-provider builds URLs from the host and
+ * protocol Koa reads from these headers (provider-hooks.ts trusts them), so they are set here.
+ */
+export function pinToPublicUrl(publicUrl: string): RequestHandler {
+  const { host, protocol } = new URL(publicUrl);
+  const scheme = protocol.slice(0, -1);
+  return (req, _res, next) => {
+    if (buildsProviderUrls(req.path)) {
+      req.headers.host = host;
+      req.headers["x-forwarded-host"] = host;
+      req.headers["x-forwarded-proto"] = scheme;
+    }
+    next();
+  };
+}
+
 /** The parameters of an end-session request (RP-Initiated Logout 1.0 §2). */
 const endSessionParameters = ["id_token_hint", "logout_hint", "client_id", "post_logout_redirect_uri", "state", "ui_locales"] as const;
 

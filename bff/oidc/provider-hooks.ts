@@ -1,14 +1,12 @@
 import type { Request } from "express";
 import type Provider from "oidc-provider";
 import type { KoaContextWithOIDC } from "oidc-provider";
-import type { BffConfig } from "../config";
 import type { Logger } from "../logger";
 import type { EndedProviderSession } from "./back-channel-logout";
 import { endedProviderSession } from "./provider-sign-out";
 
 /** What the provider's options cannot say: attached to the provider once it is built. */
 export interface ProviderHooksDeps {
-  config: BffConfig;
   logger: Logger;
   /**
    * Runs when the user confirms a sign-out at the provider (RP-initiated logout), with the
@@ -51,8 +49,20 @@ export function answerMissingClientAuthentication(ctx: KoaContextWithOIDC, issue
   if (ctx.get("authorization") !== "") ctx.set("WWW-Authenticate", `Basic realm="${issuer}", error="invalid_client"`);
 }
 
+/**
+ * Discovery and the JWKS change only with a deployment or a key rotation: caches may keep them a
+ * few minutes (RFC 9111 §5.2.2.1). A relying party that meets a token signed by a key it has not
+ * seen yet (a rotation) fetches the JWKS again, as OpenID Connect Core §10.1.1 expects of it.
+ */
+export const metadataCacheControl = "public, max-age=300";
+
+export function setMetadataCaching(ctx: KoaContextWithOIDC): void {
+  const route = ctx.oidc?.route;
+  if ((route === "discovery" || route === "jwks") && ctx.status === 200) ctx.set("Cache-Control", metadataCacheControl);
+}
+
 export function attachProviderHooks(provider: Provider, deps: ProviderHooksDeps): void {
-  const { config, logger } = deps;
+  const { logger } = deps;
 
   // oidc-provider puts `sid` in ID tokens only for back-channel-logout clients or when asked
   // through the claims parameter; Tobira's ID tokens always carry it (docs/architecture.md, "The OpenID Provider").
@@ -62,8 +72,10 @@ export function attachProviderHooks(provider: Provider, deps: ProviderHooksDeps)
   // again, and make the user wait for every relying party's answer.
   Object.defineProperty(provider.Client.prototype, "backchannelLogout", { value: async () => {} });
 
-  // Behind a load balancer the provider must believe X-Forwarded-Proto/Host (Secure cookies, URLs).
-  provider.proxy = config.trustProxy !== false;
+  // The provider reads the host and protocol from X-Forwarded-Host/Proto, which the BFF sets from
+  // PUBLIC_URL on every request that reaches it (provider-endpoints.ts, pinToPublicUrl): the
+  // issuer's URLs and Secure cookies whatever the request said.
+  provider.proxy = true;
 
   // Signing out at the provider (RP-initiated logout, confirmed) also ends the BFF session and
   // revokes its Cognito refresh token, so neither session outlives the other.
@@ -72,6 +84,7 @@ export function attachProviderHooks(provider: Provider, deps: ProviderHooksDeps)
     // RFC 6749 §5.1: token answers carry Pragma: no-cache next to Cache-Control: no-store (for HTTP/1.0 caches).
     if (ctx.response.get("cache-control") === "no-store") ctx.set("Pragma", "no-cache");
     answerMissingClientAuthentication(ctx, provider.issuer);
+    setMetadataCaching(ctx);
     // A /userinfo call with no token at all also names the error. RFC 6750 §3.1 only
     // advises against it (SHOULD NOT); one challenge shape for every refusal is simpler for RPs.
     const challenge = ctx.response.get("www-authenticate");

@@ -270,6 +270,12 @@ describe("configuration (OIDC_CLIENTS, OIDC_JWKS)", () => {
     ]);
   });
 
+  it("OIDC_RATE_LIMIT_PER_IP: 1000 by default, a positive whole number when set", () => {
+    expect(loadBffConfig(awsEnv).oidc.rateLimitPerIp).toBe(1000);
+    expect(loadBffConfig({ ...awsEnv, OIDC_RATE_LIMIT_PER_IP: "20" }).oidc.rateLimitPerIp).toBe(20);
+    expect(problemsOf({ ...awsEnv, OIDC_RATE_LIMIT_PER_IP: "0" })).toEqual([expect.stringMatching(/^OIDC_RATE_LIMIT_PER_IP: /)]);
+  });
+
   it("refuses an OIDC_JWKS of public keys", () => {
     const publicOnly = { keys: generateSigningKeys().keys.map(({ d: _d, ...rest }) => rest) };
     expect(problemsOf({ ...awsEnv, OIDC_JWKS: JSON.stringify(publicOnly) })).toEqual(
