@@ -1,6 +1,6 @@
 import { render } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { createMemoryRouter, RouterProvider } from "react-router-dom";
+import { createMemoryRouter, RouterProvider, type RouteObject } from "react-router-dom";
 import { vi } from "vitest";
 import type { PasswordPolicyRules } from "../../common/api-contract";
 import { AppProvider, createQueryClient } from "../../web/app/provider";
@@ -105,7 +105,23 @@ export function deferred<T>() {
 }
 
 /**
- * Renders the app's real routes in a memory router with a fresh QueryClient: the app's own
+ * The app's routes with every lazy page already loaded (`lazy` replaced by what it returns), so a
+ * page renders on the first pass as the tests expect; test/web/lazy-routes.test.tsx covers the
+ * lazy loading itself.
+ */
+async function withPagesLoaded(list: RouteObject[]): Promise<RouteObject[]> {
+  return Promise.all(
+    list.map(async ({ lazy, children, ...route }) => {
+      const loaded = typeof lazy === "function" ? await lazy() : {};
+      return { ...route, ...loaded, ...(children ? { children: await withPagesLoaded(children) } : {}) } as RouteObject;
+    }),
+  );
+}
+
+export const loadedRoutes = await withPagesLoaded(routes);
+
+/**
+ * Renders the app's real routes (pages loaded) in a memory router with a fresh QueryClient: the app's own
  * (network mode "always"), with no retries of reads.
  */
 export function renderApp(path: string, state?: unknown, options: { mode?: "sign-in" | "alb" | "ask"; passwordPolicy?: PasswordPolicyRules } = {}) {
@@ -118,7 +134,7 @@ export function renderApp(path: string, state?: unknown, options: { mode?: "sign
   const mode = options.mode ?? "sign-in";
   if (mode !== "ask")
     queryClient.setQueryData(clientConfigQueryOptions().queryKey, { mode, ...(options.passwordPolicy === undefined ? {} : { passwordPolicy: options.passwordPolicy }) });
-  const router = createMemoryRouter(routes, { initialEntries: [{ pathname: path, state }] });
+  const router = createMemoryRouter(loadedRoutes, { initialEntries: [{ pathname: path, state }] });
   const user = userEvent.setup();
   const view = render(
     <AppProvider queryClient={queryClient}>

@@ -1,58 +1,70 @@
 import { useState } from "react";
 import { createBrowserRouter, RouterProvider, type RouteObject } from "react-router-dom";
-import { AccountRoute } from "../features/account/routes/account";
-import { ConnectedAppsSection } from "../features/connected-apps/components/connected-apps-section";
-import { ConsentRoute } from "../features/consent/routes/consent";
-import { PasskeysSection } from "../features/passkeys/components/passkeys-section";
-import { AddPasskeyRoute } from "../features/passkeys/routes/add-passkey";
-import { ForgotPasswordRoute } from "../features/password/routes/forgot-password";
-import { ResetPasswordRoute } from "../features/password/routes/reset-password";
-import { SignInRoute } from "../features/signin/routes/sign-in";
-import { SignInChooseRoute } from "../features/signin/routes/sign-in-choose";
-import { SignInCodeRoute } from "../features/signin/routes/sign-in-code";
-import { SignUpRoute } from "../features/signup/routes/sign-up";
-import { SignUpConfirmRoute } from "../features/signup/routes/sign-up-confirm";
 import { paths } from "../lib/paths";
 import { AppLayout } from "./layout";
+import { lazyPage, PageLoadError, PageLoading } from "./lazy-route";
 import { HomeRoute } from "./routes/home";
 import { NotFoundRoute } from "./routes/not-found";
 import { SignInModeOnly } from "./sign-in-mode-only";
 
-/** Every page of the SPA; `lib/paths.ts` lists the same paths for links and redirects. */
+/**
+ * The account page with its sections: one chunk, loaded only by /account (passkey management and
+ * connected apps never reach the sign-in pages).
+ */
+async function loadAccountPage() {
+  const [{ AccountRoute }, { PasskeysSection }, { ConnectedAppsSection }] = await Promise.all([
+    import("../features/account/routes/account"),
+    import("../features/passkeys/components/passkeys-section"),
+    import("../features/connected-apps/components/connected-apps-section"),
+  ]);
+  return function AccountPage() {
+    return (
+      <AccountRoute
+        renderSections={({ email }) => (
+          <>
+            <PasskeysSection email={email} />
+            <ConnectedAppsSection />
+          </>
+        )}
+      />
+    );
+  };
+}
+
+/**
+ * Every page of the SPA; `lib/paths.ts` lists the same paths for links and redirects. Each
+ * feature page is its own chunk (`lazyPage`); the layout, the start page and "not found" are in
+ * the entry.
+ */
 export const routes: RouteObject[] = [
   {
     element: <AppLayout />,
     children: [
-      { path: paths.home, element: <HomeRoute /> },
       {
-        // Not in ALB mode, where the load balancer signs people in (lib/paths.ts `signInModePaths`).
-        element: <SignInModeOnly />,
+        // Inside the layout: the header stays while the first page's chunk loads or when it fails.
+        HydrateFallback: PageLoading,
+        errorElement: <PageLoadError />,
         children: [
-          { path: paths.signIn, element: <SignInRoute /> },
-          { path: paths.signInCode, element: <SignInCodeRoute /> },
-          { path: paths.signInChoose, element: <SignInChooseRoute /> },
-          { path: paths.signUp, element: <SignUpRoute /> },
-          { path: paths.signUpConfirm, element: <SignUpConfirmRoute /> },
-          { path: paths.passwordForgot, element: <ForgotPasswordRoute /> },
-          { path: paths.passwordReset, element: <ResetPasswordRoute /> },
-          { path: paths.passkeyAdd, element: <AddPasskeyRoute /> },
+          { path: paths.home, element: <HomeRoute /> },
+          {
+            // Not in ALB mode, where the load balancer signs people in (lib/paths.ts `signInModePaths`).
+            element: <SignInModeOnly />,
+            children: [
+              { path: paths.signIn, ...lazyPage(() => import("../features/signin/routes/sign-in").then((module) => module.SignInRoute)) },
+              { path: paths.signInCode, ...lazyPage(() => import("../features/signin/routes/sign-in-code").then((module) => module.SignInCodeRoute)) },
+              { path: paths.signInChoose, ...lazyPage(() => import("../features/signin/routes/sign-in-choose").then((module) => module.SignInChooseRoute)) },
+              { path: paths.signUp, ...lazyPage(() => import("../features/signup/routes/sign-up").then((module) => module.SignUpRoute)) },
+              { path: paths.signUpConfirm, ...lazyPage(() => import("../features/signup/routes/sign-up-confirm").then((module) => module.SignUpConfirmRoute)) },
+              { path: paths.passwordForgot, ...lazyPage(() => import("../features/password/routes/forgot-password").then((module) => module.ForgotPasswordRoute)) },
+              { path: paths.passwordReset, ...lazyPage(() => import("../features/password/routes/reset-password").then((module) => module.ResetPasswordRoute)) },
+              { path: paths.passkeyAdd, ...lazyPage(() => import("../features/passkeys/routes/add-passkey").then((module) => module.AddPasskeyRoute)) },
+            ],
+          },
+          { path: paths.account, ...lazyPage(loadAccountPage) },
+          { path: paths.consent, ...lazyPage(() => import("../features/consent/routes/consent").then((module) => module.ConsentRoute)) },
+          { path: "*", element: <NotFoundRoute /> },
         ],
       },
-      {
-        path: paths.account,
-        element: (
-          <AccountRoute
-            renderSections={({ email }) => (
-              <>
-                <PasskeysSection email={email} />
-                <ConnectedAppsSection />
-              </>
-            )}
-          />
-        ),
-      },
-      { path: paths.consent, element: <ConsentRoute /> },
-      { path: "*", element: <NotFoundRoute /> },
     ],
   },
 ];

@@ -1,0 +1,65 @@
+import { act, render, screen } from "@testing-library/react";
+import { createMemoryRouter, RouterProvider, type RouteObject } from "react-router-dom";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { AppProvider, createQueryClient } from "../../web/app/provider";
+import { routes } from "../../web/app/router";
+import { clientConfigQueryOptions } from "../../web/lib/client-config";
+import { paths } from "../../web/lib/paths";
+import { apiError, mockApi } from "./helpers";
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+});
+
+/** The app's routes as the browser gets them: each feature page fetched on its first visit. */
+function renderLazy(path: string, routeList: RouteObject[] = routes) {
+  const queryClient = createQueryClient();
+  queryClient.setQueryData(clientConfigQueryOptions().queryKey, { mode: "sign-in" });
+  const router = createMemoryRouter(routeList, { initialEntries: [path] });
+  render(
+    <AppProvider queryClient={queryClient}>
+      <RouterProvider router={router} />
+    </AppProvider>,
+  );
+  return router;
+}
+
+/** The same tree with the page at `path` failing to load, as a chunk does when the network drops or a deploy removed it. */
+function withFailingPage(list: RouteObject[], path: string): RouteObject[] {
+  return list.map((route) => {
+    const children = route.children ? { children: withFailingPage(route.children, path) } : {};
+    if (route.path !== path) return { ...route, ...children } as RouteObject;
+    return { ...route, lazy: () => Promise.reject(new TypeError("Failed to fetch dynamically imported module")) } as RouteObject;
+  });
+}
+
+describe("pages loaded on first visit (route-level code splitting)", () => {
+  it("shows the layout and a named loading status while the sign-in page's code arrives, then the page", async () => {
+    mockApi({ "GET /api/interaction": apiError(404, "not_found") });
+    renderLazy(paths.signIn);
+
+    expect(screen.getByRole("banner")).toHaveTextContent("Tobira");
+    expect(screen.getByRole("status")).toHaveTextContent("Loading…");
+    expect(await screen.findByRole("heading", { level: 1, name: "Sign in" })).toBeInTheDocument();
+    expect(screen.queryByText("Loading…")).not.toBeInTheDocument();
+  });
+
+  it("loads the next page's code before showing it when the person moves on", async () => {
+    mockApi({ "GET /api/interaction": apiError(404, "not_found") });
+    const router = renderLazy(paths.signIn);
+    await screen.findByRole("heading", { level: 1, name: "Sign in" });
+
+    await act(() => router.navigate(paths.signUp));
+
+    expect(await screen.findByRole("heading", { level: 1, name: "Create an account" })).toBeInTheDocument();
+  });
+
+  it("says the page could not be loaded and offers a reload when its code cannot be fetched", async () => {
+    mockApi({});
+    renderLazy(paths.consent, withFailingPage(routes, paths.consent));
+
+    expect(await screen.findByRole("heading", { level: 1, name: "This page could not be loaded" })).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Reload" })).toBeInTheDocument();
+    expect(screen.getByRole("banner")).toHaveTextContent("Tobira");
+  });
+});

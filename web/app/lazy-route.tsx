@@ -1,0 +1,33 @@
+import type { ComponentType } from "react";
+import type { RouteObject } from "react-router-dom";
+import { Button } from "../components/ui/button";
+import { Page } from "../components/ui/page";
+import { LoadingBlock } from "../components/ui/spinner";
+
+/**
+ * A route whose page is a chunk of its own, fetched on the first visit (React Router's route
+ * `lazy`): the sign-in page downloads no account, passkey-management or consent code. The router
+ * finishes loading before it commits a navigation, so the previous page stays until the next one
+ * can render and the layout's focus move still finds the new page's heading.
+ */
+export function lazyPage(load: () => Promise<ComponentType>): Pick<RouteObject, "lazy"> {
+  return { lazy: async () => ({ Component: await load() }) };
+}
+
+/** Shown inside the layout while the first page's chunk is on its way (index.html shows the same before any script runs). */
+export function PageLoading() {
+  return <LoadingBlock label="Loading…" />;
+}
+
+/**
+ * A page's chunk could not be fetched (no network, or a deploy replaced the files this tab was
+ * built against) or the page failed to render: say so and offer a reload, which fetches the
+ * current index.html and its chunks.
+ */
+export function PageLoadError() {
+  return (
+    <Page title="This page could not be loaded" lead="Check your connection, then reload the page.">
+      <Button onClick={() => window.location.reload()}>Reload</Button>
+    </Page>
+  );
+}
