@@ -168,19 +168,26 @@ export function createInteractionRouter(deps: InteractionRoutesDeps): Router {
       }
     };
 
+  /**
+   * Cancelling, and giving up for want of a passkey, change state (the app receives
+   * access_denied): only Tobira's own pages may lead there, not a cross-site navigation (OWASP
+   * Cross-Site Request Forgery Prevention Cheat Sheet, "Fetch Metadata headers"). A browser that
+   * sends no Sec-Fetch-Site is let through, as the session cookie's SameSite=Lax already is.
+   */
+  function refusedCrossSite(req: Request, res: Response, description: string): boolean {
+    const site = req.get("sec-fetch-site");
+    if (site === undefined || site === "same-origin" || site === "none") return false;
+    res.status(403).type("html").send(pages.errorPage("access_denied", description));
+    return true;
+  }
+
   const router = Router();
 
   router.get(
     "/interaction/cancel",
     cookieSession,
     page(async (req, res) => {
-      // Cancelling changes state (the app receives access_denied): only the sign-in page's own
-      // link may do it, not a cross-site navigation (OWASP CSRF cheat sheet, Fetch Metadata).
-      const site = req.get("sec-fetch-site");
-      if (site !== undefined && site !== "same-origin" && site !== "none") {
-        res.status(403).type("html").send(pages.errorPage("access_denied", "Cancel the sign-in from the sign-in page."));
-        return;
-      }
+      if (refusedCrossSite(req, res, "Cancel the sign-in from the sign-in page.")) return;
       const uid = pending.rememberedUid(req);
       res.redirect(303, uid === undefined ? "/signin" : `/interaction/${uid}/abort`);
     }),
@@ -229,6 +236,7 @@ export function createInteractionRouter(deps: InteractionRoutesDeps): Router {
     "/interaction/:uid/no-passkey",
     cookieSession,
     page(async (req, res) => {
+      if (refusedCrossSite(req, res, "Answer the app from Tobira's page.")) return;
       await loadInteraction(req, res);
       await finish(req, res, { error: "access_denied", error_description: "The app asks for a sign-in with a passkey, and the account has none." });
     }),
@@ -238,6 +246,7 @@ export function createInteractionRouter(deps: InteractionRoutesDeps): Router {
     "/interaction/:uid/abort",
     cookieSession,
     page(async (req, res) => {
+      if (refusedCrossSite(req, res, "Cancel the sign-in from the sign-in page.")) return;
       await loadInteraction(req, res);
       await finish(req, res, { error: "access_denied", error_description: "The user cancelled the sign-in." });
     }),
