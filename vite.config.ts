@@ -1,21 +1,85 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { brotliCompressSync, constants as zlibConstants, gzipSync } from "node:zlib";
 import react from "@vitejs/plugin-react";
-import { defineConfig } from "vite";
+import { defineConfig, loadEnv, type Plugin } from "vite";
 
 // The SPA is built into dist/web and served by the BFF (same origin as /api).
 // In `npm run dev`, Vite serves it with hot reload and proxies the BFF's paths.
 const bffUrl = "http://localhost:3000";
 
-export default defineConfig({
-  root: "web",
-  plugins: [react()],
-  build: { outDir: "../dist/web", emptyOutDir: true },
-  server: {
-    port: 5173,
-    strictPort: true,
-    proxy: {
-      "/api": bffUrl,
-      "/healthz": bffUrl,
-      "/readyz": bffUrl,
+/** Files worth compressing: text. Images other than SVG and fonts are compressed already. */
+const compressible = /\.(?:js|mjs|css|html|svg|json|txt|map)$/;
+
+/**
+ * Writes a brotli (.br) and a gzip (.gz) copy next to each text file of the build, at the
+ * strongest settings (done once here, not per request); bff/web/spa.ts serves the one the
+ * browser accepts (RFC 9110 §8.4 Content-Encoding, §12.5.3 Accept-Encoding). A copy that is not
+ * smaller than the file is not written.
+ */
+function precompress(): Plugin {
+  let outDir = "";
+  return {
+    name: "tobira:precompress",
+    apply: "build",
+    configResolved(config) {
+      outDir = path.resolve(config.root, config.build.outDir);
     },
-  },
+    writeBundle(_options, bundle) {
+      for (const fileName of Object.keys(bundle)) {
+        if (!compressible.test(fileName) || fileName.startsWith(".vite/")) continue;
+        const file = path.join(outDir, fileName);
+        const content = readFileSync(file);
+        const brotli = brotliCompressSync(content, {
+          params: {
+            [zlibConstants.BROTLI_PARAM_QUALITY]: zlibConstants.BROTLI_MAX_QUALITY,
+            [zlibConstants.BROTLI_PARAM_MODE]: zlibConstants.BROTLI_MODE_TEXT,
+            [zlibConstants.BROTLI_PARAM_SIZE_HINT]: content.length,
+          },
+        });
+        const gzip = gzipSync(content, { level: zlibConstants.Z_BEST_COMPRESSION });
+        if (brotli.length < content.length) writeFileSync(`${file}.br`, brotli);
+        if (gzip.length < content.length) writeFileSync(`${file}.gz`, gzip);
+      }
+    },
+  };
+}
+
+const htmlEscapes: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+
+/**
+ * index.html's loading shell and title name the app as the SPA does (VITE_APP_NAME, default
+ * "Tobira", the default web/config.ts applies), so the page does not change name when the
+ * script takes over.
+ */
+function appNameInHtml(appName: string): Plugin {
+  const escaped = appName.replace(/[&<>"']/g, (character) => htmlEscapes[character]!);
+  return {
+    name: "tobira:app-name",
+    transformIndexHtml: (html) => html.replaceAll("%TOBIRA_APP_NAME%", escaped),
+  };
+}
+
+export default defineConfig(({ mode }) => {
+  const env = loadEnv(mode, path.resolve(import.meta.dirname, "web"), "VITE_");
+  return {
+    root: "web",
+    plugins: [react(), appNameInHtml(env.VITE_APP_NAME?.trim() || "Tobira"), precompress()],
+    build: {
+      outDir: "../dist/web",
+      emptyOutDir: true,
+      // dist/web/.vite/manifest.json: which chunks each entry and route loads, for the bundle
+      // budget (scripts/check-bundle-size.ts). Not served (express.static skips dot folders).
+      manifest: true,
+    },
+    server: {
+      port: 5173,
+      strictPort: true,
+      proxy: {
+        "/api": bffUrl,
+        "/healthz": bffUrl,
+        "/readyz": bffUrl,
+      },
+    },
+  };
 });

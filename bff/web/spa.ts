@@ -1,10 +1,10 @@
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
-import express, { Router } from "express";
+import { Router, type Request, type Response } from "express";
 import { spaPagePaths } from "../../common/api-contract";
 
 /** Vite names built assets by content hash, so they never change and can be cached for a year. */
-const hashedAssetsPrefix = `${path.sep}assets${path.sep}`;
+const hashedAssetsPrefix = "/assets/";
 
 /**
  * Paths that belong to the BFF itself (the JSON API, the provider's endpoints and interaction,
@@ -28,15 +28,82 @@ export function isSpaPage(urlPath: string): boolean {
   return pages.has(urlPath.length > 1 && urlPath.endsWith("/") ? urlPath.slice(0, -1) : urlPath);
 }
 
+/** The build's precompressed copies (vite.config.ts), best first: brotli is smaller than gzip. */
+const encodings = [
+  { coding: "br", suffix: ".br" },
+  { coding: "gzip", suffix: ".gz" },
+] as const;
+
+/**
+ * The weight (q) the Accept-Encoding header gives `coding`: its own entry, else "*", else 0
+ * (RFC 9110 §12.5.3; no header at all means no preference, so only the file as is is safe).
+ */
+function acceptedWeight(acceptEncoding: string | undefined, coding: string): number {
+  let wildcard = 0;
+  for (const entry of (acceptEncoding ?? "").split(",")) {
+    const [name = "", ...params] = entry.split(";").map((part) => part.trim().toLowerCase());
+    const qParam = params.find((param) => param.startsWith("q="));
+    const q = qParam === undefined ? 1 : Number(qParam.slice(2));
+    const weight = Number.isFinite(q) ? Math.min(Math.max(q, 0), 1) : 0;
+    if (name === coding) return weight;
+    if (name === "*") wildcard = weight;
+  }
+  return wildcard;
+}
+
+/**
+ * The best of the build's encodings the request accepts: the highest weight, and on a tie ours
+ * (brotli before gzip): browsers list "gzip, deflate, br" with equal weights.
+ */
+function chooseEncoding(acceptEncoding: string | undefined, available: readonly (typeof encodings)[number][]): (typeof encodings)[number] | undefined {
+  let best: (typeof encodings)[number] | undefined;
+  let bestWeight = 0;
+  for (const encoding of available) {
+    const weight = acceptedWeight(acceptEncoding, encoding.coding);
+    if (weight > bestWeight) {
+      best = encoding;
+      bestWeight = weight;
+    }
+  }
+  return best;
+}
+
+function cacheControlFor(urlPath: string): string {
+  return urlPath.startsWith(hashedAssetsPrefix) ? "public, max-age=31536000, immutable" : "no-cache";
+}
+
+/** Every file under `dir` as a URL path ("/assets/index-4f2a9c.js"), dot folders (.vite) left out. */
+function listFiles(dir: string, prefix = ""): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    if (entry.name.startsWith(".")) return [];
+    const urlPath = `${prefix}/${entry.name}`;
+    return entry.isDirectory() ? listFiles(path.join(dir, entry.name), urlPath) : [urlPath];
+  });
+}
+
+/** The request's path with %XX decoded, as file names are listed; "" when it does not decode. */
+function decodedPath(urlPath: string): string {
+  try {
+    return decodeURIComponent(urlPath);
+  } catch {
+    return "";
+  }
+}
+
 /**
  * Serves the built SPA from `distDir` (dist/web): hashed assets with a long cache, index.html
  * never cached (so a deploy is picked up at once), and index.html at each of the SPA's pages so
  * that client-side routes (/signin/code, /account…) load directly. Elsewhere a browser gets
  * index.html with status 404 (the SPA shows its not-found page) and any other client JSON 404.
+ *
+ * A file the build also wrote as .br / .gz goes out in the encoding the browser prefers among
+ * those (RFC 9110 §12.5.3), with its own Content-Type and `Vary: Accept-Encoding` so a shared
+ * cache keeps one copy per encoding (RFC 9110 §12.5.5); a browser that accepts neither gets the file as is.
  */
 export function createSpaRouter(distDir: string): Router {
   const router = Router();
-  const indexHtml = path.join(distDir, "index.html");
+  const root = path.resolve(distDir);
+  const indexHtml = path.join(root, "index.html");
 
   if (!existsSync(indexHtml)) {
     router.use((req, res, next) => {
@@ -53,21 +120,40 @@ export function createSpaRouter(distDir: string): Router {
     return router;
   }
 
-  router.use(
-    express.static(distDir, {
-      index: false,
-      setHeaders(res, filePath) {
-        res.setHeader("Cache-Control", filePath.includes(hashedAssetsPrefix) ? "public, max-age=31536000, immutable" : "no-cache");
-      },
-    }),
-  );
+  // Listed once: the build does not change under a running server (a rebuild means a restart),
+  // and only these exact names are ever looked up, never a path built from the request.
+  const files: ReadonlySet<string> = new Set(listFiles(root));
+  const compressedCopies: ReadonlySet<string> = new Set(encodings.map(({ suffix }) => suffix));
+
+  /** Sends `urlPath` (a file of the build) in the best encoding the request accepts; false when it is not a file of the build. */
+  function sendBuilt(req: Request, res: Response, urlPath: string, status = 200): boolean {
+    if (!files.has(urlPath) || compressedCopies.has(path.extname(urlPath))) return false;
+    const available = encodings.filter(({ suffix }) => files.has(`${urlPath}${suffix}`));
+    const encoding = chooseEncoding(req.get("Accept-Encoding"), available);
+    if (available.length > 0) res.vary("Accept-Encoding");
+    res.status(status).type(path.extname(urlPath)).set("Cache-Control", cacheControlFor(urlPath));
+    const file = path.join(root, ...urlPath.split("/"));
+    if (encoding === undefined) {
+      res.sendFile(file, { cacheControl: false, dotfiles: "deny" });
+      return true;
+    }
+    res.set("Content-Encoding", encoding.coding);
+    // No ranges of an encoded copy: a range would count bytes of the brotli or gzip stream.
+    res.sendFile(`${file}${encoding.suffix}`, { cacheControl: false, acceptRanges: false, dotfiles: "deny" });
+    return true;
+  }
+
+  router.use((req, res, next) => {
+    if ((req.method === "GET" || req.method === "HEAD") && sendBuilt(req, res, decodedPath(req.path))) return;
+    next();
+  });
   router.use((req, res, next) => {
     if (!isSpaNavigation(req.method, req.path)) {
       next();
       return;
     }
     if (isSpaPage(req.path)) {
-      res.set("Cache-Control", "no-cache").sendFile(indexHtml);
+      sendBuilt(req, res, "/index.html");
       return;
     }
     // Any other address: a browser gets the SPA, which shows its "page not found", under the
@@ -76,7 +162,7 @@ export function createSpaRouter(distDir: string): Router {
       next();
       return;
     }
-    res.status(404).set("Cache-Control", "no-cache").sendFile(indexHtml);
+    sendBuilt(req, res, "/index.html", 404);
   });
   return router;
 }
