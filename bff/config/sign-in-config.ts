@@ -69,10 +69,9 @@ export function buildSignInConfig(vars: BffEnv, defaults: ModeDefaults): BffConf
       timeouts: { connectMs: vars.DYNAMODB_CONNECT_TIMEOUT_MS, totalMs: vars.DYNAMODB_TIMEOUT_MS },
     },
     apiDeadlineMs: vars.API_TIMEOUT_MS,
-    // Local mode runs on plain http://localhost, where a Secure cookie would never come back.
-    cookie: { name: "tobira", keys: required.COOKIE_KEYS, secure: defaults.mode === "aws" },
+    cookie: sessionCookieSettings(defaults, required.PUBLIC_URL, required.COOKIE_KEYS),
     passkeyProofSecret: required.PASSKEY_PROOF_SECRET,
-    session: { ttlSeconds: vars.SESSION_TTL_SECONDS, signInTtlSeconds: vars.SIGNIN_TTL_SECONDS },
+    session: { ttlSeconds: vars.SESSION_TTL_SECONDS, idleTimeoutSeconds: vars.SESSION_IDLE_TIMEOUT_SECONDS, signInTtlSeconds: vars.SIGNIN_TTL_SECONDS },
     signIn: {
       maxCodeAttempts: vars.OTP_MAX_ATTEMPTS ?? fallback.maxCodeAttempts,
       maxCodeResends: vars.OTP_MAX_RESENDS,
@@ -85,6 +84,19 @@ export function buildSignInConfig(vars: BffEnv, defaults: ModeDefaults): BffConf
     oidc,
     account: accountSettings(vars, defaults, { region, cognitoEndpoint: endpoint }),
   };
+}
+
+/**
+ * The session cookie. Local mode runs on plain http://localhost, where a Secure cookie would never
+ * come back. Over https the name takes the `__Host-` prefix (RFC 6265bis, "Cookie Name Prefixes"):
+ * the browser then accepts it only Secure, from this origin, with Path=/ and no Domain, so a
+ * sibling subdomain cannot plant or overwrite it (session fixation). cookie-session's `.sig`
+ * companion cookie shares the prefix and the attributes.
+ */
+function sessionCookieSettings(defaults: ModeDefaults, publicUrl: string, keys: string[]): BffConfig["cookie"] {
+  const secure = defaults.mode === "aws";
+  const hostPrefixAllowed = secure && new URL(publicUrl).protocol === "https:";
+  return { name: hostPrefixAllowed ? "__Host-tobira" : "tobira", keys, secure };
 }
 
 const day = 24 * 60 * 60;

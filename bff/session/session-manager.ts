@@ -7,11 +7,16 @@ import type { Store } from "../store/store";
 import type { AuthenticatedSession, ListedSession, PendingSignIn } from "./session-records";
 
 /**
- * The browser session. The signed cookie (`tobira`, HttpOnly, SameSite=Lax, Secure outside
- * local mode) carries only a random id (256 bits, OWASP Session Management Cheat Sheet,
- * "Session ID Entropy"); the store keys records by the id's SHA-256, so a leaked table holds no
- * usable session ids. The id is replaced when a sign-in completes (session fixation, ibid.,
- * "Renew the Session ID After Any Privilege Level Change").
+ * The browser session. The signed cookie (`__Host-tobira` over https, `tobira` on
+ * http://localhost; HttpOnly, SameSite=Lax, Secure outside local mode) carries only a random id
+ * (256 bits, OWASP Session Management Cheat Sheet, "Session ID Entropy"); the store keys records by
+ * the id's SHA-256, so a leaked table holds no usable session ids. The id is replaced at every
+ * privilege change — the password step and the completed sign-in — and the old one stops working
+ * (session fixation, ibid., "Renew the Session ID After Any Privilege Level Change").
+ *
+ * A signed-in session ends at its absolute expiry (SESSION_TTL_SECONDS) or once unused for
+ * SESSION_IDLE_TIMEOUT_SECONDS, whichever comes first (ibid., "Session Expiration"); "unused" is
+ * known to within the activity resolution below.
  */
 
 export const sessionKind = "session";
@@ -21,8 +26,8 @@ export const sessionUserKind = "session-user";
 /** When a session was last used (`{at}`), keyed like the session; written at most every few minutes. */
 export const sessionActivityKind = "session-activity";
 
-/** "Last active" is kept to this many seconds: a write per request would cost more than it tells. */
-const activityResolutionSeconds = 5 * 60;
+/** "Last active" is kept to this many seconds at most: a write per request would cost more than it tells. */
+const maxActivityResolutionSeconds = 5 * 60;
 /** Sessions whose last write this process remembers (bounded; forgetting one costs one extra write). */
 const maxRememberedActivity = 10_000;
 
@@ -71,7 +76,10 @@ const maxPendingUpdateAttempts = 5;
 
 export interface SessionManager {
   readPending(req: Request): Promise<PendingSignIn | undefined>;
-  /** Starts a new pending sign-in, replacing any other of this browser; it gets a fresh version. */
+  /**
+   * Starts a new pending sign-in (after the password step), replacing any other of this browser,
+   * under a NEW session id (the old one stops working); it gets a fresh version.
+   */
   savePending(req: Request, pending: Omit<PendingSignIn, "version">): Promise<void>;
   /**
    * Read-modify-write of the pending sign-in without lost updates: `mutate` gets the stored record
@@ -118,15 +126,10 @@ export function createSessionManager(deps: { store: Store; config: BffConfig }):
     return typeof id === "string" && sessionIdPattern.test(id) ? id : undefined;
   }
 
-  function ensureId(req: Request): string {
-    const existing = currentId(req);
-    if (existing !== undefined) return existing;
-    const id = newSessionId();
-    req.session = { sid: id };
-    return id;
-  }
-
   const activityWritten = new Map<string, number>();
+  const idleTimeoutSeconds = config.session.idleTimeoutSeconds;
+  // Fine enough that a session is never ended more than a quarter of the idle timeout early.
+  const activityResolutionSeconds = Math.max(1, Math.min(maxActivityResolutionSeconds, Math.floor(idleTimeoutSeconds / 4)));
 
   /** Records that the session was used, at most once per activityResolutionSeconds from this process. */
   async function touch(key: string, session: AuthenticatedSession): Promise<void> {
@@ -141,16 +144,39 @@ export function createSessionManager(deps: { store: Store; config: BffConfig }):
     const id = currentId(req);
     if (id === undefined) return undefined;
     const key = storeKey(id);
-    const session = await store.get<AuthenticatedSession>(sessionKind, key);
-    if (session === undefined || session.expiresAt <= nowSeconds()) return undefined;
+    const remembered = activityWritten.get(key);
+    const now = nowSeconds();
+    // This process wrote the activity recently enough: no second read to know the session is not idle.
+    const needActivity = remembered === undefined || remembered + idleTimeoutSeconds <= now;
+    const [session, activity] = await Promise.all([
+      store.get<AuthenticatedSession>(sessionKind, key),
+      needActivity ? store.get<{ at: number }>(sessionActivityKind, key) : undefined,
+    ]);
+    if (session === undefined || session.expiresAt <= now) return undefined;
+    if (isIdle(session, Math.max(remembered ?? 0, activity?.at ?? 0), now)) {
+      await endByKey(key);
+      return undefined;
+    }
     await touch(key, session);
     return session;
   }
 
+  /** Unused for the idle timeout: the last activity seen (or the sign-in) is that long ago. */
+  function isIdle(session: AuthenticatedSession, lastActivityAt: number, now: number): boolean {
+    return Math.max(lastActivityAt, session.createdAt) + idleTimeoutSeconds <= now;
+  }
+
+  /** The user's sessions that are neither expired nor idle, each with its last activity. */
   async function liveRecordsOf(sub: string) {
     const now = nowSeconds();
-    const records = await store.queryByIndex<AuthenticatedSession>(sessionKind, sub);
-    return records.filter((record) => record.value.sub === sub && record.value.expiresAt > now);
+    const records = (await store.queryByIndex<AuthenticatedSession>(sessionKind, sub)).filter((record) => record.value.sub === sub && record.value.expiresAt > now);
+    const withActivity = await Promise.all(
+      records.map(async (record) => {
+        const activity = await store.get<{ at: number }>(sessionActivityKind, record.id);
+        return { ...record, lastActiveAt: Math.max(activity?.at ?? 0, activityWritten.get(record.id) ?? 0, record.value.createdAt) };
+      }),
+    );
+    return withActivity.filter((record) => !isIdle(record.value, record.lastActiveAt, now));
   }
 
   async function endByKey(key: string): Promise<void> {
@@ -163,6 +189,30 @@ export function createSessionManager(deps: { store: Store; config: BffConfig }):
     return id === undefined ? undefined : store.get<PendingSignIn>(signInKind, storeKey(id));
   }
 
+  /**
+   * A new id for this browser at the password step (a privilege change): whoever knew the old id
+   * — a cookie planted before the sign-in — cannot follow the attempt. A signed-in session under
+   * the old id moves to the new one (it ends when this sign-in completes); every record under the
+   * old id is deleted, so the old id stops working.
+   */
+  async function rotateId(req: Request): Promise<string> {
+    const oldId = currentId(req);
+    const id = newSessionId();
+    if (oldId !== undefined) {
+      const oldKey = storeKey(oldId);
+      const signedIn = await readAuthenticated(req);
+      if (signedIn !== undefined) {
+        const now = nowSeconds();
+        const ttlSeconds = Math.max(1, signedIn.expiresAt - now);
+        await store.put(sessionKind, storeKey(id), signedIn, { ttlSeconds, index: signedIn.sub });
+        await store.put(sessionActivityKind, storeKey(id), { at: now }, { ttlSeconds });
+      }
+      await Promise.all([endByKey(oldKey), store.delete(signInKind, oldKey)]);
+    }
+    req.session = { sid: id };
+    return id;
+  }
+
   /** Absolute lifetime from the password step: the whole attempt must finish in time. */
   function pendingTtlSeconds(pending: PendingSignIn): number {
     return Math.max(1, pending.startedAt + config.session.signInTtlSeconds - nowSeconds());
@@ -173,7 +223,7 @@ export function createSessionManager(deps: { store: Store; config: BffConfig }):
     readAuthenticated,
 
     async savePending(req, pending) {
-      const id = ensureId(req);
+      const id = await rotateId(req);
       // A random first version: an update read from the attempt this one replaces cannot match it.
       const record: PendingSignIn = { ...pending, version: randomInt(2 ** 40) };
       await store.put(signInKind, storeKey(id), record, { ttlSeconds: pendingTtlSeconds(record) });
@@ -258,13 +308,7 @@ export function createSessionManager(deps: { store: Store; config: BffConfig }):
     },
 
     async listFor(sub) {
-      const records = await liveRecordsOf(sub);
-      return Promise.all(
-        records.map(async (record) => {
-          const activity = await store.get<{ at: number }>(sessionActivityKind, record.id);
-          return { id: publicSessionId(record.id), session: record.value, lastActiveAt: Math.max(activity?.at ?? 0, record.value.createdAt) };
-        }),
-      );
+      return (await liveRecordsOf(sub)).map((record) => ({ id: publicSessionId(record.id), session: record.value, lastActiveAt: record.lastActiveAt }));
     },
 
     currentPublicId(req) {

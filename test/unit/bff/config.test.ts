@@ -92,6 +92,17 @@ describe("loadBffConfig", () => {
     });
   });
 
+  it("names the session cookie __Host-tobira over https (Secure, Path=/, no Domain), plain tobira on http://localhost", () => {
+    expect(loadBffConfig(awsEnv).cookie.name).toBe("__Host-tobira");
+    expect(loadBffConfig({}).cookie.name).toBe("tobira");
+  });
+
+  it("ends an unused session after SESSION_IDLE_TIMEOUT_SECONDS (default one hour) beside the absolute 8 hours", () => {
+    expect(loadBffConfig({}).session).toMatchObject({ ttlSeconds: 8 * 3600, idleTimeoutSeconds: 3600 });
+    expect(loadBffConfig({ SESSION_IDLE_TIMEOUT_SECONDS: "900" }).session.idleTimeoutSeconds).toBe(900);
+    expect(problemsOf({ SESSION_IDLE_TIMEOUT_SECONDS: "0" })).toEqual([expect.stringContaining("SESSION_IDLE_TIMEOUT_SECONDS")]);
+  });
+
   it("refuses a plain-http PUBLIC_URL in AWS mode", () => {
     expect(problemsOf({ ...awsEnv, PUBLIC_URL: "http://id.example.com" })).toEqual([expect.stringContaining("PUBLIC_URL: must be an https URL")]);
   });
