@@ -1,3 +1,5 @@
+import { randomUUID } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Request } from "express";
 import type { Delivery, OtpSentResponse, SignInDoneResponse, SignInMethod, SignInResponse } from "../../common/api-contract";
 import { ChallengeStep } from "../../common/custom-auth-protocol";
@@ -7,7 +9,7 @@ import type { BffConfig } from "../config";
 import { ApiError } from "../errors";
 import type { Logger } from "../logger";
 import { nowSeconds, type SessionManager } from "../session/session-manager";
-import type { AuthenticatedSession } from "../session/session-records";
+import type { AuthenticatedSession, PendingSignIn } from "../session/session-records";
 import { createCustomAuthRounds, type OtpRound } from "./custom-auth-rounds";
 import { createPendingSignIns, resendTiming, sessionExpired } from "./pending-sign-in";
 
@@ -77,6 +79,30 @@ const resendTooSoon = (seconds: number) =>
     extra: { retryAfterSeconds: seconds },
   });
 
+/**
+ * Cognito's challenge Session is single-use, so two answers to one round (a wrong code and a
+ * resend sent at the same moment) cannot both reach Cognito: the loser would meet "Invalid
+ * session" and end the sign-in. Answers are therefore serialized per pending sign-in: each takes a
+ * lease on the round with a compare-and-set on the pending sign-in, answers, and stores the next
+ * round as it gives the lease back. A second answer waits for the lease, then answers the newer
+ * round. The lease outlives one answer (Create's delivery budget plus Cognito's own time) and
+ * lapses by itself if its holder dies.
+ */
+export const ANSWER_LEASE_MS = 10_000;
+const LEASE_POLL_MS = 25;
+
+type AnswerLease = { id: string; until: number };
+/** The pending sign-in with the lease of the answer in flight (kept in the same record). */
+type LeasedPendingSignIn = PendingSignIn & { answerLease?: AnswerLease };
+
+class RoundBusy extends Error {}
+
+function withoutLease(record: PendingSignIn, leaseId: string): PendingSignIn {
+  const { answerLease, ...rest } = record as LeasedPendingSignIn;
+  // Someone else's lease (ours lapsed and was taken over) stays where it is.
+  return answerLease !== undefined && answerLease.id !== leaseId ? record : rest;
+}
+
 function deliveryFrom({ destination }: OtpRound): Delivery {
   return { medium: destination.includes("@") ? "EMAIL" : "SMS", destination };
 }
@@ -88,6 +114,31 @@ export function createSignInService(deps: SignInDeps): SignInService {
   const maxAttempts = config.signIn.maxCodeAttempts;
   const rounds = createCustomAuthRounds({ cognito, logger });
   const pendingSignIns = createPendingSignIns({ sessions, config });
+
+  /**
+   * Takes the round's lease (see ANSWER_LEASE_MS): `check` may refuse (throw) or change the
+   * record, once the round is free. Resolves to the record as leased, or undefined when no
+   * sign-in is pending.
+   */
+  async function leaseRound(req: Request, leaseId: string, check: (current: PendingSignIn) => PendingSignIn): Promise<PendingSignIn | undefined> {
+    for (;;) {
+      try {
+        return await sessions.updatePending(req, (current) => {
+          const lease = (current as LeasedPendingSignIn).answerLease;
+          if (lease !== undefined && lease.id !== leaseId && lease.until > Date.now()) throw new RoundBusy();
+          return { ...check(current), answerLease: { id: leaseId, until: Date.now() + ANSWER_LEASE_MS } } as PendingSignIn;
+        });
+      } catch (error) {
+        if (!(error instanceof RoundBusy)) throw error;
+        await sleep(LEASE_POLL_MS);
+      }
+    }
+  }
+
+  /** Gives the lease back when an answer ended without storing a next round. */
+  async function releaseRound(req: Request, leaseId: string): Promise<void> {
+    await sessions.updatePending(req, (current) => withoutLease(current, leaseId)).catch(() => undefined);
+  }
 
   async function revokeQuietly(refreshToken: string | undefined, reason: string): Promise<void> {
     if (refreshToken === undefined) return;
@@ -159,13 +210,14 @@ export function createSignInService(deps: SignInDeps): SignInService {
 
     async sendCode(req) {
       const now = nowSeconds();
+      const leaseId = randomUUID();
       let waitingRound = "";
       let resend = false;
       // The code is reserved before it is sent, by compare-and-set on the pending sign-in: the
       // resend cap and the cool-down between codes hold however many requests race (a check
       // before the send would let parallel resends through). A send that then fails still
       // counts: the mail may have gone out.
-      const reserved = await sessions.updatePending(req, (current) => {
+      const reserved = await leaseRound(req, leaseId, (current) => {
         const isResend = current.step !== "choose";
         if (isResend && current.resends >= config.signIn.maxCodeResends) throw tooManyResends();
         const { resendAvailableInSeconds } = resendTiming(current, config.signIn, now);
@@ -178,20 +230,30 @@ export function createSignInService(deps: SignInDeps): SignInService {
       });
       if (reserved === undefined) throw await pendingSignIns.missing(req);
       const waiting = { username: reserved.username, session: waitingRound };
-      const round = resend ? await rounds.resendCode(waiting) : await rounds.choose(ChallengeStep.otp, waiting);
+      let round;
+      try {
+        round = resend ? await rounds.resendCode(waiting) : await rounds.choose(ChallengeStep.otp, waiting);
+      } catch (error) {
+        await releaseRound(req, leaseId);
+        throw error;
+      }
       const delivery = deliveryFrom(round);
       // Merged into the record as it is now: a wrong code counted meanwhile stays counted
       // (OWASP Authentication Cheat Sheet, limit attempts; resends included).
-      const saved = await sessions.updatePending(req, (current) => ({ ...current, cognitoSession: round.session, step: "otp", delivery }));
+      const saved = await sessions.updatePending(req, (current) => ({ ...withoutLease(current, leaseId), cognitoSession: round.session, step: "otp", delivery }));
       // The attempt ended meanwhile (too many wrong codes, expiry): it stays ended.
       if (saved === undefined) throw sessionExpired();
       return { next: "otp", delivery, ...resendTiming(saved, config.signIn, now) };
     },
 
     async submitCode(req, code) {
-      const pending = await sessions.readPending(req);
+      const leaseId = randomUUID();
+      // Waits while a resend of this sign-in is answering the round, then answers the newer one.
+      const pending = await leaseRound(req, leaseId, (current) => {
+        if (current.step !== "otp") throw new ApiError(400, "bad_request", "Ask for a code first.");
+        return current;
+      });
       if (pending === undefined) throw await pendingSignIns.missing(req);
-      if (pending.step !== "otp") throw new ApiError(400, "bad_request", "Ask for a code first.");
       const answered = pending.cognitoSession;
 
       let outcome;
@@ -200,6 +262,8 @@ export function createSignInService(deps: SignInDeps): SignInService {
       } catch (error) {
         if (error instanceof ApiError && (error.code === "session_expired" || error.code === "challenge_failed")) {
           await sessions.clearPending(req, answered);
+        } else {
+          await releaseRound(req, leaseId);
         }
         throw error;
       }
@@ -211,7 +275,7 @@ export function createSignInService(deps: SignInDeps): SignInService {
       // Sheet, "limit the number of attempts"; NIST SP 800-63B §5.2.2).
       const nextRound = outcome.session;
       const merged = await sessions.updatePending(req, (current) => ({
-        ...current,
+        ...withoutLease(current, leaseId),
         failedCodes: current.failedCodes + 1,
         // A resend that landed meanwhile sent a newer code: its round stays the one to answer.
         cognitoSession: current.cognitoSession === answered ? nextRound : current.cognitoSession,

@@ -194,11 +194,9 @@ describe("sign-in: password, then a one-time code (POST /api/signin, /api/signin
     expect(await storedSession<PendingSignIn>(stack, client, "signin")).toBeUndefined();
   });
 
-  // Known gap: since the password runs inside CUSTOM_AUTH, a resend answers the waiting code round
-  // (RESEND), so a wrong code and a resend sent at the same moment race for one single-use Cognito
-  // session and the loser ends the sign-in. Re-enable once the sign-in service retries the loser
-  // against the new round.
-  it.skip("counts a wrong code sent while a resend is under way: three in total still end the attempt", async () => {
+  // A resend answers the waiting code round (RESEND), so a wrong code and a resend sent at the
+  // same moment answer one single-use Cognito session: the sign-in service serializes them.
+  it("counts a wrong code sent while a resend is under way: three in total still end the attempt", async () => {
     // OWASP Authentication Cheat Sheet: a resend must not hand back wrong-code attempts.
     const { email } = await signUpConfirmed(stack);
     const client = stack.client();
