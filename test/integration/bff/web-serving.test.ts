@@ -118,7 +118,7 @@ describe("serving the built SPA (dist/web)", () => {
   });
 
   it("sends the file as is, still with Vary, to a client that accepts no encoding the build made", async () => {
-    for (const headers of [{}, { "Accept-Encoding": "identity" }, { "Accept-Encoding": "deflate" }]) {
+    for (const headers of [{}, { "Accept-Encoding": "identity" }, { "Accept-Encoding": "deflate" }] as Record<string, string>[]) {
       const response = await rawGet(withSpa.url, "/assets/index-4f2a9c.js", headers);
       expect(response.status).toBe(200);
       expect(response.headers["content-encoding"]).toBeUndefined();
