@@ -1,3 +1,4 @@
+import { useEffect, type Dispatch, type SetStateAction } from "react";
 import type { InteractionResponse } from "../../../../common/api-contract";
 import { useInteraction } from "../api/get-interaction";
 
@@ -11,6 +12,18 @@ export type RelyingPartyClient = InteractionResponse["client"];
 /** The waiting app, or undefined when the person came straight to Tobira (or while loading). */
 export function useRelyingParty(): RelyingPartyClient | undefined {
   return useInteraction().data?.client;
+}
+
+/**
+ * The email the app named (`login_hint`, OpenID Connect Core §3.1.2.1) fills the sign-in or
+ * sign-up form's email field while it is still empty: it arrives after the first render, and
+ * never overwrites what the person typed.
+ */
+export function usePrefillFromLoginHint(setEmail: Dispatch<SetStateAction<string>>): void {
+  const hint = useInteraction().data?.loginHint;
+  useEffect(() => {
+    if (hint !== undefined) setEmail((current) => (current === "" ? hint : current));
+  }, [hint, setEmail]);
 }
 
 export function ClientName({ client }: { client: RelyingPartyClient }) {

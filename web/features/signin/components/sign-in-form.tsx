@@ -15,6 +15,7 @@ import { useSignIn } from "../api/sign-in";
 import { useFinishSignIn } from "../hooks/use-finish-sign-in";
 import { stopPasskeyAutofill } from "../hooks/use-passkey-autofill";
 import { signInErrorMessage } from "../utils/error-messages";
+import { usePrefillFromLoginHint } from "./relying-party";
 
 const signInFormSchema = z.object({ email: enterEmailSchema, password: passwordSchema });
 
@@ -25,6 +26,7 @@ export function SignInForm({ defaultEmail = "" }: { defaultEmail?: string | unde
   const signIn = useSignIn();
   const finishSignIn = useFinishSignIn();
   const [email, setEmail] = useState(defaultEmail);
+  usePrefillFromLoginHint(setEmail);
   const [password, setPassword] = useState("");
   const form = useContractForm({
     fieldIds,

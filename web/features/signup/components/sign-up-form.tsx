@@ -11,6 +11,7 @@ import type { NavigationState } from "../../../lib/navigation-state";
 import { newPasswordSchemaFor, rejectedPasswordFieldErrors, usePasswordPolicy } from "../../../lib/password-policy";
 import { paths } from "../../../lib/paths";
 import { useContractForm } from "../../../lib/use-contract-form";
+import { usePrefillFromLoginHint } from "../../signin/components/relying-party";
 import { useSignUp } from "../api/sign-up";
 import { signUpErrorMessage } from "../utils/error-messages";
 import { holdSignUpPassword } from "../utils/held-password";
@@ -24,6 +25,7 @@ export function SignUpForm({ defaultEmail = "" }: { defaultEmail?: string | unde
   const navigate = useNavigate();
   const signUp = useSignUp();
   const [email, setEmail] = useState(defaultEmail);
+  usePrefillFromLoginHint(setEmail);
   const [password, setPassword] = useState("");
   const policy = usePasswordPolicy();
   const schema = useMemo(() => signUpFormSchemaFor(policy), [policy]);
