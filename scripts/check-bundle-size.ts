@@ -89,7 +89,9 @@ function main(): number {
   for (const key of misplaced) console.error(`  ✗ /signin loads ${key}`);
 
   const targetMet = total <= targetBytes;
-  console.log(`  ${kB(total).padStart(9)}  total — target ${kB(targetBytes)}: ${targetMet ? "met" : `missed by ${kB(total - targetBytes)}`}; build ceiling ${kB(ceilingBytes)}`);
+  console.log(
+    `  ${kB(total).padStart(9)}  total — target ${kB(targetBytes)}: ${targetMet ? "met" : `missed by ${kB(total - targetBytes)}`}; build ceiling ${kB(ceilingBytes)}`,
+  );
   if (total > ceilingBytes) {
     console.error(`bundle budget: /signin loads ${kB(total)} of JS (gzip), above the ceiling of ${kB(ceilingBytes)}`);
     return 1;

@@ -3,6 +3,7 @@ import type { RouteObject } from "react-router-dom";
 import { Button } from "../components/ui/button";
 import { Page } from "../components/ui/page";
 import { LoadingBlock } from "../components/ui/spinner";
+import { useServerMode } from "../lib/client-config";
 
 /**
  * A route whose page is a chunk of its own, fetched on the first visit (React Router's route
@@ -14,8 +15,13 @@ export function lazyPage(load: () => Promise<ComponentType>): Pick<RouteObject, 
   return { lazy: async () => ({ Component: await load() }) };
 }
 
-/** Shown inside the layout while the first page's chunk is on its way (index.html shows the same before any script runs). */
+/**
+ * Shown inside the layout while the first page's chunk is on its way (index.html shows the same
+ * before any script runs). It also asks for GET /api/config now, which the sign-in pages' mode
+ * check needs, so that request runs alongside the chunk's download instead of after it.
+ */
 export function PageLoading() {
+  useServerMode();
   return <LoadingBlock label="Loading…" />;
 }
 
