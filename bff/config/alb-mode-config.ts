@@ -2,7 +2,7 @@ import { ALB_SESSION_COOKIE_NAME, cognitoLogoutUrl } from "../../common/alb-logo
 import type { BffEnv } from "./env-schema";
 import { BffConfigError } from "./errors";
 import type { ModeDefaults } from "./mode-defaults";
-import { cognitoEndpointOf, cognitoIssuerSettings, publicUrlProblems, serverSettings } from "./server-settings";
+import { cognitoEndpointOf, cognitoIssuerSettings, jwksUrlVariables, plainHttpUrlProblems, publicUrlProblems, serverSettings } from "./server-settings";
 import type { AlbModeConfig } from "./types";
 import { requireValues, stripTrailingSlash } from "./values";
 
@@ -46,6 +46,14 @@ export function buildAlbModeConfig(vars: BffEnv, defaults: ModeDefaults): AlbMod
   problems.push(...publicUrlProblems(defaults, given.PUBLIC_URL));
   const hostedUiUrl = given.COGNITO_DOMAIN === undefined ? undefined : hostedUiBase(given.COGNITO_DOMAIN);
   if (given.COGNITO_DOMAIN !== undefined && hostedUiUrl === undefined) problems.push("COGNITO_DOMAIN: must be a host name (e.g. auth.example.com) or an http(s) URL");
+  problems.push(
+    ...plainHttpUrlProblems(defaults, {
+      ...jwksUrlVariables(vars),
+      ALB_KEYS_ENDPOINT: vars.ALB_KEYS_ENDPOINT,
+      // userInfo receives the access token.
+      COGNITO_DOMAIN: hostedUiUrl,
+    }),
+  );
   let logoutUrl: string | undefined;
   if (hostedUiUrl !== undefined && given.COGNITO_CLIENT_ID !== undefined && given.ALB_LOGOUT_URI !== undefined) {
     try {

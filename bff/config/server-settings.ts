@@ -30,6 +30,32 @@ export function publicUrlProblems(defaults: ModeDefaults, publicUrl: string | un
     : [];
 }
 
+const loopbackHosts = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+/**
+ * In AWS, the URLs keys are fetched from (the pool's JWKS, the ALB's public keys) and the managed
+ * login the access token is sent to must be https: over plain http anyone on the path could serve
+ * their own key, and a token they signed would verify. Plain http stays allowed to this machine
+ * (a sidecar, the tests' emulator), where no network is crossed.
+ */
+export function plainHttpUrlProblems(defaults: ModeDefaults, urls: Record<string, string | undefined>): string[] {
+  if (defaults.mode !== "aws") return [];
+  return Object.entries(urls)
+    .filter(([, url]) => url !== undefined && URL.canParse(url) && !httpsOrLoopback(new URL(url)))
+    .map(([name]) => `${name}: must be an https URL when TOBIRA_MODE=aws (keys and tokens cross the network); plain http only to localhost`);
+}
+
+/** Where the pool's JWKS is fetched from, under the variable that sets it (COGNITO_JWKS_URI, else COGNITO_ISSUER's). */
+export function jwksUrlVariables(vars: BffEnv): Record<string, string | undefined> {
+  return vars.COGNITO_JWKS_URI !== undefined
+    ? { COGNITO_JWKS_URI: vars.COGNITO_JWKS_URI }
+    : { COGNITO_ISSUER: vars.COGNITO_ISSUER === undefined ? undefined : `${vars.COGNITO_ISSUER}/.well-known/jwks.json` };
+}
+
+function httpsOrLoopback(url: URL): boolean {
+  return url.protocol === "https:" || (url.protocol === "http:" && loopbackHosts.has(url.hostname));
+}
+
 export function cognitoEndpointOf(vars: BffEnv, defaults: ModeDefaults): string | undefined {
   const endpoint = vars.COGNITO_ENDPOINT ?? defaults.cognitoEndpoint;
   return endpoint === undefined ? undefined : stripTrailingSlash(endpoint);

@@ -5,7 +5,7 @@ import { BffConfigError } from "./errors";
 import type { ModeDefaults } from "./mode-defaults";
 import { parseOidcSettings } from "./oidc-settings";
 import { cognitoDefaultPasswordPolicy, parsePasswordPolicy } from "./password-policy-setting";
-import { cognitoEndpointOf, cognitoIssuerSettings, publicUrlProblems, serverSettings } from "./server-settings";
+import { cognitoEndpointOf, cognitoIssuerSettings, jwksUrlVariables, plainHttpUrlProblems, publicUrlProblems, serverSettings } from "./server-settings";
 import type { AccountSettings, BffConfig, PasskeySettings } from "./types";
 import { requireValues, splitList } from "./values";
 
@@ -42,6 +42,7 @@ export function buildSignInConfig(vars: BffEnv, defaults: ModeDefaults): BffConf
     problems.push("COOKIE_KEYS: every key must be at least 32 characters");
   }
   problems.push(...publicUrlProblems(defaults, given.PUBLIC_URL));
+  problems.push(...plainHttpUrlProblems(defaults, jwksUrlVariables(vars)));
   const oidc = parseOidcSettings(vars, fallback.oidcClients, problems, fallback.oidcResourceServers);
   if (defaults.mode === "aws" && oidc.clients.length > 0 && oidc.jwks === undefined) {
     problems.push("OIDC_JWKS: required when TOBIRA_MODE=aws and OIDC_CLIENTS is set (every instance must sign with the same keys)");

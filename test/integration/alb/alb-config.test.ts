@@ -84,6 +84,21 @@ describe("ALB mode configuration", () => {
     expect(problemsOf({ ...aws, PUBLIC_URL: "http://app.example.com" })).toEqual([expect.stringContaining("PUBLIC_URL: must be an https URL")]);
   });
 
+  it.each([
+    ["ALB_KEYS_ENDPOINT", { ALB_KEYS_ENDPOINT: "http://keys.example.com" }],
+    ["COGNITO_JWKS_URI", { COGNITO_JWKS_URI: "http://cognito.example.com/pool/.well-known/jwks.json" }],
+    ["COGNITO_ISSUER", { COGNITO_ISSUER: "http://cognito.example.com/pool" }],
+    ["COGNITO_DOMAIN", { COGNITO_DOMAIN: "http://auth.example.com" }],
+  ])("refuses a plain-http %s in AWS (a key or token in clear on the network)", (name, variables) => {
+    expect(problemsOf({ ...aws, ...variables })).toEqual([expect.stringMatching(new RegExp(`^${name}: must be an https URL`))]);
+  });
+
+  it("accepts plain http to localhost in AWS (a sidecar, the tests' emulator)", () => {
+    expect(
+      loadAlbModeConfig({ ...aws, ALB_KEYS_ENDPOINT: "http://127.0.0.1:9000", COGNITO_JWKS_URI: "http://localhost:9229/pool/.well-known/jwks.json" }).alb.keysEndpoint,
+    ).toBe("http://127.0.0.1:9000");
+  });
+
   it("lists every missing variable at once in AWS", () => {
     expect(problemsOf({ TOBIRA_MODE: "aws", ALB_MODE: "true" })).toEqual(requiredAlbVariables.map((name) => `${name}: required when TOBIRA_MODE=aws and ALB_MODE=true`));
   });

@@ -279,16 +279,24 @@ describe("AWS mode cookies", () => {
   });
   afterAll(() => stack.close());
 
-  it("sets the session cookie Secure (behind a TLS-terminating proxy), HttpOnly and SameSite=Lax", async () => {
+  it("sets the session cookie as __Host-tobira (and its signature), Secure behind a TLS-terminating proxy, HttpOnly, SameSite=Lax, Path=/ and no Domain", async () => {
     const email = uniqueEmail();
     const client = stack.client({ "x-forwarded-proto": "https" });
     await client.post("/api/signup", { email, password: strongPassword });
     await client.post("/api/signup/confirm", { email, code: await stack.latestCode(email) });
     const response = await client.post("/api/signin", { email, password: strongPassword });
     expect(response.status).toBe(200);
-    const cookie = response.setCookies.find((line) => line.startsWith("tobira="));
+    const cookie = response.setCookies.find((line) => line.startsWith("__Host-tobira="));
     expect(cookie).toMatch(/;\s*secure/i);
     expect(cookie).toMatch(/;\s*httponly/i);
     expect(cookie).toMatch(/;\s*samesite=lax/i);
+    // The prefix is honoured only with Secure, Path=/ and no Domain (RFC 6265bis, "Cookie Name Prefixes").
+    const signature = response.setCookies.find((line) => line.startsWith("__Host-tobira.sig="));
+    for (const line of [cookie, signature]) {
+      expect(line).toMatch(/;\s*path=\/(;|$)/i);
+      expect(line).not.toMatch(/;\s*domain=/i);
+      expect(line).toMatch(/;\s*secure/i);
+    }
+    expect(response.setCookies.some((line) => line.startsWith("tobira="))).toBe(false);
   });
 });

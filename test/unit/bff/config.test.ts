@@ -103,6 +103,12 @@ describe("loadBffConfig", () => {
     expect(problemsOf({ SESSION_IDLE_TIMEOUT_SECONDS: "0" })).toEqual([expect.stringContaining("SESSION_IDLE_TIMEOUT_SECONDS")]);
   });
 
+  it("refuses a plain-http COGNITO_JWKS_URI, or COGNITO_ISSUER it is derived from, in AWS mode (a key served in clear could be swapped)", () => {
+    expect(problemsOf({ ...awsEnv, COGNITO_JWKS_URI: "http://keys.example.com/jwks.json" })).toEqual([expect.stringMatching(/^COGNITO_JWKS_URI: must be an https URL/)]);
+    expect(problemsOf({ ...awsEnv, COGNITO_ISSUER: "http://cognito.example.com/pool" })).toEqual([expect.stringMatching(/^COGNITO_ISSUER: must be an https URL/)]);
+    expect(loadBffConfig({ ...awsEnv, COGNITO_JWKS_URI: "http://127.0.0.1:9229/pool/.well-known/jwks.json" }).cognito.jwksUri).toMatch(/^http:\/\/127\.0\.0\.1/);
+  });
+
   it("refuses a plain-http PUBLIC_URL in AWS mode", () => {
     expect(problemsOf({ ...awsEnv, PUBLIC_URL: "http://id.example.com" })).toEqual([expect.stringContaining("PUBLIC_URL: must be an https URL")]);
   });
