@@ -1,0 +1,49 @@
+import { describe, expect, it } from "vitest";
+import { measureSignInBundle, signInRoute, type ManifestChunk } from "../../../scripts/check-bundle-size";
+
+/** A manifest like Vite's: the entry imports the vendor chunk; the sign-in and account pages are lazy chunks sharing a form chunk. */
+function manifest(signInImports: string[] = ["_form.js"]): Record<string, ManifestChunk> {
+  return {
+    "index.html": { file: "assets/index.js", isEntry: true, imports: ["_vendor.js"], src: "index.html" },
+    "_vendor.js": { file: "assets/vendor.js" },
+    "_form.js": { file: "assets/form.js", imports: ["_vendor.js"] },
+    [signInRoute]: { file: "assets/sign-in.js", isDynamicEntry: true, imports: ["index.html", ...signInImports], src: signInRoute },
+    "features/account/routes/account.tsx": { file: "assets/account.js", isDynamicEntry: true, imports: ["_form.js"] },
+  };
+}
+
+const sizes: Record<string, number> = {
+  "assets/index.js": 10_000,
+  "assets/vendor.js": 90_000,
+  "assets/form.js": 3_000,
+  "assets/sign-in.js": 2_000,
+  "assets/account.js": 50_000,
+};
+const sizeOf = (file: string) => sizes[file]!;
+
+describe("the /signin bundle budget", () => {
+  it("counts the entry, the sign-in page and their static imports once each, not other pages", () => {
+    const bundle = measureSignInBundle(manifest(), sizeOf, 110_000);
+    expect(bundle.chunks.map(({ file }) => file)).toEqual(["assets/vendor.js", "assets/index.js", "assets/form.js", "assets/sign-in.js"]);
+    expect(bundle.totalBytes).toBe(105_000);
+    expect(bundle.failures).toEqual([]);
+  });
+
+  it("fails when the total is above the ceiling", () => {
+    const bundle = measureSignInBundle(manifest(), sizeOf, 104_999);
+    expect(bundle.failures).toEqual(["/signin loads 105.0 kB of JS (gzip), above the ceiling of 105.0 kB"]);
+  });
+
+  it("fails when the sign-in page imports a page it must not load", () => {
+    const bundle = measureSignInBundle(manifest(["_form.js", "features/account/routes/account.tsx"]), sizeOf, 1_000_000);
+    expect(bundle.misplaced).toEqual(["features/account/routes/account.tsx"]);
+    expect(bundle.failures).toEqual(["/signin loads features/account/routes/account.tsx"]);
+  });
+
+  it("fails when the sign-in page is no chunk of its own (no longer lazy-loaded)", () => {
+    const { [signInRoute]: _signIn, ...withoutSignIn } = manifest();
+    const bundle = measureSignInBundle(withoutSignIn, sizeOf, 1_000_000);
+    expect(bundle.failures).toHaveLength(1);
+    expect(bundle.failures[0]).toContain("no chunk for");
+  });
+});
