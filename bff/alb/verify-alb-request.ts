@@ -113,6 +113,8 @@ export interface AlbRequestVerifierOptions {
   graceSeconds?: number;
   /** Time limit of one key fetch, in milliseconds (default 3000). */
   fetchTimeoutMs?: number;
+  /** ALB key fetches allowed per minute, for kids not cached (default 10); beyond, 503 until the minute ends. */
+  keyFetchesPerMinute?: number;
 }
 
 /** Verified claims of one request. */
@@ -187,6 +189,49 @@ function keyFetcher(options: { timeoutMs: number; perKidEndpoint: boolean; valid
   };
 }
 
+/** How long a kid the endpoint said it does not publish is refused without asking again. */
+const unpublishedKidMemoryMs = 10 * 60 * 1000;
+/** Unpublished kids remembered at most (the oldest is forgotten first). */
+const maxRememberedUnpublishedKids = 1000;
+
+/**
+ * The kid is read from the token's header before anything is verified, so anyone who can reach the
+ * BFF chooses which key it fetches. Without a bound, every request naming a new kid would cost an
+ * outbound fetch (and tokens naming other ALBs' real keys would push ours out of the library's
+ * two-key cache). Bounded here: a kid the endpoint does not publish is refused from memory for a
+ * while, and at most `perMinute` fetches of uncached kids run per minute — beyond that the
+ * answer is 503 (the keys cannot be fetched right now), never a guess. Our own key, once cached,
+ * needs no fetch and is not affected.
+ */
+function boundedKeyFetches(inner: Fetcher, perMinute: number): Fetcher {
+  const unpublished = new Map<string, number>();
+  let windowStartedAt = 0;
+  let fetchesInWindow = 0;
+  return {
+    async fetch(uri, ...rest) {
+      const now = Date.now();
+      const refusedUntil = unpublished.get(uri);
+      if (refusedUntil !== undefined && refusedUntil > now) throw new KeyNotPublishedError(uri, "kid not published (remembered)");
+      unpublished.delete(uri);
+      if (now - windowStartedAt >= 60_000) {
+        windowStartedAt = now;
+        fetchesInWindow = 0;
+      }
+      if (fetchesInWindow >= perMinute) throw new KeyEndpointDownError(uri, "too many key fetches this minute");
+      fetchesInWindow += 1;
+      try {
+        return await inner.fetch(uri, ...rest);
+      } catch (error) {
+        if (error instanceof KeyNotPublishedError) {
+          if (unpublished.size >= maxRememberedUnpublishedKids) unpublished.delete(unpublished.keys().next().value!);
+          unpublished.set(uri, now + unpublishedKidMemoryMs);
+        }
+        throw error;
+      }
+    },
+  };
+}
+
 /** The ALB endpoint serves one PEM per kid; ALB tokens are ECDSA P-256 (ES256), nothing else. */
 function assertP256PublicKeyPem(body: ArrayBuffer): void {
   const key = createPublicKey({ key: Buffer.from(body), format: "pem" });
@@ -246,7 +291,8 @@ function requireExp(payload: { exp?: unknown }, token: AlbToken): void {
 
 /**
  * Builds a verifier for one ALB set-up. Throws at once when the options are unusable (no issuer
- * or pool id, an ARN that is not an ALB's); keys are fetched lazily and cached per kid / JWKS.
+ * or pool id, an ARN that is not an ALB's); keys are fetched lazily and cached per kid / JWKS,
+ * ALB key fetches bounded (boundedKeyFetches).
  */
 export function createAlbRequestVerifier(options: AlbRequestVerifierOptions): AlbRequestVerifier {
   const issuer = options.issuer ?? (options.userPoolId === undefined ? undefined : `https://cognito-idp.${options.region}.amazonaws.com/${options.userPoolId}`);
@@ -265,7 +311,11 @@ export function createAlbRequestVerifier(options: AlbRequestVerifierOptions): Al
       ...(options.albKeysEndpoint === undefined ? {} : { jwksUri: options.albKeysEndpoint.replace(/\/+$/, "") }),
       customJwtCheck: ({ payload }) => requireExp(payload, "oidc_data"),
     },
-    { jwksCache: new AlbJwksCache({ fetcher: keyFetcher({ timeoutMs, perKidEndpoint: true, validate: assertP256PublicKeyPem }) }) },
+    {
+      jwksCache: new AlbJwksCache({
+        fetcher: boundedKeyFetches(keyFetcher({ timeoutMs, perKidEndpoint: true, validate: assertP256PublicKeyPem }), options.keyFetchesPerMinute ?? 10),
+      }),
+    },
   );
 
   const accessTokenVerifier = JwtVerifier.create(

@@ -212,3 +212,51 @@ describe("one identity in all three headers", () => {
     expect(await refusal(createAlbRequestVerifier(options()).verify(headers))).toMatchObject({ reason: "identity_mismatch", status: 401 });
   });
 });
+
+describe("fetching ALB keys for the kid a token names (chosen by whoever sends it)", () => {
+  /** The same token naming another kid: its header is read before anything is verified. */
+  function withKid(token: string, kid: string): string {
+    const [header, ...rest] = token.split(".");
+    const decoded = JSON.parse(Buffer.from(header!, "base64url").toString("utf8")) as Record<string, unknown>;
+    return [Buffer.from(JSON.stringify({ ...decoded, kid })).toString("base64url"), ...rest].join(".");
+  }
+
+  async function countingKeyEndpoint<T>(run: (url: string, fetches: () => number) => Promise<T>): Promise<T> {
+    let fetches = 0;
+    return withServer(
+      (req, res) => {
+        fetches += 1;
+        // Only our signer's key is published.
+        if (req.url?.endsWith(`/${signer.kid}`)) res.writeHead(200, { "content-type": "application/x-pem-file" }).end(signer.publicKeyPem);
+        else res.writeHead(404).end();
+      },
+      (url) => run(url, () => fetches),
+    );
+  }
+
+  it("asks the endpoint once about a kid it does not publish, then refuses that kid from memory", async () => {
+    await countingKeyEndpoint(async (url, fetches) => {
+      const verifier = createAlbRequestVerifier(options({ albKeysEndpoint: url }));
+      const headers = await goodHeaders();
+      const forged = { ...headers, "x-amzn-oidc-data": withKid(headers["x-amzn-oidc-data"]!, crypto.randomUUID()) };
+      for (let attempt = 0; attempt < 5; attempt += 1) expect(await refusal(verifier.verify(forged))).toMatchObject({ reason: "invalid_signature", status: 401 });
+      expect(fetches()).toBe(1);
+    });
+  });
+
+  it("fetches at most keyFetchesPerMinute uncached kids a minute (503 beyond), while the cached key keeps verifying", async () => {
+    await countingKeyEndpoint(async (url, fetches) => {
+      const verifier = createAlbRequestVerifier(options({ albKeysEndpoint: url, keyFetchesPerMinute: 3 }));
+      const headers = await goodHeaders();
+      await verifier.verify(headers);
+      const refusals = [];
+      for (let attempt = 0; attempt < 20; attempt += 1) {
+        refusals.push(await refusal(verifier.verify({ ...headers, "x-amzn-oidc-data": withKid(headers["x-amzn-oidc-data"]!, crypto.randomUUID()) })));
+      }
+      expect(fetches()).toBe(3);
+      expect(refusals.slice(0, 2).map((error) => error.status)).toEqual([401, 401]);
+      expect(refusals.slice(2).every((error) => error.reason === "key_endpoint_unavailable" && error.status === 503)).toBe(true);
+      await expect(verifier.verify(headers)).resolves.toMatchObject({ identity: SUB });
+    });
+  });
+});
