@@ -35,6 +35,8 @@ async function main(): Promise<void> {
 
   // The demo relying party (examples/relying-party), registered in config/local.json as "demo-rp".
   const demoClient = bffConfig.oidc.clients.find((client) => client.clientId === "demo-rp");
+  // Its own API, registered as "demo-api" (README, "Register an API").
+  const demoApi = bffConfig.oidc.resourceServers.find((server) => server.clientId === "demo-api");
   const relyingParty =
     demoClient?.clientSecret === undefined
       ? undefined
@@ -43,6 +45,7 @@ async function main(): Promise<void> {
           clientId: demoClient.clientId,
           clientSecret: demoClient.clientSecret,
           port: localConfig.ports.relyingParty,
+          ...(demoApi?.scopes[0] === undefined ? {} : { api: { audience: demoApi.audience, scope: demoApi.scopes[0] } }),
         });
 
   let vite: { close(): Promise<void> } | undefined;

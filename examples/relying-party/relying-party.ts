@@ -27,6 +27,12 @@ export interface RelyingPartyOptions {
   host?: string;
   /** The URL people use to reach this app (redirect URIs derive from it); default the listener's. */
   publicUrl?: string;
+  /**
+   * This app's own API, registered with Tobira (README, "Register an API"): the app asks for
+   * tokens for it (RFC 8707 `resource`) and serves it at `GET /api/me`, which accepts only
+   * Tobira's JWT access tokens for `audience` with `scope` (RFC 9068 §4).
+   */
+  api?: { audience: string; scope: string };
 }
 
 export interface RunningRelyingParty {
@@ -51,6 +57,8 @@ interface SignedIn {
   claims: Record<string, unknown>;
   userInfo: Record<string, unknown> | undefined;
   refreshedAt?: number;
+  /** What the app's own API answered to its last call with an API token. */
+  apiAnswer?: { status: number; body: unknown };
 }
 
 interface RpSession {
@@ -90,7 +98,9 @@ function isLocalHttp(url: URL): boolean {
   return url.protocol === "http:" && ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
 }
 
-export function createRelyingPartyApp(options: Required<Pick<RelyingPartyOptions, "issuerUrl" | "clientId" | "clientSecret">> & { publicUrl: () => string }) {
+export function createRelyingPartyApp(
+  options: Required<Pick<RelyingPartyOptions, "issuerUrl" | "clientId" | "clientSecret">> & Pick<RelyingPartyOptions, "api"> & { publicUrl: () => string },
+) {
   const issuer = new URL(options.issuerUrl);
   const sessions = new Map<string, RpSession>();
   let configuration: Promise<oidc.Configuration> | undefined;
@@ -142,6 +152,19 @@ export function createRelyingPartyApp(options: Required<Pick<RelyingPartyOptions
     return { sub, sid };
   }
 
+  /**
+   * The API's check of an access token (RFC 9068 §4): a JWT typed at+jwt, signed by the provider's
+   * published keys, from its issuer, for this API's audience, unexpired, with the API's scope.
+   */
+  async function verifyApiToken(accessToken: string, api: NonNullable<RelyingPartyOptions["api"]>): Promise<Record<string, unknown>> {
+    const server = (await config()).serverMetadata();
+    providerKeys ??= createRemoteJWKSet(new URL(server.jwks_uri!));
+    const { payload } = await jwtVerify(accessToken, providerKeys, { issuer: server.issuer, audience: api.audience, typ: "at+jwt", requiredClaims: ["exp", "sub"] });
+    const scopes = typeof payload.scope === "string" ? payload.scope.split(" ") : [];
+    if (!scopes.includes(api.scope)) throw new Error("the token does not carry the API's scope");
+    return payload;
+  }
+
   function sessionOf(req: Request, res: Response): RpSession {
     const id = /(?:^|;\s*)demo_rp_session=([A-Za-z0-9_-]{43})(?:;|$)/.exec(req.headers.cookie ?? "")?.[1];
     const existing = id === undefined ? undefined : sessions.get(id);
@@ -186,6 +209,25 @@ export function createRelyingPartyApp(options: Required<Pick<RelyingPartyOptions
       res.status(400).json({ error: "invalid_request", error_description: "The logout token is not valid." });
     }
   });
+  // The app's own API: a resource server that checks Tobira's JWT access tokens itself.
+  app.get("/api/me", async (req, res) => {
+    res.set("Cache-Control", "no-store");
+    const api = options.api;
+    const token = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(req.get("authorization") ?? "")?.[1];
+    if (api === undefined) {
+      res.status(404).json({ error: "not_found" });
+      return;
+    }
+    try {
+      if (token === undefined) throw new Error("no bearer token");
+      const payload = await verifyApiToken(token, api);
+      res.json({ sub: payload.sub, client_id: payload.client_id, scope: payload.scope });
+    } catch {
+      // RFC 6750 §3.1: the challenge names the error.
+      res.status(401).set("WWW-Authenticate", 'Bearer error="invalid_token"').json({ error: "invalid_token" });
+    }
+  });
+
   app.use(express.urlencoded({ extended: false, limit: "1kb" }));
 
   app.get("/", (req, res) => {
@@ -197,7 +239,14 @@ export function createRelyingPartyApp(options: Required<Pick<RelyingPartyOptions
       res.send(page("Welcome", `${notice}<p>You are not signed in.</p><p><a href="/login">Sign in with Tobira</a></p>`));
       return;
     }
-    const { claims, userInfo, tokens, refreshedAt } = session.signedIn;
+    const { claims, userInfo, tokens, refreshedAt, apiAnswer } = session.signedIn;
+    const apiSection =
+      options.api === undefined
+        ? ""
+        : `<h2>The app's API</h2>
+<p>Tokens for <code>${escapeHtml(options.api.audience)}</code>, checked by the API itself.</p>
+${apiAnswer === undefined ? "" : `<section aria-label="API answer"><p>Status ${escapeHtml(apiAnswer.status)}</p>${json(apiAnswer.body)}</section>`}
+<form method="post" action="/call-api"><button type="submit">Call the API</button></form>`;
     res.send(
       page(
         `Signed in as ${String(claims.email ?? claims.sub)}`,
@@ -210,6 +259,7 @@ export function createRelyingPartyApp(options: Required<Pick<RelyingPartyOptions
 <p>Access token expires in ${escapeHtml(tokens.expires_in ?? "?")} s; scope <code>${escapeHtml(tokens.scope ?? "")}</code>;
 refresh token ${tokens.refresh_token === undefined ? "not issued" : "held by this app"}${refreshedAt === undefined ? "" : `; refreshed at ${escapeHtml(new Date(refreshedAt).toISOString())}`}.</p>
 <form method="post" action="/refresh"><button type="submit">Refresh tokens</button></form>
+${apiSection}
 <form method="post" action="/logout"><button type="submit">Sign out</button></form>`,
       ),
     );
@@ -222,7 +272,9 @@ refresh token ${tokens.refresh_token === undefined ? "not issued" : "held by thi
     session.pending = pending;
     const url = oidc.buildAuthorizationUrl(await config(), {
       redirect_uri: redirectUri(),
-      scope: "openid email",
+      // With an API: its scope too, and the API named (RFC 8707) so that the grant covers it.
+      scope: options.api === undefined ? "openid email" : `openid email ${options.api.scope}`,
+      ...(options.api === undefined ? {} : { resource: options.api.audience }),
       code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
       code_challenge_method: "S256",
       state: pending.state,
@@ -269,6 +321,28 @@ refresh token ${tokens.refresh_token === undefined ? "not issued" : "held by thi
       const claims = (tokens.claims() as Record<string, unknown> | undefined) ?? session.signedIn.claims;
       session.signedIn = { ...session.signedIn, tokens: { ...tokens }, claims, refreshedAt: Date.now() };
       session.notice = "Tokens refreshed.";
+    } catch {
+      session.signedIn = undefined;
+      session.notice = "Your Tobira session has ended. Sign in again.";
+    }
+    res.redirect(303, "/");
+  });
+
+  // An access token for the app's API (a refresh naming it, RFC 8707 §2.2), then a call to it.
+  app.post("/call-api", async (req, res) => {
+    const session = sessionOf(req, res);
+    const signedIn = session.signedIn;
+    const refreshToken = signedIn?.tokens.refresh_token;
+    if (options.api === undefined || signedIn === undefined || refreshToken === undefined) {
+      res.redirect(303, "/");
+      return;
+    }
+    try {
+      const apiTokens = await oidc.refreshTokenGrant(await config(), refreshToken, { resource: options.api.audience });
+      // Refresh tokens rotate: keep the new one; the /userinfo access token stays as it was.
+      signedIn.tokens = { ...signedIn.tokens, refresh_token: apiTokens.refresh_token ?? refreshToken };
+      const answer = await fetch(`${options.publicUrl()}/api/me`, { headers: { authorization: `Bearer ${apiTokens.access_token}` } });
+      signedIn.apiAnswer = { status: answer.status, body: (await answer.json()) as unknown };
     } catch {
       session.signedIn = undefined;
       session.notice = "Your Tobira session has ended. Sign in again.";
