@@ -24,6 +24,7 @@ import { createInteractionApiRouter } from "./oidc/interaction-api";
 import { createOpenIdProvider } from "./oidc/openid-provider";
 import { createPasskeyRouters, createSignInMethods } from "./passkeys";
 import { endAccessAfterReset } from "./password/after-reset";
+import { createPasswordResets } from "./password/password-resets";
 import { createPasswordRouter } from "./password/password-routes";
 import { createSecurityEventsFor } from "./security";
 import { passkeyEvents } from "./security/passkey-events";
@@ -88,6 +89,7 @@ export function createBffApp(deps: BffDeps): Express {
     sessions,
     logger,
     signInMethodsFor: createSignInMethods({ store }),
+    passwordResets: createPasswordResets(store),
     trustedDevice: (req, user) => trustedDevices.vouchesFor(req, user.username),
     completionRedirect: rememberingDevice(knownDevices, openId.completionRedirect),
   });
@@ -121,7 +123,7 @@ export function createBffApp(deps: BffDeps): Express {
   api.use(
     ...createPasskeyRouters({ config, store, cognito, sessions, signIn, account, logger, limits: [rateLimits.perIp], optionsLimits: [rateLimits.passkeyOptionsPerIp] }),
   );
-  api.use(createPasswordRouter({ cognito, limits, afterReset: (email) => endAccessAfterReset({ store, sessions, signOut }, email) }));
+  api.use(createPasswordRouter({ cognito, limits, afterReset: (email) => endAccessAfterReset({ store, sessions, signOut, cognito, logger }, email) }));
   api.use(createSessionRouter({ sessions, signOut }));
   api.use(createClientConfigRouter("sign-in", config.passwordPolicy));
   api.use(createAccountRouter({ account, security: accountSecurity, limits: [rateLimits.perIp] }));

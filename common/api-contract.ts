@@ -196,6 +196,8 @@ export const passkeySchema = z.object({
   provider: z.string().nullable().default(null),
   /** As the browser reported it at registration (WebAuthn L3 §5.4.5); null when it did not say. */
   attachment: z.enum(["platform", "cross-platform"]).nullable().default(null),
+  /** Paused by a password reset: it signs in again once the owner confirms it (POST /api/passkeys/:id/confirm). */
+  needsConfirmation: z.boolean().default(false),
 });
 export type Passkey = z.infer<typeof passkeySchema>;
 export const passkeyListResponseSchema = z.array(passkeySchema);

@@ -4,6 +4,7 @@ import type { AccountService } from "../account/account-service";
 import type { CognitoGateway } from "../cognito/cognito-gateway";
 import type { BffConfig } from "../config";
 import type { Logger } from "../logger";
+import { createPasswordResets } from "../password/password-resets";
 import type { SessionManager } from "../session/session-manager";
 import { createPendingSignIns } from "../signin/pending-sign-in";
 import type { SignInService, SignInUser } from "../signin/sign-in-service";
@@ -12,13 +13,18 @@ import { createChallengeStore } from "./challenge-store";
 import { createPasskeyManagement } from "./passkey-management";
 import { createPasskeyRouter, createPasskeySignInRouter } from "./passkey-routes";
 import { createPasskeySignIn } from "./passkey-sign-in";
-import { createPasskeyRepository } from "./passkey-store";
+import { createPasskeyRepository, isSuspended } from "./passkey-store";
 import { relyingPartyFor } from "./relying-party";
 
-/** The second factors a user may choose: the passkey first when they have one, the code always. */
+/** The second factors a user may choose: the passkey first when they have one that is not paused by a reset, the code always. */
 export function createSignInMethods(deps: { store: Store }): (user: SignInUser) => Promise<SignInMethod[]> {
   const passkeys = createPasskeyRepository(deps.store);
-  return async (user) => ((await passkeys.listForUser(user.username)).length > 0 ? ["passkey", "otp"] : ["otp"]);
+  const resets = createPasswordResets(deps.store);
+  return async (user) => {
+    const owned = await passkeys.listForUser(user.username);
+    const lastReset = owned[0] === undefined ? undefined : await resets.lastForSub(owned[0].sub);
+    return owned.some((passkey) => !isSuspended(passkey, lastReset)) ? ["passkey", "otp"] : ["otp"];
+  };
 }
 
 /** The passkey routers of the BFF, wired to its store, sessions, Cognito gateway and sign-in service. */
@@ -37,6 +43,7 @@ export function createPasskeyRouters(deps: {
   const { config, store, cognito, sessions, signIn, account, logger, limits, optionsLimits } = deps;
   const rp = relyingPartyFor(config);
   const passkeys = createPasskeyRepository(store);
+  const passwordResets = createPasswordResets(store);
   const challenges = createChallengeStore({ store, ttlSeconds: rp.challengeTtlSeconds });
   const passkeySignIn = createPasskeySignIn({
     rp,
@@ -48,7 +55,8 @@ export function createPasskeyRouters(deps: {
     passkeys,
     challenges,
     logger,
+    passwordResets,
   });
-  const management = createPasskeyManagement({ rp, account, passkeys, challenges, logger });
+  const management = createPasskeyManagement({ rp, account, passkeys, challenges, logger, passwordResets });
   return [createPasskeySignInRouter({ passkeySignIn, limits, optionsLimits }), createPasskeyRouter({ management })];
 }

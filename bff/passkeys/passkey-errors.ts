@@ -31,5 +31,6 @@ export const passkeyMessages = {
   unknownCredential: "We don't recognise this passkey. It may have been removed from your account. Use another way to sign in.",
   notYours: "This passkey belongs to a different account. Use a passkey for this account, or the code we can email you.",
   alreadyRegistered: "This passkey is already registered.",
+  suspended: "This passkey was paused when your password was reset. Sign in with your password and code, then confirm the passkey on your account page.",
   malformed: "Your browser sent a passkey response we couldn't read. Try again.",
 } as const;

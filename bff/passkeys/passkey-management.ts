@@ -5,6 +5,7 @@ import type { AccountService } from "../account/account-service";
 import { requireRecentSignIn } from "../account/reauth";
 import { ApiError } from "../errors";
 import type { Logger } from "../logger";
+import type { PasswordResets } from "../password/password-resets";
 import type { AuthenticatedSession } from "../session/session-records";
 import type { ChallengeStore } from "./challenge-store";
 import { generatePasskeyRegistrationOptions, userHandleFor } from "./generate-registration-options";
@@ -20,6 +21,11 @@ export interface PasskeyManagement {
   registrationOptions(req: Request): Promise<PublicKeyCredentialCreationOptionsJSON>;
   register(req: Request, input: { credential: unknown; name?: string | undefined }): Promise<Passkey>;
   rename(req: Request, credentialId: string, name: string): Promise<Passkey>;
+  /**
+   * Confirms a passkey paused by a password reset, so that it signs in again. Like adding one, it
+   * needs a recent sign-in, which after a reset is made with the new password and a code.
+   */
+  confirm(req: Request, credentialId: string): Promise<Passkey>;
   remove(req: Request, credentialId: string): Promise<void>;
   /** What the browser's Signal API calls need about this account (WebAuthn L3 §5.1.10). */
   signals(req: Request): Promise<PasskeySignalsResponse>;
@@ -33,8 +39,10 @@ export function createPasskeyManagement(deps: {
   passkeys: PasskeyRepository;
   challenges: ChallengeStore;
   logger: Logger;
+  passwordResets?: Pick<PasswordResets, "lastForSub">;
 }): PasskeyManagement {
   const { rp, account, passkeys, challenges, logger } = deps;
+  const lastResetOf = async (sub: string) => deps.passwordResets?.lastForSub(sub);
 
   /**
    * Adding a sign-in method is a sensitive change: it needs a recent authentication (OWASP
@@ -57,7 +65,8 @@ export function createPasskeyManagement(deps: {
   return {
     async list(req) {
       const session = await account.requireSession(req);
-      return (await passkeys.listForUser(session.username)).map(toPasskeyView);
+      const lastReset = await lastResetOf(session.sub);
+      return (await passkeys.listForUser(session.username)).map((passkey) => toPasskeyView(passkey, lastReset));
     },
 
     async registrationOptions(req) {
@@ -104,7 +113,15 @@ export function createPasskeyManagement(deps: {
       const passkey = { ...(await ownPasskey(session, credentialId)), name };
       // Deleted since the lookup (a concurrent DELETE): it stays deleted.
       if (!(await passkeys.update(passkey))) throw notFound();
-      return toPasskeyView(passkey);
+      return toPasskeyView(passkey, await lastResetOf(session.sub));
+    },
+
+    async confirm(req, credentialId) {
+      const session = await recentlySignedIn(req);
+      const passkey = { ...(await ownPasskey(session, credentialId)), confirmedAt: new Date().toISOString() };
+      if (!(await passkeys.update(passkey))) throw notFound();
+      logger.info({ sub: session.sub }, "passkey confirmed after a password reset");
+      return toPasskeyView(passkey, await lastResetOf(session.sub));
     },
 
     async remove(req, credentialId) {

@@ -60,6 +60,11 @@ export function createPasskeyRouter(deps: { management: PasskeyManagement }): Ro
     res.json(await management.rename(req, credentialIdOf(req.params.id), name));
   });
 
+  router.post("/passkeys/:id/confirm", async (req, res) => {
+    emptyRequestSchema.parse(req.body ?? {});
+    res.json(await management.confirm(req, credentialIdOf(req.params.id)));
+  });
+
   router.delete("/passkeys/:id", async (req, res) => {
     await management.remove(req, credentialIdOf(req.params.id));
     res.status(204).end();

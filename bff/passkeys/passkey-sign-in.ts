@@ -6,6 +6,7 @@ import { MetricName } from "../../common/metric-names";
 import type { CognitoGateway } from "../cognito/cognito-gateway";
 import type { Logger } from "../logger";
 import { metricsFor } from "../metrics";
+import type { PasswordResets } from "../password/password-resets";
 import type { SessionManager } from "../session/session-manager";
 import type { PendingSignIn } from "../session/session-records";
 import { createCustomAuthRounds } from "../signin/custom-auth-rounds";
@@ -15,7 +16,7 @@ import type { ChallengeStore } from "./challenge-store";
 import { parseAuthenticationResponse } from "./credential-schemas";
 import { generatePasskeyAuthenticationOptions } from "./generate-authentication-options";
 import { PasskeyRejectedError, passkeyMessages, unknownCredential } from "./passkey-errors";
-import type { PasskeyRepository, StoredPasskey } from "./passkey-store";
+import { isSuspended, type PasskeyRepository, type StoredPasskey } from "./passkey-store";
 import type { RelyingParty } from "./relying-party";
 import { verifyPasskeyAuthentication, type VerifiedPasskeyAuthentication } from "./verify-authentication";
 
@@ -61,6 +62,8 @@ export function createPasskeySignIn(deps: {
   passkeys: PasskeyRepository;
   challenges: ChallengeStore;
   logger: Logger;
+  /** Passkeys older than the owner's last password reset are paused (passkey-store.ts, isSuspended). */
+  passwordResets?: Pick<PasswordResets, "lastForSub">;
 }): PasskeySignIn {
   const { rp, passkeyProofSecret, cognito, sessions, signIn, pendingSignIns, passkeys, challenges, logger } = deps;
 
@@ -71,7 +74,9 @@ export function createPasskeySignIn(deps: {
       const pending = purpose === "passkey-first" ? undefined : await sessions.readPending(req);
       if (purpose === "second-factor" && !offersPasskey(pending)) throw await pendingSignIns.missing(req);
       if (offersPasskey(pending)) {
-        const allow = await passkeys.listForUser(pending.username);
+        const owned = await passkeys.listForUser(pending.username);
+        const lastReset = owned[0] === undefined ? undefined : await deps.passwordResets?.lastForSub(owned[0].sub);
+        const allow = owned.filter((passkey) => !isSuspended(passkey, lastReset));
         const options = await generatePasskeyAuthenticationOptions({ rp, allow });
         await challenges.issue(req, { challenge: options.challenge, purpose: "second-factor", username: pending.username });
         return options;
@@ -91,6 +96,9 @@ export function createPasskeySignIn(deps: {
 
       const passkey: StoredPasskey | undefined = await passkeys.find(response.id);
       if (passkey === undefined) throw unknownCredential("unknown credential");
+      if (isSuspended(passkey, await deps.passwordResets?.lastForSub(passkey.sub))) {
+        throw new PasskeyRejectedError("passkey paused by a password reset", passkeyMessages.suspended);
+      }
 
       let pending: PendingSignIn | undefined;
       if (issued.purpose === "second-factor") {

@@ -33,6 +33,19 @@ export interface StoredPasskey {
   aaguid?: string;
   /** What the browser reported at registration (WebAuthn L3 §5.4.5); absent when it did not say. */
   attachment?: "platform" | "cross-platform";
+  /** ISO 8601: when the owner last confirmed it on the account page after a password reset. */
+  confirmedAt?: string;
+}
+
+/**
+ * A passkey created (or last confirmed) before its owner's latest password reset does not sign in
+ * until the owner confirms it again (docs/architecture.md, "After a password reset"): a reset must
+ * also evict a passkey an intruder added (OWASP Forgot Password Cheat Sheet).
+ */
+export function isSuspended(passkey: Pick<StoredPasskey, "createdAt" | "confirmedAt">, lastResetAt: number | undefined): boolean {
+  if (lastResetAt === undefined) return false;
+  const vouchedAt = Date.parse(passkey.confirmedAt ?? passkey.createdAt);
+  return !(vouchedAt > lastResetAt);
 }
 
 export interface PasskeyRepository {
@@ -64,8 +77,9 @@ export function createPasskeyRepository(store: Store): PasskeyRepository {
 }
 
 /** The contract's view of a passkey (no key material, no owner ids); the provider is looked up at read time, so a newer list names older passkeys too. */
-export function toPasskeyView(passkey: StoredPasskey): Passkey {
+export function toPasskeyView(passkey: StoredPasskey, lastResetAt?: number): Passkey {
   return {
+    needsConfirmation: isSuspended(passkey, lastResetAt),
     id: passkey.credentialId,
     name: passkey.name,
     createdAt: passkey.createdAt,

@@ -1,16 +1,74 @@
+import type { CognitoGateway } from "../cognito/cognito-gateway";
+import { ApiError } from "../errors";
+import type { Logger } from "../logger";
 import { createAccountStore } from "../oidc/accounts";
-import type { SessionManager } from "../session/session-manager";
+import { nowSeconds, type SessionManager } from "../session/session-manager";
+import type { AuthenticatedSession } from "../session/session-records";
 import type { SignOut } from "../session/sign-out";
 import type { Store } from "../store/store";
+import { createPasswordResets, type PasswordResets } from "./password-resets";
+
+export interface AfterResetDeps {
+  store: Store;
+  sessions: SessionManager;
+  signOut: Pick<SignOut, "everySessionOf">;
+  cognito?: Pick<CognitoGateway, "globalSignOut" | "refreshTokens" | "revokeToken">;
+  logger?: Pick<Logger, "warn" | "info">;
+  resets?: PasswordResets;
+}
+
+/**
+ * Cognito's GlobalSignOut needs one of the user's access tokens: any live session's, refreshed
+ * when it has expired. It ends every refresh token of the user, for every app client, also ones
+ * the BFF never saw. True when Cognito confirmed it.
+ */
+async function globalSignOut(cognito: NonNullable<AfterResetDeps["cognito"]>, ended: readonly AuthenticatedSession[]): Promise<boolean> {
+  for (const session of ended) {
+    try {
+      let accessToken = session.tokens.accessToken;
+      if (session.tokens.accessTokenExpiresAt <= nowSeconds() + 5) {
+        accessToken = (await cognito.refreshTokens({ refreshToken: session.tokens.refreshToken, username: session.username })).accessToken;
+      }
+      await cognito.globalSignOut(accessToken);
+      return true;
+    } catch {
+      // This session's tokens no longer work: try the next one.
+    }
+  }
+  return false;
+}
 
 /**
  * After a password reset, whoever held the account loses it (OWASP Forgot Password and Session
- * Management Cheat Sheets): every session of the user ends, everywhere (sign-out.ts says what that
- * ends). The reset names the user by email only; the sub comes from the last sign-in (session
- * pointer) and the provider's account snapshot. A user who never signed in has neither.
+ * Management Cheat Sheets; docs/architecture.md, "After a password reset"):
+ *  - the reset is recorded first (password-resets.ts): the account's passkeys stop signing in
+ *    until the owner confirms each again, and pending sign-ins begun before it die;
+ *  - Cognito's GlobalSignOut, with a live session's tokens, ends the user's refresh tokens for
+ *    every app client (without one, the BFF revokes those it knows);
+ *  - every session of the user ends, everywhere (sign-out.ts says what that ends).
+ * The reset names the user by email only; the sub comes from the last sign-in (session pointer)
+ * and the provider's account snapshot. A user who never signed in has neither.
  */
-export async function endAccessAfterReset(deps: { store: Store; sessions: SessionManager; signOut: Pick<SignOut, "everySessionOf"> }, email: string): Promise<void> {
+export async function endAccessAfterReset(deps: AfterResetDeps, email: string): Promise<void> {
+  const at = Date.now();
   const [sessionSub, snapshotSubs] = await Promise.all([deps.sessions.subForEmail(email), createAccountStore(deps.store).subsForEmail(email)]);
-  const subs = new Set(sessionSub === undefined ? snapshotSubs : [sessionSub, ...snapshotSubs]);
-  await Promise.all([...subs].map((sub) => deps.signOut.everySessionOf(sub)));
+  const subs = [...new Set(sessionSub === undefined ? snapshotSubs : [sessionSub, ...snapshotSubs])];
+  await (deps.resets ?? createPasswordResets(deps.store)).record({ subs, email, at });
+
+  const { cognito } = deps;
+  if (cognito !== undefined) {
+    const ended = (await Promise.all(subs.map((sub) => deps.sessions.endAllSessionsFor(sub)))).flat();
+    const signedOut = await globalSignOut(cognito, ended);
+    if (!signedOut) {
+      if (ended.length > 0) deps.logger?.warn({ sessions: ended.length }, "GlobalSignOut after a password reset failed; revoking the refresh tokens the BFF knows");
+      await Promise.all(
+        ended.map((session) =>
+          cognito.revokeToken(session.tokens.refreshToken).catch((error: unknown) => {
+            deps.logger?.warn({ errorCode: error instanceof ApiError ? error.code : "unknown" }, "could not revoke a refresh token after a password reset");
+          }),
+        ),
+      );
+    }
+  }
+  await Promise.all(subs.map((sub) => deps.signOut.everySessionOf(sub)));
 }

@@ -8,6 +8,7 @@ import type { CognitoTokenVerifier } from "../cognito/cognito-token-verifier";
 import type { BffConfig } from "../config";
 import { ApiError } from "../errors";
 import type { Logger } from "../logger";
+import type { PasswordResets } from "../password/password-resets";
 import { nowSeconds, type SessionManager } from "../session/session-manager";
 import type { AuthenticatedSession, PendingSignIn } from "../session/session-records";
 import { createCustomAuthRounds, type OtpRound } from "./custom-auth-rounds";
@@ -68,6 +69,12 @@ export interface SignInDeps {
    * password, checked by Cognito, then completes the sign-in without the code step.
    */
   trustedDevice?: (req: Request, user: SignInUser) => Promise<boolean>;
+  /**
+   * When the account's password was last reset (bff/password/password-resets.ts): a pending
+   * sign-in begun before it dies with it, even though Cognito's attempt already holds the old
+   * password's PASSWORD_VERIFIER (docs/architecture.md, "After a password reset").
+   */
+  passwordResets?: Pick<PasswordResets, "lastForEmail">;
   /** Where the browser goes after signing in; the OpenID Provider returns its interaction URL. */
   completionRedirect?: (req: Request, session: AuthenticatedSession) => Promise<string>;
 }
@@ -133,6 +140,16 @@ export function createSignInService(deps: SignInDeps): SignInService {
         await sleep(LEASE_POLL_MS);
       }
     }
+  }
+
+  /** Ends a pending sign-in that began before the account's last password reset. */
+  async function refuseIfReset(req: Request, pending: PendingSignIn): Promise<void> {
+    const resetAt = await deps.passwordResets?.lastForEmail(pending.email);
+    // startedAt has whole seconds: only a reset after that second surely came later.
+    if (resetAt === undefined || resetAt < (pending.startedAt + 1) * 1000) return;
+    await sessions.clearPending(req);
+    logger.info("a pending sign-in begun before a password reset was ended");
+    throw sessionExpired();
   }
 
   /** Gives the lease back when an answer ended without storing a next round. */
@@ -229,6 +246,7 @@ export function createSignInService(deps: SignInDeps): SignInService {
         return { ...current, codeSentAt: now, resends: isResend ? current.resends + 1 : current.resends };
       });
       if (reserved === undefined) throw await pendingSignIns.missing(req);
+      await refuseIfReset(req, reserved);
       const waiting = { username: reserved.username, session: waitingRound };
       let round;
       try {
@@ -254,6 +272,7 @@ export function createSignInService(deps: SignInDeps): SignInService {
         return current;
       });
       if (pending === undefined) throw await pendingSignIns.missing(req);
+      await refuseIfReset(req, pending);
       const answered = pending.cognitoSession;
 
       let outcome;

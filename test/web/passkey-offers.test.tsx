@@ -31,6 +31,7 @@ const creationOptions = {
 };
 const registration = { id: "bmV3", rawId: "bmV3", type: "public-key", response: { clientDataJSON: "e30", attestationObject: "oA" }, clientExtensionResults: {} };
 const created: Passkey = {
+  needsConfirmation: false,
   id: "bmV3",
   name: "iCloud Keychain",
   createdAt: "2026-11-30T09:00:00.000Z",

@@ -19,6 +19,7 @@ const session = json(200, {
 });
 const claims = json(200, { idToken: {}, accessToken: {}, userInfo: {} });
 const laptop: Passkey = {
+  needsConfirmation: false,
   id: "bGFwdG9w",
   name: "Work laptop",
   createdAt: "2026-11-20T09:00:00.000Z",
@@ -107,6 +108,32 @@ describe("the account page's passkeys", () => {
     expect(within(builtIn).getByText("Device-bound passkey")).toBeInTheDocument();
     expect(builtIn).not.toHaveTextContent(/security key|hardware key/i);
     expect(within(await item("YubiKey 5 Series with NFC")).getByText("Security key")).toBeInTheDocument();
+  });
+
+  it("shows a passkey paused by a password reset and confirms it (POST /api/passkeys/:id/confirm)", async () => {
+    const account = accountWith([{ ...laptop, needsConfirmation: true }], {
+      [`POST /api/passkeys/${laptop.id}/confirm`]: () => {
+        account.setList([laptop]);
+        return json(200, laptop);
+      },
+    });
+    const { user } = renderApp("/account");
+
+    const paused = await item("Work laptop");
+    expect(within(paused).getByText("Paused")).toBeInTheDocument();
+    expect(within(paused).getByText(/Your password was reset/)).toBeInTheDocument();
+    await user.click(within(paused).getByRole("button", { name: "Confirm Work laptop is yours" }));
+
+    await waitFor(() => expect(screen.queryByText("Paused")).not.toBeInTheDocument());
+    expect(account.api.callsTo(`POST /api/passkeys/${laptop.id}/confirm`)).toHaveLength(1);
+  });
+
+  it("offers no confirmation for a passkey that is not paused", async () => {
+    accountWith([laptop]);
+    renderApp("/account");
+    const listed = await item("Work laptop");
+    expect(within(listed).queryByRole("button", { name: "Confirm Work laptop is yours" })).not.toBeInTheDocument();
+    expect(within(listed).queryByText("Paused")).not.toBeInTheDocument();
   });
 
   it("renames a passkey through the inline form (PATCH /api/passkeys/:id)", async () => {

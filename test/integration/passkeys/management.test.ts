@@ -22,7 +22,18 @@ describe("passkey management (GET /api/passkeys, PATCH and DELETE /api/passkeys/
     await userWithPasskey(stack);
     const list = await client.get<Passkey[]>("/api/passkeys");
     expect(list.body).toEqual([passkey]);
-    expect(Object.keys(list.body[0]!).sort()).toEqual(["attachment", "backedUp", "createdAt", "deviceType", "id", "lastUsedAt", "name", "provider", "transports"]);
+    expect(Object.keys(list.body[0]!).sort()).toEqual([
+      "attachment",
+      "backedUp",
+      "createdAt",
+      "deviceType",
+      "id",
+      "lastUsedAt",
+      "name",
+      "needsConfirmation",
+      "provider",
+      "transports",
+    ]);
   });
 
   it("renames a passkey", async () => {

@@ -7,7 +7,8 @@ import { forgetPasskeyHere, rememberPasskeyHere, supportsSignal, webauthnSignals
 
 /**
  * The signed-in user's passkeys: `GET/POST /api/passkeys`, `POST /api/passkeys/options`,
- * `PATCH/DELETE /api/passkeys/:id`, and `GET /api/passkeys/signals` for the Signal API.
+ * `PATCH/DELETE /api/passkeys/:id`, `POST /api/passkeys/:id/confirm` (a passkey paused by a
+ * password reset), and `GET /api/passkeys/signals` for the Signal API.
  */
 export const passkeysQueryKey = ["passkeys"] as const;
 
@@ -54,6 +55,11 @@ export function renamePasskey(input: { id: string; name: string }): Promise<Pass
   return apiClient.patch(`/api/passkeys/${encodeURIComponent(input.id)}`, { name: input.name }, passkeySchema);
 }
 
+/** Confirms a passkey a password reset paused, so that it signs in again. */
+export function confirmPasskey(id: string): Promise<Passkey> {
+  return apiClient.post(`/api/passkeys/${encodeURIComponent(id)}/confirm`, {}, passkeySchema);
+}
+
 export async function deletePasskey(id: string): Promise<undefined> {
   await apiClient.delete(`/api/passkeys/${encodeURIComponent(id)}`, z.undefined());
   forgetPasskeyHere(id);
@@ -97,5 +103,6 @@ export const useAddPasskey = () => useRefreshingMutation<void, Passkey>(addPassk
 // A rename changes nothing the provider shows (it keeps the account's name, not ours), but the
 // user's details are re-sent so a provider still showing an old email learns the current one.
 export const useRenamePasskey = () => useRefreshingMutation(renamePasskey, () => void syncPasskeySignals({ userDetails: true }));
+export const useConfirmPasskey = () => useRefreshingMutation(confirmPasskey);
 // After a delete the provider learns the complete list, so it stops offering the deleted passkey.
 export const useDeletePasskey = () => useRefreshingMutation(deletePasskey, () => void syncPasskeySignals({ accepted: true }));

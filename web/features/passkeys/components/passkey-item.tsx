@@ -5,7 +5,7 @@ import { TextField } from "../../../components/ui/text-field";
 import { describeError } from "../../../lib/error-messages";
 import { useContractForm } from "../../../lib/use-contract-form";
 import { isPasskeyHere } from "../../../lib/webauthn";
-import { useDeletePasskey, useRenamePasskey } from "../api/passkeys";
+import { useConfirmPasskey, useDeletePasskey, useRenamePasskey } from "../api/passkeys";
 import { formatIsoDate, hereLabel, kindLabel, passkeyKind, whereText } from "../utils/passkey-text";
 import { PasskeyIcon } from "./passkey-icon";
 
@@ -23,6 +23,7 @@ export function PasskeyItem({ passkey }: { passkey: Passkey }) {
   const [name, setName] = useState(passkey.name);
   const rename = useRenamePasskey();
   const remove = useDeletePasskey();
+  const confirm = useConfirmPasskey();
   const headingId = useId();
   const fieldId = `${headingId}-name`;
   const renameSchema = useMemo(() => renamePasskeyRequestSchema.transform((body) => ({ id: passkey.id, name: body.name })), [passkey.id]);
@@ -55,7 +56,27 @@ export function PasskeyItem({ passkey }: { passkey: Passkey }) {
           {passkey.name}
         </h3>
         {here ? <span className="badge">{here}</span> : null}
+        {passkey.needsConfirmation ? <span className="badge">Paused</span> : null}
       </div>
+      {passkey.needsConfirmation ? (
+        <div className="passkey-paused" role="group" aria-label={`${passkey.name} is paused`}>
+          <p>Your password was reset, so this passkey can't sign in until you confirm it's yours. If you don't recognise it, delete it.</p>
+          {confirm.isError ? (
+            <p className="field-error" role="alert">
+              {describeError(confirm.error)}
+            </p>
+          ) : null}
+          <Button
+            variant="secondary"
+            aria-label={`Confirm ${passkey.name} is yours`}
+            onClick={() => confirm.mutate(passkey.id)}
+            loading={confirm.isPending}
+            loadingText="Confirming…"
+          >
+            It's mine, use it again
+          </Button>
+        </div>
+      ) : null}
       <dl className="passkey-facts">
         <div>
           <dt>Type</dt>

@@ -1,0 +1,84 @@
+import { describe, expect, it, vi } from "vitest";
+import { endAccessAfterReset } from "../../../bff/password/after-reset";
+import { createPasswordResets } from "../../../bff/password/password-resets";
+import type { SessionManager } from "../../../bff/session/session-manager";
+import type { AuthenticatedSession } from "../../../bff/session/session-records";
+import { memoryStore } from "../../support/memory-store";
+
+/**
+ * What a password reset does besides ending sessions (docs/architecture.md, "After a password
+ * reset"): it records the reset, calls Cognito's GlobalSignOut with a live session's access
+ * token (refreshed when expired), and revokes the refresh tokens it knows when that fails.
+ */
+
+const now = () => Math.floor(Date.now() / 1000);
+function session(name: string, accessTokenExpiresAt = now() + 3600): AuthenticatedSession {
+  return {
+    sub: "sub-1",
+    email: "ada@example.com",
+    username: "sub-1",
+    amr: ["pwd", "otp", "mfa"],
+    authTime: now(),
+    tokens: { idToken: `id-${name}`, accessToken: `access-${name}`, refreshToken: `refresh-${name}`, accessTokenExpiresAt },
+    createdAt: now(),
+    expiresAt: now() + 3600,
+  };
+}
+
+function setUp(live: AuthenticatedSession[]) {
+  const store = memoryStore();
+  const sessions = {
+    subForEmail: vi.fn(async () => "sub-1"),
+    endAllSessionsFor: vi.fn(async () => live.splice(0)),
+  } as unknown as SessionManager;
+  const signOut = { everySessionOf: vi.fn(async () => undefined) };
+  const cognito = {
+    globalSignOut: vi.fn(async (_token: string) => undefined),
+    refreshTokens: vi.fn(async () => ({ idToken: "id", accessToken: "access-refreshed", expiresIn: 3600 })),
+    revokeToken: vi.fn(async (_token: string) => undefined),
+  };
+  return { store, sessions, signOut, cognito, run: () => endAccessAfterReset({ store, sessions, signOut, cognito }, "Ada@Example.com") };
+}
+
+describe("after a password reset", () => {
+  it("records the reset by sub and by email before anything else", async () => {
+    const { store, run } = setUp([]);
+    const before = Date.now();
+    await run();
+    const resets = createPasswordResets(store);
+    expect(await resets.lastForSub("sub-1")).toBeGreaterThanOrEqual(before);
+    expect(await resets.lastForEmail("ada@example.com")).toBeGreaterThanOrEqual(before);
+  });
+
+  it("signs the user out of Cognito everywhere with a live session's access token", async () => {
+    const { cognito, signOut, run } = setUp([session("a")]);
+    await run();
+    expect(cognito.globalSignOut).toHaveBeenCalledWith("access-a");
+    expect(cognito.revokeToken).not.toHaveBeenCalled();
+    expect(signOut.everySessionOf).toHaveBeenCalledWith("sub-1");
+  });
+
+  it("refreshes an expired access token first", async () => {
+    const { cognito, run } = setUp([session("old", now() - 10)]);
+    await run();
+    expect(cognito.refreshTokens).toHaveBeenCalledWith({ refreshToken: "refresh-old", username: "sub-1" });
+    expect(cognito.globalSignOut).toHaveBeenCalledWith("access-refreshed");
+  });
+
+  it("tries the next session when one's tokens no longer work", async () => {
+    const { cognito, run } = setUp([session("dead"), session("live")]);
+    cognito.globalSignOut.mockImplementation(async (token: string) => {
+      if (token === "access-dead") throw new Error("Access Token has been revoked");
+    });
+    await run();
+    expect(cognito.globalSignOut).toHaveBeenLastCalledWith("access-live");
+    expect(cognito.revokeToken).not.toHaveBeenCalled();
+  });
+
+  it("revokes the refresh tokens it knows when GlobalSignOut cannot be made", async () => {
+    const { cognito, run } = setUp([session("a"), session("b")]);
+    cognito.globalSignOut.mockRejectedValue(new Error("unavailable"));
+    await run();
+    expect(cognito.revokeToken.mock.calls.map(([token]) => token).sort()).toEqual(["refresh-a", "refresh-b"]);
+  });
+});
