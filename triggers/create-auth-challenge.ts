@@ -55,10 +55,16 @@ export function maskPhone(phone: string): string {
   return `+*******${phone.replace(/\D/g, "").slice(-4)}`;
 }
 
-function chooseDestination(attributes: Record<string, string>): Pick<OutgoingMessage, "channel" | "to"> {
-  if (attributes.email) return { channel: "EMAIL", to: attributes.email };
-  if (attributes.phone_number) return { channel: "SMS", to: attributes.phone_number };
-  throw new Error("The user has neither an email address nor a phone number to send a sign-in code to");
+/**
+ * Where the code goes: a verified address only (`email_verified` / `phone_number_verified`, which
+ * Cognito sets when the owner proves the address). An address that was changed but not yet
+ * proven could be anyone's, and a code sent there would turn the password alone into a sign-in
+ * (docs/cognito-behaviour.md, "Changing the email"). With none, no code is sent at all.
+ */
+export function chooseDestination(attributes: Record<string, string>): Pick<OutgoingMessage, "channel" | "to"> {
+  if (attributes.email && attributes.email_verified === "true") return { channel: "EMAIL", to: attributes.email };
+  if (attributes.phone_number && attributes.phone_number_verified === "true") return { channel: "SMS", to: attributes.phone_number };
+  throw new Error("The user has no verified email address or phone number to send a sign-in code to");
 }
 
 function lifetimeText(ttlSeconds: number): string {

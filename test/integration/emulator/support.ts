@@ -149,21 +149,21 @@ export async function signUpConfirmed(t: TestEmulator, email: string, password =
 }
 
 /**
- * Signs in through the BFF's client as the BFF does: CUSTOM_AUTH with SRP_A, the password claim
- * (PASSWORD_VERIFIER), the PROVIDE round choosing the code, then the mailed code. The client
- * allows no USER_PASSWORD_AUTH, so these are the tokens of a two-factor sign-in.
+ * The BFF's password step through its client: CUSTOM_AUTH with SRP_A, the password claim
+ * (PASSWORD_VERIFIER), then the PROVIDE round answered with the code method, which makes the
+ * create trigger send a code. Resolves to the code round and a way to answer it.
  */
-export async function passwordSignIn(t: TestEmulator, email: string, password = PASSWORD) {
+export async function passwordStepToCode(t: TestEmulator, username: string, password = PASSWORD) {
   const handshake = startSrpHandshake();
   const started = await t.cognito.send(
     new InitiateAuthCommand({
       AuthFlow: "CUSTOM_AUTH",
       ClientId: bff.clientId,
-      AuthParameters: { USERNAME: email, SECRET_HASH: secretHash(email), CHALLENGE_NAME: "SRP_A", SRP_A: handshake.srpA },
+      AuthParameters: { USERNAME: username, SECRET_HASH: secretHash(username), CHALLENGE_NAME: "SRP_A", SRP_A: handshake.srpA },
     }),
   );
   const parameters = started.ChallengeParameters!;
-  const username = parameters.USERNAME!;
+  const internal = parameters.USERNAME!;
   const claim = passwordClaim({
     handshake,
     userPoolId: poolId,
@@ -182,13 +182,23 @@ export async function passwordSignIn(t: TestEmulator, email: string, password = 
         ClientId: bff.clientId,
         ChallengeName: challengeName,
         Session: session,
-        ChallengeResponses: { USERNAME: username, SECRET_HASH: secretHash(username), ...responses },
+        ChallengeResponses: { USERNAME: internal, SECRET_HASH: secretHash(internal), ...responses },
         ...(metadata ? { ClientMetadata: metadata } : {}),
       }),
     );
   const provide = await respond("PASSWORD_VERIFIER", started.Session, { ...claim });
   const otp = await respond("CUSTOM_CHALLENGE", provide.Session, { ANSWER: "PROVIDE" }, { signInMethod: "OTP" });
-  const done = await respond("CUSTOM_CHALLENGE", otp.Session, { ANSWER: await latestCode(t.emulator.url, email) });
+  return { otp, answer: (code: string) => respond("CUSTOM_CHALLENGE", otp.Session, { ANSWER: code }) };
+}
+
+/**
+ * Signs in through the BFF's client as the BFF does: the password step (passwordStepToCode),
+ * then the mailed code. The client allows no USER_PASSWORD_AUTH, so these are the tokens of a
+ * two-factor sign-in.
+ */
+export async function passwordSignIn(t: TestEmulator, email: string, password = PASSWORD) {
+  const { answer } = await passwordStepToCode(t, email, password);
+  const done = await answer(await latestCode(t.emulator.url, email));
   return done.AuthenticationResult!;
 }
 

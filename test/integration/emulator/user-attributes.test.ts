@@ -20,6 +20,7 @@ import {
   passwordClient,
   passwordClientSecretHash,
   passwordSignIn,
+  passwordStepToCode,
   secretHash,
   signUpConfirmed,
   startTestEmulator,
@@ -185,6 +186,19 @@ describe("UpdateUserAttributes without keeping the original value", () => {
     expect(await attributesOf(t, AccessToken!)).toMatchObject({ email: next, email_verified: "false" });
     await t.cognito.send(new VerifyUserAttributeCommand({ AccessToken, AttributeName: "email", Code: await latestCode(t.emulator.url, next) }));
     expect(await attributesOf(t, AccessToken!)).toMatchObject({ email: next, email_verified: "true" });
+  });
+
+  it("sends no sign-in code to the replaced, still unverified email: the code round fails", async () => {
+    const email = uniqueEmail("unverified");
+    const next = uniqueEmail("unverified-next");
+    const sub = await signUpConfirmed(t, email);
+    const { AccessToken } = await passwordSignIn(t, email);
+    await t.cognito.send(new UpdateUserAttributesCommand({ AccessToken, UserAttributes: [{ Name: "email", Value: next }] }));
+    const mailsToNext = (await outboxFor(t.emulator.url, next)).length;
+    const mailsToOld = (await outboxFor(t.emulator.url, email)).length;
+    await expectCognitoError(passwordStepToCode(t, sub), "UserLambdaValidationException", /^CreateAuthChallenge failed with error The user has no verified/);
+    expect(await outboxFor(t.emulator.url, next)).toHaveLength(mailsToNext);
+    expect(await outboxFor(t.emulator.url, email)).toHaveLength(mailsToOld);
   });
 });
 

@@ -99,8 +99,43 @@ describe("create-auth-challenge", () => {
   it("throws when the user has neither email nor phone number, and sends nothing", async () => {
     const { create, sent } = setup();
     const event = createEvent({ session: afterProvide, clientMetadata: { signInMethod: "OTP" }, userAttributes: { sub: USER_NAME } });
-    await expect(create(event)).rejects.toThrow(/neither an email address nor a phone number/);
+    await expect(create(event)).rejects.toThrow(/no verified email address or phone number/);
     expect(sent).toEqual([]);
+  });
+
+  describe("sends codes only to a verified address", () => {
+    const otpFor = (userAttributes: Record<string, string>) => createEvent({ session: afterProvide, clientMetadata: { signInMethod: "OTP" }, userAttributes });
+
+    it("refuses an email whose email_verified is false, and sends nothing", async () => {
+      const { create, sent } = setup();
+      await expect(create(otpFor({ ...emailUser(), email_verified: "false" }))).rejects.toThrow(/no verified email address or phone number/);
+      expect(sent).toEqual([]);
+    });
+
+    it("refuses an email without email_verified, and sends nothing", async () => {
+      const { create, sent } = setup();
+      const { email_verified: _dropped, ...unmarked } = emailUser();
+      await expect(create(otpFor(unmarked))).rejects.toThrow(/no verified email address or phone number/);
+      expect(sent).toEqual([]);
+    });
+
+    it("refuses a phone number whose phone_number_verified is false, and sends nothing", async () => {
+      const { create, sent } = setup();
+      await expect(create(otpFor({ ...phoneUser(), phone_number_verified: "false" }))).rejects.toThrow(/no verified email address or phone number/);
+      expect(sent).toEqual([]);
+    });
+
+    it("sends to the verified phone number when the email is not verified", async () => {
+      const { create, sent } = setup();
+      await create(otpFor({ ...phoneUser("+15555550000"), ...emailUser(), email_verified: "false" }));
+      expect(sent.map(({ channel, to }) => ({ channel, to }))).toEqual([{ channel: "SMS", to: "+15555550000" }]);
+    });
+
+    it("sends to the verified email", async () => {
+      const { create, sent } = setup();
+      await create(otpFor(emailUser("ada@example.com")));
+      expect(sent.map(({ channel, to }) => ({ channel, to }))).toEqual([{ channel: "EMAIL", to: "ada@example.com" }]);
+    });
   });
 
   it("issues a PASSKEY round with a fresh 32-byte base64url nonce and sends nothing", async () => {
