@@ -7,7 +7,8 @@ import aaguidList from "./aaguid-providers.json" with { type: "json" };
  * provider list ships with the app (`aaguid-providers.json`, which names its source and date);
  * an AAGUID not in it, or the all-zero one a client may send with "none" attestation, is simply
  * an unknown provider. The AAGUID is the authenticator's own claim and is not attested here
- * ("none" attestation), so it only ever picks a label, never a security decision.
+ * ("none" attestation): it picks a label, and it limits the `hwk` amr to authenticators the list
+ * knows as hardware-bound (passkey-sign-in.ts, passkeyAmr); it never lets anyone in.
  */
 
 export type PasskeyProviderKind = "synced" | "device" | "security-key";

@@ -16,6 +16,7 @@ import type { ChallengeStore } from "./challenge-store";
 import { parseAuthenticationResponse } from "./credential-schemas";
 import { generatePasskeyAuthenticationOptions } from "./generate-authentication-options";
 import { PasskeyRejectedError, passkeyMessages, unknownCredential } from "./passkey-errors";
+import { providerForAaguid } from "./passkey-providers";
 import { isSuspended, type PasskeyRepository, type StoredPasskey } from "./passkey-store";
 import type { RelyingParty } from "./relying-party";
 import { verifyPasskeyAuthentication, type VerifiedPasskeyAuthentication } from "./verify-authentication";
@@ -39,9 +40,17 @@ export interface PasskeySignIn {
   finish(req: Request, credential: unknown): Promise<SignInDoneResponse>;
 }
 
-/** RFC 8176: a passkey is a key in hardware (single-device) or a synced software key; UV adds "user". */
-export function passkeyAmr(verified: Pick<VerifiedPasskeyAuthentication, "deviceType" | "userVerified">, afterPassword: boolean): string[] {
-  const key = verified.deviceType === "singleDevice" ? "hwk" : "swk";
+/**
+ * RFC 8176 §2: `hwk` is a proof of possession of a hardware-secured key, `swk` of a software one;
+ * UV adds "user". With "none" attestation the backup flags are the authenticator's own word, which
+ * any software authenticator can set, so `hwk` is claimed only for a single-device passkey whose
+ * AAGUID the shipped list names as a platform authenticator or a security key
+ * (passkey-providers.ts); every other passkey is `swk` (docs/architecture.md, "Passkeys").
+ */
+export function passkeyAmr(verified: Pick<VerifiedPasskeyAuthentication, "deviceType" | "userVerified">, afterPassword: boolean, aaguid?: string): string[] {
+  const kind = providerForAaguid(aaguid)?.kind;
+  const hardwareBound = verified.deviceType === "singleDevice" && (kind === "device" || kind === "security-key");
+  const key = hardwareBound ? "hwk" : "swk";
   const amr = afterPassword ? ["pwd", key] : [key];
   if (verified.userVerified) amr.push("user");
   if (afterPassword) amr.push("mfa");
@@ -122,7 +131,12 @@ export function createPasskeySignIn(deps: {
       // The waiting PROVIDE round of a second step when there is one, else a new CUSTOM_AUTH.
       const round = await rounds.roundFor(ChallengeStep.passkey, passkey.username, pending?.step === "choose" ? pending.cognitoSession : undefined);
       const tokens = await rounds.answerPasskey(round, passkeyProofSecret);
-      return signIn.complete(req, { username: round.username, email: pending?.email ?? "" }, tokens, passkeyAmr(verified, issued.purpose === "second-factor"));
+      return signIn.complete(
+        req,
+        { username: round.username, email: pending?.email ?? "" },
+        tokens,
+        passkeyAmr(verified, issued.purpose === "second-factor", passkey.aaguid),
+      );
     },
   };
 }

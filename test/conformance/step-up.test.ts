@@ -68,7 +68,7 @@ describe("acr_values=urn:tobira:acr:passkey", () => {
     const finish = await follow(browser, await signInWithPasskey(browser, authenticator));
     const claims = (await redeem(stepUp.request, finish.location!)).claims()!;
     expect(claims.acr).toBe(passkeyAcr);
-    expect(claims.amr).toEqual(expect.arrayContaining(["hwk"]));
+    expect(claims.amr).toEqual(expect.arrayContaining(["swk"]));
   });
 
   it("a password and code instead of the passkey do not satisfy it: back to the sign-in page", async () => {

@@ -170,7 +170,7 @@ describeInBrowser("passkeys with a virtual authenticator: register, second step,
     await page.getByRole("heading", { name: "Choose how to confirm it's you" }).waitFor();
     await page.getByRole("button", { name: "Use a passkey" }).click();
     await page.waitForURL(/\/account$/);
-    expect(await session(page)).toMatchObject({ authenticated: true, user: { email }, amr: ["pwd", "hwk", "user", "mfa"] });
+    expect(await session(page)).toMatchObject({ authenticated: true, user: { email }, amr: ["pwd", "swk", "user", "mfa"] });
     expect(await codesSent(email)).toBe(messagesBefore);
     await signOut(page);
 
@@ -178,7 +178,7 @@ describeInBrowser("passkeys with a virtual authenticator: register, second step,
     await openSignIn(page);
     await page.getByRole("button", { name: "Sign in with a passkey" }).click();
     await page.waitForURL(/\/account$/);
-    expect(await session(page)).toMatchObject({ authenticated: true, user: { email }, amr: ["hwk", "user"] });
+    expect(await session(page)).toMatchObject({ authenticated: true, user: { email }, amr: ["swk", "user"] });
     expect(await codesSent(email)).toBe(messagesBefore);
     await signOut(page);
 
@@ -188,7 +188,7 @@ describeInBrowser("passkeys with a virtual authenticator: register, second step,
     await page.goto(`${stack.bffUrl}/signin`);
     await expect(page.getByLabel("Email address").getAttribute("autocomplete")).resolves.toBe("username webauthn");
     await page.waitForURL(/\/account$/);
-    expect(await session(page)).toMatchObject({ authenticated: true, amr: ["hwk", "user"] });
+    expect(await session(page)).toMatchObject({ authenticated: true, amr: ["swk", "user"] });
     await setAutofill(page, false);
 
     // 4. Rename, then delete, on the account page (the sign-in is recent, no re-authentication
@@ -267,7 +267,7 @@ describeInBrowser("passkeys with a virtual authenticator: register, second step,
     await page.getByRole("heading", { name: `Signed in as ${email}` }).waitFor();
     const claims = await page.getByRole("region", { name: "ID token claims" }).textContent();
     expect(claims).toContain(`"email": "${email}"`);
-    expect(claims).toContain('"hwk"');
+    expect(claims).toContain('"swk"');
     await context.close();
   });
 });

@@ -111,7 +111,7 @@ describeInBrowser("the sign-in flow without rough edges (Chromium, virtual authe
       else await page.goto(`${stack.bffUrl}/signin`);
       await page.getByRole("button", { name: "Sign in with a passkey" }).click();
       await page.waitForURL(/\/account$/);
-      expect(await session(page)).toMatchObject({ authenticated: true, user: { email: bob }, amr: ["hwk", "user"] });
+      expect(await session(page)).toMatchObject({ authenticated: true, user: { email: bob }, amr: ["swk", "user"] });
       await signOut(page);
     }
     await context.close();
@@ -220,7 +220,7 @@ describeInBrowser("the sign-in flow without rough edges (Chromium, virtual authe
     await openSignIn(page);
     await page.getByRole("button", { name: "Sign in with a passkey" }).click();
     await page.waitForURL(/\/account$/);
-    expect(await session(page)).toMatchObject({ authenticated: true, user: { email }, amr: ["hwk", "user"] });
+    expect(await session(page)).toMatchObject({ authenticated: true, user: { email }, amr: ["swk", "user"] });
     await context.close();
   });
 

@@ -18,8 +18,16 @@ describe("passkey-first sign-in: no password, the credential names the user", ()
     expect(options.challenge).toMatch(/^[\w-]{43}$/);
   });
 
-  it("signs the credential's owner in with amr hwk + user (no mfa), sending no message", async () => {
+  it("signs the credential's owner in with amr swk + user (no mfa) when the authenticator is not known to be hardware-bound", async () => {
     const { email, authenticator } = await userWithPasskey(stack);
+    const client = stack.client();
+    const done = await client.post("/api/signin/passkey", { credential: authenticator.authenticate(await signInOptions(client)) });
+    expect(done.status, done.text).toBe(200);
+    expect((await client.get<SessionResponse>("/api/session")).body).toMatchObject({ authenticated: true, user: { email }, amr: ["swk", "user"] });
+  });
+
+  it("signs the credential's owner in with amr hwk + user (no mfa) for a security key the AAGUID list knows, sending no message", async () => {
+    const { email, authenticator } = await userWithPasskey(stack, { aaguid: "cb69481e-8ff7-4039-93ec-0a2729a154a8" });
     const before = (await stack.outbox(email)).length;
     const client = stack.client();
     const done = await client.post("/api/signin/passkey", { credential: authenticator.authenticate(await signInOptions(client)) });

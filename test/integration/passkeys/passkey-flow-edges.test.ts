@@ -34,7 +34,7 @@ describe("passkeys around the sign-in flow", () => {
       expect(usernameless.allowCredentials).toEqual([]);
       const done = await browser.post("/api/signin/passkey", { credential: bob.authenticator.authenticate(usernameless) });
       expect(done.status, done.text).toBe(200);
-      expect((await browser.get<SessionResponse>("/api/session")).body).toMatchObject({ authenticated: true, user: { email: bob.email }, amr: ["hwk", "user"] });
+      expect((await browser.get<SessionResponse>("/api/session")).body).toMatchObject({ authenticated: true, user: { email: bob.email }, amr: ["swk", "user"] });
       // A's pending sign-in ended with it.
       expect((await browser.get("/api/signin")).body).toEqual({ pending: false });
     });

@@ -28,7 +28,7 @@ describe("passkey as the second step (POST /api/signin → choose → /api/signi
     expect(options.allowCredentials).toEqual([{ id: passkey.id, type: "public-key", transports: ["internal"] }]);
   });
 
-  it("signs in with password + a single-device passkey: amr pwd, hwk, user, mfa; no message sent", async () => {
+  it("signs in with password + a single-device passkey of an unknown authenticator: amr pwd, swk, user, mfa; no message sent", async () => {
     const { email, authenticator, client: registeringClient } = await userWithPasskey(stack);
     const before = (await stack.outbox(email)).length;
     const client = await passwordStepToChoice(stack, email);
@@ -37,7 +37,7 @@ describe("passkey as the second step (POST /api/signin → choose → /api/signi
     expect(done.status, done.text).toBe(200);
     expect(done.body).toEqual({ next: "done", redirectTo: "/account" });
     const session = await client.get<SessionResponse>("/api/session");
-    expect(session.body).toMatchObject({ authenticated: true, user: { email }, amr: ["pwd", "hwk", "user", "mfa"] });
+    expect(session.body).toMatchObject({ authenticated: true, user: { email }, amr: ["pwd", "swk", "user", "mfa"] });
     expect(await stack.outbox(email)).toHaveLength(before);
     expect(await storedSession(stack, client, "signin")).toBeUndefined();
     // The passkey now shows when it was last used.

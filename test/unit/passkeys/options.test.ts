@@ -52,8 +52,24 @@ describe("ceremony options", () => {
 });
 
 describe("passkeyAmr (RFC 8176)", () => {
-  it("records pwd + hwk + user + mfa for a single-device passkey after the password", () => {
-    expect(passkeyAmr({ deviceType: "singleDevice", userVerified: true }, true)).toEqual(["pwd", "hwk", "user", "mfa"]);
+  const securityKey = "cb69481e-8ff7-4039-93ec-0a2729a154a8";
+  const syncedProvider = "fbfc3007-154e-4ecc-8c0b-6e020557d7bd";
+
+  it("records pwd + hwk + user + mfa for a single-device passkey of a known hardware authenticator after the password", () => {
+    expect(passkeyAmr({ deviceType: "singleDevice", userVerified: true }, true, securityKey)).toEqual(["pwd", "hwk", "user", "mfa"]);
+  });
+
+  it("records swk for a single-device passkey whose AAGUID is unknown (the flag alone is the authenticator's word)", () => {
+    expect(passkeyAmr({ deviceType: "singleDevice", userVerified: true }, true, "00000000-0000-0000-0000-000000000000")).toEqual(["pwd", "swk", "user", "mfa"]);
+    expect(passkeyAmr({ deviceType: "singleDevice", userVerified: true }, false)).toEqual(["swk", "user"]);
+  });
+
+  it("records swk for a single-device passkey whose AAGUID names a syncing provider", () => {
+    expect(passkeyAmr({ deviceType: "singleDevice", userVerified: true }, false, syncedProvider)).toEqual(["swk", "user"]);
+  });
+
+  it("records swk for a synced passkey even from a known hardware authenticator", () => {
+    expect(passkeyAmr({ deviceType: "multiDevice", userVerified: false }, false, securityKey)).toEqual(["swk"]);
   });
 
   it("records swk + user for a synced passkey on its own (no mfa earned)", () => {

@@ -104,7 +104,7 @@ describe("passkey sign-in: from a verified assertion to Cognito's PASSKEY round"
     ]);
     expect(signIn.complete).toHaveBeenCalledWith(req, { username: "alice-internal", email: "alice-internal@example.com" }, expect.anything(), [
       "pwd",
-      "hwk",
+      "swk",
       "user",
       "mfa",
     ]);
@@ -119,7 +119,7 @@ describe("passkey sign-in: from a verified assertion to Cognito's PASSKEY round"
     await service.finish(req, authenticator.authenticate(options));
 
     expect(cognito.startCustomAuth).toHaveBeenCalledWith({ username: "bob-internal" });
-    expect(signIn.complete).toHaveBeenCalledWith(req, expect.objectContaining({ username: "bob-internal" }), expect.anything(), ["hwk", "user"]);
+    expect(signIn.complete).toHaveBeenCalledWith(req, expect.objectContaining({ username: "bob-internal" }), expect.anything(), ["swk", "user"]);
   });
 
   it("rejects another user's credential in the second step without touching Cognito", async () => {
@@ -225,7 +225,7 @@ describe("passkey sign-in options: passkey-first is usernameless whatever sign-i
     await service.finish(req, bob.authenticate(await service.options(req, "passkey-first")));
 
     expect(cognito.startCustomAuth).toHaveBeenCalledWith({ username: "bob-internal" });
-    expect(signIn.complete).toHaveBeenCalledWith(req, expect.objectContaining({ username: "bob-internal" }), expect.anything(), ["hwk", "user"]);
+    expect(signIn.complete).toHaveBeenCalledWith(req, expect.objectContaining({ username: "bob-internal" }), expect.anything(), ["swk", "user"]);
   });
 
   it("keeps the first meaning of {}: the pending user's credentials when a sign-in with a passkey is waiting", async () => {
