@@ -33,6 +33,14 @@ export interface PasskeyManagement {
 
 const notFound = () => new ApiError(404, "not_found", "There is no such passkey on your account.");
 
+/**
+ * Passkeys one account may hold: enough for every device a person uses, few enough that a
+ * stolen session cannot plant an unbounded number of them.
+ */
+export const MAX_PASSKEYS_PER_USER = 10;
+const tooManyPasskeys = () =>
+  new ApiError(409, "limit_exceeded", `An account can have at most ${MAX_PASSKEYS_PER_USER} passkeys. Delete one you no longer use to add another.`);
+
 export function createPasskeyManagement(deps: {
   rp: RelyingParty;
   account: AccountService;
@@ -72,6 +80,7 @@ export function createPasskeyManagement(deps: {
     async registrationOptions(req) {
       const session = await recentlySignedIn(req);
       const existing = await passkeys.listForUser(session.username);
+      if (existing.length >= MAX_PASSKEYS_PER_USER) throw tooManyPasskeys();
       const options = await generatePasskeyRegistrationOptions({ rp, user: session, existing });
       await challenges.issue(req, { challenge: options.challenge, purpose: "registration", username: session.username, sub: session.sub });
       return options;
@@ -88,6 +97,7 @@ export function createPasskeyManagement(deps: {
         throw new PasskeyRejectedError("credential id already registered", passkeyMessages.alreadyRegistered);
       }
       const existing = await passkeys.listForUser(session.username);
+      if (existing.length >= MAX_PASSKEYS_PER_USER) throw tooManyPasskeys();
       const facts = { ...verified, userAgent: req.get("user-agent") };
       const passkey: StoredPasskey = {
         ...verified,
@@ -103,7 +113,8 @@ export function createPasskeyManagement(deps: {
         username: session.username,
         userHandle: Buffer.from(userHandleFor(session.sub)).toString("base64url"),
       };
-      await passkeys.save(passkey);
+      // Registered by a concurrent request meanwhile (the lookup above is only the common case).
+      if (!(await passkeys.save(passkey))) throw new PasskeyRejectedError("credential id already registered", passkeyMessages.alreadyRegistered);
       logger.info({ sub: session.sub, deviceType: passkey.deviceType }, "passkey registered");
       return toPasskeyView(passkey);
     },
@@ -125,7 +136,9 @@ export function createPasskeyManagement(deps: {
     },
 
     async remove(req, credentialId) {
+      // Removing a sign-in method is as sensitive as adding one (OWASP Authentication Cheat Sheet, "Reauthentication").
       const session = await account.requireSession(req);
+      requireRecentSignIn(session, rp.reauthWindowSeconds, "remove_passkey");
       await ownPasskey(session, credentialId);
       await passkeys.remove(credentialId);
       logger.info({ sub: session.sub }, "passkey deleted");

@@ -118,15 +118,22 @@ export function createPasskeySignIn(deps: {
       }
 
       const verified = await verifyPasskeyAuthentication({ rp, response, expectedChallenge: issued.challenge, passkey });
-      const updated = await passkeys.update({
-        ...passkey,
-        counter: verified.newCounter,
-        backedUp: verified.backedUp,
-        deviceType: verified.deviceType,
-        lastUsedAt: new Date().toISOString(),
-      });
-      // Removed from the account while this ceremony ran: no sign-in with it, and no resurrection.
-      if (!updated) throw unknownCredential("credential removed during the ceremony");
+      const updated = await passkeys.update(
+        {
+          ...passkey,
+          counter: verified.newCounter,
+          backedUp: verified.backedUp,
+          deviceType: verified.deviceType,
+          lastUsedAt: new Date().toISOString(),
+        },
+        passkey.counter,
+      );
+      if (!updated) {
+        // Removed from the account while this ceremony ran: no sign-in with it, and no resurrection.
+        if ((await passkeys.find(passkey.credentialId)) === undefined) throw unknownCredential("credential removed during the ceremony");
+        // Another sign-in moved the signature counter meanwhile: one of the two is a cloned authenticator's (WebAuthn L3 §6.1.1).
+        throw new PasskeyRejectedError("signature counter moved during the ceremony");
+      }
 
       // The waiting PROVIDE round of a second step when there is one, else a new CUSTOM_AUTH.
       const round = await rounds.roundFor(ChallengeStep.passkey, passkey.username, pending?.step === "choose" ? pending.cognitoSession : undefined);

@@ -51,13 +51,19 @@ export function isSuspended(passkey: Pick<StoredPasskey, "createdAt" | "confirme
 export interface PasskeyRepository {
   listForUser(username: string): Promise<StoredPasskey[]>;
   find(credentialId: string): Promise<StoredPasskey | undefined>;
-  /** Stores a new passkey (registration). */
-  save(passkey: StoredPasskey): Promise<void>;
+  /**
+   * Stores a new passkey (registration) only if no passkey has its credential id: false, writing
+   * nothing, when one does, so two registrations racing with one credential cannot overwrite
+   * each other (or another account's).
+   */
+  save(passkey: StoredPasskey): Promise<boolean>;
   /**
    * Changes a stored passkey (name, counter); false, writing nothing, when it no longer exists,
-   * so that an update racing a DELETE cannot bring the credential back.
+   * so that an update racing a DELETE cannot bring the credential back. With `counterWas`, only
+   * while the stored signature counter is still that value (compare-and-set, WebAuthn L3 §6.1.1):
+   * two sign-ins racing with one counter value cannot both move it.
    */
-  update(passkey: StoredPasskey): Promise<boolean>;
+  update(passkey: StoredPasskey, counterWas?: number): Promise<boolean>;
   remove(credentialId: string): Promise<void>;
 }
 
@@ -68,10 +74,12 @@ export function createPasskeyRepository(store: Store): PasskeyRepository {
       return records.map((record) => record.value).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
     },
     find: (credentialId) => store.get<StoredPasskey>(passkeyKind, credentialId),
-    async save(passkey) {
-      await store.put(passkeyKind, passkey.credentialId, passkey, { index: passkey.username });
-    },
-    update: (passkey) => store.put(passkeyKind, passkey.credentialId, passkey, { index: passkey.username, condition: { exists: true } }),
+    save: (passkey) => store.put(passkeyKind, passkey.credentialId, passkey, { index: passkey.username, condition: { absent: true } }),
+    update: (passkey, counterWas) =>
+      store.put(passkeyKind, passkey.credentialId, passkey, {
+        index: passkey.username,
+        condition: counterWas === undefined ? { exists: true } : { field: "counter", equals: counterWas },
+      }),
     remove: (credentialId) => store.delete(passkeyKind, credentialId),
   };
 }

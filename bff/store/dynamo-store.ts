@@ -284,7 +284,11 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoStore {
       return true;
     }
     // The record must be live: an item past expiresAt may still be in the table (lazy TTL).
-    let expression = "attribute_exists(pk) AND (attribute_not_exists(expiresAt) OR expiresAt > :now)";
+    // `absent` is the opposite: no item, or only an expired one.
+    let expression =
+      "absent" in condition
+        ? "attribute_not_exists(pk) OR (attribute_exists(expiresAt) AND expiresAt <= :now)"
+        : "attribute_exists(pk) AND (attribute_not_exists(expiresAt) OR expiresAt > :now)";
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = { ":now": nowSeconds() };
     if ("field" in condition) {

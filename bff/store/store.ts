@@ -17,12 +17,14 @@ export interface PutOptions {
    * record deleted meanwhile). Every condition requires a live (present, unexpired) record:
    *  - `{ exists: true }` replaces the record only while it is live;
    *  - `{ field, equals }` also compares a top-level field of the stored value (compare-and-set);
-   *    `equals: undefined` means the field is absent from the stored value.
+   *    `equals: undefined` means the field is absent from the stored value;
+   *  - `{ absent: true }` is the one exception: it creates the record only while none is live
+   *    (a create that cannot overwrite a concurrent one).
    */
   condition?: PutCondition;
 }
 
-export type PutCondition = { exists: true } | { field: string; equals: string | number | undefined };
+export type PutCondition = { exists: true } | { absent: true } | { field: string; equals: string | number | undefined };
 
 export interface IndexedRecord<T> {
   id: string;

@@ -47,7 +47,8 @@ export function memoryStore(now: () => number = Date.now): Store {
   }
 
   function passes(current: MemoryItem | undefined, condition: PutCondition): boolean {
-    // Every condition requires a live record.
+    if ("absent" in condition) return current === undefined;
+    // Every other condition requires a live record.
     if (current === undefined) return false;
     if ("exists" in condition) return true;
     return fieldOf(current.value, condition.field) === condition.equals;

@@ -156,6 +156,21 @@ export function describeStoreContract(name: string, open: OpenStore): void {
         expect(await store.get("passkey", key)).toBeUndefined();
       });
 
+      it("creates a record under condition absent only while none is live", async () => {
+        const key = id();
+        expect(await store.put("passkey", key, { name: "first" }, { condition: { absent: true } })).toBe(true);
+        expect(await store.put("passkey", key, { name: "second" }, { condition: { absent: true } })).toBe(false);
+        expect(await store.get("passkey", key)).toEqual({ name: "first" });
+      });
+
+      it("creates over an expired record under condition absent", async () => {
+        const key = id();
+        await store.put("session", key, { v: 1 }, { ttlSeconds: 5 });
+        advance(6_000);
+        expect(await store.put("session", key, { v: 2 }, { ttlSeconds: 60, condition: { absent: true } })).toBe(true);
+        expect(await store.get("session", key)).toEqual({ v: 2 });
+      });
+
       it("does not recreate a deleted record under condition exists", async () => {
         const key = id();
         await store.put("passkey", key, { name: "old" });

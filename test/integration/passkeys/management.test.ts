@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { MAX_PASSKEYS_PER_USER } from "../../../bff/passkeys/passkey-management";
 import type { Passkey } from "../../../common/api-contract";
 import { startTestStack, type TestStack } from "../../support/stack";
 import { errorOf } from "../bff/flows";
-import { userWithPasskey } from "./passkey-flows";
+import { ageSignIn, authenticatorFor, passwordStepToChoice, registerPasskey, registrationOptions, userWithPasskey } from "./passkey-flows";
 
 describe("passkey management (GET /api/passkeys, PATCH and DELETE /api/passkeys/:id)", () => {
   let stack: TestStack;
@@ -67,4 +68,32 @@ describe("passkey management (GET /api/passkeys, PATCH and DELETE /api/passkeys/
     expect([rename.status, remove.status]).toEqual([404, 404]);
     expect((await owner.client.get<Passkey[]>("/api/passkeys")).body).toEqual([owner.passkey]);
   });
+
+  it("asks for a recent sign-in before deleting a passkey, and keeps it", async () => {
+    const { client, passkey } = await userWithPasskey(stack);
+    await ageSignIn(stack, client, 3600);
+    const refused = await client.request("DELETE", `/api/passkeys/${passkey.id}`, {});
+    expect(refused.status).toBe(403);
+    expect(errorOf(refused).code).toBe("reauthentication_required");
+    expect((await client.get<Passkey[]>("/api/passkeys")).body).toHaveLength(1);
+  });
+
+  it(`refuses a passkey beyond ${MAX_PASSKEYS_PER_USER} per account with 409 limit_exceeded, at the options and at the registration`, async () => {
+    const { client, email, password } = await userWithPasskey(stack);
+    // A second browser of the same user takes options while there is still room: the registration itself must count too.
+    const second = await passwordStepToChoice(stack, email, password);
+    expect((await second.post("/api/signin/otp/send", {})).status).toBe(200);
+    expect((await second.post("/api/signin/otp", { code: await stack.latestCode(email) })).status).toBe(200);
+    const lateOptions = await registrationOptions(second);
+    for (let added = 1; added < MAX_PASSKEYS_PER_USER; added += 1) {
+      const registered = await registerPasskey(client, authenticatorFor(stack));
+      expect(registered.status, registered.text).toBe(201);
+    }
+    const refusedOptions = await client.post("/api/passkeys/options", {});
+    expect(refusedOptions.status).toBe(409);
+    expect(errorOf(refusedOptions).code).toBe("limit_exceeded");
+    const refused = await second.post("/api/passkeys", { credential: authenticatorFor(stack).register(lateOptions) });
+    expect(refused.status).toBe(409);
+    expect((await client.get<Passkey[]>("/api/passkeys")).body).toHaveLength(MAX_PASSKEYS_PER_USER);
+  }, 60_000);
 });

@@ -203,6 +203,56 @@ describe("passkey sign-in: from a verified assertion to Cognito's PASSKEY round"
     await service.finish(req, authenticator.authenticate(await service.options(req), { counter: 41 }));
     expect(await passkeys.find(authenticator.credentials[0]!.id)).toMatchObject({ counter: 41, lastUsedAt: expect.any(String) });
   });
+
+  it("refuses the sign-in when another sign-in moved the signature counter during the ceremony (compare-and-set)", async () => {
+    const { service, cognito, register, req, passkeys } = await setUp();
+    const authenticator = await register("frank-internal");
+    const credentialId = authenticator.credentials[0]!.id;
+    const find = passkeys.find;
+    // A concurrent sign-in with the same counter value lands between this one's read and its write.
+    passkeys.find = async (id) => {
+      const stored = await find(id);
+      if (stored !== undefined) await passkeys.update({ ...stored, counter: 7 });
+      return stored;
+    };
+    const refused = await service.finish(req, authenticator.authenticate(await service.options(req), { counter: 7 })).catch((error: unknown) => error);
+    expect(refused).toMatchObject({ code: "passkey_rejected" });
+    expect(cognito.startCustomAuth).not.toHaveBeenCalled();
+    passkeys.find = find;
+    expect(await passkeys.find(credentialId)).toMatchObject({ counter: 7, lastUsedAt: null });
+  });
+});
+
+describe("the passkey repository's conditional writes", () => {
+  const passkey = (credentialId: string, username: string): StoredPasskey => ({
+    credentialId,
+    publicKey: "key",
+    counter: 3,
+    transports: [],
+    deviceType: "singleDevice",
+    backedUp: false,
+    name: "p",
+    createdAt: new Date().toISOString(),
+    lastUsedAt: null,
+    sub: `${username}-sub`,
+    username,
+    userHandle: "handle",
+  });
+
+  it("saves a new passkey only when no passkey has its credential id", async () => {
+    const passkeys = createPasskeyRepository(memoryStore());
+    expect(await passkeys.save(passkey("cred-1", "alice"))).toBe(true);
+    expect(await passkeys.save(passkey("cred-1", "mallory"))).toBe(false);
+    expect(await passkeys.find("cred-1")).toMatchObject({ username: "alice" });
+  });
+
+  it("moves the counter only from the value it read", async () => {
+    const passkeys = createPasskeyRepository(memoryStore());
+    await passkeys.save(passkey("cred-2", "alice"));
+    expect(await passkeys.update({ ...passkey("cred-2", "alice"), counter: 9 }, 2)).toBe(false);
+    expect(await passkeys.update({ ...passkey("cred-2", "alice"), counter: 9 }, 3)).toBe(true);
+    expect(await passkeys.find("cred-2")).toMatchObject({ counter: 9 });
+  });
 });
 
 describe("passkey sign-in options: passkey-first is usernameless whatever sign-in is pending", () => {
