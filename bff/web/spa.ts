@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
-import { Router, type Request, type Response } from "express";
+import express, { Router, type Request, type Response } from "express";
 import { spaPagePaths } from "../../common/api-contract";
 
 /** Vite names built assets by content hash, so they never change and can be cached for a year. */
@@ -120,32 +120,54 @@ export function createSpaRouter(distDir: string): Router {
     return router;
   }
 
-  // Listed once: the build does not change under a running server (a rebuild means a restart),
-  // and only these exact names are ever looked up, never a path built from the request.
+  // Listed once, at start: only these exact names are ever looked up, never a path built from
+  // the request. A file a rebuild adds under a running server is still served, as is, by
+  // express.static below; its compressed copies once the server restarts.
   const files: ReadonlySet<string> = new Set(listFiles(root));
   const compressedCopies: ReadonlySet<string> = new Set(encodings.map(({ suffix }) => suffix));
+  const staticFiles = express.static(root, {
+    index: false,
+    setHeaders(res, filePath) {
+      res.setHeader("Cache-Control", cacheControlFor(`/${path.relative(root, filePath).split(path.sep).join("/")}`));
+    },
+  });
 
-  /** Sends `urlPath` (a file of the build) in the best encoding the request accepts; false when it is not a file of the build. */
-  function sendBuilt(req: Request, res: Response, urlPath: string, status = 200): boolean {
+  /**
+   * Sends `urlPath` (a file of the build listed at start) in the best encoding the request
+   * accepts; false when it is not one. A listed file a rebuild has since removed ends in `onMissing`.
+   */
+  function sendBuilt(req: Request, res: Response, urlPath: string, onMissing: (error: Error) => void, status = 200): boolean {
     if (!files.has(urlPath) || compressedCopies.has(path.extname(urlPath))) return false;
     const available = encodings.filter(({ suffix }) => files.has(`${urlPath}${suffix}`));
     const encoding = chooseEncoding(req.get("Accept-Encoding"), available);
     if (available.length > 0) res.vary("Accept-Encoding");
     res.status(status).type(path.extname(urlPath)).set("Cache-Control", cacheControlFor(urlPath));
     const file = path.join(root, ...urlPath.split("/"));
+    const done = (error?: Error) => {
+      if (error === undefined || res.headersSent) return;
+      res.removeHeader("Content-Encoding");
+      res.removeHeader("Vary");
+      onMissing(error);
+    };
     if (encoding === undefined) {
-      res.sendFile(file, { cacheControl: false, dotfiles: "deny" });
+      res.sendFile(file, { cacheControl: false, dotfiles: "deny" }, done);
       return true;
     }
     res.set("Content-Encoding", encoding.coding);
     // No ranges of an encoded copy: a range would count bytes of the brotli or gzip stream.
-    res.sendFile(`${file}${encoding.suffix}`, { cacheControl: false, acceptRanges: false, dotfiles: "deny" });
+    res.sendFile(`${file}${encoding.suffix}`, { cacheControl: false, acceptRanges: false, dotfiles: "deny" }, done);
     return true;
   }
 
+  /** index.html under `status`; read as is when it was not listed at start or has been rewritten since. */
+  function sendIndex(req: Request, res: Response, status: number): void {
+    const sendAsIs = () => res.status(status).set("Cache-Control", "no-cache").sendFile(indexHtml);
+    if (!sendBuilt(req, res, "/index.html", sendAsIs, status)) sendAsIs();
+  }
+
   router.use((req, res, next) => {
-    if ((req.method === "GET" || req.method === "HEAD") && sendBuilt(req, res, decodedPath(req.path))) return;
-    next();
+    if ((req.method === "GET" || req.method === "HEAD") && sendBuilt(req, res, decodedPath(req.path), () => staticFiles(req, res, next))) return;
+    staticFiles(req, res, next);
   });
   router.use((req, res, next) => {
     if (!isSpaNavigation(req.method, req.path)) {
@@ -153,7 +175,7 @@ export function createSpaRouter(distDir: string): Router {
       return;
     }
     if (isSpaPage(req.path)) {
-      sendBuilt(req, res, "/index.html");
+      sendIndex(req, res, 200);
       return;
     }
     // Any other address: a browser gets the SPA, which shows its "page not found", under the
@@ -162,7 +184,7 @@ export function createSpaRouter(distDir: string): Router {
       next();
       return;
     }
-    sendBuilt(req, res, "/index.html", 404);
+    sendIndex(req, res, 404);
   });
   return router;
 }

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -46,6 +46,9 @@ describe("serving the built SPA (dist/web)", () => {
     // The build's precompressed copies (vite.config.ts): brotli and gzip of the script, gzip only of index.html.
     writeFileSync(path.join(distDir, "assets", "index-4f2a9c.js.br"), brotliCompressSync(appScript));
     writeFileSync(path.join(distDir, "assets", "index-4f2a9c.js.gz"), gzipSync(appScript));
+    // A file whose brotli copy a rebuild will remove under the running server.
+    writeFileSync(path.join(distDir, "assets", "replaced-77aa.js"), appScript);
+    writeFileSync(path.join(distDir, "assets", "replaced-77aa.js.br"), brotliCompressSync(appScript));
     mkdirSync(path.join(distDir, ".vite"));
     writeFileSync(path.join(distDir, ".vite", "manifest.json"), "{}");
     writeFileSync(path.join(distDir, "favicon.svg"), "<svg xmlns='http://www.w3.org/2000/svg'/>");
@@ -147,6 +150,23 @@ describe("serving the built SPA (dist/web)", () => {
     expect(unknown.status).toBe(404);
     expect(unknown.headers["content-encoding"]).toBe("gzip");
     expect(gunzipSync(unknown.body).toString()).toBe(pageHtml);
+  });
+
+  it("still serves, as is and with the long cache, an asset a rebuild added after the server started", async () => {
+    writeFileSync(path.join(distDir, "assets", "added-5e6f.js"), appScript);
+    const response = await rawGet(withSpa.url, "/assets/added-5e6f.js", { "Accept-Encoding": "gzip, br" });
+    expect(response.status).toBe(200);
+    expect(response.headers["content-encoding"]).toBeUndefined();
+    expect(response.headers["cache-control"]).toBe("public, max-age=31536000, immutable");
+    expect(response.body.toString()).toBe(appScript);
+  });
+
+  it("sends the file as is when its compressed copy has gone since the server started", async () => {
+    unlinkSync(path.join(distDir, "assets", "replaced-77aa.js.br"));
+    const response = await rawGet(withSpa.url, "/assets/replaced-77aa.js", { "Accept-Encoding": "br" });
+    expect(response.status).toBe(200);
+    expect(response.headers["content-encoding"]).toBeUndefined();
+    expect(response.body.toString()).toBe(appScript);
   });
 
   it("does not serve the build's manifest (dot folder)", async () => {
