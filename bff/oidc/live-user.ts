@@ -2,8 +2,8 @@ import { errors } from "oidc-provider";
 import type { CognitoGateway } from "../cognito/cognito-gateway";
 import { ApiError } from "../errors";
 import type { Logger } from "../logger";
-import { sessionKind } from "../session/session-manager";
-import type { AuthenticatedSession } from "../session/session-records";
+import type { SessionManager } from "../session/session-manager";
+import type { EndedSession } from "../session/session-records";
 import type { Store } from "../store/store";
 
 /**
@@ -12,9 +12,9 @@ import type { Store } from "../store/store";
  * user disabled or deleted in Cognito, or signed out everywhere, loses app access at the app's
  * next refresh (invalid_grant) or user-info call (401), not when the grant expires.
  *
- * - Through the user's own Cognito session where one is live: GetUser with a Tobira session's
- *   access token (refreshed when it has run out). Cognito refuses it for a disabled or deleted
- *   user and after a global sign-out.
+ * - Through the user's own Cognito session where one is live: a refresh with a Tobira session's
+ *   refresh token (the one token readable without its browser: bff/session/token-sealing.ts),
+ *   then GetUser. Cognito refuses them for a disabled or deleted user and after a global sign-out.
  * - Otherwise (the Tobira sessions have ended while an app's grant lives on) with the one admin
  *   read, AdminGetUser (IAM `cognito-idp:AdminGetUser`): deleted or disabled users are refused.
  * - Cognito not answering is not a verdict: the app is told to try again (503), never let in or
@@ -22,11 +22,6 @@ import type { Store } from "../store/store";
  */
 
 export type UserState = "active" | "refused";
-
-/** Refresh a session's access token this long before it runs out. */
-const refreshMarginSeconds = 60;
-
-const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 /** The provider's answer while Cognito cannot tell: 503 temporarily_unavailable (RFC 6749 §5.2 allows it for the token endpoint's clients to retry). */
 function cognitoUnavailable(cause: unknown): Error {
@@ -42,22 +37,12 @@ export interface LiveUserCheck {
   stateOf(sub: string, username: string | undefined): Promise<UserState>;
 }
 
-export function createLiveUserCheck(deps: { store: Store; cognito: CognitoGateway; logger: Logger }): LiveUserCheck {
-  const { store, cognito, logger } = deps;
+export function createLiveUserCheck(deps: { store: Store; sessions: Pick<SessionManager, "liveSessionsOf">; cognito: CognitoGateway; logger: Logger }): LiveUserCheck {
+  const { sessions: tobiraSessions, cognito, logger } = deps;
 
-  /** true: Cognito honours the session; false: it refused it (the user or the session is gone). */
-  async function sessionHonoured(id: string, session: AuthenticatedSession): Promise<boolean> {
-    let accessToken = session.tokens.accessToken;
-    if (session.tokens.accessTokenExpiresAt - refreshMarginSeconds <= nowSeconds()) {
-      const refreshed = await cognito.refreshTokens({ refreshToken: session.tokens.refreshToken, username: session.username });
-      accessToken = refreshed.accessToken;
-      const updated: AuthenticatedSession = {
-        ...session,
-        tokens: { ...session.tokens, idToken: refreshed.idToken, accessToken, accessTokenExpiresAt: nowSeconds() + refreshed.expiresIn },
-      };
-      // Only while the session lives: a refresh finishing after a sign-out must not bring it back.
-      await store.put(sessionKind, id, updated, { ttlSeconds: Math.max(1, session.expiresAt - nowSeconds()), index: session.sub, condition: { exists: true } });
-    }
+  /** true: Cognito honours the session; a refusal rejects with a 401 ApiError (the user or the session is gone). */
+  async function sessionHonoured(session: EndedSession & { refreshToken: string }): Promise<boolean> {
+    const { accessToken } = await cognito.refreshTokens({ refreshToken: session.refreshToken, username: session.username });
     await cognito.getUser(accessToken);
     return true;
   }
@@ -66,12 +51,13 @@ export function createLiveUserCheck(deps: { store: Store; cognito: CognitoGatewa
 
   return {
     async stateOf(sub, username) {
-      const sessions = (await store.queryByIndex<AuthenticatedSession>(sessionKind, sub)).filter((record) => record.value.expiresAt > nowSeconds());
-      sessions.sort((a, b) => b.value.authTime - a.value.authTime);
+      const sessions = (await tobiraSessions.liveSessionsOf(sub)).filter(
+        (session): session is EndedSession & { refreshToken: string } => session.refreshToken !== undefined,
+      );
       let refusedSessions = 0;
-      for (const { id, value } of sessions) {
+      for (const session of sessions) {
         try {
-          if (await sessionHonoured(id, value)) return "active";
+          if (await sessionHonoured(session)) return "active";
         } catch (error) {
           if (!refusedByCognito(error)) throw cognitoUnavailable(error);
           refusedSessions += 1;

@@ -66,7 +66,7 @@ export function createOpenIdProvider(deps: OpenIdProviderDeps): OpenIdProvider {
   const consents = createConsentStore(store, { decisionTtlSeconds: config.session.signInTtlSeconds });
   // The provider's own pages wear the SPA's stylesheet when the BFF serves the SPA.
   const pages = createProviderPages({ stylesheet: spaStylesheet(config.web) });
-  const liveUser = deps.cognito === undefined ? undefined : createLiveUserCheck({ store, cognito: deps.cognito, logger });
+  const liveUser = deps.cognito === undefined ? undefined : createLiveUserCheck({ store, sessions, cognito: deps.cognito, logger });
   const provider = new Provider(config.publicUrl, providerOptions({ config, store, sessions, accounts, consents, pages, liveUser }));
   attachProviderHooks(provider, { logger, onProviderLogout: endTobiraSessionOnProviderLogout({ sessions, signOut }) });
   const backChannelLogout = createBackChannelLogout({ provider, store, logger });

@@ -2,8 +2,8 @@ import type { CognitoGateway } from "../cognito/cognito-gateway";
 import { ApiError } from "../errors";
 import type { Logger } from "../logger";
 import { createAccountStore } from "../oidc/accounts";
-import { nowSeconds, type SessionManager } from "../session/session-manager";
-import type { AuthenticatedSession } from "../session/session-records";
+import type { SessionManager } from "../session/session-manager";
+import type { EndedSession } from "../session/session-records";
 import type { SignOut } from "../session/sign-out";
 import type { Store } from "../store/store";
 import { createPasswordResets, type PasswordResets } from "./password-resets";
@@ -18,17 +18,16 @@ export interface AfterResetDeps {
 }
 
 /**
- * Cognito's GlobalSignOut needs one of the user's access tokens: any live session's, refreshed
- * when it has expired. It ends every refresh token of the user, for every app client, also ones
+ * Cognito's GlobalSignOut needs one of the user's access tokens: one refreshed with any ended
+ * session's refresh token (the only token readable without that session's browser:
+ * bff/session/token-sealing.ts). It ends every refresh token of the user, for every app client, also ones
  * the BFF never saw. True when Cognito confirmed it.
  */
-async function globalSignOut(cognito: NonNullable<AfterResetDeps["cognito"]>, ended: readonly AuthenticatedSession[]): Promise<boolean> {
+async function globalSignOut(cognito: NonNullable<AfterResetDeps["cognito"]>, ended: readonly EndedSession[]): Promise<boolean> {
   for (const session of ended) {
+    if (session.refreshToken === undefined) continue;
     try {
-      let accessToken = session.tokens.accessToken;
-      if (session.tokens.accessTokenExpiresAt <= nowSeconds() + 5) {
-        accessToken = (await cognito.refreshTokens({ refreshToken: session.tokens.refreshToken, username: session.username })).accessToken;
-      }
+      const { accessToken } = await cognito.refreshTokens({ refreshToken: session.refreshToken, username: session.username });
       await cognito.globalSignOut(accessToken);
       return true;
     } catch {
@@ -62,11 +61,12 @@ export async function endAccessAfterReset(deps: AfterResetDeps, email: string): 
     if (!signedOut) {
       if (ended.length > 0) deps.logger?.warn({ sessions: ended.length }, "GlobalSignOut after a password reset failed; revoking the refresh tokens the BFF knows");
       await Promise.all(
-        ended.map((session) =>
-          cognito.revokeToken(session.tokens.refreshToken).catch((error: unknown) => {
+        ended.map(async (session) => {
+          if (session.refreshToken === undefined) return;
+          await cognito.revokeToken(session.refreshToken).catch((error: unknown) => {
             deps.logger?.warn({ errorCode: error instanceof ApiError ? error.code : "unknown" }, "could not revoke a refresh token after a password reset");
-          }),
-        ),
+          });
+        }),
       );
     }
   }

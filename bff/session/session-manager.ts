@@ -4,13 +4,15 @@ import type { Request, RequestHandler } from "express";
 import type { BffConfig } from "../config";
 import { ApiError } from "../errors";
 import type { Store } from "../store/store";
-import type { AuthenticatedSession, ListedSession, PendingSignIn } from "./session-records";
+import type { AuthenticatedSession, EndedSession, ListedSession, PendingSignIn, SessionSummary, StoredSession } from "./session-records";
+import { endedSession, openSession, sealSession, sessionStoreKey } from "./token-sealing";
 
 /**
  * The browser session. The signed cookie (`__Host-tobira` over https, `tobira` on
  * http://localhost; HttpOnly, SameSite=Lax, Secure outside local mode) carries only a random id
  * (256 bits, OWASP Session Management Cheat Sheet, "Session ID Entropy"); the store keys records by
- * the id's SHA-256, so a leaked table holds no usable session ids. The id is replaced at every
+ * the id's SHA-256, so a leaked table holds no usable session ids, and Cognito's tokens are sealed
+ * under a key derived from the id (token-sealing.ts), so it holds no usable tokens either. The id is replaced at every
  * privilege change — the password step and the completed sign-in — and the old one stops working
  * (session fixation, ibid., "Renew the Session ID After Any Privilege Level Change").
  *
@@ -46,9 +48,7 @@ function newSessionId(): string {
   return randomBytes(32).toString("base64url");
 }
 
-function storeKey(sessionId: string): string {
-  return createHash("sha256").update(sessionId).digest("base64url");
-}
+const storeKey = sessionStoreKey;
 
 /**
  * The name the account page gives a session: a hash of the store key, so neither the cookie's id
@@ -107,15 +107,17 @@ export interface SessionManager {
    * the ended sessions so that the caller revokes their Cognito refresh tokens. Pending sign-ins
    * hold no tokens and are left alone.
    */
-  endAllSessionsFor(sub: string): Promise<AuthenticatedSession[]>;
+  endAllSessionsFor(sub: string): Promise<EndedSession[]>;
   /** Every signed-in session of the user (account page), with its public id and last activity. */
   listFor(sub: string): Promise<ListedSession[]>;
   /** The public id of this browser's session, if signed in. */
   currentPublicId(req: Request): string | undefined;
   /** Ends one session of the user named by its public id; returns it, or undefined when it is not theirs or gone. */
-  endOneOf(sub: string, publicId: string): Promise<AuthenticatedSession | undefined>;
+  endOneOf(sub: string, publicId: string): Promise<EndedSession | undefined>;
   /** Ends every session of the user except this browser's (after a password change); returns the ended ones. */
-  endOtherSessionsOf(req: Request, sub: string): Promise<AuthenticatedSession[]>;
+  endOtherSessionsOf(req: Request, sub: string): Promise<EndedSession[]>;
+  /** The user's live sessions as seen without their browsers (the provider's live-user check), newest sign-in first. */
+  liveSessionsOf(sub: string): Promise<EndedSession[]>;
 }
 
 export function createSessionManager(deps: { store: Store; config: BffConfig }): SessionManager {
@@ -132,7 +134,7 @@ export function createSessionManager(deps: { store: Store; config: BffConfig }):
   const activityResolutionSeconds = Math.max(1, Math.min(maxActivityResolutionSeconds, Math.floor(idleTimeoutSeconds / 4)));
 
   /** Records that the session was used, at most once per activityResolutionSeconds from this process. */
-  async function touch(key: string, session: AuthenticatedSession): Promise<void> {
+  async function touch(key: string, session: SessionSummary): Promise<void> {
     const now = nowSeconds();
     if (now - (activityWritten.get(key) ?? 0) < activityResolutionSeconds) return;
     if (activityWritten.size >= maxRememberedActivity) activityWritten.clear();
@@ -148,10 +150,11 @@ export function createSessionManager(deps: { store: Store; config: BffConfig }):
     const now = nowSeconds();
     // This process wrote the activity recently enough: no second read to know the session is not idle.
     const needActivity = remembered === undefined || remembered + idleTimeoutSeconds <= now;
-    const [session, activity] = await Promise.all([
-      store.get<AuthenticatedSession>(sessionKind, key),
+    const [record, activity] = await Promise.all([
+      store.get<StoredSession>(sessionKind, key),
       needActivity ? store.get<{ at: number }>(sessionActivityKind, key) : undefined,
     ]);
+    const session = openSession(id, record);
     if (session === undefined || session.expiresAt <= now) return undefined;
     if (isIdle(session, Math.max(remembered ?? 0, activity?.at ?? 0), now)) {
       await endByKey(key);
@@ -162,14 +165,14 @@ export function createSessionManager(deps: { store: Store; config: BffConfig }):
   }
 
   /** Unused for the idle timeout: the last activity seen (or the sign-in) is that long ago. */
-  function isIdle(session: AuthenticatedSession, lastActivityAt: number, now: number): boolean {
+  function isIdle(session: SessionSummary, lastActivityAt: number, now: number): boolean {
     return Math.max(lastActivityAt, session.createdAt) + idleTimeoutSeconds <= now;
   }
 
   /** The user's sessions that are neither expired nor idle, each with its last activity. */
   async function liveRecordsOf(sub: string) {
     const now = nowSeconds();
-    const records = (await store.queryByIndex<AuthenticatedSession>(sessionKind, sub)).filter((record) => record.value.sub === sub && record.value.expiresAt > now);
+    const records = (await store.queryByIndex<StoredSession>(sessionKind, sub)).filter((record) => record.value.sub === sub && record.value.expiresAt > now);
     const withActivity = await Promise.all(
       records.map(async (record) => {
         const activity = await store.get<{ at: number }>(sessionActivityKind, record.id);
@@ -178,6 +181,18 @@ export function createSessionManager(deps: { store: Store; config: BffConfig }):
     );
     return withActivity.filter((record) => !isIdle(record.value, record.lastActiveAt, now));
   }
+
+  /** Writes a signed-in session under `id`, its tokens sealed (token-sealing.ts). */
+  async function writeSession(id: string, session: AuthenticatedSession, condition?: { exists: true }): Promise<void> {
+    const ttlSeconds = Math.max(1, session.expiresAt - nowSeconds());
+    await store.put(sessionKind, storeKey(id), sealSession(id, session, config.cookie.keys), {
+      ttlSeconds,
+      index: session.sub,
+      ...(condition === undefined ? {} : { condition }),
+    });
+  }
+
+  const ended = (record: { id: string; value: StoredSession }) => endedSession(record.id, record.value, config.cookie.keys);
 
   async function endByKey(key: string): Promise<void> {
     activityWritten.delete(key);
@@ -204,7 +219,7 @@ export function createSessionManager(deps: { store: Store; config: BffConfig }):
       if (signedIn !== undefined) {
         const now = nowSeconds();
         const ttlSeconds = Math.max(1, signedIn.expiresAt - now);
-        await store.put(sessionKind, storeKey(id), signedIn, { ttlSeconds, index: signedIn.sub });
+        await writeSession(id, signedIn);
         await store.put(sessionActivityKind, storeKey(id), { at: now }, { ttlSeconds });
       }
       await Promise.all([endByKey(oldKey), store.delete(signInKind, oldKey)]);
@@ -263,21 +278,17 @@ export function createSessionManager(deps: { store: Store; config: BffConfig }):
       const id = currentId(req);
       if (id === undefined) return;
       // Only while the session is live: a refresh finishing after a logout must not bring it back.
-      await store.put(sessionKind, storeKey(id), session, {
-        ttlSeconds: Math.max(1, session.expiresAt - nowSeconds()),
-        index: session.sub,
-        condition: { exists: true },
-      });
+      await writeSession(id, session, { exists: true });
     },
 
     async establish(req, incoming) {
       const session: AuthenticatedSession =
         incoming.client === undefined ? { ...incoming, client: { userAgent: (req.headers?.["user-agent"] ?? "").slice(0, 512), ip: req.ip ?? "" } } : incoming;
       const oldId = currentId(req);
-      const replaced = oldId === undefined ? undefined : await store.get<AuthenticatedSession>(sessionKind, storeKey(oldId));
+      const replaced = oldId === undefined ? undefined : openSession(oldId, await store.get<StoredSession>(sessionKind, storeKey(oldId)));
       const id = newSessionId();
       const ttlSeconds = Math.max(1, session.expiresAt - nowSeconds());
-      await store.put(sessionKind, storeKey(id), session, { ttlSeconds, index: session.sub });
+      await writeSession(id, session);
       // Sessions have one absolute lifetime, so the newest pointer outlives every older session.
       await store.put(sessionUserKind, normalisedEmail(session.email), { sub: session.sub }, { ttlSeconds });
       if (oldId !== undefined) {
@@ -292,9 +303,9 @@ export function createSessionManager(deps: { store: Store; config: BffConfig }):
       req.session = null;
       if (id === undefined) return undefined;
       const key = storeKey(id);
-      const ended = await store.get<AuthenticatedSession>(sessionKind, key);
+      const session = openSession(id, await store.get<StoredSession>(sessionKind, key));
       await Promise.all([endByKey(key), store.delete(signInKind, key)]);
-      return ended;
+      return session;
     },
 
     async subForEmail(email) {
@@ -302,13 +313,16 @@ export function createSessionManager(deps: { store: Store; config: BffConfig }):
     },
 
     async endAllSessionsFor(sub) {
-      const records = await store.queryByIndex<AuthenticatedSession>(sessionKind, sub);
+      const records = await store.queryByIndex<StoredSession>(sessionKind, sub);
       await Promise.all(records.map((record) => endByKey(record.id)));
-      return records.map((record) => record.value);
+      return records.map(ended);
     },
 
     async listFor(sub) {
-      return (await liveRecordsOf(sub)).map((record) => ({ id: publicSessionId(record.id), session: record.value, lastActiveAt: record.lastActiveAt }));
+      return (await liveRecordsOf(sub)).map((record) => {
+        const { sealedTokens: _sealed, sealedRefreshToken: _revocation, tokens: _legacy, ...session } = record.value;
+        return { id: publicSessionId(record.id), session, lastActiveAt: record.lastActiveAt };
+      });
     },
 
     currentPublicId(req) {
@@ -320,15 +334,19 @@ export function createSessionManager(deps: { store: Store; config: BffConfig }):
       const record = (await liveRecordsOf(sub)).find((candidate) => publicSessionId(candidate.id) === publicId);
       if (record === undefined) return undefined;
       await endByKey(record.id);
-      return record.value;
+      return ended(record);
     },
 
     async endOtherSessionsOf(req, sub) {
       const id = currentId(req);
       const keep = id === undefined ? undefined : storeKey(id);
-      const others = (await store.queryByIndex<AuthenticatedSession>(sessionKind, sub)).filter((record) => record.id !== keep);
+      const others = (await store.queryByIndex<StoredSession>(sessionKind, sub)).filter((record) => record.id !== keep);
       await Promise.all(others.map((record) => endByKey(record.id)));
-      return others.map((record) => record.value);
+      return others.map(ended);
+    },
+
+    async liveSessionsOf(sub) {
+      return (await liveRecordsOf(sub)).map(ended).sort((a, b) => b.authTime - a.authTime);
     },
   };
 }

@@ -61,11 +61,30 @@ export interface AuthenticatedSession {
   client?: { userAgent: string; ip: string };
 }
 
+/** A signed-in session without its tokens: what anything but its own browser may see of it. */
+export type SessionSummary = Omit<AuthenticatedSession, "tokens">;
+
+/**
+ * What the table holds for a signed-in session (bff/session/token-sealing.ts): the tokens sealed
+ * under a key from the raw session id, the refresh token also under the cookie keys' (revocation).
+ */
+export interface StoredSession extends SessionSummary {
+  sealedTokens: string;
+  sealedRefreshToken: string;
+  /** Only on records written before tokens were sealed; never read as a session. */
+  tokens?: StoredCognitoTokens;
+}
+
+/** A session ended (or checked) from elsewhere: its refresh token, if it opens, for RevokeToken or a refresh. */
+export interface EndedSession extends SessionSummary {
+  refreshToken: string | undefined;
+}
+
 /** One of a user's signed-in sessions as the account page lists it (bff/account/). */
 export interface ListedSession {
   /** A public name for the session: derived from the store key, never the cookie's id. */
   id: string;
-  session: AuthenticatedSession;
+  session: SessionSummary;
   /** Epoch seconds of the last request seen with it (at most a few minutes stale). */
   lastActiveAt: number;
 }

@@ -6,7 +6,7 @@ import type { BackChannelLogout, EndedProviderSession } from "../oidc/back-chann
 import { revokeAccountGrants } from "../oidc/store-adapter";
 import type { Store } from "../store/store";
 import type { SessionManager } from "./session-manager";
-import type { AuthenticatedSession } from "./session-records";
+import type { AuthenticatedSession, EndedSession } from "./session-records";
 
 /**
  * Sign-out, in one place: what each scope of a sign-out ends. The logout route, the OpenID
@@ -14,7 +14,8 @@ import type { AuthenticatedSession } from "./session-records";
  * reset call these entries; none of them ends a session by itself.
  *
  * A Cognito refresh token is ended with RevokeToken, which also ends the access tokens issued
- * from it. GlobalSignOut (every token of the user in one call) is not used: it needs a live
+ * from it. A session ended from elsewhere gives only its refresh token (token-sealing.ts: the
+ * other tokens open only with that browser's cookie). GlobalSignOut (every token of the user in one call) is not used: it needs a live
  * access token, and the scopes below already know each refresh token they end.
  *
  * The account page adds four scopes (bff/account/): one chosen session, every other session
@@ -110,11 +111,13 @@ export function createSignOut(deps: SignOutDeps): SignOut {
    * Revokes the Cognito refresh token of each ended session. A failed revocation is logged (never
    * the token) and does not stop the others: the records are gone either way.
    */
-  async function revokeRefreshTokens(ended: readonly AuthenticatedSession[], failureMessage: string): Promise<void> {
+  async function revokeRefreshTokens(ended: readonly (AuthenticatedSession | EndedSession)[], failureMessage: string): Promise<void> {
     await Promise.all(
       ended.map(async (session) => {
+        const refreshToken = "tokens" in session ? session.tokens.refreshToken : session.refreshToken;
+        if (refreshToken === undefined) return;
         try {
-          await cognito.revokeToken(session.tokens.refreshToken);
+          await cognito.revokeToken(refreshToken);
         } catch (error) {
           logger.warn({ errorCode: error instanceof ApiError ? error.code : "unknown" }, failureMessage);
         }

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { expect } from "vitest";
-import type { AuthenticatedSession } from "../../../bff/session/session-records";
+import type { AuthenticatedSession, StoredSession } from "../../../bff/session/session-records";
+import { openSession } from "../../../bff/session/token-sealing";
 import type { HttpClient, HttpResponse } from "../../support/http-client";
 import type { TestStack } from "../../support/stack";
 
@@ -62,9 +63,16 @@ export function sessionCookiePayload(client: HttpClient): Record<string, unknown
   return value === undefined ? undefined : (JSON.parse(Buffer.from(value, "base64").toString("utf8")) as Record<string, unknown>);
 }
 
-/** The server-side record behind a client's session cookie (the store keys it by the id's SHA-256). */
+/**
+ * The server-side record behind a client's session cookie (the store keys it by the id's SHA-256).
+ * A signed-in session's tokens are opened with the cookie's id (as the BFF does) and given beside
+ * the stored fields, so a test that writes the record back keeps it readable.
+ */
 export async function storedSession<T = AuthenticatedSession>(stack: TestStack, client: HttpClient, kind: "session" | "signin" = "session"): Promise<T | undefined> {
   const sid = sessionCookiePayload(client)?.sid;
   if (typeof sid !== "string") return undefined;
-  return stack.store.get<T>(kind, createHash("sha256").update(sid).digest("base64url"));
+  const record = await stack.store.get<StoredSession>(kind, createHash("sha256").update(sid).digest("base64url"));
+  if (kind === "signin" || record === undefined) return record as T | undefined;
+  const opened = openSession(sid, record);
+  return (opened === undefined ? record : { ...record, ...opened }) as T;
 }

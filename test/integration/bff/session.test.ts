@@ -3,6 +3,7 @@ import { AdminDeleteUserCommand } from "@aws-sdk/client-cognito-identity-provide
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CognitoGateway } from "../../../bff/cognito/cognito-gateway";
 import type { AuthenticatedSession } from "../../../bff/session/session-records";
+import { sealSession } from "../../../bff/session/token-sealing";
 import { startTestStack, type TestStack } from "../../support/stack";
 import { poolId, sdkClient } from "../emulator/support";
 import { errorOf, sessionCookiePayload, signUpConfirmed, signedInClient, storedSession } from "./flows";
@@ -25,7 +26,7 @@ describe("the signed-in session: GET /api/session, GET /api/account/claims, POST
   async function saveSession(client: ReturnType<TestStack["client"]>, session: AuthenticatedSession): Promise<void> {
     const sid = sessionCookiePayload(client)!.sid as string;
     const key = createHash("sha256").update(sid).digest("base64url");
-    await stack.store.put("session", key, session, { ttlSeconds: 600, index: session.sub });
+    await stack.store.put("session", key, sealSession(sid, session, stack.config.cookie.keys), { ttlSeconds: 600, index: session.sub });
   }
 
   it("answers {authenticated:false} without a session", async () => {

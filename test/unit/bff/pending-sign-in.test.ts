@@ -77,7 +77,7 @@ describe("the pending sign-in as the browser sees it", () => {
       authTime: now,
       createdAt: now,
       expiresAt: now + 3600,
-      tokens: {},
+      tokens: { idToken: "id", accessToken: "access", refreshToken: "refresh", accessTokenExpiresAt: now + 3600 },
     } as unknown as AuthenticatedSession;
     await sessions.establish(req, session);
     await expect(pending.missing(req)).resolves.toMatchObject({ code: "no_pending_signin" });

@@ -2,7 +2,8 @@ import type { Request } from "express";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { loadBffConfig } from "../../../bff/config";
 import { createSessionManager } from "../../../bff/session/session-manager";
-import type { AuthenticatedSession, PendingSignIn } from "../../../bff/session/session-records";
+import type { AuthenticatedSession, PendingSignIn, StoredSession } from "../../../bff/session/session-records";
+import { openSession, sessionStoreKey } from "../../../bff/session/token-sealing";
 import { memoryStore } from "../../support/memory-store";
 
 function setUp() {
@@ -170,5 +171,84 @@ describe("the idle timeout", () => {
     const otherProcess = createSessionManager({ store, config: loadBffConfig({ SESSION_IDLE_TIMEOUT_SECONDS: "600" }) });
     vi.setSystemTime(Date.now() + 300_000);
     expect(await otherProcess.readAuthenticated(browser)).toBeDefined();
+  });
+});
+
+describe("Cognito's tokens at rest", () => {
+  const tokenTexts = ["id-token-text", "access-token-text", "refresh-token-text"];
+  const withTokens = (): AuthenticatedSession => ({
+    ...signedIn(),
+    tokens: { idToken: tokenTexts[0]!, accessToken: tokenTexts[1]!, refreshToken: tokenTexts[2]!, accessTokenExpiresAt: now() + 3600 },
+  });
+  const sidOf = (browser: Request) => (browser.session as { sid: string }).sid;
+
+  function sealedSetUp() {
+    const store = memoryStore();
+    const sessions = createSessionManager({ store, config: loadBffConfig({}) });
+    return { store, sessions };
+  }
+
+  it("keeps no token text in the stored record, and opens the tokens with the browser's cookie", async () => {
+    const { store, sessions } = sealedSetUp();
+    const browser = { session: {} } as unknown as Request;
+    await sessions.establish(browser, withTokens());
+
+    const record = await store.get<Record<string, unknown>>("session", sessionStoreKey(sidOf(browser)));
+    const stored = JSON.stringify(record);
+    for (const text of tokenTexts) expect(stored).not.toContain(text);
+    expect(record).not.toHaveProperty("tokens");
+    expect((await sessions.readAuthenticated(browser))?.tokens).toMatchObject({ idToken: tokenTexts[0], accessToken: tokenTexts[1], refreshToken: tokenTexts[2] });
+  });
+
+  it("does not open a record copied under another session id (the sealed tokens are bound to their id and record)", async () => {
+    const { store, sessions } = sealedSetUp();
+    const victim = { session: {} } as unknown as Request;
+    const attacker = { session: {} } as unknown as Request;
+    await sessions.establish(victim, withTokens());
+    await sessions.establish(attacker, { ...signedIn(), sub: "attacker" });
+
+    const victimRecord = await store.get("session", sessionStoreKey(sidOf(victim)));
+    await store.put("session", sessionStoreKey(sidOf(attacker)), victimRecord, { ttlSeconds: 600 });
+
+    expect(await sessions.readAuthenticated(attacker)).toBeUndefined();
+    expect(openSession(sidOf(attacker), victimRecord as StoredSession)).toBeUndefined();
+  });
+
+  it("detects a sealed value that was altered", async () => {
+    const { store, sessions } = sealedSetUp();
+    const browser = { session: {} } as unknown as Request;
+    await sessions.establish(browser, withTokens());
+    const key = sessionStoreKey(sidOf(browser));
+    const record = (await store.get<StoredSession>("session", key))!;
+    const [version, iv, ciphertext, tag] = record.sealedTokens.split(".");
+    const flipped = Buffer.from(ciphertext!, "base64url");
+    flipped[0] = flipped[0]! ^ 1;
+    await store.put("session", key, { ...record, sealedTokens: [version, iv, flipped.toString("base64url"), tag].join(".") }, { ttlSeconds: 600 });
+
+    expect(await sessions.readAuthenticated(browser)).toBeUndefined();
+  });
+
+  it("treats a record written before tokens were sealed (clear tokens) as signed out", async () => {
+    const { store, sessions } = sealedSetUp();
+    const browser = { session: { sid: "o".repeat(43) } } as unknown as Request;
+    await store.put("session", sessionStoreKey("o".repeat(43)), withTokens(), { ttlSeconds: 600, index: "sub-1" });
+
+    expect(await sessions.readAuthenticated(browser)).toBeUndefined();
+  });
+
+  it("gives a session ended from elsewhere only its refresh token, opened with any of the cookie keys (rotation)", async () => {
+    const store = memoryStore();
+    const oldKey = "an-old-cookie-key-of-32-characters-0000";
+    const before = createSessionManager({ store, config: { ...loadBffConfig({}), cookie: { ...loadBffConfig({}).cookie, keys: [oldKey] } } });
+    await before.establish({ session: {} } as unknown as Request, withTokens());
+    const after = createSessionManager({
+      store,
+      config: { ...loadBffConfig({}), cookie: { ...loadBffConfig({}).cookie, keys: ["a-new-cookie-key-of-32-characters-00000", oldKey] } },
+    });
+
+    const [ended] = await after.endAllSessionsFor("sub-1");
+    expect(ended).toMatchObject({ sub: "sub-1", refreshToken: tokenTexts[2] });
+    expect(JSON.stringify(ended)).not.toContain(tokenTexts[1]);
+    expect(JSON.stringify(ended)).not.toContain(tokenTexts[0]);
   });
 });
