@@ -49,7 +49,7 @@ export class SignInStack extends Stack {
   readonly client: cognito.UserPoolClient;
   readonly triggers: { defineAuthChallenge: BundledFunction; createAuthChallenge: BundledFunction; verifyAuthChallengeResponse: BundledFunction };
   readonly secretsInitializer: BundledFunction;
-  readonly secrets: Record<"cookieKeys" | "passkeyProofSecret" | "relyingParties" | "oidcJwks" | "appClientSecret", secretsmanager.Secret>;
+  readonly secrets: Record<"cookieKeys" | "passkeyProofSecret" | "relyingParties" | "registeredApis" | "oidcJwks" | "appClientSecret", secretsmanager.Secret>;
 
   constructor(scope: Construct, id: string, props: SignInStackProps) {
     super(scope, id, props);
@@ -67,6 +67,11 @@ export class SignInStack extends Stack {
     const passkeyProofSecret = generated("PasskeyProofSecret", "Tobira passkey proof HMAC key (PASSKEY_PROOF_SECRET), shared by the BFF and the triggers");
     const relyingParties = new secretsmanager.Secret(this, "RelyingParties", {
       description: "Tobira relying parties (OIDC_CLIENTS): a JSON array of clients with their secrets",
+      // Not secret: an empty registry to start with; the operator writes the real one.
+      secretStringValue: SecretValue.unsafePlainText("[]"),
+    });
+    const registeredApis = new secretsmanager.Secret(this, "RegisteredApis", {
+      description: "Tobira registered APIs (OIDC_RESOURCE_SERVERS): a JSON array of resource servers with their introspection secrets",
       // Not secret: an empty registry to start with; the operator writes the real one.
       secretStringValue: SecretValue.unsafePlainText("[]"),
     });
@@ -136,7 +141,7 @@ export class SignInStack extends Stack {
     this.client = client;
     this.triggers = { defineAuthChallenge, createAuthChallenge, verifyAuthChallengeResponse: verifyAuthChallenge };
     this.secretsInitializer = initializer;
-    this.secrets = { cookieKeys, passkeyProofSecret, relyingParties, oidcJwks, appClientSecret: clientSecret };
+    this.secrets = { cookieKeys, passkeyProofSecret, relyingParties, registeredApis, oidcJwks, appClientSecret: clientSecret };
     for (const secret of Object.values(this.secrets)) {
       Validations.of(secret).acknowledge({ id: "AwsSolutions-SMG4", reason: ROTATION_REASON });
     }
@@ -181,6 +186,7 @@ export class SignInStack extends Stack {
         PASSKEY_PROOF_SECRET: ecs.Secret.fromSecretsManager(passkeyProofSecret),
         OIDC_JWKS: ecs.Secret.fromSecretsManager(oidcJwks),
         OIDC_CLIENTS: ecs.Secret.fromSecretsManager(relyingParties),
+        OIDC_RESOURCE_SERVERS: ecs.Secret.fromSecretsManager(registeredApis),
         COGNITO_CLIENT_SECRET: ecs.Secret.fromSecretsManager(clientSecret),
       },
     });
@@ -212,6 +218,7 @@ export class SignInStack extends Stack {
     new CfnOutput(this, "AppClientId", { value: client.userPoolClientId });
     new CfnOutput(this, "TableName", { value: this.table.tableName });
     new CfnOutput(this, "RelyingPartiesSecretArn", { value: relyingParties.secretArn, description: "Register relying parties here (OIDC_CLIENTS)" });
+    new CfnOutput(this, "RegisteredApisSecretArn", { value: registeredApis.secretArn, description: "Register APIs (resource servers) here (OIDC_RESOURCE_SERVERS)" });
     new CfnOutput(this, "CookieKeysSecretArn", { value: cookieKeys.secretArn });
     new CfnOutput(this, "PasskeyProofSecretArn", { value: passkeyProofSecret.secretArn });
     new CfnOutput(this, "OidcJwksSecretArn", { value: oidcJwks.secretArn });

@@ -293,6 +293,7 @@ describe("BFF service", () => {
       { Name: "PASSKEY_PROOF_SECRET", ValueFrom: ref(secrets.passkeyProofSecret) },
       { Name: "OIDC_JWKS", ValueFrom: ref(secrets.oidcJwks) },
       { Name: "OIDC_CLIENTS", ValueFrom: ref(secrets.relyingParties) },
+      { Name: "OIDC_RESOURCE_SERVERS", ValueFrom: ref(secrets.registeredApis) },
       { Name: "COGNITO_CLIENT_SECRET", ValueFrom: ref(secrets.appClientSecret) },
     ]);
     const environmentText = JSON.stringify(containerEnvironment());
@@ -307,6 +308,7 @@ describe("BFF service", () => {
       PASSKEY_PROOF_SECRET: "p".repeat(64),
       OIDC_JWKS: JSON.stringify(generateSigningKeys()),
       OIDC_CLIENTS: "[]",
+      OIDC_RESOURCE_SERVERS: "[]",
       COGNITO_CLIENT_SECRET: "client-secret",
     };
     expect(Object.keys(secrets)).toEqual((containerDefinition().Secrets as { Name: string }[]).map((secret) => secret.Name));
@@ -395,8 +397,9 @@ describe("load balancer", () => {
 });
 
 describe("secrets and logs", () => {
-  test("keeps cookie keys, the passkey secret, the signing keys, the relying parties and the client secret in Secrets Manager", () => {
-    expect(resources(template(), "AWS::SecretsManager::Secret")).toHaveLength(5);
+  test("keeps cookie keys, the passkey secret, the signing keys, the relying parties, the registered APIs and the client secret in Secrets Manager", () => {
+    expect(resources(template(), "AWS::SecretsManager::Secret")).toHaveLength(6);
+    template().hasResourceProperties("AWS::SecretsManager::Secret", { Description: Match.stringLikeRegexp("OIDC_RESOURCE_SERVERS"), SecretString: "[]" });
     template().hasResourceProperties("AWS::SecretsManager::Secret", {
       GenerateSecretString: { PasswordLength: 64, ExcludePunctuation: true, IncludeSpace: false },
     });
