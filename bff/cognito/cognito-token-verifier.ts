@@ -31,12 +31,16 @@ export interface CognitoTokenVerifier {
 
 const fetchTimeoutMs = 5_000;
 
-/** aws-jwt-verify's own fetcher speaks https only; the emulator is plain http on localhost. */
+/**
+ * aws-jwt-verify's own fetcher speaks https only; the emulator is plain http on localhost (aws mode
+ * refuses a plain-http JWKS address elsewhere: bff/config/server-settings.ts). Redirects are not
+ * followed, so an https address cannot hand the key fetch on to plain http or another host.
+ */
 const webFetcher: Fetcher = {
   async fetch(uri) {
     let response: Response;
     try {
-      response = await fetch(uri, { signal: AbortSignal.timeout(fetchTimeoutMs), headers: { accept: "application/json" } });
+      response = await fetch(uri, { signal: AbortSignal.timeout(fetchTimeoutMs), headers: { accept: "application/json" }, redirect: "error" });
     } catch (error) {
       throw new FetchError(uri, error instanceof Error ? error.message : "request failed");
     }

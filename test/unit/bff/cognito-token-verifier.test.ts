@@ -257,6 +257,22 @@ describe("the Cognito token verifier when the pool's keys cannot be fetched", ()
     }
   });
 
+  it("does not follow a redirect from the JWKS address (503, the keys are not fetched elsewhere)", async () => {
+    let redirected = 0;
+    const server = createServer((_req, res) => {
+      redirected += 1;
+      res.writeHead(302, { location: pool.settings.jwksUri }).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const verifier = createCognitoTokenVerifier({ ...pool.settings, jwksUri: `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks.json` });
+      await expect(verifier.verifyAccessToken(await signed(pool, "access", accessClaims(pool)))).rejects.toMatchObject({ status: 503, code: "service_unavailable" });
+      expect(redirected).toBeGreaterThan(0);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
   it("answers 503 service_unavailable when nothing listens at the JWKS address", async () => {
     const server = await answering(200);
     await server.close();
