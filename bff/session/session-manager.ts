@@ -224,7 +224,8 @@ export function createSessionManager(deps: { store: Store; config: BffConfig }):
       }
       await Promise.all([endByKey(oldKey), store.delete(signInKind, oldKey)]);
     }
-    req.session = { sid: id };
+    // The cookie's other handles (pending WebAuthn challenges, single-use server-side) stay.
+    req.session = { ...req.session, sid: id };
     return id;
   }
 

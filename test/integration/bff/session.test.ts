@@ -157,6 +157,21 @@ describe("the signed-in session: GET /api/session, GET /api/account/claims, POST
     expect((await client.get("/api/account/claims")).status).toBe(200);
   });
 
+  it("gives the browser a new session id at the password step: a copy of the earlier cookie follows neither the sign-in nor the session", async () => {
+    const { client, email, password } = await signedInClient(stack);
+    const earlier = client.fork();
+    const before = sessionCookiePayload(client)!.sid;
+
+    const step = await client.post("/api/signin", { email, password });
+    expect(step.status).toBe(200);
+
+    expect(sessionCookiePayload(client)!.sid).not.toBe(before);
+    expect(await storedSession(stack, client, "signin")).toBeDefined();
+    expect(await storedSession(stack, earlier, "signin")).toBeUndefined();
+    expect((await earlier.get("/api/session")).body).toEqual({ authenticated: false });
+    expect((await client.get("/api/session")).body).toMatchObject({ authenticated: true, user: { email } });
+  });
+
   it("sets the session cookie HttpOnly, SameSite=Lax and signed, without Secure in local mode", async () => {
     const { email, password } = await signUpConfirmed(stack);
     const signIn = await stack.client().post("/api/signin", { email, password });
