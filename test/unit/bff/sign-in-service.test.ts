@@ -125,3 +125,52 @@ describe("the sign-in service's seams for passkeys and the OpenID Provider", () 
     expect(await sessions.readAuthenticated(req)).toMatchObject({ amr: ["pwd", "otp", "mfa"], authTime: 1_700_000_000, sub: "sub-1" });
   });
 });
+
+describe("answers of one pending sign-in are serialized (Cognito's Session is single-use)", () => {
+  it("answers a round whose lease lapsed (its holder died) at once", async () => {
+    const { service, cognito, sessions, req } = setUp();
+    await service.start(req, { email: "a@example.com", password: "pw" });
+    await sessions.updatePending(req, (current) => ({ ...current, answerLease: { id: "dead-holder", until: Date.now() - 1 } }) as typeof current);
+    await expect(service.submitCode(req, "123456")).resolves.toMatchObject({ next: "done" });
+    expect(cognito.respondToCustomChallenge).toHaveBeenLastCalledWith(expect.objectContaining({ answer: "123456" }));
+  });
+
+  it("waits while another answer holds the round, then answers the round that one stored", async () => {
+    const { service, cognito, sessions, req } = setUp();
+    await service.start(req, { email: "a@example.com", password: "pw" });
+    await sessions.updatePending(req, (current) => ({ ...current, answerLease: { id: "other-answer", until: Date.now() + 60_000 } }) as typeof current);
+    const answering = service.submitCode(req, "123456");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(cognito.respondToCustomChallenge).not.toHaveBeenCalledWith(expect.objectContaining({ answer: "123456" }));
+    // The other answer stores its next round and gives the lease back.
+    await sessions.updatePending(req, (current) => {
+      const { answerLease: _released, ...rest } = current as typeof current & { answerLease?: unknown };
+      return { ...rest, cognitoSession: "otp-session-newer" };
+    });
+    await expect(answering).resolves.toMatchObject({ next: "done" });
+    expect(cognito.respondToCustomChallenge).toHaveBeenLastCalledWith(expect.objectContaining({ session: "otp-session-newer", answer: "123456" }));
+  });
+});
+
+describe("a pending sign-in begun before a password reset dies with it", () => {
+  it("refuses its code with session_expired and ends it, without asking Cognito", async () => {
+    const { service, cognito, sessions, req } = setUp({ passwordResets: { lastForEmail: async () => Date.now() + 2000 } });
+    await service.start(req, { email: "a@example.com", password: "pw" });
+    const calls = cognito.respondToCustomChallenge.mock.calls.length;
+    await expect(service.submitCode(req, "123456")).rejects.toMatchObject({ status: 401, code: "session_expired" });
+    expect(cognito.respondToCustomChallenge).toHaveBeenCalledTimes(calls);
+    expect(await sessions.readPending(req)).toBeUndefined();
+  });
+
+  it("refuses a resend with session_expired", async () => {
+    const { service, req } = setUp({ passwordResets: { lastForEmail: async () => Date.now() + 2000 } });
+    await service.start(req, { email: "a@example.com", password: "pw" });
+    await expect(service.sendCode(req)).rejects.toMatchObject({ status: 401, code: "session_expired" });
+  });
+
+  it("keeps a sign-in begun after the last reset", async () => {
+    const { service, req } = setUp({ passwordResets: { lastForEmail: async () => Date.now() - 5000 } });
+    await service.start(req, { email: "a@example.com", password: "pw" });
+    await expect(service.submitCode(req, "123456")).resolves.toMatchObject({ next: "done" });
+  });
+});
