@@ -74,7 +74,7 @@ export function createOpenIdProvider(deps: OpenIdProviderDeps): OpenIdProvider {
 
   const router = Router();
   router.use(pinToPublicUrl(config.publicUrl));
-  router.use(...createProviderRateLimits({ config, store, pages }));
+  router.use(...createProviderRateLimits({ config, store, pages, logger }));
   router.use(createProviderEndpointsRouter({ provider, config, pages }));
   router.use(createInteractionRouter({ provider, config, store, sessions, account, accounts, consents, pages, logger, pending }));
 

@@ -1,6 +1,7 @@
 import type { Request, RequestHandler, Response } from "express";
 import { rateLimit, type Options } from "express-rate-limit";
 import type { BffConfig } from "../config";
+import type { Logger } from "../logger";
 import { SharedRateLimitStore } from "../middleware/rate-limit";
 import type { Store } from "../store/store";
 import { denyFraming, type ProviderPages } from "./pages";
@@ -31,13 +32,23 @@ export function isBackChannelProviderPath(path: string): boolean {
 
 export const rateLimitedDescription = "Too many requests from this network. Wait a few minutes and try again.";
 
-export function createProviderRateLimits(deps: { config: BffConfig; store: Store; pages: ProviderPages }): RequestHandler[] {
-  const { config, store, pages } = deps;
+export function createProviderRateLimits(deps: { config: BffConfig; store: Store; pages: ProviderPages; logger: Logger }): RequestHandler[] {
+  const { config, store, pages, logger } = deps;
   const common = {
     windowMs: config.rateLimit.windowSeconds * 1000,
     limit: config.oidc.rateLimitPerIp,
     standardHeaders: "draft-7" as const,
     legacyHeaders: false,
+    // The counters live in the store: while it is down the request goes on, and the provider
+    // answers the outage in its own protocol (503 temporarily_unavailable, RFC 6749 §5.2) rather
+    // than the limiter turning it into the /api error shape. Nothing can be guessed meanwhile:
+    // codes, grants and sessions are in the same store.
+    passOnStoreError: true,
+    // One line without the error's stack (the store's own error is logged where it is mapped).
+    logger: {
+      warn: (warning: unknown) => logger.warn({ warning: warning instanceof Error ? warning.message : String(warning) }, "express-rate-limit"),
+      error: () => logger.warn("the OpenID Provider's rate limit could not reach the store; request let through"),
+    },
   } satisfies Partial<Options>;
 
   // express-rate-limit has set Retry-After and the RateLimit headers when these run.
