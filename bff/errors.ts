@@ -15,7 +15,7 @@ export interface ApiErrorOptions {
   /** Whether `message` may be sent to the caller; otherwise a generic text for the status is sent. */
   expose?: boolean;
   /** Extra members of `error` (e.g. attemptsLeft, fields; see apiErrorBodySchema). */
-  extra?: { attemptsLeft?: number; fields?: Record<string, string>; retryAfterSeconds?: number; reason?: string };
+  extra?: { attemptsLeft?: number; fields?: Record<string, string>; retryAfterSeconds?: number; reason?: string; passkeyAvailable?: boolean };
   /** Response headers to set (e.g. Retry-After). */
   headers?: Record<string, string>;
   cause?: unknown;

@@ -27,6 +27,7 @@ export const apiErrorCodes = [
   "resend_too_soon",
   "passkey_rejected",
   "reauthentication_required",
+  "step_up_required",
   "limit_exceeded",
   "delivery_failed",
   "service_unavailable",
@@ -37,8 +38,9 @@ export type ApiErrorCode = z.infer<typeof apiErrorCodeSchema>;
 
 /**
  * `{"error": {"code", "message"}}`; `attemptsLeft` accompanies `code_mismatch` on sign-in,
- * `retryAfterSeconds` a `resend_too_soon`, and `reason` names which check refused a passkey
- * (`unknown_credential`: the account does not know it, so the browser may forget it).
+ * `retryAfterSeconds` a `resend_too_soon`, `reason` names which check refused a passkey
+ * (`unknown_credential`: the account does not know it, so the browser may forget it), and
+ * `passkeyAvailable` accompanies `step_up_required` (the account has a passkey that can confirm it).
  */
 export const apiErrorBodySchema = z.object({
   error: z.object({
@@ -48,6 +50,7 @@ export const apiErrorBodySchema = z.object({
     fields: z.record(z.string(), z.string()).optional(),
     retryAfterSeconds: z.number().int().nonnegative().optional(),
     reason: z.string().optional(),
+    passkeyAvailable: z.boolean().optional(),
   }),
   attemptsLeft: z.number().int().nonnegative().optional(),
 });
@@ -115,6 +118,15 @@ export const registerPasskeyRequestSchema = z.object({
   name: passkeyNameSchema.optional(),
 });
 export const renamePasskeyRequestSchema = z.object({ name: passkeyNameSchema });
+/**
+ * The step-up before adding a passkey (`POST /api/passkeys/step-up`): the account's password, or
+ * an assertion of one of its passkeys over the challenge of `POST /api/passkeys/step-up/options`.
+ */
+export const stepUpRequestSchema = z.union([z.object({ password: passwordSchema }).strict(), z.object({ credential: z.record(z.string(), z.unknown()) }).strict()]);
+export type StepUpRequest = z.infer<typeof stepUpRequestSchema>;
+/** `factorProvedUntil`: epoch seconds until which a passkey may be added without another step-up. */
+export const stepUpResponseSchema = z.object({ factorProvedUntil: z.number().int() });
+export type StepUpResponse = z.infer<typeof stepUpResponseSchema>;
 
 export type SignUpRequest = z.infer<typeof signUpRequestSchema>;
 export type ConfirmSignUpRequest = z.infer<typeof confirmSignUpRequestSchema>;

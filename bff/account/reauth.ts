@@ -3,12 +3,17 @@ import { nowSeconds } from "../session/session-manager";
 import type { AuthenticatedSession } from "../session/session-records";
 
 /**
- * The re-authentication rule, in one place (OWASP Authentication Cheat Sheet, "Reauthentication
- * After Risk Events"; NIST SP 800-63B §6.1.2.1 for binding a new authenticator): a sensitive
- * action — adding or removing a passkey, changing the email address, deleting the account — needs a sign-in
- * at most `windowSeconds` old (REAUTH_WINDOW_SECONDS). Older sessions get 403
- * `reauthentication_required`; the SPA then signs the user in again and brings them back to the
- * action (README, "Your account").
+ * The re-authentication rules, in one place (OWASP Authentication Cheat Sheet, "Reauthentication
+ * After Risk Events"):
+ * - Removing a passkey, changing the email address and deleting the account need a sign-in at
+ *   most `windowSeconds` old (REAUTH_WINDOW_SECONDS, PASSKEY_REAUTH_SECONDS). Older sessions get
+ *   403 `reauthentication_required`; the SPA then signs the user in again and brings them back to
+ *   the action (README, "Your account").
+ * - Adding a passkey binds a new authenticator, which needs authentication at that level now
+ *   (NIST SP 800-63B §6.1.2.1): the session itself must have proved a factor — its own sign-in,
+ *   or a step-up with the password or an existing passkey — at most PASSKEY_STEP_UP_SECONDS ago.
+ *   A recent session is not enough. Otherwise 403 `step_up_required`, and the SPA asks for the
+ *   password or a passkey in place (docs/architecture.md, "Adding a passkey: the step-up").
  */
 
 export type SensitiveAction = "add_passkey" | "remove_passkey" | "change_email" | "delete_account";
@@ -29,4 +34,20 @@ export function requireRecentSignIn(session: Pick<AuthenticatedSession, "authTim
   if (nowSeconds() > recentSignInUntil(session, windowSeconds)) {
     throw new ApiError(403, "reauthentication_required", messages[action]);
   }
+}
+
+/** Whether this session proved a factor (its sign-in, or a step-up) at most `windowSeconds` ago. */
+export function hasRecentFactorProof(session: Pick<AuthenticatedSession, "factorProvedAt">, windowSeconds: number): boolean {
+  return session.factorProvedAt !== undefined && nowSeconds() <= session.factorProvedAt + windowSeconds;
+}
+
+/**
+ * 403 `step_up_required` unless the session proved a factor within the window. `passkeyAvailable`
+ * tells the SPA whether "Use a passkey you already have" can work (the account has an active one).
+ */
+export function requireFactorProof(session: Pick<AuthenticatedSession, "factorProvedAt">, windowSeconds: number, passkeyAvailable: boolean): void {
+  if (hasRecentFactorProof(session, windowSeconds)) return;
+  throw new ApiError(403, "step_up_required", "To add a passkey, confirm it's you with your password or a passkey you already have.", {
+    extra: { passkeyAvailable },
+  });
 }

@@ -128,6 +128,7 @@ function passkeySettings(vars: BffEnv): PasskeySettings {
     rpName: vars.PASSKEY_RP_NAME ?? "Tobira",
     origins: splitList(vars.PASSKEY_ORIGINS).map((origin) => new URL(origin).origin),
     reauthWindowSeconds: vars.PASSKEY_REAUTH_SECONDS,
+    stepUpWindowSeconds: vars.PASSKEY_STEP_UP_SECONDS,
     challengeTtlSeconds: vars.PASSKEY_CHALLENGE_TTL_SECONDS,
   };
 }

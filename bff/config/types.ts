@@ -64,8 +64,10 @@ export interface PasskeySettings {
   rpName: string;
   /** Accepted origins of ceremonies; empty = the origin of `publicUrl`. */
   origins: string[];
-  /** Adding a passkey needs a sign-in at most this old (seconds). */
+  /** Removing a passkey needs a sign-in at most this old (seconds). */
   reauthWindowSeconds: number;
+  /** Adding a passkey needs the password or a passkey proved at most this long ago (seconds). */
+  stepUpWindowSeconds: number;
   /** Lifetime of a WebAuthn challenge (seconds). */
   challengeTtlSeconds: number;
 }

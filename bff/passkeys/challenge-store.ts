@@ -12,10 +12,14 @@ import type { Store } from "../store/store";
 
 export const challengeKind = "webauthn-challenge";
 
-export type ChallengePurpose = "registration" | "second-factor" | "passkey-first";
+/** "step-up": a signed-in user proves an existing passkey before adding one (passkey-step-up.ts). */
+export type ChallengePurpose = "registration" | "second-factor" | "passkey-first" | "step-up";
 
-/** Registration and sign-in keep separate handles: one ceremony never cancels the other. */
-type Ceremony = "registration" | "signin";
+/**
+ * Registration, sign-in and step-up keep separate handles: one ceremony never cancels another, and
+ * a challenge issued for one is never accepted by another.
+ */
+type Ceremony = "registration" | "signin" | "stepUp";
 
 export interface StoredChallenge {
   challenge: string;
@@ -31,11 +35,12 @@ export interface ChallengeStore {
   consume(req: Request, ceremony: Ceremony): Promise<StoredChallenge | undefined>;
 }
 
-const cookieField: Record<Ceremony, string> = { registration: "passkeyRegistration", signin: "passkeySignIn" };
+const cookieField: Record<Ceremony, string> = { registration: "passkeyRegistration", signin: "passkeySignIn", stepUp: "passkeyStepUp" };
 const handlePattern = /^[A-Za-z0-9_-]{43}$/;
 
 function ceremonyOf(purpose: ChallengePurpose): Ceremony {
-  return purpose === "registration" ? "registration" : "signin";
+  if (purpose === "registration") return "registration";
+  return purpose === "step-up" ? "stepUp" : "signin";
 }
 
 export function createChallengeStore(deps: { store: Store; ttlSeconds: number }): ChallengeStore {

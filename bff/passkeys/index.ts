@@ -9,10 +9,13 @@ import type { SessionManager } from "../session/session-manager";
 import { createPendingSignIns } from "../signin/pending-sign-in";
 import type { SignInService, SignInUser } from "../signin/sign-in-service";
 import type { Store } from "../store/store";
+import { createAccountThrottle } from "../throttle/account-throttle";
+import { createKnownDevices } from "../throttle/known-device";
 import { createChallengeStore } from "./challenge-store";
 import { createPasskeyManagement } from "./passkey-management";
 import { createPasskeyRouter, createPasskeySignInRouter } from "./passkey-routes";
 import { createPasskeySignIn } from "./passkey-sign-in";
+import { createPasskeyStepUp } from "./passkey-step-up";
 import { createPasskeyRepository, isSuspended } from "./passkey-store";
 import { relyingPartyFor } from "./relying-party";
 
@@ -58,5 +61,18 @@ export function createPasskeyRouters(deps: {
     passwordResets,
   });
   const management = createPasskeyManagement({ rp, account, passkeys, challenges, logger, passwordResets });
-  return [createPasskeySignInRouter({ passkeySignIn, limits, optionsLimits }), createPasskeyRouter({ management })];
+  const stepUp = createPasskeyStepUp({
+    rp,
+    account,
+    sessions,
+    cognito,
+    passkeys,
+    challenges,
+    // The same per-account budget a sign-in's wrong passwords spend (bff/throttle/account-throttle.ts).
+    throttle: createAccountThrottle({ store, limits: config.accountThrottle }),
+    knownDevices: createKnownDevices(config),
+    logger,
+    passwordResets,
+  });
+  return [createPasskeySignInRouter({ passkeySignIn, limits, optionsLimits }), createPasskeyRouter({ management, stepUp, limits })];
 }

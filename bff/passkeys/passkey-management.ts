@@ -2,7 +2,7 @@ import type { PublicKeyCredentialCreationOptionsJSON } from "@simplewebauthn/ser
 import type { Request } from "express";
 import type { Passkey, PasskeySignalsResponse } from "../../common/api-contract";
 import type { AccountService } from "../account/account-service";
-import { requireRecentSignIn } from "../account/reauth";
+import { hasRecentFactorProof, requireFactorProof, requireRecentSignIn } from "../account/reauth";
 import { ApiError } from "../errors";
 import type { Logger } from "../logger";
 import type { PasswordResets } from "../password/password-resets";
@@ -11,11 +11,11 @@ import type { ChallengeStore } from "./challenge-store";
 import { generatePasskeyRegistrationOptions, userHandleFor } from "./generate-registration-options";
 import { PasskeyRejectedError, passkeyMessages } from "./passkey-errors";
 import { defaultPasskeyName } from "./passkey-providers";
-import { toPasskeyView, type PasskeyRepository, type StoredPasskey } from "./passkey-store";
+import { isSuspended, toPasskeyView, type PasskeyRepository, type StoredPasskey } from "./passkey-store";
 import type { RelyingParty } from "./relying-party";
 import { verifyPasskeyRegistration } from "./verify-registration";
 
-/** The signed-in user's passkeys: list, add (after a recent sign-in), rename, delete. */
+/** The signed-in user's passkeys: list, add (after a factor proved within minutes), rename, delete. */
 export interface PasskeyManagement {
   list(req: Request): Promise<Passkey[]>;
   registrationOptions(req: Request): Promise<PublicKeyCredentialCreationOptionsJSON>;
@@ -53,9 +53,24 @@ export function createPasskeyManagement(deps: {
   const lastResetOf = async (sub: string) => deps.passwordResets?.lastForSub(sub);
 
   /**
-   * Adding a sign-in method is a sensitive change: it needs a recent authentication (OWASP
-   * Authentication Cheat Sheet, "Reauthentication"; NIST SP 800-63B §6.1.2.1 binding a new authenticator).
+   * Adding a sign-in method binds a new authenticator: the session must have proved a factor
+   * itself (its sign-in, or a step-up with the password or a passkey) within
+   * PASSKEY_STEP_UP_SECONDS; a merely recent session is not enough (NIST SP 800-63B §6.1.2.1;
+   * the rule: bff/account/reauth.ts, the step-up: passkey-step-up.ts).
    */
+  async function factorRecentlyProved(req: Request): Promise<AuthenticatedSession> {
+    const session = await account.requireSession(req);
+    if (hasRecentFactorProof(session, rp.stepUpWindowSeconds)) return session;
+    const [owned, lastReset] = await Promise.all([passkeys.listForUser(session.username), lastResetOf(session.sub)]);
+    requireFactorProof(
+      session,
+      rp.stepUpWindowSeconds,
+      owned.some((passkey) => !isSuspended(passkey, lastReset)),
+    );
+    return session;
+  }
+
+  /** Confirming a paused passkey needs a recent sign-in (after a reset: with the new password and a code). */
   async function recentlySignedIn(req: Request): Promise<AuthenticatedSession> {
     const session = await account.requireSession(req);
     // The rule lives in one place (bff/account/reauth.ts); the window for passkeys is PASSKEY_REAUTH_SECONDS.
@@ -78,7 +93,7 @@ export function createPasskeyManagement(deps: {
     },
 
     async registrationOptions(req) {
-      const session = await recentlySignedIn(req);
+      const session = await factorRecentlyProved(req);
       const existing = await passkeys.listForUser(session.username);
       if (existing.length >= MAX_PASSKEYS_PER_USER) throw tooManyPasskeys();
       const options = await generatePasskeyRegistrationOptions({ rp, user: session, existing });
@@ -87,7 +102,7 @@ export function createPasskeyManagement(deps: {
     },
 
     async register(req, { credential, name }) {
-      const session = await recentlySignedIn(req);
+      const session = await factorRecentlyProved(req);
       const issued = await challenges.consume(req, "registration");
       if (issued === undefined || issued.username !== session.username) {
         throw new PasskeyRejectedError("no live registration challenge for this session", passkeyMessages.expired);

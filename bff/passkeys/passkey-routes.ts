@@ -6,11 +6,13 @@ import {
   passkeySignInRequestSchema,
   registerPasskeyRequestSchema,
   renamePasskeyRequestSchema,
+  stepUpRequestSchema,
 } from "../../common/api-contract";
 import { ApiError } from "../errors";
 import { PasskeyRejectedError } from "./passkey-errors";
 import type { PasskeyManagement } from "./passkey-management";
 import type { PasskeySignIn } from "./passkey-sign-in";
+import type { PasskeyStepUp } from "./passkey-step-up";
 
 /** A credential id as it appears in a path: base64url, bounded (WebAuthn ids are at most 1023 bytes). */
 const credentialIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,1400}$/);
@@ -31,11 +33,23 @@ function logRejection(req: Request): (error: unknown) => never {
 
 /**
  * GET/POST /api/passkeys, GET /api/passkeys/signals, POST /api/passkeys/options,
- * PATCH/DELETE /api/passkeys/:id (docs/architecture.md, "The JSON API").
+ * POST /api/passkeys/step-up/options, POST /api/passkeys/step-up, PATCH/DELETE /api/passkeys/:id
+ * (docs/architecture.md, "The JSON API"). The step-up calls count against `limits` (per IP); a
+ * wrong password also against the account's sign-in budget (passkey-step-up.ts).
  */
-export function createPasskeyRouter(deps: { management: PasskeyManagement }): Router {
-  const { management } = deps;
+export function createPasskeyRouter(deps: { management: PasskeyManagement; stepUp: PasskeyStepUp; limits: RequestHandler[] }): Router {
+  const { management, stepUp, limits } = deps;
   const router = Router();
+
+  router.post("/passkeys/step-up/options", ...limits, async (req, res) => {
+    emptyRequestSchema.parse(req.body ?? {});
+    res.json(await stepUp.options(req));
+  });
+
+  router.post("/passkeys/step-up", ...limits, async (req, res) => {
+    const input = stepUpRequestSchema.parse(req.body);
+    res.json(await stepUp.prove(req, input).catch(logRejection(req)));
+  });
 
   router.get("/passkeys", async (req, res) => {
     res.json(await management.list(req));

@@ -15,11 +15,12 @@ import type { SignInService } from "../signin/sign-in-service";
 import type { ChallengeStore } from "./challenge-store";
 import { parseAuthenticationResponse } from "./credential-schemas";
 import { generatePasskeyAuthenticationOptions } from "./generate-authentication-options";
-import { PasskeyRejectedError, passkeyMessages, unknownCredential } from "./passkey-errors";
+import { usablePasskeyFor, verifyAndRecordUse } from "./passkey-assertion";
+import { PasskeyRejectedError, passkeyMessages } from "./passkey-errors";
 import { providerForAaguid } from "./passkey-providers";
 import { isSuspended, type PasskeyRepository, type StoredPasskey } from "./passkey-store";
 import type { RelyingParty } from "./relying-party";
-import { verifyPasskeyAuthentication, type VerifiedPasskeyAuthentication } from "./verify-authentication";
+import type { VerifiedPasskeyAuthentication } from "./verify-authentication";
 
 /**
  * Sign-in with a passkey, as the second step after the password or on its own (passkey-first).
@@ -103,11 +104,7 @@ export function createPasskeySignIn(deps: {
       // A passkey-first sign-in begins here (the password path counts its start in bff/metrics.ts).
       if (issued.purpose === "passkey-first") metricsFor(logger).count(MetricName.SignInStarted);
 
-      const passkey: StoredPasskey | undefined = await passkeys.find(response.id);
-      if (passkey === undefined) throw unknownCredential("unknown credential");
-      if (isSuspended(passkey, await deps.passwordResets?.lastForSub(passkey.sub))) {
-        throw new PasskeyRejectedError("passkey paused by a password reset", passkeyMessages.suspended);
-      }
+      const passkey: StoredPasskey = await usablePasskeyFor({ passkeys, passwordResets: deps.passwordResets }, response);
 
       let pending: PendingSignIn | undefined;
       if (issued.purpose === "second-factor") {
@@ -117,23 +114,7 @@ export function createPasskeySignIn(deps: {
         if (passkey.username !== pending.username) throw new PasskeyRejectedError("credential of another user", passkeyMessages.notYours);
       }
 
-      const verified = await verifyPasskeyAuthentication({ rp, response, expectedChallenge: issued.challenge, passkey });
-      const updated = await passkeys.update(
-        {
-          ...passkey,
-          counter: verified.newCounter,
-          backedUp: verified.backedUp,
-          deviceType: verified.deviceType,
-          lastUsedAt: new Date().toISOString(),
-        },
-        passkey.counter,
-      );
-      if (!updated) {
-        // Removed from the account while this ceremony ran: no sign-in with it, and no resurrection.
-        if ((await passkeys.find(passkey.credentialId)) === undefined) throw unknownCredential("credential removed during the ceremony");
-        // Another sign-in moved the signature counter meanwhile: one of the two is a cloned authenticator's (WebAuthn L3 §6.1.1).
-        throw new PasskeyRejectedError("signature counter moved during the ceremony");
-      }
+      const verified = await verifyAndRecordUse({ rp, passkeys }, { response, expectedChallenge: issued.challenge, passkey });
 
       // The waiting PROVIDE round of a second step when there is one, else a new CUSTOM_AUTH.
       const round = await rounds.roundFor(ChallengeStep.passkey, passkey.username, pending?.step === "choose" ? pending.cognitoSession : undefined);

@@ -14,6 +14,8 @@ export interface RelyingParty {
   timeoutMs: number;
   challengeTtlSeconds: number;
   reauthWindowSeconds: number;
+  /** Adding a passkey needs a factor proved this recently (PASSKEY_STEP_UP_SECONDS). */
+  stepUpWindowSeconds: number;
 }
 
 /** ES256 (-7) and RS256 (-257): the pair every platform authenticator supports (WebAuthn L3 §5.4.2 note). */
@@ -29,5 +31,6 @@ export function relyingPartyFor(config: BffConfig): RelyingParty {
     timeoutMs: passkeys.challengeTtlSeconds * 1000,
     challengeTtlSeconds: passkeys.challengeTtlSeconds,
     reauthWindowSeconds: passkeys.reauthWindowSeconds,
+    stepUpWindowSeconds: passkeys.stepUpWindowSeconds,
   };
 }

@@ -96,6 +96,11 @@ export interface SessionManager {
    * does nothing once the session has ended (logout, expiry).
    */
   updateAuthenticated(req: Request, session: AuthenticatedSession): Promise<void>;
+  /**
+   * Saves the signed-in session under a NEW id and ends the old one (a privilege change within
+   * the session: a step-up). Whoever copied the old id does not get what this session just proved.
+   */
+  renewAuthenticated(req: Request, session: AuthenticatedSession): Promise<void>;
   /** Starts a signed-in session under a NEW id; returns the session it replaced, if any. */
   establish(req: Request, session: AuthenticatedSession): Promise<AuthenticatedSession | undefined>;
   /** Deletes this browser's records and clears the cookie; returns the signed-in session, if any. */
@@ -280,6 +285,21 @@ export function createSessionManager(deps: { store: Store; config: BffConfig }):
       if (id === undefined) return;
       // Only while the session is live: a refresh finishing after a logout must not bring it back.
       await writeSession(id, session, { exists: true });
+    },
+
+    async renewAuthenticated(req, session) {
+      const oldId = currentId(req);
+      if (oldId === undefined) return;
+      const oldKey = storeKey(oldId);
+      // Only while the session is live: a step-up finishing after a sign-out must not bring it back.
+      if ((await store.get<StoredSession>(sessionKind, oldKey)) === undefined) return;
+      const id = newSessionId();
+      const now = nowSeconds();
+      await writeSession(id, session);
+      await store.put(sessionActivityKind, storeKey(id), { at: now }, { ttlSeconds: Math.max(1, session.expiresAt - now) });
+      await Promise.all([endByKey(oldKey), store.delete(signInKind, oldKey)]);
+      // The cookie's other handles (pending WebAuthn challenges, single-use server-side) stay.
+      req.session = { ...req.session, sid: id };
     },
 
     async establish(req, incoming) {

@@ -50,6 +50,13 @@ export interface AuthenticatedSession {
   amr: string[];
   /** Epoch seconds of the sign-in. */
   authTime: number;
+  /**
+   * Epoch seconds when this session last proved a factor itself: the sign-in that started it, or a
+   * step-up with the password or a passkey (bff/passkeys/passkey-step-up.ts). Adding a passkey
+   * needs it recent (bff/account/reauth.ts). Absent on records written before it existed: they
+   * must step up.
+   */
+  factorProvedAt?: number;
   tokens: StoredCognitoTokens;
   createdAt: number;
   /** Epoch seconds: absolute end of the session. */

@@ -176,6 +176,9 @@ export function createSignInService(deps: SignInDeps): SignInService {
       username: typeof claims["cognito:username"] === "string" ? claims["cognito:username"] : pending.username,
       amr,
       authTime: typeof claims.auth_time === "number" ? claims.auth_time : now,
+      // Every sign-in proves a factor in this very request (the password, a passkey, the sign-up
+      // code): for PASSKEY_STEP_UP_SECONDS this session may add a passkey without a step-up.
+      factorProvedAt: now,
       tokens: {
         idToken: tokens.idToken,
         accessToken: tokens.accessToken,

@@ -82,3 +82,11 @@ export async function ageSignIn(stack: TestStack, client: HttpClient, seconds: n
   if (session === undefined) throw new Error("the client is not signed in");
   await stack.store.put("session", storeKeyOf(client), { ...session, authTime: session.authTime - seconds }, { ttlSeconds: 3600, index: session.sub });
 }
+
+/** Makes a client's last factor proof (its sign-in, or a step-up) look `seconds` old; the sign-in time stays. */
+export async function ageFactorProof(stack: TestStack, client: HttpClient, seconds: number): Promise<void> {
+  const session = await storedSession<AuthenticatedSession>(stack, client);
+  if (session === undefined) throw new Error("the client is not signed in");
+  if (session.factorProvedAt === undefined) throw new Error("the session holds no factor proof");
+  await stack.store.put("session", storeKeyOf(client), { ...session, factorProvedAt: session.factorProvedAt - seconds }, { ttlSeconds: 3600, index: session.sub });
+}

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Passkey } from "../../../common/api-contract";
 import { startTestStack, type TestStack } from "../../support/stack";
 import { errorOf, signedInClient } from "../bff/flows";
-import { ageSignIn, authenticatorFor, expireHeldChallenge, registerPasskey, registrationOptions } from "./passkey-flows";
+import { ageFactorProof, ageSignIn, authenticatorFor, expireHeldChallenge, registerPasskey, registrationOptions } from "./passkey-flows";
 
 describe("passkey registration (POST /api/passkeys/options, POST /api/passkeys)", () => {
   let stack: TestStack;
@@ -46,12 +46,13 @@ describe("passkey registration (POST /api/passkeys/options, POST /api/passkeys)"
     expect(options.excludeCredentials).toEqual([{ id: registered.body.id, type: "public-key", transports: ["internal"] }]);
   });
 
-  it("answers 403 reauthentication_required when the sign-in is older than the window", async () => {
+  it("answers 403 step_up_required when the session proved its factor longer ago than the window (step-up.test.ts has the rest)", async () => {
     const { client } = await signedInClient(stack);
     await ageSignIn(stack, client, 11 * 60);
+    await ageFactorProof(stack, client, 11 * 60);
     const options = await client.post("/api/passkeys/options", {});
     expect(options.status).toBe(403);
-    expect(errorOf(options).code).toBe("reauthentication_required");
+    expect(errorOf(options).code).toBe("step_up_required");
   });
 
   it("answers 401 unauthenticated without a signed-in session", async () => {

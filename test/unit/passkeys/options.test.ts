@@ -15,6 +15,7 @@ describe("relying-party settings", () => {
       timeoutMs: 300_000,
       challengeTtlSeconds: 300,
       reauthWindowSeconds: 600,
+      stepUpWindowSeconds: 300,
     });
   });
 

@@ -19,10 +19,18 @@ import { SoftwareAuthenticator } from "../../support/software-authenticator";
  */
 
 const origin = "http://localhost:3000";
-const rp: RelyingParty = { id: "localhost", name: "Tobira", origins: [origin], timeoutMs: 300_000, challengeTtlSeconds: 300, reauthWindowSeconds: 600 };
+const rp: RelyingParty = {
+  id: "localhost",
+  name: "Tobira",
+  origins: [origin],
+  timeoutMs: 300_000,
+  challengeTtlSeconds: 300,
+  reauthWindowSeconds: 600,
+  stepUpWindowSeconds: 300,
+};
 const now = () => Math.floor(Date.now() / 1000);
-const alice = { sub: "alice-sub", username: "alice-internal", email: "alice@example.com", authTime: now() } as AuthenticatedSession;
-const bob = { sub: "bob-sub", username: "bob-internal", email: "bob@example.com", authTime: now() } as AuthenticatedSession;
+const alice = { sub: "alice-sub", username: "alice-internal", email: "alice@example.com", authTime: now(), factorProvedAt: now() } as AuthenticatedSession;
+const bob = { sub: "bob-sub", username: "bob-internal", email: "bob@example.com", authTime: now(), factorProvedAt: now() } as AuthenticatedSession;
 
 function setUp() {
   const store = memoryStore();

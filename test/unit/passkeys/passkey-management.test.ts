@@ -10,9 +10,23 @@ import type { AuthenticatedSession } from "../../../bff/session/session-records"
 import { memoryStore } from "../../support/memory-store";
 import { SoftwareAuthenticator, type CeremonyOverrides } from "../../support/software-authenticator";
 
-const rp: RelyingParty = { id: "localhost", name: "Tobira", origins: ["http://localhost:3000"], timeoutMs: 300_000, challengeTtlSeconds: 300, reauthWindowSeconds: 600 };
+const rp: RelyingParty = {
+  id: "localhost",
+  name: "Tobira",
+  origins: ["http://localhost:3000"],
+  timeoutMs: 300_000,
+  challengeTtlSeconds: 300,
+  reauthWindowSeconds: 600,
+  stepUpWindowSeconds: 300,
+};
 
-const session = { sub: "alice-sub", username: "alice-internal", email: "alice@example.com", authTime: Math.floor(Date.now() / 1000) } as AuthenticatedSession;
+const session = {
+  sub: "alice-sub",
+  username: "alice-internal",
+  email: "alice@example.com",
+  authTime: Math.floor(Date.now() / 1000),
+  factorProvedAt: Math.floor(Date.now() / 1000),
+} as AuthenticatedSession;
 
 const passkey: StoredPasskey = {
   credentialId: "cred-1",

@@ -17,7 +17,15 @@ import { computePasskeyProof } from "../../../common/custom-auth-protocol";
 import { memoryStore } from "../../support/memory-store";
 import { SoftwareAuthenticator } from "../../support/software-authenticator";
 
-const rp: RelyingParty = { id: "localhost", name: "Tobira", origins: ["http://localhost:3000"], timeoutMs: 300_000, challengeTtlSeconds: 300, reauthWindowSeconds: 600 };
+const rp: RelyingParty = {
+  id: "localhost",
+  name: "Tobira",
+  origins: ["http://localhost:3000"],
+  timeoutMs: 300_000,
+  challengeTtlSeconds: 300,
+  reauthWindowSeconds: 600,
+  stepUpWindowSeconds: 300,
+};
 const secret = "a-passkey-proof-secret-for-unit-tests-000";
 
 async function setUp() {
