@@ -122,7 +122,9 @@ export const renamePasskeyRequestSchema = z.object({ name: passkeyNameSchema });
  * The step-up before adding a passkey (`POST /api/passkeys/step-up`): the account's password, or
  * an assertion of one of its passkeys over the challenge of `POST /api/passkeys/step-up/options`.
  */
-export const stepUpRequestSchema = z.union([z.object({ password: passwordSchema }).strict(), z.object({ credential: z.record(z.string(), z.unknown()) }).strict()]);
+export const stepUpPasswordRequestSchema = z.object({ password: passwordSchema }).strict();
+export const stepUpPasskeyRequestSchema = z.object({ credential: z.record(z.string(), z.unknown()) }).strict();
+export const stepUpRequestSchema = z.union([stepUpPasswordRequestSchema, stepUpPasskeyRequestSchema]);
 export type StepUpRequest = z.infer<typeof stepUpRequestSchema>;
 /** `factorProvedUntil`: epoch seconds until which a passkey may be added without another step-up. */
 export const stepUpResponseSchema = z.object({ factorProvedUntil: z.number().int() });

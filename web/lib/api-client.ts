@@ -22,6 +22,8 @@ export class ApiError extends Error {
   readonly retryAfterSeconds: number | undefined;
   /** Which check refused it, where the contract names one (e.g. `unknown_credential`). */
   readonly reason: string | undefined;
+  /** With `step_up_required`: whether the account has a passkey that can confirm it's the owner. */
+  readonly passkeyAvailable: boolean | undefined;
 
   constructor(init: {
     code: ErrorCode;
@@ -31,6 +33,7 @@ export class ApiError extends Error {
     fields?: Record<string, string> | undefined;
     retryAfterSeconds?: number | undefined;
     reason?: string | undefined;
+    passkeyAvailable?: boolean | undefined;
   }) {
     super(init.message);
     this.code = init.code;
@@ -39,6 +42,7 @@ export class ApiError extends Error {
     this.fields = init.fields;
     this.retryAfterSeconds = init.retryAfterSeconds;
     this.reason = init.reason;
+    this.passkeyAvailable = init.passkeyAvailable;
   }
 }
 
@@ -166,6 +170,7 @@ function toApiError(status: number, payload: unknown): ApiError {
       fields: error.fields,
       retryAfterSeconds: error.retryAfterSeconds,
       reason: error.reason,
+      passkeyAvailable: error.passkeyAvailable,
     });
   }
   // No contract-shaped body: a proxy, a gateway or a rate limiter answered instead of the BFF.

@@ -13,11 +13,14 @@ import { rememberResume } from "../../../lib/resume";
 import { syncPasskeySignals, useAddPasskey, usePasskeys } from "../api/passkeys";
 import { registrationCeremonyOutcome } from "../utils/passkey-text";
 import { PasskeyItem } from "./passkey-item";
+import { StepUpPrompt } from "./step-up-prompt";
 
 /**
- * The account page's "Passkeys" section: the list, and "Add a passkey". Adding needs a recent
- * sign-in; when the BFF says `reauthentication_required`, the section sends the person to sign in
- * again and the add resumes right after (lib/resume.ts, the "Add a passkey" page).
+ * The account page's "Passkeys" section: the list, and "Add a passkey". Adding needs a factor
+ * proved within minutes: when the BFF says `step_up_required`, the section asks for the password
+ * or an existing passkey in place and then adds the passkey (step-up-prompt.tsx). An older BFF's
+ * `reauthentication_required` still sends the person to sign in again, and the add resumes right
+ * after (lib/resume.ts, the "Add a passkey" page).
  */
 export function PasskeysSection({ email }: { email: string }) {
   const { mode } = useServerMode();
@@ -54,6 +57,7 @@ function Passkeys({ email }: { email: string }) {
 
   const addOutcome = add.isError ? registrationCeremonyOutcome(add.error) : undefined;
   const needsReauth = isApiError(add.error) && add.error.code === "reauthentication_required";
+  const stepUp = isApiError(add.error) && add.error.code === "step_up_required" ? add.error : undefined;
   const reauthState: NavigationState = {
     email,
     flash: { tone: "info", message: "To add a passkey, confirm it's you: sign in again, and adding the passkey continues right after." },
@@ -92,7 +96,9 @@ function Passkeys({ email }: { email: string }) {
       ) : null}
 
       {add.isSuccess ? <Alert tone="success">Passkey added: “{add.data.name}”. You can use it the next time you sign in.</Alert> : null}
-      {needsReauth ? (
+      {stepUp ? (
+        <StepUpPrompt headingLevel={3} passkeyAvailable={stepUp.passkeyAvailable === true} onProved={() => add.mutate()} />
+      ) : needsReauth ? (
         <Alert tone="info" title="Please confirm it's you">
           <p>
             You signed in a while ago.{" "}
@@ -110,7 +116,7 @@ function Passkeys({ email }: { email: string }) {
         <Alert tone="error">{describeError(add.error)}</Alert>
       ) : null}
 
-      {supported ? (
+      {stepUp ? null : supported ? (
         <Button variant="secondary" onClick={() => add.mutate()} loading={add.isPending} loadingText="Waiting for your device…">
           Add a passkey
         </Button>

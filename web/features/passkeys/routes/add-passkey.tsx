@@ -15,6 +15,7 @@ import { rememberResume } from "../../../lib/resume";
 import { declinePasskeyOffer } from "../../../lib/webauthn";
 import { CancelSignInLink, ClientName, useRelyingParty } from "../../signin/components/relying-party";
 import { useAddPasskey } from "../api/passkeys";
+import { StepUpPrompt } from "../components/step-up-prompt";
 import { readAddPasskeyState, type AddPasskeyState } from "../utils/add-passkey-state";
 import { registrationCeremonyOutcome } from "../utils/passkey-text";
 
@@ -41,7 +42,9 @@ const texts: Record<AddPasskeyState["reason"], { title: string; lead: string; sk
  * and a code, right after sign-up (the confirmation counted as the sign-in), and to finish an add
  * that needed a fresh sign-in. "Not now" is remembered for this user in this browser, so the
  * offer does not come back at every sign-in. A relying party waiting for the sign-in is named,
- * with Cancel, as on every step.
+ * with Cancel, as on every step. The sign-in that led here proved a factor, so the add normally
+ * goes through; once that proof is older than the BFF's window (`step_up_required`), the page asks
+ * for the password or an existing passkey in place, then creates the passkey.
  */
 export function AddPasskeyRoute() {
   const location = useLocation();
@@ -66,6 +69,7 @@ export function AddPasskeyRoute() {
   };
   const outcome = add.isError ? registrationCeremonyOutcome(add.error) : undefined;
   const needsReauth = isApiError(add.error) && add.error.code === "reauthentication_required";
+  const stepUp = isApiError(add.error) && add.error.code === "step_up_required" ? add.error : undefined;
   const continueLabel = client ? `Continue to ${client.name}` : "Continue";
 
   if (add.isSuccess) {
@@ -98,7 +102,9 @@ export function AddPasskeyRoute() {
       }
     >
       <p className="field-hint">For {email}</p>
-      {needsReauth ? (
+      {stepUp ? (
+        <StepUpPrompt passkeyAvailable={stepUp.passkeyAvailable === true} onProved={() => add.mutate()} />
+      ) : needsReauth ? (
         <Alert tone="info" title="Please confirm it's you">
           <p>
             <Link
@@ -119,7 +125,7 @@ export function AddPasskeyRoute() {
         <Alert tone="error">{describeError(add.error)}</Alert>
       ) : null}
       <div className="choice-list">
-        {supported ? (
+        {stepUp ? null : supported ? (
           <Button block onClick={() => add.mutate()} loading={add.isPending} loadingText="Waiting for your device…">
             Create a passkey
           </Button>
