@@ -13,8 +13,8 @@ import { startTestStack, type TestStack } from "../support/stack";
  * platform authenticator with resident keys and user verification that "touches" by itself):
  * two accounts in one browser, pasted codes, Back after signing in, the resend cool-down, a
  * dropped connection (DevTools' offline emulation), a passkey at sign-up and after a code, and
- * adding a passkey after the recent-sign-in window. The BFF waits 30 s between two codes here,
- * as it does by default.
+ * adding a passkey after the step-up window (the password asked for in place). The BFF waits
+ * 30 s between two codes here, as it does by default.
  */
 describeInBrowser("the sign-in flow without rough edges (Chromium, virtual authenticator)", () => {
   let stack: TestStack;
@@ -255,29 +255,28 @@ describeInBrowser("the sign-in flow without rough edges (Chromium, virtual authe
     await context.close();
   });
 
-  it("resumes adding a passkey after the sign-in the recent-sign-in window asked for", async () => {
+  it("asks for the password before adding a passkey once the sign-in's factor proof is older than the step-up window, then adds it", async () => {
     const { email } = await signUpConfirmed(stack);
     const { context, page, cdp, authenticatorId } = await device();
     await signInWithCode(page, email);
 
-    // The sign-in is now an hour old (past PASSKEY_REAUTH_SECONDS).
+    // The sign-in (and the factor it proved) is now an hour old (past PASSKEY_STEP_UP_SECONDS).
     const cookie = (await context.cookies(stack.bffUrl)).find((candidate) => candidate.name === "tobira");
     const sid = (JSON.parse(Buffer.from(cookie!.value, "base64").toString("utf8")) as { sid: string }).sid;
     const key = createHash("sha256").update(sid).digest("base64url");
     const stored = (await stack.store.get<AuthenticatedSession>("session", key))!;
-    await stack.store.put("session", key, { ...stored, authTime: stored.authTime - 3600 }, { ttlSeconds: 3600, index: stored.sub });
+    await stack.store.put(
+      "session",
+      key,
+      { ...stored, authTime: stored.authTime - 3600, factorProvedAt: stored.factorProvedAt! - 3600 },
+      { ttlSeconds: 3600, index: stored.sub },
+    );
 
     await page.getByRole("button", { name: "Add a passkey" }).click();
-    await page.getByRole("link", { name: "Sign in again" }).click();
-    await page.getByText("adding the passkey continues right after").waitFor();
-    expect(await page.getByLabel("Email address").inputValue()).toBe(email);
+    await page.getByRole("heading", { name: "Confirm it's you" }).waitFor();
+    expect((await cdp.send("WebAuthn.getCredentials", { authenticatorId })).credentials).toHaveLength(0);
     await page.getByLabel("Password", { exact: true }).fill(strongPassword);
-    await page.getByRole("button", { name: "Continue" }).click();
-    await page.getByLabel("Verification code").waitFor();
-    await enterCode(page, email);
-
-    await page.getByRole("heading", { name: "Add your passkey" }).waitFor();
-    await page.getByRole("button", { name: "Create a passkey" }).click();
+    await page.getByRole("button", { name: "Confirm and add the passkey" }).click();
     await page.getByText(/^Passkey added: /).waitFor();
     expect((await cdp.send("WebAuthn.getCredentials", { authenticatorId })).credentials).toHaveLength(1);
     await context.close();
