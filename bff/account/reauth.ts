@@ -9,7 +9,8 @@ import type { AuthenticatedSession } from "../session/session-records";
  *   most `windowSeconds` old (REAUTH_WINDOW_SECONDS, PASSKEY_REAUTH_SECONDS). Older sessions get
  *   403 `reauthentication_required`; the SPA then signs the user in again and brings them back to
  *   the action (README, "Your account").
- * - Adding a passkey binds a new authenticator, which needs authentication at that level now
+ * - Adding a passkey (or confirming one a password reset paused, which lets it sign in again)
+ *   binds an authenticator, which needs authentication at that level now
  *   (NIST SP 800-63B §6.1.2.1): the session itself must have proved a factor — its own sign-in,
  *   or a step-up with the password or an existing passkey — at most PASSKEY_STEP_UP_SECONDS ago.
  *   A recent session is not enough. Otherwise 403 `step_up_required`, and the SPA asks for the
@@ -41,13 +42,24 @@ export function hasRecentFactorProof(session: Pick<AuthenticatedSession, "factor
   return session.factorProvedAt !== undefined && nowSeconds() <= session.factorProvedAt + windowSeconds;
 }
 
+/** What needs the step-up: binding a new passkey, or letting one paused by a password reset sign in again. */
+export type BindingAction = "add_passkey" | "confirm_passkey";
+
+const stepUpMessages: Record<BindingAction, string> = {
+  add_passkey: "To add a passkey, confirm it's you with your password or a passkey you already have.",
+  confirm_passkey: "To use this passkey again, confirm it's you with your password or a passkey you already have.",
+};
+
 /**
  * 403 `step_up_required` unless the session proved a factor within the window. `passkeyAvailable`
  * tells the SPA whether "Use a passkey you already have" can work (the account has an active one).
  */
-export function requireFactorProof(session: Pick<AuthenticatedSession, "factorProvedAt">, windowSeconds: number, passkeyAvailable: boolean): void {
+export function requireFactorProof(
+  session: Pick<AuthenticatedSession, "factorProvedAt">,
+  windowSeconds: number,
+  passkeyAvailable: boolean,
+  action: BindingAction = "add_passkey",
+): void {
   if (hasRecentFactorProof(session, windowSeconds)) return;
-  throw new ApiError(403, "step_up_required", "To add a passkey, confirm it's you with your password or a passkey you already have.", {
-    extra: { passkeyAvailable },
-  });
+  throw new ApiError(403, "step_up_required", stepUpMessages[action], { extra: { passkeyAvailable } });
 }

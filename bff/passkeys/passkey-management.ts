@@ -2,7 +2,7 @@ import type { PublicKeyCredentialCreationOptionsJSON } from "@simplewebauthn/ser
 import type { Request } from "express";
 import type { Passkey, PasskeySignalsResponse } from "../../common/api-contract";
 import type { AccountService } from "../account/account-service";
-import { hasRecentFactorProof, requireFactorProof, requireRecentSignIn } from "../account/reauth";
+import { hasRecentFactorProof, requireFactorProof, requireRecentSignIn, type BindingAction } from "../account/reauth";
 import { ApiError } from "../errors";
 import type { Logger } from "../logger";
 import type { PasswordResets } from "../password/password-resets";
@@ -23,7 +23,8 @@ export interface PasskeyManagement {
   rename(req: Request, credentialId: string, name: string): Promise<Passkey>;
   /**
    * Confirms a passkey paused by a password reset, so that it signs in again. Like adding one, it
-   * needs a recent sign-in, which after a reset is made with the new password and a code.
+   * needs a factor proved within PASSKEY_STEP_UP_SECONDS: after a reset, the sign-in with the new
+   * password and a code, or a step-up.
    */
   confirm(req: Request, credentialId: string): Promise<Passkey>;
   remove(req: Request, credentialId: string): Promise<void>;
@@ -58,7 +59,7 @@ export function createPasskeyManagement(deps: {
    * PASSKEY_STEP_UP_SECONDS; a merely recent session is not enough (NIST SP 800-63B §6.1.2.1;
    * the rule: bff/account/reauth.ts, the step-up: passkey-step-up.ts).
    */
-  async function factorRecentlyProved(req: Request): Promise<AuthenticatedSession> {
+  async function factorRecentlyProved(req: Request, action: BindingAction = "add_passkey"): Promise<AuthenticatedSession> {
     const session = await account.requireSession(req);
     if (hasRecentFactorProof(session, rp.stepUpWindowSeconds)) return session;
     const [owned, lastReset] = await Promise.all([passkeys.listForUser(session.username), lastResetOf(session.sub)]);
@@ -66,15 +67,8 @@ export function createPasskeyManagement(deps: {
       session,
       rp.stepUpWindowSeconds,
       owned.some((passkey) => !isSuspended(passkey, lastReset)),
+      action,
     );
-    return session;
-  }
-
-  /** Confirming a paused passkey needs a recent sign-in (after a reset: with the new password and a code). */
-  async function recentlySignedIn(req: Request): Promise<AuthenticatedSession> {
-    const session = await account.requireSession(req);
-    // The rule lives in one place (bff/account/reauth.ts); the window for passkeys is PASSKEY_REAUTH_SECONDS.
-    requireRecentSignIn(session, rp.reauthWindowSeconds, "add_passkey");
     return session;
   }
 
@@ -143,7 +137,9 @@ export function createPasskeyManagement(deps: {
     },
 
     async confirm(req, credentialId) {
-      const session = await recentlySignedIn(req);
+      // It lets a passkey sign in again: as binding as adding one (after a reset, the sign-in with
+      // the new password and a code is that proof for its first minutes).
+      const session = await factorRecentlyProved(req, "confirm_passkey");
       const passkey = { ...(await ownPasskey(session, credentialId)), confirmedAt: new Date().toISOString() };
       if (!(await passkeys.update(passkey))) throw notFound();
       logger.info({ sub: session.sub }, "passkey confirmed after a password reset");

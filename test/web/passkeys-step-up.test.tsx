@@ -143,4 +143,34 @@ describe("the step-up before adding a passkey", () => {
     expect(screen.getByLabelText("Password")).toBeInTheDocument();
     expect(webauthn.startRegistration).not.toHaveBeenCalled();
   });
+
+  it("asks for the password before confirming a passkey a reset paused, then confirms it", async () => {
+    const paused: Passkey = { ...created, id: "cGF1c2Vk", name: "Old laptop", needsConfirmation: true };
+    let proved = false;
+    let list: Passkey[] = [paused];
+    const api = mockApi({
+      ...signedIn,
+      "GET /api/passkeys": () => json(200, list),
+      [`POST /api/passkeys/${paused.id}/confirm`]: () => {
+        if (!proved) return apiError(403, "step_up_required", { passkeyAvailable: false });
+        list = [{ ...paused, needsConfirmation: false }];
+        return json(200, list[0]);
+      },
+      "POST /api/passkeys/step-up": () => {
+        proved = true;
+        return json(200, { factorProvedUntil: 1_764_000_300 });
+      },
+    });
+    const { user } = renderApp("/account");
+
+    await user.click(await screen.findByRole("button", { name: "Confirm Old laptop is yours" }));
+    const heading = await screen.findByRole("heading", { name: "Confirm it's you" });
+    await waitFor(() => expect(heading).toHaveFocus());
+    await user.type(screen.getByLabelText("Password"), "Correct-horse1!");
+    await user.click(screen.getByRole("button", { name: "Confirm and use it again" }));
+
+    await waitFor(() => expect(api.callsTo(`POST /api/passkeys/${paused.id}/confirm`)).toHaveLength(2));
+    await waitFor(() => expect(screen.queryByText("Paused")).not.toBeInTheDocument());
+    expect(api.callsTo("POST /api/passkeys/step-up")[0]?.body).toEqual({ password: "Correct-horse1!" });
+  });
 });

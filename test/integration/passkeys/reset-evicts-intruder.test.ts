@@ -6,7 +6,7 @@ import type { HttpClient } from "../../support/http-client";
 import { startTestStack, type TestStack } from "../../support/stack";
 import { errorOf, passwordStep } from "../bff/flows";
 import { passwordSignIn, sdkClient, type TestEmulator } from "../emulator/support";
-import { ageSignIn, userWithPasskey } from "./passkey-flows";
+import { ageFactorProof, userWithPasskey } from "./passkey-flows";
 
 /**
  * A password reset evicts whoever held the account (OWASP Forgot Password Cheat Sheet;
@@ -94,14 +94,19 @@ describe("a password reset evicts an intruder", () => {
     expect(done.status, done.text).toBe(200);
   });
 
-  it("asks for a recent sign-in before confirming a paused passkey", async () => {
+  it("asks for a step-up before confirming a paused passkey once the sign-in's factor proof is older than the window, and confirms it after the new password", async () => {
     const { email, passkey } = await userWithPasskey(stack);
     await resetPassword(email);
     const owner = await ownerSignsIn(email);
-    await ageSignIn(stack, owner, 3600);
+    // Still within PASSKEY_REAUTH_SECONDS of the sign-in: a recent session is not enough.
+    await ageFactorProof(stack, owner, 6 * 60);
     const refused = await owner.post(`/api/passkeys/${passkey.id}/confirm`, {});
     expect(refused.status).toBe(403);
-    expect(errorOf(refused).code).toBe("reauthentication_required");
+    // The paused passkey cannot vouch for itself: only the password can.
+    expect(refused.body).toMatchObject({ error: { code: "step_up_required", passkeyAvailable: false } });
+    expect((await owner.post("/api/passkeys/step-up", { password: NEW_PASSWORD })).status).toBe(200);
+    const confirmed = await owner.post<Passkey>(`/api/passkeys/${passkey.id}/confirm`, {});
+    expect(confirmed.status, confirmed.text).toBe(200);
   });
 
   it("answers 404 for confirming another user's passkey", async () => {

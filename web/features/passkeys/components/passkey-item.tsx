@@ -2,19 +2,22 @@ import { useEffect, useId, useMemo, useRef, useState } from "react";
 import { renamePasskeyRequestSchema, type Passkey } from "../../../../common/api-contract";
 import { Button } from "../../../components/ui/button";
 import { TextField } from "../../../components/ui/text-field";
+import { isApiError } from "../../../lib/api-client";
 import { describeError } from "../../../lib/error-messages";
 import { useContractForm } from "../../../lib/use-contract-form";
 import { isPasskeyHere } from "../../../lib/webauthn";
 import { useConfirmPasskey, useDeletePasskey, useRenamePasskey } from "../api/passkeys";
 import { formatIsoDate, hereLabel, kindLabel, passkeyKind, whereText } from "../utils/passkey-text";
 import { PasskeyIcon } from "./passkey-icon";
+import { StepUpPrompt } from "./step-up-prompt";
 
 type Mode = "view" | "rename" | "confirm-delete";
 
 /**
  * One passkey: its facts, an inline rename form and a delete that asks first. Focus follows the
  * person: into the form or the question when opened, back to the button that opened it after
- * (WCAG 2.4.3 Focus Order). Once deleted, the list (PasskeysSection) places focus.
+ * (WCAG 2.4.3 Focus Order). Once deleted, the list (PasskeysSection) places focus. A passkey
+ * paused by a password reset offers "It's mine, use it again", after a step-up when the BFF asks.
  */
 export function PasskeyItem({ passkey }: { passkey: Passkey }) {
   const [mode, setMode] = useState<Mode>("view");
@@ -24,6 +27,8 @@ export function PasskeyItem({ passkey }: { passkey: Passkey }) {
   const rename = useRenamePasskey();
   const remove = useDeletePasskey();
   const confirm = useConfirmPasskey();
+  // Confirming a paused passkey lets it sign in again: once the sign-in's proof is old, the password (or another passkey) first.
+  const confirmStepUp = isApiError(confirm.error) && confirm.error.code === "step_up_required" ? confirm.error : undefined;
   const headingId = useId();
   const fieldId = `${headingId}-name`;
   const renameSchema = useMemo(() => renamePasskeyRequestSchema.transform((body) => ({ id: passkey.id, name: body.name })), [passkey.id]);
@@ -61,20 +66,26 @@ export function PasskeyItem({ passkey }: { passkey: Passkey }) {
       {passkey.needsConfirmation ? (
         <div className="passkey-paused" role="group" aria-label={`${passkey.name} is paused`}>
           <p>Your password was reset, so this passkey can't sign in until you confirm it's yours. If you don't recognise it, delete it.</p>
-          {confirm.isError ? (
-            <p className="field-error" role="alert">
-              {describeError(confirm.error)}
-            </p>
-          ) : null}
-          <Button
-            variant="secondary"
-            aria-label={`Confirm ${passkey.name} is yours`}
-            onClick={() => confirm.mutate(passkey.id)}
-            loading={confirm.isPending}
-            loadingText="Confirming…"
-          >
-            It's mine, use it again
-          </Button>
+          {confirmStepUp ? (
+            <StepUpPrompt headingLevel={4} purpose="confirm" passkeyAvailable={confirmStepUp.passkeyAvailable === true} onProved={() => confirm.mutate(passkey.id)} />
+          ) : (
+            <>
+              {confirm.isError ? (
+                <p className="field-error" role="alert">
+                  {describeError(confirm.error)}
+                </p>
+              ) : null}
+              <Button
+                variant="secondary"
+                aria-label={`Confirm ${passkey.name} is yours`}
+                onClick={() => confirm.mutate(passkey.id)}
+                loading={confirm.isPending}
+                loadingText="Confirming…"
+              >
+                It's mine, use it again
+              </Button>
+            </>
+          )}
         </div>
       ) : null}
       <dl className="passkey-facts">

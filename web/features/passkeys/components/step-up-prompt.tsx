@@ -1,5 +1,5 @@
 import { browserSupportsWebAuthn } from "@simplewebauthn/browser";
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useId, useMemo, useRef, useState } from "react";
 import { stepUpPasswordRequestSchema } from "../../../../common/api-contract";
 import { FormErrorSummary } from "../../../components/form-error-summary";
 import { Alert } from "../../../components/ui/alert";
@@ -11,7 +11,15 @@ import { useContractForm } from "../../../lib/use-contract-form";
 import { useStepUpWithPasskey, useStepUpWithPassword } from "../api/step-up";
 import { registrationCeremonyOutcome } from "../utils/passkey-text";
 
-const fieldIds = { password: "step-up-password" };
+/** Why the step-up is asked for: adding a passkey, or confirming one a password reset paused. */
+export type StepUpPurpose = "add" | "confirm";
+
+const leads: Record<StepUpPurpose, (withPasskey: boolean) => string> = {
+  add: (withPasskey) => `Adding a passkey gives a new way into your account, so we need your password${withPasskey ? ", or a passkey you already have," : ""} first.`,
+  confirm: (withPasskey) =>
+    `Using this passkey again gives it back its way into your account, so we need your password${withPasskey ? ", or another passkey of yours," : ""} first.`,
+};
+const submitLabels: Record<StepUpPurpose, string> = { add: "Confirm and add the passkey", confirm: "Confirm and use it again" };
 
 function passwordErrorMessage(error: unknown): string {
   if (isApiError(error) && error.code === "invalid_credentials") return "That password is not right.";
@@ -21,10 +29,24 @@ function passwordErrorMessage(error: unknown): string {
 /**
  * Shown when the BFF answers `step_up_required` to adding a passkey: binding a new passkey needs
  * the password, or a passkey the account already has, proved within minutes — a session that is
- * merely signed in is not enough. Once proved, `onProved` resumes the registration. The heading
+ * merely signed in is not enough; so does confirming a passkey a password reset paused. Once
+ * proved, `onProved` resumes what was asked (the registration, the confirmation). The heading
  * takes focus when the prompt appears, so a screen reader hears why the add stopped (WCAG 2.4.3).
  */
-export function StepUpPrompt({ passkeyAvailable, onProved, headingLevel = 2 }: { passkeyAvailable: boolean; onProved: () => void; headingLevel?: 2 | 3 }) {
+export function StepUpPrompt({
+  passkeyAvailable,
+  onProved,
+  headingLevel = 2,
+  purpose = "add",
+}: {
+  passkeyAvailable: boolean;
+  onProved: () => void;
+  headingLevel?: 2 | 3 | 4;
+  purpose?: StepUpPurpose;
+}) {
+  const idBase = useId();
+  const ids = useMemo(() => ({ title: `${idBase}-title`, lead: `${idBase}-lead`, password: `${idBase}-password` }), [idBase]);
+  const fieldIds = useMemo(() => ({ password: ids.password }), [ids]);
   const withPassword = useStepUpWithPassword();
   const withPasskey = useStepUpWithPasskey();
   const [password, setPassword] = useState("");
@@ -45,26 +67,24 @@ export function StepUpPrompt({ passkeyAvailable, onProved, headingLevel = 2 }: {
 
   useEffect(() => headingRef.current?.focus(), []);
 
-  const Heading = headingLevel === 2 ? "h2" : "h3";
+  const Heading = `h${headingLevel}` as const;
   const passkeyOutcome = withPasskey.isError ? registrationCeremonyOutcome(withPasskey.error) : undefined;
 
   return (
-    <section className="step-up" aria-labelledby="step-up-title">
-      <Heading className="section-title" id="step-up-title" ref={headingRef} tabIndex={-1}>
+    <section className="step-up" aria-labelledby={ids.title}>
+      <Heading className="section-title" id={ids.title} ref={headingRef} tabIndex={-1}>
         Confirm it's you
       </Heading>
-      <p id="step-up-lead">
-        Adding a passkey gives a new way into your account, so we need your password{canUsePasskey ? ", or a passkey you already have," : ""} first.
-      </p>
+      <p id={ids.lead}>{leads[purpose](canUsePasskey)}</p>
       {passkeyOutcome === "cancelled" ? (
         <Alert tone="info">The passkey prompt closed before it finished. Try again, or enter your password.</Alert>
       ) : withPasskey.isError ? (
         <Alert tone="error">{describeError(withPasskey.error)}</Alert>
       ) : null}
-      <form className="form" noValidate onSubmit={form.onSubmit} aria-describedby="step-up-lead">
+      <form className="form" noValidate onSubmit={form.onSubmit} aria-describedby={ids.lead}>
         <FormErrorSummary failure={form.failure} describe={passwordErrorMessage} fieldErrors={form.summaryLinks} />
         <PasswordField
-          id={fieldIds.password}
+          id={ids.password}
           label="Password"
           name="current-password"
           autoComplete="current-password"
@@ -75,7 +95,7 @@ export function StepUpPrompt({ passkeyAvailable, onProved, headingLevel = 2 }: {
         />
         <div className="form-row">
           <Button type="submit" loading={form.pending} loadingText="Checking your password…" disabled={withPasskey.isPending}>
-            Confirm and add the passkey
+            {submitLabels[purpose]}
           </Button>
         </div>
       </form>
