@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Passkey } from "../../common/api-contract";
 import { forgetSignUpPassword } from "../../web/features/signup/utils/held-password";
 import { apiError, delivery, json, mockApi, renderApp } from "./helpers";
+import { claims, creationOptions, registration, session, sub } from "./passkey-fixtures";
 
 /**
  * A passkey offered at the right moments: right after sign-up (the confirmation signs the new
@@ -20,16 +21,6 @@ vi.mock("@simplewebauthn/browser", async (importOriginal) => ({
   startAuthentication: webauthn.startAuthentication,
 }));
 
-const sub = "5f1c-sub";
-const session = json(200, { authenticated: true, user: { sub, email: "ada@example.com", username: sub }, amr: ["pwd", "otp", "mfa"], authTime: 1_764_000_000 });
-const claims = json(200, { idToken: { sub }, accessToken: {}, userInfo: {} });
-const creationOptions = {
-  challenge: "Y2g",
-  rp: { name: "Tobira", id: "localhost" },
-  user: { id: "dQ", name: "ada@example.com", displayName: "ada@example.com" },
-  pubKeyCredParams: [{ alg: -7, type: "public-key" }],
-};
-const registration = { id: "bmV3", rawId: "bmV3", type: "public-key", response: { clientDataJSON: "e30", attestationObject: "oA" }, clientExtensionResults: {} };
 const created: Passkey = {
   needsConfirmation: false,
   id: "bmV3",

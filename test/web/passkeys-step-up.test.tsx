@@ -2,6 +2,7 @@ import { screen, waitFor } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Passkey } from "../../common/api-contract";
 import { apiError, json, mockApi, renderApp } from "./helpers";
+import { claims, creationOptions, registration, session } from "./passkey-fixtures";
 
 /**
  * Adding a passkey when the BFF answers `step_up_required`: the page asks for the password, or a
@@ -17,16 +18,6 @@ vi.mock("@simplewebauthn/browser", async (importOriginal) => ({
   startAuthentication: webauthn.startAuthentication,
 }));
 
-const sub = "5f1c-sub";
-const session = json(200, { authenticated: true, user: { sub, email: "ada@example.com", username: sub }, amr: ["pwd", "otp", "mfa"], authTime: 1_764_000_000 });
-const claims = json(200, { idToken: { sub }, accessToken: {}, userInfo: {} });
-const creationOptions = {
-  challenge: "Y2g",
-  rp: { name: "Tobira", id: "localhost" },
-  user: { id: "dQ", name: "ada@example.com", displayName: "ada@example.com" },
-  pubKeyCredParams: [{ alg: -7, type: "public-key" }],
-};
-const registration = { id: "bmV3", rawId: "bmV3", type: "public-key", response: { clientDataJSON: "e30", attestationObject: "oA" }, clientExtensionResults: {} };
 const assertion = {
   id: "b2xk",
   rawId: "b2xk",
