@@ -139,7 +139,7 @@ export const bffEnvSchema = z.object({
     "must be a comma-separated list of http(s) origins",
   ),
   PASSKEY_REAUTH_SECONDS: positiveInt(10 * 60),
-  /** Adding a passkey needs a factor (password or passkey) proved at most this long ago (bff/account/reauth.ts). */
+  /** Adding, confirming or removing a passkey needs a factor (password or passkey) proved at most this long ago (bff/account/reauth.ts). */
   PASSKEY_STEP_UP_SECONDS: positiveInt(5 * 60),
   PASSKEY_CHALLENGE_TTL_SECONDS: positiveInt(5 * 60),
   /** Sensitive account actions need a sign-in at most this old; unset: PASSKEY_REAUTH_SECONDS. */

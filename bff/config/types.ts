@@ -64,9 +64,9 @@ export interface PasskeySettings {
   rpName: string;
   /** Accepted origins of ceremonies; empty = the origin of `publicUrl`. */
   origins: string[];
-  /** Removing a passkey needs a sign-in at most this old (seconds). */
+  /** PASSKEY_REAUTH_SECONDS: the default of REAUTH_WINDOW_SECONDS (account actions), kept for existing deployments. */
   reauthWindowSeconds: number;
-  /** Adding a passkey needs the password or a passkey proved at most this long ago (seconds). */
+  /** Adding, confirming or removing a passkey needs the password or a passkey proved at most this long ago (seconds). */
   stepUpWindowSeconds: number;
   /** Lifetime of a WebAuthn challenge (seconds). */
   challengeTtlSeconds: number;
@@ -77,7 +77,7 @@ export type SecurityMailSettings = { kind: "outbox"; url: string } | { kind: "se
 
 /** The account security centre (bff/account/, bff/security/; README, "Your account"). */
 export interface AccountSettings {
-  /** Sensitive actions (add a passkey, change the email, delete the account) need a sign-in at most this old (seconds). */
+  /** Changing the email and deleting the account need a sign-in at most this old (seconds). */
   reauthWindowSeconds: number;
   /** "Don't ask for a code on this device": on or off, and how long a device stays trusted (seconds). */
   trustedDevices: { enabled: boolean; lifetimeSeconds: number };

@@ -2,7 +2,7 @@ import type { PublicKeyCredentialCreationOptionsJSON } from "@simplewebauthn/ser
 import type { Request } from "express";
 import type { Passkey, PasskeySignalsResponse } from "../../common/api-contract";
 import type { AccountService } from "../account/account-service";
-import { hasRecentFactorProof, requireFactorProof, requireRecentSignIn, type BindingAction } from "../account/reauth";
+import { hasRecentFactorProof, requireFactorProof, type BindingAction } from "../account/reauth";
 import { ApiError } from "../errors";
 import type { Logger } from "../logger";
 import type { PasswordResets } from "../password/password-resets";
@@ -147,9 +147,9 @@ export function createPasskeyManagement(deps: {
     },
 
     async remove(req, credentialId) {
-      // Removing a sign-in method is as sensitive as adding one (OWASP Authentication Cheat Sheet, "Reauthentication").
-      const session = await account.requireSession(req);
-      requireRecentSignIn(session, rp.reauthWindowSeconds, "remove_passkey");
+      // Removing a sign-in method is as sensitive as adding one: the same step-up (OWASP Authentication
+      // Cheat Sheet, "Reauthentication After Risk Events"; NIST SP 800-63B §6.1.2.3).
+      const session = await factorRecentlyProved(req, "remove_passkey");
       await ownPasskey(session, credentialId);
       await passkeys.remove(credentialId);
       logger.info({ sub: session.sub }, "passkey deleted");

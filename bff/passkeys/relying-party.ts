@@ -13,7 +13,6 @@ export interface RelyingParty {
   /** Ceremony timeout handed to the browser: never longer than the challenge lives. */
   timeoutMs: number;
   challengeTtlSeconds: number;
-  reauthWindowSeconds: number;
   /** Adding a passkey needs a factor proved this recently (PASSKEY_STEP_UP_SECONDS). */
   stepUpWindowSeconds: number;
 }
@@ -30,7 +29,6 @@ export function relyingPartyFor(config: BffConfig): RelyingParty {
     origins: passkeys.origins.length > 0 ? passkeys.origins : [publicUrl.origin],
     timeoutMs: passkeys.challengeTtlSeconds * 1000,
     challengeTtlSeconds: passkeys.challengeTtlSeconds,
-    reauthWindowSeconds: passkeys.reauthWindowSeconds,
     stepUpWindowSeconds: passkeys.stepUpWindowSeconds,
   };
 }

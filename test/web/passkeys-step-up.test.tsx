@@ -164,4 +164,35 @@ describe("the step-up before adding a passkey", () => {
     await waitFor(() => expect(screen.queryByText("Paused")).not.toBeInTheDocument());
     expect(api.callsTo("POST /api/passkeys/step-up")[0]?.body).toEqual({ password: "Correct-horse1!" });
   });
+  it("asks for the password before deleting a passkey once the sign-in's proof is old, then deletes it", async () => {
+    const old: Passkey = { ...created, id: "b2xkLWxhcHRvcA", name: "Old laptop" };
+    let proved = false;
+    let list: Passkey[] = [old, created];
+    const api = mockApi({
+      ...signedIn,
+      "GET /api/passkeys": () => json(200, list),
+      [`DELETE /api/passkeys/${old.id}`]: () => {
+        if (!proved) return apiError(403, "step_up_required", { passkeyAvailable: false });
+        list = [created];
+        return new Response(null, { status: 204 });
+      },
+      "POST /api/passkeys/step-up": () => {
+        proved = true;
+        return json(200, { factorProvedUntil: 1_764_000_300 });
+      },
+    });
+    const { user } = renderApp("/account");
+
+    await user.click(await screen.findByRole("button", { name: "Delete Old laptop" }));
+    await user.click(screen.getByRole("button", { name: "Delete passkey" }));
+    const heading = await screen.findByRole("heading", { name: "Confirm it's you" });
+    await waitFor(() => expect(heading).toHaveFocus());
+    expect(screen.queryByRole("button", { name: "Delete passkey" })).not.toBeInTheDocument();
+    await user.type(screen.getByLabelText("Password"), "Correct-horse1!");
+    await user.click(screen.getByRole("button", { name: "Confirm and delete the passkey" }));
+
+    await waitFor(() => expect(api.callsTo(`DELETE /api/passkeys/${old.id}`)).toHaveLength(2));
+    await waitFor(() => expect(screen.queryByRole("listitem", { name: "Old laptop" })).not.toBeInTheDocument());
+    expect(api.callsTo("POST /api/passkeys/step-up")[0]?.body).toEqual({ password: "Correct-horse1!" });
+  });
 });

@@ -3,7 +3,7 @@ import { MAX_PASSKEYS_PER_USER } from "../../../bff/passkeys/passkey-management"
 import type { Passkey } from "../../../common/api-contract";
 import { startTestStack, type TestStack } from "../../support/stack";
 import { errorOf } from "../bff/flows";
-import { ageSignIn, authenticatorFor, passwordStepToChoice, registerPasskey, registrationOptions, userWithPasskey } from "./passkey-flows";
+import { ageFactorProof, authenticatorFor, passwordStepToChoice, registerPasskey, registrationOptions, userWithPasskey } from "./passkey-flows";
 
 describe("passkey management (GET /api/passkeys, PATCH and DELETE /api/passkeys/:id)", () => {
   let stack: TestStack;
@@ -69,13 +69,21 @@ describe("passkey management (GET /api/passkeys, PATCH and DELETE /api/passkeys/
     expect((await owner.client.get<Passkey[]>("/api/passkeys")).body).toEqual([owner.passkey]);
   });
 
-  it("asks for a recent sign-in before deleting a passkey, and keeps it", async () => {
+  it("asks for a step-up before deleting a passkey once the session's factor proof is old, and keeps it (a recent session is not enough)", async () => {
     const { client, passkey } = await userWithPasskey(stack);
-    await ageSignIn(stack, client, 3600);
+    await ageFactorProof(stack, client, stack.config.passkeys.stepUpWindowSeconds + 1);
     const refused = await client.request("DELETE", `/api/passkeys/${passkey.id}`, {});
     expect(refused.status).toBe(403);
-    expect(errorOf(refused).code).toBe("reauthentication_required");
+    expect(refused.body).toMatchObject({ error: { code: "step_up_required", passkeyAvailable: true } });
     expect((await client.get<Passkey[]>("/api/passkeys")).body).toHaveLength(1);
+  });
+
+  it("deletes a passkey after a step-up with the password", async () => {
+    const { client, passkey, password } = await userWithPasskey(stack);
+    await ageFactorProof(stack, client, stack.config.passkeys.stepUpWindowSeconds + 1);
+    expect((await client.post("/api/passkeys/step-up", { password })).status).toBe(200);
+    expect((await client.delete(`/api/passkeys/${passkey.id}`)).status).toBe(204);
+    expect((await client.get<Passkey[]>("/api/passkeys")).body).toEqual([]);
   });
 
   it(`refuses a passkey beyond ${MAX_PASSKEYS_PER_USER} per account with 409 limit_exceeded, at the options and at the registration`, async () => {

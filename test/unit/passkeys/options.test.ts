@@ -7,14 +7,13 @@ import { passkeyAmr } from "../../../bff/passkeys/passkey-sign-in";
 import { relyingPartyFor } from "../../../bff/passkeys/relying-party";
 
 describe("relying-party settings", () => {
-  it("defaults locally to rpID localhost, the public URL's origin, 10-minute reauth and 5-minute challenges", () => {
+  it("defaults locally to rpID localhost, the public URL's origin, a 5-minute step-up window and 5-minute challenges", () => {
     expect(relyingPartyFor(loadBffConfig({}))).toEqual({
       id: "localhost",
       name: "Tobira",
       origins: ["http://localhost:3000"],
       timeoutMs: 300_000,
       challengeTtlSeconds: 300,
-      reauthWindowSeconds: 600,
       stepUpWindowSeconds: 300,
     });
   });
@@ -24,11 +23,11 @@ describe("relying-party settings", () => {
       loadBffConfig({
         PASSKEY_RP_ID: "example.com",
         PASSKEY_ORIGINS: "https://id.example.com, https://example.com/",
-        PASSKEY_REAUTH_SECONDS: "120",
+        PASSKEY_STEP_UP_SECONDS: "120",
         PASSKEY_CHALLENGE_TTL_SECONDS: "60",
       }),
     );
-    expect(rp).toMatchObject({ id: "example.com", origins: ["https://id.example.com", "https://example.com"], reauthWindowSeconds: 120, timeoutMs: 60_000 });
+    expect(rp).toMatchObject({ id: "example.com", origins: ["https://id.example.com", "https://example.com"], stepUpWindowSeconds: 120, timeoutMs: 60_000 });
   });
 
   it("refuses PASSKEY_ORIGINS that are not http(s) origins", () => {

@@ -25,7 +25,6 @@ const rp: RelyingParty = {
   origins: [origin],
   timeoutMs: 300_000,
   challengeTtlSeconds: 300,
-  reauthWindowSeconds: 600,
   stepUpWindowSeconds: 300,
 };
 const now = () => Math.floor(Date.now() / 1000);

@@ -16,7 +16,6 @@ const rp: RelyingParty = {
   origins: ["http://localhost:3000"],
   timeoutMs: 300_000,
   challengeTtlSeconds: 300,
-  reauthWindowSeconds: 600,
   stepUpWindowSeconds: 300,
 };
 

@@ -23,7 +23,6 @@ const rp: RelyingParty = {
   origins: ["http://localhost:3000"],
   timeoutMs: 300_000,
   challengeTtlSeconds: 300,
-  reauthWindowSeconds: 600,
   stepUpWindowSeconds: 300,
 };
 const secret = "a-passkey-proof-secret-for-unit-tests-000";

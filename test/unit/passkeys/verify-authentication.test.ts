@@ -15,7 +15,6 @@ const rp: RelyingParty = {
   origins: ["http://localhost:3000"],
   timeoutMs: 300_000,
   challengeTtlSeconds: 300,
-  reauthWindowSeconds: 600,
   stepUpWindowSeconds: 300,
 };
 const user = { sub: "2f1c9d3e-sub", username: "2f1c9d3e-sub", email: "ada@example.com" };

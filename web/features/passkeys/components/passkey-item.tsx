@@ -29,6 +29,8 @@ export function PasskeyItem({ passkey }: { passkey: Passkey }) {
   const confirm = useConfirmPasskey();
   // Confirming a paused passkey lets it sign in again: once the sign-in's proof is old, the password (or another passkey) first.
   const confirmStepUp = isApiError(confirm.error) && confirm.error.code === "step_up_required" ? confirm.error : undefined;
+  // So does deleting one: it takes a way into the account away from its owner.
+  const removeStepUp = isApiError(remove.error) && remove.error.code === "step_up_required" ? remove.error : undefined;
   const headingId = useId();
   const fieldId = `${headingId}-name`;
   const renameSchema = useMemo(() => renamePasskeyRequestSchema.transform((body) => ({ id: passkey.id, name: body.name })), [passkey.id]);
@@ -133,15 +135,19 @@ export function PasskeyItem({ passkey }: { passkey: Passkey }) {
       {mode === "confirm-delete" ? (
         <div className="passkey-confirm" role="group" aria-label={`Delete ${passkey.name}?`}>
           <p>Delete “{passkey.name}”? You won't be able to sign in with it any more.</p>
-          {remove.isError ? (
+          {removeStepUp ? (
+            <StepUpPrompt headingLevel={4} purpose="delete" passkeyAvailable={removeStepUp.passkeyAvailable === true} onProved={() => remove.mutate(passkey.id)} />
+          ) : remove.isError ? (
             <p className="field-error" role="alert">
               {describeError(remove.error)}
             </p>
           ) : null}
           <div className="passkey-actions">
-            <Button onClick={() => remove.mutate(passkey.id)} loading={remove.isPending} loadingText="Deleting…">
-              Delete passkey
-            </Button>
+            {removeStepUp ? null : (
+              <Button onClick={() => remove.mutate(passkey.id)} loading={remove.isPending} loadingText="Deleting…">
+                Delete passkey
+              </Button>
+            )}
             <Button data-focus="keep" variant="quiet" onClick={() => setMode("view")}>
               Keep it
             </Button>

@@ -11,15 +11,20 @@ import { useContractForm } from "../../../lib/use-contract-form";
 import { useStepUpWithPasskey, useStepUpWithPassword } from "../api/step-up";
 import { registrationCeremonyOutcome } from "../utils/passkey-text";
 
-/** Why the step-up is asked for: adding a passkey, or confirming one a password reset paused. */
-export type StepUpPurpose = "add" | "confirm";
+/** Why the step-up is asked for: adding a passkey, confirming one a password reset paused, or deleting one. */
+export type StepUpPurpose = "add" | "confirm" | "delete";
 
 const leads: Record<StepUpPurpose, (withPasskey: boolean) => string> = {
   add: (withPasskey) => `Adding a passkey gives a new way into your account, so we need your password${withPasskey ? ", or a passkey you already have," : ""} first.`,
   confirm: (withPasskey) =>
     `Using this passkey again gives it back its way into your account, so we need your password${withPasskey ? ", or another passkey of yours," : ""} first.`,
+  delete: (withPasskey) => `Deleting a passkey takes a way into your account away, so we need your password${withPasskey ? ", or a passkey of yours," : ""} first.`,
 };
-const submitLabels: Record<StepUpPurpose, string> = { add: "Confirm and add the passkey", confirm: "Confirm and use it again" };
+const submitLabels: Record<StepUpPurpose, string> = {
+  add: "Confirm and add the passkey",
+  confirm: "Confirm and use it again",
+  delete: "Confirm and delete the passkey",
+};
 
 function passwordErrorMessage(error: unknown): string {
   if (isApiError(error) && error.code === "invalid_credentials") return "That password is not right.";
@@ -29,8 +34,8 @@ function passwordErrorMessage(error: unknown): string {
 /**
  * Shown when the BFF answers `step_up_required` to adding a passkey: binding a new passkey needs
  * the password, or a passkey the account already has, proved within minutes — a session that is
- * merely signed in is not enough; so does confirming a passkey a password reset paused. Once
- * proved, `onProved` resumes what was asked (the registration, the confirmation). The heading
+ * merely signed in is not enough; so do confirming a passkey a password reset paused and deleting
+ * one. Once proved, `onProved` resumes what was asked (the registration, the confirmation, the delete). The heading
  * takes focus when the prompt appears, so a screen reader hears why the add stopped (WCAG 2.4.3).
  */
 export function StepUpPrompt({
