@@ -26,6 +26,11 @@ export interface PendingSignIn {
   passwordVerifiedAt: number;
   startedAt: number;
   /**
+   * Epoch milliseconds taken before the password went to Cognito: a password reset recorded at or
+   * after it ends this sign-in (bff/signin/sign-in-service.ts). Absent on older records.
+   */
+  passwordCheckStartedAtMs?: number;
+  /**
    * Bumped by every update (SessionManager.updatePending, a compare-and-set on it): concurrent
    * requests of one attempt (a wrong code, a resend) cannot overwrite each other's counts.
    */

@@ -145,8 +145,11 @@ export function createSignInService(deps: SignInDeps): SignInService {
   /** Ends a pending sign-in that began before the account's last password reset. */
   async function refuseIfReset(req: Request, pending: PendingSignIn): Promise<void> {
     const resetAt = await deps.passwordResets?.lastForEmail(pending.email);
-    // startedAt has whole seconds: only a reset after that second surely came later.
-    if (resetAt === undefined || resetAt < (pending.startedAt + 1) * 1000) return;
+    // Cognito accepted the old password no earlier than the moment the check began, and a reset is
+    // recorded only once Cognito has the new one: a reset recorded at or after that moment came
+    // later. Records without the moment (written before it existed) keep the whole-second rule.
+    const cutoff = pending.passwordCheckStartedAtMs ?? (pending.startedAt + 1) * 1000;
+    if (resetAt === undefined || resetAt < cutoff) return;
     await sessions.clearPending(req);
     logger.info("a pending sign-in begun before a password reset was ended");
     throw sessionExpired();
@@ -207,10 +210,11 @@ export function createSignInService(deps: SignInDeps): SignInService {
 
     async start(req, { email, password }) {
       // Cognito checks the password itself, inside the same CUSTOM_AUTH attempt as the second factor.
+      const passwordCheckStartedAtMs = Date.now();
       const provide = await rounds.startWithPassword(email, password);
       const now = nowSeconds();
       const methods = await signInMethodsFor({ username: provide.username, email });
-      const base = { email, username: provide.username, methods, failedCodes: 0, resends: 0, passwordVerifiedAt: now, startedAt: now };
+      const base = { email, username: provide.username, methods, failedCodes: 0, resends: 0, passwordVerifiedAt: now, startedAt: now, passwordCheckStartedAtMs };
       if (await deps.trustedDevice?.(req, { username: provide.username, email })) {
         // The device vouches for the second step: the BFF answers the round as for a passkey it verified.
         const round = await rounds.choose(ChallengeStep.passkey, provide);

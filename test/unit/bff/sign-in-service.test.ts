@@ -168,6 +168,24 @@ describe("a pending sign-in begun before a password reset dies with it", () => {
     await expect(service.sendCode(req)).rejects.toMatchObject({ status: 401, code: "session_expired" });
   });
 
+  it("refuses a sign-in whose password check began in the same second as the reset, before it", async () => {
+    let resetAt = 0;
+    const { service, sessions, req } = setUp({ passwordResets: { lastForEmail: async () => resetAt } });
+    await service.start(req, { email: "a@example.com", password: "pw" });
+    const pending = (await sessions.readPending(req))!;
+    // The reset lands within the second the sign-in began, after its password check started.
+    resetAt = Math.max(pending.passwordCheckStartedAtMs!, pending.startedAt * 1000 + 999);
+    await expect(service.submitCode(req, "123456")).rejects.toMatchObject({ status: 401, code: "session_expired" });
+  });
+
+  it("keeps a sign-in whose password check began after the reset, within the same second", async () => {
+    let resetAt = 0;
+    const { service, sessions, req } = setUp({ passwordResets: { lastForEmail: async () => resetAt } });
+    await service.start(req, { email: "a@example.com", password: "pw" });
+    resetAt = (await sessions.readPending(req))!.passwordCheckStartedAtMs! - 1;
+    await expect(service.submitCode(req, "123456")).resolves.toMatchObject({ next: "done" });
+  });
+
   it("keeps a sign-in begun after the last reset", async () => {
     const { service, req } = setUp({ passwordResets: { lastForEmail: async () => Date.now() - 5000 } });
     await service.start(req, { email: "a@example.com", password: "pw" });
