@@ -51,3 +51,21 @@ export const triggersConfigSchema = z
 export function loadTriggersConfig(env: EnvRecord = process.env): TriggersConfig {
   return parseEnv(triggersConfigSchema, env, "triggers configuration");
 }
+
+/** The CustomMessage trigger's configuration (triggers/custom-message.ts). */
+export type CustomMessageConfig = {
+  /**
+   * Who sends the pool's mails. Cognito refuses an emailMessage or emailSubject from the trigger
+   * unless the pool sends with its own SES identity (DEVELOPER): the trigger then words SMS only
+   * and leaves mails to Cognito's default (docs/cognito-behaviour.md, "CustomMessage trigger").
+   */
+  emailSendingAccount: "DEVELOPER" | "COGNITO_DEFAULT";
+};
+
+export const customMessageConfigSchema = z
+  .object({ EMAIL_SENDING_ACCOUNT: z.enum(["DEVELOPER", "COGNITO_DEFAULT"]).default("DEVELOPER") })
+  .transform((env): CustomMessageConfig => ({ emailSendingAccount: env.EMAIL_SENDING_ACCOUNT }));
+
+export function loadCustomMessageConfig(env: EnvRecord = process.env): CustomMessageConfig {
+  return parseEnv(customMessageConfigSchema, env, "custom message trigger configuration");
+}

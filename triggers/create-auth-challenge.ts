@@ -25,6 +25,7 @@ import {
   roundStep,
   type OtpRoundSeal,
 } from "./round-metadata";
+import { signInCodeMessage, languageOf } from "./user-messages";
 
 export type CreateAuthChallengeDeps = {
   config: TriggersConfig;
@@ -42,6 +43,7 @@ export type CreateAuthChallengeDeps = {
 
 export const DELIVERY_BUDGET_MS = 3000;
 
+/** The English subject of the sign-in code mail (triggers/user-messages.ts words both languages). */
 export const OTP_SUBJECT = "Your Tobira sign-in code";
 
 /** Masks like Cognito's CodeDeliveryDetails.Destination: "a***@e***" (nothing of the top-level domain). */
@@ -65,11 +67,6 @@ export function chooseDestination(attributes: Record<string, string>): Pick<Outg
   if (attributes.email && attributes.email_verified === "true") return { channel: "EMAIL", to: attributes.email };
   if (attributes.phone_number && attributes.phone_number_verified === "true") return { channel: "SMS", to: attributes.phone_number };
   throw new Error("The user has no verified email address or phone number to send a sign-in code to");
-}
-
-function lifetimeText(ttlSeconds: number): string {
-  const minutes = Math.max(1, Math.ceil(ttlSeconds / 60));
-  return minutes === 1 ? "1 minute" : `${minutes} minutes`;
 }
 
 /**
@@ -125,10 +122,13 @@ export function createCreateAuthChallengeHandler(deps: CreateAuthChallengeDeps) 
   async function sendNewCode(event: CreateAuthChallengeTriggerEvent, destination: Pick<OutgoingMessage, "channel" | "to">): Promise<OtpRoundSeal> {
     const code = roundCode(event);
     const expiresAt = now() + config.otpTtlSeconds * 1000;
+    // In the user's language (their `locale` attribute); a mail has a text and an HTML part, an SMS text only.
+    const message = signInCodeMessage(languageOf(event.request.userAttributes.locale), code, config.otpTtlSeconds);
     await sendWithinBudget({
       ...destination,
-      subject: OTP_SUBJECT,
-      text: `Your Tobira sign-in code is ${code}. It expires in ${lifetimeText(config.otpTtlSeconds)}. If you did not try to sign in, ignore this message.`,
+      subject: message.subject,
+      text: message.text,
+      ...(destination.channel === "EMAIL" ? { html: message.html } : {}),
       code,
     });
     return { expiresAt, codeMac: otpCodeMac(macKey, event.userName, expiresAt, code) };

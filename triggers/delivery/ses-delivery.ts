@@ -9,7 +9,7 @@ export type SesDeliveryOptions = {
   client?: Pick<SESv2Client, "send">;
 };
 
-/** Email delivery through Amazon SES v2 SendEmail (simple content, UTF-8 text body). */
+/** Email delivery through Amazon SES v2 SendEmail (simple content, UTF-8 text body and, when given, an HTML body). */
 export function createSesDelivery(options: SesDeliveryOptions): DeliveryPort {
   const client = options.client ?? new SESv2Client(options.region === undefined ? {} : { region: options.region });
   return {
@@ -22,7 +22,10 @@ export function createSesDelivery(options: SesDeliveryOptions): DeliveryPort {
           Content: {
             Simple: {
               Subject: { Data: message.subject, Charset: "UTF-8" },
-              Body: { Text: { Data: message.text, Charset: "UTF-8" } },
+              Body: {
+                Text: { Data: message.text, Charset: "UTF-8" },
+                ...(message.html === undefined ? {} : { Html: { Data: message.html, Charset: "UTF-8" } }),
+              },
             },
           },
         }),

@@ -53,6 +53,25 @@ describe("create-auth-challenge", () => {
     expect(sent[0]!.text).toContain("5 minutes");
   });
 
+  it("mails a Japanese user (locale ja) the code in Japanese, as a text part and an HTML part", async () => {
+    const { create, sent } = setup();
+    await create(createEvent({ session: afterProvide, clientMetadata: { signInMethod: "OTP" }, userAttributes: { ...emailUser(), locale: "ja" } }));
+    const code = sent[0]!.code;
+    expect(sent[0]).toMatchObject({ channel: "EMAIL", subject: "Tobira のサインインコード" });
+    expect(sent[0]!.text).toBe(`Tobira のサインインコードは ${code} です。有効期限は 5 分です。サインインしようとしていない場合は、このメッセージを無視してください。`);
+    expect(sent[0]!.html).toContain('<html lang="ja">');
+    expect(sent[0]!.html).toContain(code);
+  });
+
+  it("mails an English user an HTML part too, and sends an SMS as text alone", async () => {
+    const { create, sent } = setup();
+    await create(createEvent({ session: afterProvide, clientMetadata: { signInMethod: "OTP" } }));
+    expect(sent[0]!.html).toContain('<html lang="en">');
+    await create(createEvent({ session: afterProvide, clientMetadata: { signInMethod: "OTP" }, userAttributes: { ...phoneUser(), locale: "ja-JP" } }));
+    expect(sent[1]).toMatchObject({ channel: "SMS", subject: "Tobira のサインインコード" });
+    expect(sent[1]!.html).toBeUndefined();
+  });
+
   it("keeps the code itself out of the challenge parameters and the metadata", async () => {
     const { create, sent } = setup();
     const { response } = await create(createEvent({ session: afterProvide, clientMetadata: { signInMethod: "OTP" } }));

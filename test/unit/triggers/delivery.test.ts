@@ -44,6 +44,15 @@ describe("SES delivery", () => {
     });
   });
 
+  it("sends a message's HTML as the mail's second body part, next to the text", async () => {
+    const { client, send } = stubClient();
+    await createSesDelivery({ from: "no-reply@tobira.example", client }).send({ ...email, html: "<p>123456</p>" });
+    expect((send.mock.calls[0]![0] as SendEmailCommand).input.Content?.Simple?.Body).toEqual({
+      Text: { Data: "Your Tobira sign-in code is 123456.", Charset: "UTF-8" },
+      Html: { Data: "<p>123456</p>", Charset: "UTF-8" },
+    });
+  });
+
   it("refuses an SMS message", async () => {
     const { client, send } = stubClient();
     await expect(createSesDelivery({ from: "no-reply@tobira.example", client }).send(sms)).rejects.toThrow(/email only/);
