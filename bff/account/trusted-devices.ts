@@ -11,7 +11,7 @@ import type { Store } from "../store/store";
 /**
  * Trusted devices ("don't ask for a code on this device for 30 days"; README, "Your account").
  * Opted into at the code step, a browser gets a long-lived random token (256 bits) in an
- * HttpOnly, SameSite=Strict cookie scoped to /api; the store keeps only its SHA-256 (record kind
+ * HttpOnly, SameSite=Strict cookie at Path=/ (`__Host-tobira.trusted` over https); the store keeps only its SHA-256 (record kind
  * `trusted-device`, indexed by the account's `sub`, expiring with the token). At the next
  * sign-in the token stands in for the emailed code only — the password is still checked by
  * Cognito first, and the token counts only for the account it was issued to (OWASP Multifactor
@@ -22,7 +22,6 @@ import type { Store } from "../store/store";
  */
 
 export const trustedDeviceKind = "trusted-device";
-export const trustedDeviceCookieName = "tobira.trusted";
 
 interface StoredTrustedDevice {
   sub: string;
@@ -58,7 +57,7 @@ export function createTrustedDevices(deps: { config: BffConfig; store: Store }):
   function presentedKey(req: Request): string | undefined {
     const header = req.headers.cookie;
     if (header === undefined || header.length > 8192) return undefined;
-    const token = parseCookies(header)[trustedDeviceCookieName];
+    const token = parseCookies(header)[config.cookie.names.trustedDevice];
     return token !== undefined && /^[A-Za-z0-9_-]{43}$/.test(token) ? hash(token) : undefined;
   }
 
@@ -77,7 +76,13 @@ export function createTrustedDevices(deps: { config: BffConfig; store: Store }):
       const now = nowSeconds();
       const record: StoredTrustedDevice = { sub, username, createdAt: now, lastUsedAt: null, expiresAt: now + lifetimeSeconds, client: clientOf(req) };
       await store.put(trustedDeviceKind, hash(token), record, { ttlSeconds: lifetimeSeconds, index: sub });
-      res.cookie(trustedDeviceCookieName, token, { httpOnly: true, sameSite: "strict", secure: config.cookie.secure, path: "/api", maxAge: lifetimeSeconds * 1000 });
+      res.cookie(config.cookie.names.trustedDevice, token, {
+        httpOnly: true,
+        sameSite: "strict",
+        secure: config.cookie.secure,
+        path: "/",
+        maxAge: lifetimeSeconds * 1000,
+      });
     },
 
     async vouchesFor(req, username) {

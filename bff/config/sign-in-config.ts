@@ -92,12 +92,26 @@ export function buildSignInConfig(vars: BffEnv, defaults: ModeDefaults): BffConf
  * come back. Over https the name takes the `__Host-` prefix (RFC 6265bis, "Cookie Name Prefixes"):
  * the browser then accepts it only Secure, from this origin, with Path=/ and no Domain, so a
  * sibling subdomain cannot plant or overwrite it (session fixation). cookie-session's `.sig`
- * companion cookie shares the prefix and the attributes.
+ * companion cookie shares the prefix and the attributes. The other cookies follow: `__Host-`
+ * where they live at Path=/, `__Secure-` for the provider's interaction and resume cookies, whose
+ * paths name one interaction (the prefix still keeps a plain-http page from setting them).
  */
 function sessionCookieSettings(defaults: ModeDefaults, publicUrl: string, keys: string[]): BffConfig["cookie"] {
   const secure = defaults.mode === "aws";
   const hostPrefixAllowed = secure && new URL(publicUrl).protocol === "https:";
-  return { name: hostPrefixAllowed ? "__Host-tobira" : "tobira", keys, secure };
+  const host = (name: string) => (hostPrefixAllowed ? `__Host-${name}` : name);
+  const secureOnly = (name: string) => (hostPrefixAllowed ? `__Secure-${name}` : name);
+  return {
+    name: host("tobira"),
+    keys,
+    secure,
+    names: {
+      trustedDevice: host("tobira.trusted"),
+      knownDevice: host("tobira.device"),
+      interaction: host("tobira.interaction"),
+      provider: { session: host("tobira.op"), interaction: secureOnly("tobira.op.interaction"), resume: secureOnly("tobira.op.resume") },
+    },
+  };
 }
 
 const day = 24 * 60 * 60;

@@ -97,6 +97,19 @@ export interface OidcSettings {
   jwks: { keys: Record<string, unknown>[] } | undefined;
 }
 
+/**
+ * Every other cookie the BFF and its provider set, prefixed like the session cookie where the
+ * deployment allows it (bff/config/sign-in-config.ts): `__Host-` for Path=/ cookies, `__Secure-`
+ * for the provider's per-interaction cookies, whose paths name the interaction.
+ */
+export interface CookieNames {
+  trustedDevice: string;
+  knownDevice: string;
+  /** The pending relying-party request (bff/oidc/pending-interaction.ts). */
+  interaction: string;
+  provider: { session: string; interaction: string; resume: string };
+}
+
 /** The BFF that signs people in itself (the default kind). */
 export interface BffConfig extends ServerSettings {
   kind: "sign-in";
@@ -107,7 +120,7 @@ export interface BffConfig extends ServerSettings {
   /** Every /api call answers within this many milliseconds (503 service_unavailable otherwise). */
   apiDeadlineMs: number;
   /** `name` is `__Host-tobira` where the deployment allows the prefix (https, Secure), else `tobira`. */
-  cookie: { name: string; keys: string[]; secure: boolean };
+  cookie: { name: string; keys: string[]; secure: boolean; names: CookieNames };
   passkeyProofSecret: string;
   /** `ttlSeconds`: absolute lifetime of a signed-in session; `idleTimeoutSeconds`: it ends sooner when unused this long. */
   session: { ttlSeconds: number; idleTimeoutSeconds: number; signInTtlSeconds: number };

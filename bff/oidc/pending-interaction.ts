@@ -15,8 +15,6 @@ const knownAcrs: ReadonlySet<string> = new Set(Object.values(acrValues));
  * finishing it still needs the provider's cookie.
  */
 
-export const interactionCookieName = "tobira.interaction";
-
 /** Store kind: "this user signed in for interaction <uid>" (written at sign-in, consumed when finishing it). */
 export const signInForInteractionKind = "oidc-signin-for";
 
@@ -69,18 +67,18 @@ export function createPendingInteraction(deps: { provider: Provider; store: Stor
 
   function rememberedUid(req: Request): string | undefined {
     if (req.res === undefined) return undefined;
-    return interactionUid(cookies(req, req.res).get(interactionCookieName, { signed: true }));
+    return interactionUid(cookies(req, req.res).get(config.cookie.names.interaction, { signed: true }));
   }
 
   return {
     rememberedUid,
 
     remember(req, res, uid) {
-      cookies(req, res).set(interactionCookieName, uid, { ...cookieOptions, maxAge: config.session.signInTtlSeconds * 1000 });
+      cookies(req, res).set(config.cookie.names.interaction, uid, { ...cookieOptions, maxAge: config.session.signInTtlSeconds * 1000 });
     },
 
     forget(req, res) {
-      cookies(req, res).set(interactionCookieName, null, cookieOptions);
+      cookies(req, res).set(config.cookie.names.interaction, null, cookieOptions);
     },
 
     async completionRedirect(req, session) {

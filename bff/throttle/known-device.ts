@@ -13,9 +13,10 @@ import { normalisedEmail } from "../session/session-manager";
  * never lock the owner out of a browser they have used before.
  *
  * The cookie holds no secret and no email: `<base64url(JSON)>.<HMAC-SHA256 with the first cookie
- * key>`, accepted with any key of COOKIE_KEYS (rotation). HttpOnly, SameSite=Strict, path /api.
+ * key>`, accepted with any key of COOKIE_KEYS (rotation). HttpOnly, SameSite=Strict, Path=/ (for the `__Host-` prefix over https).
  */
 
+/** The cookie's name on plain http (over https: `__Host-tobira.device`), and its signature's context. */
 export const knownDeviceCookieName = "tobira.device";
 /** How long a browser stays known after its last sign-in. */
 export const knownDeviceLifetimeSeconds = 180 * 24 * 60 * 60;
@@ -51,7 +52,7 @@ export function createKnownDevices(config: Pick<BffConfig, "cookie">): KnownDevi
   function read(req: Request): DeviceCookie | undefined {
     const header = req.headers.cookie;
     if (header === undefined || header.length > 8192) return undefined;
-    const raw = parseCookies(header)[knownDeviceCookieName];
+    const raw = parseCookies(header)[config.cookie.names.knownDevice];
     if (raw === undefined || raw.length > 1024) return undefined;
     const dot = raw.lastIndexOf(".");
     if (dot <= 0) return undefined;
@@ -87,11 +88,11 @@ export function createKnownDevices(config: Pick<BffConfig, "cookie">): KnownDevi
         a: [account, ...(current?.a ?? []).filter((item) => item !== account)].slice(0, maxAccountsPerDevice),
       };
       const payload = Buffer.from(JSON.stringify(next)).toString("base64url");
-      res.cookie(knownDeviceCookieName, `${payload}.${sign(payload, keys[0]!)}`, {
+      res.cookie(config.cookie.names.knownDevice, `${payload}.${sign(payload, keys[0]!)}`, {
         httpOnly: true,
         sameSite: "strict",
         secure: config.cookie.secure,
-        path: "/api",
+        path: "/",
         maxAge: knownDeviceLifetimeSeconds * 1000,
       });
     },

@@ -299,4 +299,21 @@ describe("AWS mode cookies", () => {
     }
     expect(response.setCookies.some((line) => line.startsWith("tobira="))).toBe(false);
   });
+
+  it("sets the device cookie as __Host-tobira.device after a sign-in: Secure, HttpOnly, SameSite=Strict, Path=/ and no Domain", async () => {
+    const email = uniqueEmail();
+    const client = stack.client({ "x-forwarded-proto": "https" });
+    await client.post("/api/signup", { email, password: strongPassword });
+    await client.post("/api/signup/confirm", { email, code: await stack.latestCode(email) });
+    expect((await client.post("/api/signin", { email, password: strongPassword })).status).toBe(200);
+    const done = await client.post("/api/signin/otp", { code: await stack.latestCode(email) });
+    expect(done.status, done.text).toBe(200);
+    const cookie = done.setCookies.find((line) => line.startsWith("__Host-tobira.device="));
+    expect(cookie).toMatch(/;\s*secure/i);
+    expect(cookie).toMatch(/;\s*httponly/i);
+    expect(cookie).toMatch(/;\s*samesite=strict/i);
+    expect(cookie).toMatch(/;\s*path=\/(;|$)/i);
+    expect(cookie).not.toMatch(/;\s*domain=/i);
+    expect(done.setCookies.some((line) => line.startsWith("tobira.device="))).toBe(false);
+  });
 });

@@ -1,10 +1,13 @@
 import type { Request } from "express";
 import { describe, expect, it } from "vitest";
+import { loadBffConfig } from "../../../bff/config";
 import type { AccountThrottleLimits } from "../../../bff/config/account-throttle-limits";
 import { createAccountThrottle, type ThrottleSubject } from "../../../bff/throttle/account-throttle";
 import { clientNetworkOf } from "../../../bff/throttle/client-network";
 import { createKnownDevices, knownDeviceCookieName } from "../../../bff/throttle/known-device";
 import { memoryStore } from "../../support/memory-store";
+
+const localCookieNames = loadBffConfig({}).cookie.names;
 
 const minute = 60;
 const hour = 3600;
@@ -123,7 +126,7 @@ describe("the client network", () => {
 
 describe("the device cookie", () => {
   const keys = ["k".repeat(32), "old-key".padEnd(32, "0")];
-  const devices = createKnownDevices({ cookie: { name: "tobira", keys, secure: false } });
+  const devices = createKnownDevices({ cookie: { name: "tobira", keys, secure: false, names: localCookieNames } });
 
   /** The cookie a sign-in sets, as a browser sends it back. */
   function signInOn(cookieHeader: string | undefined, email: string): string {
@@ -161,7 +164,7 @@ describe("the device cookie", () => {
   });
 
   it("accepts a cookie signed with an older key of COOKIE_KEYS", () => {
-    const older = createKnownDevices({ cookie: { name: "tobira", keys: [keys[1]!], secure: false } });
+    const older = createKnownDevices({ cookie: { name: "tobira", keys: [keys[1]!], secure: false, names: localCookieNames } });
     let set = "";
     older.remember({ headers: {}, res: { headersSent: false, cookie: (n: string, v: string) => (set = `${n}=${v}`) } } as unknown as Request, "owner@example.com");
     expect(devices.deviceFor(request(set), "owner@example.com")).toBeDefined();

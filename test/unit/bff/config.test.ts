@@ -97,6 +97,21 @@ describe("loadBffConfig", () => {
     expect(loadBffConfig({}).cookie.name).toBe("tobira");
   });
 
+  it("prefixes every other cookie over https: __Host- at Path=/, __Secure- for the provider's per-interaction cookies; plain names on http://localhost", () => {
+    expect(loadBffConfig(awsEnv).cookie.names).toEqual({
+      trustedDevice: "__Host-tobira.trusted",
+      knownDevice: "__Host-tobira.device",
+      interaction: "__Host-tobira.interaction",
+      provider: { session: "__Host-tobira.op", interaction: "__Secure-tobira.op.interaction", resume: "__Secure-tobira.op.resume" },
+    });
+    expect(loadBffConfig({}).cookie.names).toEqual({
+      trustedDevice: "tobira.trusted",
+      knownDevice: "tobira.device",
+      interaction: "tobira.interaction",
+      provider: { session: "tobira.op", interaction: "tobira.op.interaction", resume: "tobira.op.resume" },
+    });
+  });
+
   it("ends an unused session after SESSION_IDLE_TIMEOUT_SECONDS (default one hour) beside the absolute 8 hours", () => {
     expect(loadBffConfig({}).session).toMatchObject({ ttlSeconds: 8 * 3600, idleTimeoutSeconds: 3600 });
     expect(loadBffConfig({ SESSION_IDLE_TIMEOUT_SECONDS: "900" }).session.idleTimeoutSeconds).toBe(900);
