@@ -67,9 +67,16 @@ export function acrFor(amr: readonly string[]): string {
 /** Reason of the login check for an app that asks for a passkey sign-in (acr_values). */
 export const passkeyRequiredReason = "tobira_passkey_required";
 
-/** Whether the request's acr_values ask for a passkey sign-in. */
+/**
+ * Whether the request's acr_values ask for a passkey sign-in. acr_values lists acceptable levels
+ * in order of preference (OpenID Connect Core §3.1.2.1): when it also names a level a password
+ * and code sign-in meets, that sign-in answers it, so only a list whose one known level is the
+ * passkey's demands one.
+ */
 export function asksForPasskey(params: { acr_values?: unknown }): boolean {
-  return typeof params.acr_values === "string" && params.acr_values.split(" ").includes(acrValues.passkey);
+  if (typeof params.acr_values !== "string") return false;
+  const asked = params.acr_values.split(" ");
+  return asked.includes(acrValues.passkey) && !asked.includes(acrValues.mfa) && !asked.includes(acrValues.singleFactor);
 }
 
 /** The scopes the provider knows: OpenID, the claims' scopes (accounts.ts), refresh tokens. */
@@ -88,6 +95,8 @@ export function requestedScopes(interaction: { params: Record<string, unknown> }
 
 /** Reason of the login check that ties the provider's session to the BFF's (see below). */
 export const bffSessionEndedReason = "tobira_session_ended";
+
+export const providerCookieNames = { session: "tobira.op", interaction: "tobira.op.interaction", resume: "tobira.op.resume" } as const;
 
 export function toClientMetadata(client: OidcClientConfig): ClientMetadata {
   return {
@@ -233,7 +242,7 @@ export function providerOptions(deps: ProviderOptionsDeps): Configuration {
     // The scopes' claims in the ID token too, not only from /userinfo (docs/architecture.md).
     conformIdTokenClaims: false,
     acrValues: Object.values(acrValues),
-    cookies: { keys: config.cookie.keys, names: config.cookie.names.provider, long: cookieOptions, short: cookieOptions },
+    cookies: { keys: config.cookie.keys, names: providerCookieNames, long: cookieOptions, short: cookieOptions },
     ttl: {
       // RFC 6819 §5.1.5.3: codes are short-lived.
       AuthorizationCode: 60,
@@ -352,14 +361,30 @@ export function providerOptions(deps: ProviderOptionsDeps): Configuration {
         },
       },
       dPoP: { enabled: false },
-      claimsParameter: { enabled: false },
+      // OpenID Connect Core §5.5: a first-party app may ask for single claims (it may ask for any
+      // scope, so nothing beyond its sign-in is released). Other apps are refused: their grant
+      // covers the scopes the user consented to, and a claim asked for by name would bypass it.
+      claimsParameter: {
+        enabled: true,
+        assertClaimsParameter: async (_ctx, claims, client) => {
+          if (!firstParty.has(client.clientId)) throw new errors.InvalidRequest("the claims parameter is offered to first-party apps only");
+          for (const container of ["userinfo", "id_token"] as const) {
+            const members = (claims as Record<string, unknown>)[container];
+            if (members === undefined) continue;
+            for (const value of Object.values(members as Record<string, unknown>)) {
+              if (value !== null && (typeof value !== "object" || Array.isArray(value))) {
+                throw new errors.InvalidRequest(`claims.${container} members must be null or objects`);
+              }
+            }
+          }
+        },
+      },
     },
     enabledJWA: { idTokenSigningAlgValues: ["RS256", "ES256"] },
     // Absent means true for request_uri (OpenID Connect Discovery §3): say plainly what is not supported.
     discovery: {
       request_parameter_supported: false,
       request_uri_parameter_supported: false,
-      claims_parameter_supported: false,
       // OpenID Connect Initiating User Registration 1.0 §4.
       prompt_values_supported: ["none", "login", "consent", "create"],
       // RFC 8414 §2: registered APIs authenticate at the introspection endpoint with HTTP Basic.
