@@ -127,6 +127,8 @@ export const localConfigSchema = z
       passkeyProofSecret: z.string().min(32),
       otpTtlSeconds: z.number().int().positive().default(300),
       otpMaxAttempts: z.number().int().positive().default(3),
+      /** Whether the pool has the CustomMessage trigger (triggers/custom-message.ts); without it Cognito's default messages go out. */
+      customMessage: z.boolean().default(false),
     }),
     bff: z.object({
       publicUrl: z.url(),

@@ -1,5 +1,6 @@
 import type { AppClientConfig, LocalConfig, UserPoolConfig } from "../common/local-config";
 import { CONFIRMATION_CODE_TTL_MS, RESET_CODE_TTL_MS, generateCode, maskDestination, pendingCode } from "./codes";
+import { type CognitoMessageRequest, DEFAULT_MESSAGES, composeCognitoMessage } from "./cognito-messages";
 import { Messages, NotAuthorizedException, ResourceNotFoundException, UserNotFoundException } from "./errors";
 import type { Quotas } from "./quotas";
 import type { ChallengeSessions } from "./state/challenge-sessions";
@@ -64,28 +65,33 @@ export function deliveryDetails(destination: string): CodeDeliveryDetails {
   };
 }
 
-/** Cognito's default messages (AWS DG, "Customizing email verification messages"). */
-const MESSAGES = {
-  confirmation: { subject: "Your verification code", text: (code: string) => `Your confirmation code is ${code}` },
-  reset: { subject: "Your password reset code", text: (code: string) => `Your password reset code is ${code}` },
-} as const;
+/** Which CustomMessage source a send is, and the call's client and ClientMetadata, for the trigger's event. */
+export type MessageTrigger = Pick<CognitoMessageRequest, "source" | "clientId" | "clientMetadata">;
 
 /**
  * Issues a new sign-up confirmation or password-reset code (replacing any earlier one), puts
- * the message in the outbox and returns the masked delivery details. The caller saves the user.
+ * the message in the outbox — worded by the pool's CustomMessage trigger when it has one
+ * (emulator/cognito-messages.ts) — and returns the masked delivery details. A trigger that fails
+ * or answers wrongly fails the call before any code is issued.
  */
-export async function sendCode(ctx: PoolContext, user: StoredUser, purpose: "confirmation" | "reset", destination: string): Promise<CodeDeliveryDetails> {
+export async function sendCode(
+  ctx: PoolContext,
+  user: StoredUser,
+  purpose: "confirmation" | "reset",
+  destination: string,
+  trigger: MessageTrigger,
+): Promise<CodeDeliveryDetails> {
   // Cognito's own sender is limited per account and day; the pool's SES identity is not.
   if (ctx.pool.emailSendingAccount === "COGNITO_DEFAULT" && destination.includes("@")) ctx.quotas.takeDefaultSenderMail();
   const code = generateCode();
+  const message = await composeCognitoMessage(ctx, { ...trigger, user, destination, code, defaults: DEFAULT_MESSAGES[purpose] });
   const ttl = purpose === "confirmation" ? CONFIRMATION_CODE_TTL_MS : RESET_CODE_TTL_MS;
   const pending = pendingCode(code, ctx.now() + ttl);
   if (purpose === "confirmation") user.confirmationCode = pending;
   else user.resetCode = pending;
   user.updatedAt = ctx.now();
   await ctx.users.save();
-  const message = MESSAGES[purpose];
-  await ctx.outbox.add({ to: destination, subject: message.subject, text: message.text(code), code });
+  await ctx.outbox.add(message);
   return deliveryDetails(destination);
 }
 
@@ -95,6 +101,11 @@ export async function sendCode(ctx: PoolContext, user: StoredUser, purpose: "con
  * a deleted user is UserNotFoundException "User does not exist." (docs/cognito-behaviour.md, "Tokens").
  */
 export async function userFromAccessToken(ctx: PoolContext, accessToken: string): Promise<StoredUser> {
+  return (await callerFromAccessToken(ctx, accessToken)).user;
+}
+
+/** userFromAccessToken's user, with the app client the token was issued to (the trigger events' callerContext.clientId). */
+export async function callerFromAccessToken(ctx: PoolContext, accessToken: string): Promise<{ user: StoredUser; clientId: string }> {
   const claims = await ctx.tokens.verifyAccessToken(accessToken);
   if (!claims.scope.split(" ").includes(ADMIN_SCOPE)) {
     throw new NotAuthorizedException("Access Token does not have required scopes");
@@ -102,7 +113,7 @@ export async function userFromAccessToken(ctx: PoolContext, accessToken: string)
   const user = ctx.users.find(claims.username);
   if (user === undefined || user.sub !== claims.sub) throw new UserNotFoundException(Messages.userDoesNotExist);
   if (!user.enabled) throw new NotAuthorizedException(Messages.userDisabled);
-  return user;
+  return { user, clientId: claims.client_id };
 }
 
 /** What ForgotPassword / ResendConfirmationCode answer for a user they must not reveal (PreventUserExistenceErrors). */

@@ -1,7 +1,8 @@
-import type { CreateAuthChallengeTriggerEvent, DefineAuthChallengeTriggerEvent, VerifyAuthChallengeResponseTriggerEvent } from "aws-lambda";
+import type { CreateAuthChallengeTriggerEvent, CustomMessageTriggerEvent, DefineAuthChallengeTriggerEvent, VerifyAuthChallengeResponseTriggerEvent } from "aws-lambda";
 import { z } from "zod";
 import type { LocalConfig } from "../common/local-config";
 import { createCreateAuthChallengeHandler } from "../triggers/create-auth-challenge";
+import { createCustomMessageHandler } from "../triggers/custom-message";
 import { createDefineAuthChallengeHandler } from "../triggers/define-auth-challenge";
 import type { DeliveryPort } from "../triggers/delivery/delivery-port";
 import { createVerifyAuthChallengeResponseHandler } from "../triggers/verify-auth-challenge-response";
@@ -15,14 +16,20 @@ export type StringMap = Record<string, string>;
 /** One completed round in `request.session`. */
 export type SessionEntry = DefineAuthChallengeTriggerEvent["request"]["session"][number];
 
-/** The pool's custom-auth Lambda triggers, run in-process. */
+/** The pool's Lambda triggers, run in-process: the custom-auth three and, when the pool has it, CustomMessage. */
 export interface ChallengeTriggers {
   defineAuthChallenge: TriggerHandler<DefineAuthChallengeTriggerEvent>;
   createAuthChallenge: TriggerHandler<CreateAuthChallengeTriggerEvent>;
   verifyAuthChallengeResponse: TriggerHandler<VerifyAuthChallengeResponseTriggerEvent>;
+  /** Absent: Cognito sends its default messages. */
+  customMessage?: TriggerHandler<CustomMessageTriggerEvent>;
 }
 
-/** The project's own handlers from triggers/, wired to the emulator's outbox and clock. */
+/**
+ * The project's own handlers from triggers/, wired to the emulator's outbox and clock; the
+ * CustomMessage trigger when the local configuration attaches it (`triggers.customMessage`), told
+ * who sends the pool's mails as the deployment tells the Lambda.
+ */
 export function createProjectTriggers(config: LocalConfig, delivery: DeliveryPort, now: () => number): ChallengeTriggers {
   const triggersConfig = {
     passkeyProofSecret: config.triggers.passkeyProofSecret,
@@ -33,6 +40,7 @@ export function createProjectTriggers(config: LocalConfig, delivery: DeliveryPor
     defineAuthChallenge: createDefineAuthChallengeHandler({ otpMaxAttempts: triggersConfig.otpMaxAttempts }),
     createAuthChallenge: createCreateAuthChallengeHandler({ config: triggersConfig, delivery, now }),
     verifyAuthChallengeResponse: createVerifyAuthChallengeResponseHandler({ config: triggersConfig, now }),
+    ...(config.triggers.customMessage ? { customMessage: createCustomMessageHandler({ emailSendingAccount: config.userPool.emailSendingAccount }) } : {}),
   };
 }
 
@@ -68,6 +76,11 @@ const createResponse = z.object({
   challengeMetadata: z.string().nullish(),
 });
 const verifyResponse = z.object({ answerCorrect: z.boolean().nullish() });
+const customMessageResponse = z.object({
+  smsMessage: z.string().nullish(),
+  emailMessage: z.string().nullish(),
+  emailSubject: z.string().nullish(),
+});
 const returnedEvent = z.object({ response: z.unknown() });
 
 /**
@@ -208,6 +221,48 @@ export class TriggerRunner {
     const response = await this.invoke("VerifyAuthChallengeResponse", this.triggers.verifyAuthChallengeResponse, event, verifyResponse);
     return response.answerCorrect === true;
   }
+
+  /** Whether the pool has a CustomMessage trigger. */
+  get hasCustomMessage(): boolean {
+    return this.triggers.customMessage !== undefined;
+  }
+
+  /**
+   * CustomMessage (AWS DG, "Custom message Lambda trigger"): the placeholders Cognito puts in the
+   * request — `{####}` for the code, `{##Click Here##}` for a verification link, `{username}` only
+   * for AdminCreateUser (null otherwise) — and the three response fields, null until the trigger
+   * sets them. Undefined when the pool has no such trigger; a field left null keeps the default.
+   */
+  async customMessage(
+    triggerSource: CustomMessageTriggerEvent["triggerSource"],
+    subject: TriggerSubject,
+  ): Promise<{ smsMessage?: string; emailMessage?: string; emailSubject?: string } | undefined> {
+    const handler = this.triggers.customMessage;
+    if (handler === undefined) return undefined;
+    const common = this.commonRequest(subject);
+    const event = {
+      ...this.envelope(triggerSource, subject),
+      request: {
+        userAttributes: common.userAttributes,
+        codeParameter: CODE_PARAMETER,
+        linkParameter: LINK_PARAMETER,
+        usernameParameter: triggerSource === "CustomMessage_AdminCreateUser" ? USERNAME_PARAMETER : null,
+        ...(subject.clientMetadata === undefined ? {} : { clientMetadata: { ...subject.clientMetadata } }),
+      },
+      response: { smsMessage: null, emailMessage: null, emailSubject: null },
+    } as CustomMessageTriggerEvent;
+    const response = await this.invoke("CustomMessage", handler, event, customMessageResponse);
+    return {
+      ...(typeof response.smsMessage === "string" ? { smsMessage: response.smsMessage } : {}),
+      ...(typeof response.emailMessage === "string" ? { emailMessage: response.emailMessage } : {}),
+      ...(typeof response.emailSubject === "string" ? { emailSubject: response.emailSubject } : {}),
+    };
+  }
 }
+
+/** Cognito's placeholders in a CustomMessage request. */
+export const CODE_PARAMETER = "{####}";
+export const LINK_PARAMETER = "{##Click Here##}";
+export const USERNAME_PARAMETER = "{username}";
 
 class TriggerTimeout extends Error {}

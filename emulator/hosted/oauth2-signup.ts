@@ -70,7 +70,7 @@ export function createSignUpRouter(ctx: () => PoolContext, csrf: Csrf): Router {
       return showSignUp(req, res, request, 400, { username, error: `Passwords have at most ${MAX_PASSWORD} characters and cannot begin or end with a space.` });
     }
     try {
-      await registerUser(ctx(), { Username: username, Password: password });
+      await registerUser(ctx(), request.client.clientId, { Username: username, Password: password });
     } catch (error) {
       return showSignUp(req, res, request, 400, { username, error: cognitoMessage(error) });
     }

@@ -1,6 +1,7 @@
 import { CONFIRMATION_CODE_TTL_MS, generateCode, pendingCode } from "../codes";
+import { DEFAULT_MESSAGES, composeCognitoMessage } from "../cognito-messages";
 import { CognitoError, InvalidParameterException } from "../errors";
-import { type CodeDeliveryDetails, type PoolContext, deliveryDetails } from "../pool";
+import { type CodeDeliveryDetails, type MessageTrigger, type PoolContext, deliveryDetails } from "../pool";
 import type { StoredUser } from "../state/user-store";
 
 /**
@@ -36,17 +37,22 @@ export function assertNotTakenByAnother(ctx: PoolContext, user: StoredUser, attr
   if (holder !== undefined && holder.sub !== user.sub) throw new AliasExistsException(`An account with the given ${attribute} already exists.`);
 }
 
-/** Issues a new code for `attribute` (replacing any earlier one), puts it in the outbox, and saves the user. */
-export async function sendAttributeCode(ctx: PoolContext, user: StoredUser, attribute: VerifiableAttribute): Promise<CodeDeliveryDetails> {
+/**
+ * Issues a new code for `attribute` (replacing any earlier one), puts it in the outbox — worded by
+ * the pool's CustomMessage trigger (CustomMessage_UpdateUserAttribute after UpdateUserAttributes,
+ * CustomMessage_VerifyUserAttribute after GetUserAttributeVerificationCode) — and saves the user.
+ */
+export async function sendAttributeCode(ctx: PoolContext, user: StoredUser, attribute: VerifiableAttribute, trigger: MessageTrigger): Promise<CodeDeliveryDetails> {
   const destination = user.pendingAttributes?.[attribute] ?? user.attributes[attribute];
   if (destination === undefined || destination === "") {
     throw new InvalidParameterException(`Cannot send a verification code: the user has no ${attribute}.`);
   }
   if (attribute === "email" && ctx.pool.emailSendingAccount === "COGNITO_DEFAULT") ctx.quotas.takeDefaultSenderMail();
   const code = generateCode();
+  const message = await composeCognitoMessage(ctx, { ...trigger, user, destination, code, defaults: DEFAULT_MESSAGES.attribute });
   user.attributeCode = { ...pendingCode(code, ctx.now() + CONFIRMATION_CODE_TTL_MS), attribute };
   user.updatedAt = ctx.now();
   await ctx.users.save();
-  await ctx.outbox.add({ to: destination, subject: "Your verification code", text: `Your verification code is ${code}.`, code });
+  await ctx.outbox.add(message);
   return deliveryDetails(destination);
 }

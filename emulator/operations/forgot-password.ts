@@ -44,5 +44,11 @@ export const forgotPassword: Operation = async (ctx, raw) => {
     if (hide) return { CodeDeliveryDetails: simulatedDelivery(request.Username) };
     throw new InvalidParameterException("Cannot reset password for the user as there is no registered/verified email or phone_number");
   }
-  return { CodeDeliveryDetails: await sendCode(ctx, user, "reset", destination) };
+  return {
+    CodeDeliveryDetails: await sendCode(ctx, user, "reset", destination, {
+      source: "CustomMessage_ForgotPassword",
+      clientId: client.clientId,
+      clientMetadata: request.ClientMetadata,
+    }),
+  };
 };

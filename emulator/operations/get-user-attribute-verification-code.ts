@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { InvalidParameterException } from "../errors";
-import { type Operation, userFromAccessToken } from "../pool";
+import { type Operation, callerFromAccessToken } from "../pool";
 import { Fields, awsStringMap, parseInput } from "../validation";
 import { isVerifiable, sendAttributeCode } from "./attribute-verification";
 
@@ -13,9 +13,15 @@ const input = z.object({
 /** GetUserAttributeVerificationCode: a new code for the attribute's pending value, or its current one. */
 export const getUserAttributeVerificationCode: Operation = async (ctx, raw) => {
   const request = parseInput(input, raw);
-  const user = await userFromAccessToken(ctx, request.AccessToken);
+  const { user, clientId } = await callerFromAccessToken(ctx, request.AccessToken);
   if (!isVerifiable(request.AttributeName)) throw new InvalidParameterException(`Cannot verify the attribute ${request.AttributeName}.`);
   // Five codes per user an hour (docs/cognito-behaviour.md, "Quotas").
   ctx.quotas.takeUserAttempt(user.sub, "GetUserAttributeVerificationCode");
-  return { CodeDeliveryDetails: await sendAttributeCode(ctx, user, request.AttributeName) };
+  return {
+    CodeDeliveryDetails: await sendAttributeCode(ctx, user, request.AttributeName, {
+      source: "CustomMessage_VerifyUserAttribute",
+      clientId,
+      clientMetadata: request.ClientMetadata,
+    }),
+  };
 };

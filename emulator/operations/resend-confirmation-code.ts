@@ -17,7 +17,7 @@ export const resendConfirmationCode: Operation = async (ctx, raw) => {
   const request = parseInput(input, raw);
   const client = requireClient(ctx, request.ClientId);
   assertSecretHash(client, request.Username, request.SecretHash, "member");
-  return { CodeDeliveryDetails: await resendConfirmation(ctx, client, request.Username) };
+  return { CodeDeliveryDetails: await resendConfirmation(ctx, client, request.Username, request.ClientMetadata) };
 };
 
 /**
@@ -26,7 +26,12 @@ export const resendConfirmationCode: Operation = async (ctx, raw) => {
  * per user an hour (LimitExceededException), and for a confirmed user the pool's
  * `resendToConfirmedUser` answer — InvalidParameterException, or a code sent all the same.
  */
-export async function resendConfirmation(ctx: PoolContext, client: AppClientConfig, username: string): Promise<CodeDeliveryDetails> {
+export async function resendConfirmation(
+  ctx: PoolContext,
+  client: AppClientConfig,
+  username: string,
+  clientMetadata?: Record<string, string>,
+): Promise<CodeDeliveryDetails> {
   const user = ctx.users.find(username);
   if (user === undefined) {
     if (hidesUserExistence(client)) return simulatedDelivery(username);
@@ -42,5 +47,5 @@ export async function resendConfirmation(ctx: PoolContext, client: AppClientConf
         ? user.attributes.phone_number
         : undefined;
   if (destination === undefined) throw new InvalidParameterException("Cannot resend codes. Auto verification not turned on.");
-  return sendCode(ctx, user, "confirmation", destination);
+  return sendCode(ctx, user, "confirmation", destination, { source: "CustomMessage_ResendCode", clientId: client.clientId, clientMetadata });
 }

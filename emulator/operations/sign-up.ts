@@ -30,7 +30,7 @@ export const signUp: Operation = async (ctx, raw) => {
   const request = parseInput(input, raw);
   const client = requireClient(ctx, request.ClientId);
   assertSecretHash(client, request.Username, request.SecretHash, "member");
-  return registerUser(ctx, request);
+  return registerUser(ctx, client.clientId, request);
 };
 
 /**
@@ -41,7 +41,13 @@ export const signUp: Operation = async (ctx, raw) => {
  */
 export async function registerUser(
   ctx: PoolContext,
-  request: { Username: string; Password: string; UserAttributes?: { Name: string; Value?: string | undefined }[] | undefined },
+  clientId: string,
+  request: {
+    Username: string;
+    Password: string;
+    UserAttributes?: { Name: string; Value?: string | undefined }[] | undefined;
+    ClientMetadata?: Record<string, string> | undefined;
+  },
 ): Promise<SignUpResult> {
   const attributes = writableAttributes(request.UserAttributes);
   const signInAttributes = ctx.pool.usernameAttributes;
@@ -94,11 +100,12 @@ export async function registerUser(
   await ctx.users.add(user);
 
   let delivery: CodeDeliveryDetails | undefined;
+  const trigger = { source: "CustomMessage_SignUp", clientId, clientMetadata: request.ClientMetadata } as const;
   const autoVerified = ctx.pool.autoVerifiedAttributes;
   if (autoVerified.includes("email") && attributes.email !== undefined) {
-    delivery = await sendCode(ctx, user, "confirmation", attributes.email);
+    delivery = await sendCode(ctx, user, "confirmation", attributes.email, trigger);
   } else if (autoVerified.includes("phone_number") && attributes.phone_number !== undefined) {
-    delivery = await sendCode(ctx, user, "confirmation", attributes.phone_number);
+    delivery = await sendCode(ctx, user, "confirmation", attributes.phone_number, trigger);
   }
   return { UserConfirmed: false, UserSub: sub, ...(delivery ? { CodeDeliveryDetails: delivery } : {}) };
 }

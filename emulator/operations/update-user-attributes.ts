@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { writableAttributes } from "../attributes";
-import { type Operation, userFromAccessToken } from "../pool";
+import { type Operation, callerFromAccessToken } from "../pool";
 import { Fields, awsStringMap, parseInput } from "../validation";
 import { assertNotTakenByAnother, isVerifiable, keepsOriginalValue, sendAttributeCode } from "./attribute-verification";
 
@@ -18,7 +18,7 @@ const input = z.object({
  */
 export const updateUserAttributes: Operation = async (ctx, raw) => {
   const request = parseInput(input, raw);
-  const user = await userFromAccessToken(ctx, request.AccessToken);
+  const { user, clientId } = await callerFromAccessToken(ctx, request.AccessToken);
   const changes = writableAttributes(request.UserAttributes);
   const toVerify: ("email" | "phone_number")[] = [];
   for (const [name, value] of Object.entries(changes)) {
@@ -42,6 +42,7 @@ export const updateUserAttributes: Operation = async (ctx, raw) => {
   await ctx.users.save();
   const deliveries = [];
   // One code at a time, as Cognito keeps one per user: the last attribute's.
-  for (const name of toVerify) deliveries.push(await sendAttributeCode(ctx, user, name));
+  for (const name of toVerify)
+    deliveries.push(await sendAttributeCode(ctx, user, name, { source: "CustomMessage_UpdateUserAttribute", clientId, clientMetadata: request.ClientMetadata }));
   return { CodeDeliveryDetailsList: deliveries };
 };

@@ -6,7 +6,10 @@ export interface OutboxMessage {
   to: string;
   subject: string;
   text: string;
-  /** The HTML part of a mail that has one (the BFF's security mails); codes are plain text only. */
+  /**
+   * The HTML part of a mail that has one: the BFF's security mails, the sign-in code mail, and
+   * Cognito's messages the CustomMessage trigger words (their only body; `text` is then its text).
+   */
   html?: string;
   /** The code the message carries; empty for a notice without one. */
   code: string;
@@ -64,8 +67,8 @@ export class Outbox {
   /** The triggers' delivery port, delivering into this outbox. */
   asDeliveryPort(): DeliveryPort {
     return {
-      send: async ({ to, subject, text, code }) => {
-        await this.add({ to, subject, text, code });
+      send: async ({ to, subject, text, html, code }) => {
+        await this.add({ to, subject, text, ...(html === undefined ? {} : { html }), code });
       },
     };
   }

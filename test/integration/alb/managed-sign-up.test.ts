@@ -125,7 +125,7 @@ describe("signing up", () => {
     expect(attribute(user, "email")).toBe(email);
     expect(attribute(user, "email_verified")).toBe("false");
     const [message] = await outboxFor(t.emulator.url, email);
-    expect(message).toMatchObject({ to: email, subject: "Your verification code" });
+    expect(message).toMatchObject({ to: email, subject: "Confirm your Tobira account" });
     expect(message!.code).toMatch(/^\d{6}$/);
   });
 

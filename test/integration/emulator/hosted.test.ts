@@ -111,7 +111,7 @@ describe("local outbox", () => {
     expect(response.headers.get("content-type")).toContain("application/json");
     const messages = (await response.json()) as OutboxMessage[];
     expect(messages).toHaveLength(2);
-    for (const message of messages) expect(Object.keys(message).sort()).toEqual(["code", "sentAt", "subject", "text", "to"]);
+    for (const message of messages) expect(Object.keys(message).sort()).toEqual(["code", "html", "sentAt", "subject", "text", "to"]);
     // The resend came last, so the sign-up message is second.
     expect(messages[1]).toEqual(signUpMessage);
     expect(new Date(messages[0]!.sentAt).toISOString()).toBe(messages[0]!.sentAt);

@@ -44,7 +44,7 @@ describe("ForgotPassword / ConfirmForgotPassword", () => {
     const result = await forgot(email);
     expect(result.CodeDeliveryDetails).toEqual({ DeliveryMedium: "EMAIL", AttributeName: "email", Destination: "u***@e***" });
     const [message] = await outboxFor(t.emulator.url, email);
-    expect(message).toMatchObject({ subject: "Your password reset code" });
+    expect(message).toMatchObject({ subject: "Reset your Tobira password" });
 
     await confirmForgot(email, message!.code);
     expect((await passwordSignIn(t, email, NEW_PASSWORD)).AccessToken).toBeDefined();
@@ -103,7 +103,7 @@ describe("ForgotPassword / ConfirmForgotPassword", () => {
     const email = uniqueEmail();
     await signUp(t, email);
     await forgot(email);
-    expect((await outboxFor(t.emulator.url, email)).map((message) => message.subject)).toEqual(["Your verification code"]);
+    expect((await outboxFor(t.emulator.url, email)).map((message) => message.subject)).toEqual(["Confirm your Tobira account"]);
   });
 
   test("reveals an unknown user on a LEGACY client", async () => {

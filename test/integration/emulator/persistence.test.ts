@@ -44,7 +44,7 @@ test("users, keys, refresh tokens, revocations and the outbox survive a restart"
       "Your Tobira sign-in code",
       "Your Tobira sign-in code",
       "Your Tobira sign-in code",
-      "Your verification code",
+      "Confirm your Tobira account",
     ]);
   } finally {
     await second.stop();

@@ -46,7 +46,8 @@ describe("SignUp", () => {
     expect(result.CodeDeliveryDetails).toEqual({ DeliveryMedium: "EMAIL", AttributeName: "email", Destination: "u***@e***" });
 
     const [message] = await outboxFor(t.emulator.url, email);
-    expect(message).toMatchObject({ to: email, subject: "Your verification code" });
+    // Worded by the pool's CustomMessage trigger (test/integration/emulator/custom-message.test.ts).
+    expect(message).toMatchObject({ to: email, subject: "Confirm your Tobira account" });
     expect(message!.code).toMatch(/^\d{6}$/);
     expect(message!.text).toContain(message!.code);
 
