@@ -252,7 +252,7 @@ export function suiteRequest(rp: RecordingRp, extra: Record<string, string | und
   const url = oidc.buildAuthorizationUrl(rp.config, params);
   // openid-client always adds client_id and response_type: a module that leaves one out removes it here.
   for (const [name, value] of Object.entries(extra)) if (value === undefined) url.searchParams.delete(name);
-  return { url, state, nonce, scope: params.scope ?? "openid" };
+  return { url, state: params.state ?? state, nonce: params.nonce ?? nonce, scope: params.scope ?? "openid" };
 }
 
 export interface SuiteTokens {
