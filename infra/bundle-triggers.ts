@@ -19,6 +19,7 @@ export const lambdaEntries = {
   defineAuthChallenge: "triggers/define-auth-challenge.ts",
   createAuthChallenge: "triggers/create-auth-challenge.ts",
   verifyAuthChallengeResponse: "triggers/verify-auth-challenge-response.ts",
+  customMessage: "triggers/custom-message.ts",
   albLogout: "triggers/alb-logout.ts",
   secretsInitializer: "infra/lambda/secrets-initializer.ts",
 } as const;

@@ -16,7 +16,8 @@ import { createAppClient, createUserPool } from "./user-pool";
 /**
  * Sign-in mode on AWS: HTTPS load balancer → the BFF on Fargate → Cognito (public client APIs with
  * the client secret) and one DynamoDB table; the custom-auth triggers as Lambda functions sending
- * codes through SES; shared secrets in Secrets Manager.
+ * codes through SES, and the CustomMessage trigger wording Cognito's own messages; shared secrets
+ * in Secrets Manager.
  */
 
 /** The store's table as bff/store/dynamo-store.ts reads and creates it (test/infra checks both agree). */
@@ -35,7 +36,7 @@ export interface SignInStackProps extends StackProps {
   settings: DeploySettings;
   definition: PoolDefinition;
   /** Bundle folders from infra/bundle-triggers.ts. */
-  bundles: Pick<Record<LambdaName, string>, "defineAuthChallenge" | "createAuthChallenge" | "verifyAuthChallengeResponse" | "secretsInitializer">;
+  bundles: Pick<Record<LambdaName, string>, "defineAuthChallenge" | "createAuthChallenge" | "verifyAuthChallengeResponse" | "customMessage" | "secretsInitializer">;
 }
 
 const ROTATION_REASON =
@@ -48,6 +49,8 @@ export class SignInStack extends Stack {
   readonly userPool: cognito.UserPool;
   readonly client: cognito.UserPoolClient;
   readonly triggers: { defineAuthChallenge: BundledFunction; createAuthChallenge: BundledFunction; verifyAuthChallengeResponse: BundledFunction };
+  /** Cognito's CustomMessage trigger: its own messages branded and in the user's language (triggers/custom-message.ts). */
+  readonly customMessage: BundledFunction;
   readonly secretsInitializer: BundledFunction;
   readonly secrets: Record<"cookieKeys" | "passkeyProofSecret" | "relyingParties" | "registeredApis" | "oidcJwks" | "appClientSecret", secretsmanager.Secret>;
 
@@ -100,6 +103,13 @@ export class SignInStack extends Stack {
       }),
     );
 
+    // Needs no secret and sends nothing itself: it only words the messages Cognito sends.
+    const customMessage = new BundledFunction(this, "CustomMessage", {
+      bundleDir: bundles.customMessage,
+      description: "Tobira: words Cognito's own messages (sign-up, reset, verification codes) in the user's language",
+      environment: { EMAIL_SENDING_ACCOUNT: definition.emailSendingAccount },
+    });
+
     // ---- User pool and the BFF's client ---------------------------------------------------------
     const pool = createUserPool(this, "UserPool", {
       definition,
@@ -109,6 +119,7 @@ export class SignInStack extends Stack {
         defineAuthChallenge: defineAuthChallenge.function,
         createAuthChallenge: createAuthChallenge.function,
         verifyAuthChallengeResponse: verifyAuthChallenge.function,
+        customMessage: customMessage.function,
       },
     });
     const client = createAppClient(this, "BffClient", pool, definition.bffClient, definition);
@@ -140,6 +151,7 @@ export class SignInStack extends Stack {
     this.userPool = pool;
     this.client = client;
     this.triggers = { defineAuthChallenge, createAuthChallenge, verifyAuthChallengeResponse: verifyAuthChallenge };
+    this.customMessage = customMessage;
     this.secretsInitializer = initializer;
     this.secrets = { cookieKeys, passkeyProofSecret, relyingParties, registeredApis, oidcJwks, appClientSecret: clientSecret };
     for (const secret of Object.values(this.secrets)) {
@@ -192,9 +204,13 @@ export class SignInStack extends Stack {
     });
     this.bff.taskRole.addToPolicy(new iam.PolicyStatement({ actions: [...storeItemActions], resources: [this.table.tableArn] }));
     this.bff.taskRole.addToPolicy(new iam.PolicyStatement({ actions: [...storeIndexActions], resources: [`${this.table.tableArn}/index/${storeTable.indexName}`] }));
-    // The one admin read: the OpenID Provider asks whether a user without a Tobira session is still
-    // enabled before an app's refresh (bff/oidc/live-user.ts); every other call is a public one.
-    this.bff.taskRole.addToPolicy(new iam.PolicyStatement({ actions: ["cognito-idp:AdminGetUser"], resources: [pool.userPoolArn] }));
+    // Two admin calls, on this pool only; every other call is a public one. AdminGetUser: the OpenID
+    // Provider asks whether a user without a Tobira session is still enabled before an app's
+    // refresh (bff/oidc/live-user.ts). AdminUserGlobalSignOut: a password reset ends every Cognito
+    // refresh token of the user, also without a session to lend a token (bff/password/after-reset.ts).
+    this.bff.taskRole.addToPolicy(
+      new iam.PolicyStatement({ actions: ["cognito-idp:AdminGetUser", "cognito-idp:AdminUserGlobalSignOut"], resources: [pool.userPoolArn] }),
+    );
 
     // ---- Alarms and dashboard -------------------------------------------------------------------
     this.monitoring = new Monitoring(this, "Monitoring", {

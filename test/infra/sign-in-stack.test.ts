@@ -7,7 +7,7 @@ import { METRIC_NAMESPACE, MetricName } from "../../common/metric-names";
 import { ALB_TRUST_PROXY, BFF_PORT } from "../../infra/bff-service";
 import { repoRoot } from "../../infra/bundle-triggers";
 import { storeIndexActions, storeItemActions, storeTable } from "../../infra/sign-in-stack";
-import { loadTriggersConfig } from "../../triggers/config";
+import { loadCustomMessageConfig, loadTriggersConfig } from "../../triggers/config";
 import { type SynthesizedApp, asArray, logicalId, onlyResource, removeTestBundles, resources, sampleEnvironment, statementsOfRole, synthesizeTobira } from "./support";
 
 let synthesized: SynthesizedApp;
@@ -78,7 +78,8 @@ describe("user pool", () => {
         VerifyAuthChallengeResponse: arnOf(triggers.verifyAuthChallengeResponse.function),
       },
     });
-    for (const trigger of Object.values(triggers)) {
+    template().hasResourceProperties("AWS::Cognito::UserPool", { LambdaConfig: { CustomMessage: arnOf(stack().customMessage.function) } });
+    for (const trigger of [...Object.values(triggers), stack().customMessage]) {
       template().hasResourceProperties("AWS::Lambda::Permission", {
         Action: "lambda:InvokeFunction",
         FunctionName: arnOf(trigger.function),
@@ -86,6 +87,30 @@ describe("user pool", () => {
         SourceArn: arnOf(userPool),
       });
     }
+  });
+});
+
+describe("the CustomMessage trigger", () => {
+  test("runs Node 22 from its esbuild bundle, with its own log group, told who sends the pool's mail", () => {
+    const { customMessage } = stack();
+    const [, fn] = onlyResource(template(), "AWS::Lambda::Function", { Properties: Match.objectLike({ Role: arnOf(customMessage.role) }) });
+    expect(fn.Properties).toMatchObject({
+      Handler: "index.handler",
+      Runtime: "nodejs22.x",
+      LoggingConfig: { LogGroup: ref(customMessage.logGroup) },
+      Environment: { Variables: { NODE_OPTIONS: "--enable-source-maps", EMAIL_SENDING_ACCOUNT: synthesized.definition.emailSendingAccount } },
+    });
+    const variables = (fn.Properties!.Environment as { Variables: Record<string, string> }).Variables;
+    expect(loadCustomMessageConfig(variables)).toEqual({ emailSendingAccount: synthesized.definition.emailSendingAccount });
+  });
+
+  test("gets no secret and may only write its logs (it sends nothing itself)", () => {
+    const { customMessage } = stack();
+    const [, fn] = onlyResource(template(), "AWS::Lambda::Function", { Properties: Match.objectLike({ Role: arnOf(customMessage.role) }) });
+    expect(JSON.stringify(fn.Properties!.Environment)).not.toContain("secretsmanager");
+    expect(statementsOfRole(template(), logicalId(customMessage.role))).toEqual([
+      { Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: arnOf(customMessage.logGroup) },
+    ]);
   });
 });
 
@@ -327,7 +352,7 @@ describe("BFF service", () => {
     expect(metrics.sort()).toEqual(["ALBRequestCountPerTarget", "ECSServiceAverageCPUUtilization"]);
   });
 
-  test("the task role may only run item operations on the table, queries on its index, and AdminGetUser on the pool", () => {
+  test("the task role may only run item operations on the table, queries on its index, and AdminGetUser / AdminUserGlobalSignOut on the pool", () => {
     const { bff, table } = stack();
     const statements = statementsOfRole(template(), logicalId(bff.taskRole));
     expect(statements).toEqual([
@@ -337,17 +362,17 @@ describe("BFF service", () => {
         Action: storeIndexActions.length === 1 ? storeIndexActions[0] : [...storeIndexActions],
         Resource: { "Fn::Join": ["", [arnOf(table), `/index/${storeTable.indexName}`]] },
       },
-      { Effect: "Allow", Action: "cognito-idp:AdminGetUser", Resource: expect.anything() },
+      { Effect: "Allow", Action: ["cognito-idp:AdminGetUser", "cognito-idp:AdminUserGlobalSignOut"], Resource: expect.anything() },
     ]);
     const roleResource = (template().toJSON() as { Resources: Record<string, { Properties: Record<string, unknown> }> }).Resources[logicalId(bff.taskRole)]!;
     expect(roleResource.Properties.ManagedPolicyArns).toBeUndefined();
   });
 
-  test("no role in the stack may call a Cognito admin API but the BFF's one admin read (AdminGetUser)", () => {
+  test("no role in the stack may call a Cognito admin API but the BFF's AdminGetUser and AdminUserGlobalSignOut", () => {
     const actions = resources(template(), "AWS::IAM::Policy").flatMap(([, policy]) =>
       (policy.Properties!.PolicyDocument as { Statement: { Action: string | string[] }[] }).Statement.flatMap((statement) => asArray(statement.Action)),
     );
-    expect(actions.filter((action) => /^cognito-idp:(Admin|\*)/i.test(action))).toEqual(["cognito-idp:AdminGetUser"]);
+    expect(actions.filter((action) => /^cognito-idp:(Admin|\*)/i.test(action))).toEqual(["cognito-idp:AdminGetUser", "cognito-idp:AdminUserGlobalSignOut"]);
     expect(actions.filter((action) => action.endsWith("*") && !action.startsWith("kms:GenerateDataKey"))).toEqual([]);
   });
 });

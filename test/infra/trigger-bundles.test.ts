@@ -9,6 +9,7 @@ import {
   InitiateAuthCommand,
   type InitiateAuthCommandOutput,
   RespondToAuthChallengeCommand,
+  SignUpCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { Match, type Template } from "aws-cdk-lib/assertions";
 import type { ALBEvent, ALBResult, Context } from "aws-lambda";
@@ -90,8 +91,10 @@ beforeAll(async () => {
   );
   sesFromAddress = triggerEnvironment.SES_FROM_ADDRESS!;
   const logoutEnvironment = sampleEnvironment(lambdaVariables(synthesized.albMode, albMode.logout), { [logicalId(albMode.client)]: albClientId });
+  const customMessageEnvironment = sampleEnvironment(lambdaVariables(synthesized.signIn, signIn.customMessage), {});
   const lambdaEnvironment: Record<string, string | undefined> = {
     ...triggerEnvironment,
+    ...customMessageEnvironment,
     ...logoutEnvironment,
     // What the Lambda runtime provides, with SES pointed at the stand-in.
     AWS_REGION: config.region,
@@ -109,6 +112,7 @@ beforeAll(async () => {
     defineAuthChallenge: asTrigger(await load("defineAuthChallenge")),
     createAuthChallenge: asTrigger(await load("createAuthChallenge")),
     verifyAuthChallengeResponse: asTrigger(await load("verifyAuthChallengeResponse")),
+    customMessage: asTrigger(await load("customMessage")),
   } as ChallengeTriggers;
   albLogout = await load("albLogout");
   t = await startTestEmulator({ triggers });
@@ -129,6 +133,7 @@ describe("the bundles the CDK app uploads", () => {
       [synthesized.signIn, signIn.triggers.defineAuthChallenge, "defineAuthChallenge"],
       [synthesized.signIn, signIn.triggers.createAuthChallenge, "createAuthChallenge"],
       [synthesized.signIn, signIn.triggers.verifyAuthChallengeResponse, "verifyAuthChallengeResponse"],
+      [synthesized.signIn, signIn.customMessage, "customMessage"],
       [synthesized.albMode, albMode.logout, "albLogout"],
     ];
     for (const [template, fn, name] of pairs) expect(stagedBundle(template, synthesized, fn).equals(readFileSync(bundleFile(name))), name).toBe(true);
@@ -137,7 +142,7 @@ describe("the bundles the CDK app uploads", () => {
   test("come out the same wherever the app bundles them (infra/app.ts uses the same function)", () => {
     const elsewhere = mkdtempSync(join(repoRoot, "node_modules", ".cache", "tobira-lambda-again-"));
     try {
-      for (const name of ["defineAuthChallenge", "createAuthChallenge", "verifyAuthChallengeResponse", "albLogout"] as const) {
+      for (const name of ["defineAuthChallenge", "createAuthChallenge", "verifyAuthChallengeResponse", "customMessage", "albLogout"] as const) {
         expect(readFileSync(join(bundleLambda(name, elsewhere), BUNDLE_FILE)).equals(readFileSync(bundleFile(name))), name).toBe(true);
       }
     } finally {
@@ -198,6 +203,22 @@ function answer(
 }
 
 describe("the bundled triggers in the emulator", () => {
+  test("the bundled CustomMessage trigger words a Japanese user's sign-up mail in Japanese, the code in place", async () => {
+    const email = uniqueEmail("bundle-ja");
+    await t.cognito.send(
+      new SignUpCommand({
+        ClientId: bff.clientId,
+        Username: email,
+        Password: PASSWORD,
+        SecretHash: secretHash(email),
+        UserAttributes: [{ Name: "locale", Value: "ja" }],
+      }),
+    );
+    const [message] = t.emulator.outbox.list(email);
+    expect(message!.subject).toBe("Tobira アカウントの確認コード");
+    expect(message!.html).toContain(`>${message!.code}<`);
+  });
+
   test("sign a user in with a code they send through SES from the configured address", async () => {
     const email = uniqueEmail("bundle-otp");
     await signUpConfirmed(t, email);
