@@ -26,7 +26,8 @@ export type CognitoOperation =
   | "verifyUserAttribute"
   | "getUserAttributeVerificationCode"
   | "deleteUser"
-  | "adminGetUser";
+  | "adminGetUser"
+  | "adminUserGlobalSignOut";
 
 interface MappingRule {
   names: readonly string[];

@@ -1,5 +1,6 @@
 import {
   AdminGetUserCommand,
+  AdminUserGlobalSignOutCommand,
   ChangePasswordCommand,
   ConfirmForgotPasswordCommand,
   ConfirmSignUpCommand,
@@ -106,6 +107,13 @@ export interface CognitoGateway {
    * check of a user who has no Tobira session left (bff/oidc/live-user.ts).
    */
   adminGetUser?(username: string): Promise<{ enabled: boolean } | undefined>;
+  /**
+   * AdminUserGlobalSignOut (IAM `cognito-idp:AdminUserGlobalSignOut`): ends every refresh token of
+   * the user for every app client, without needing one of the user's tokens; `username` may be
+   * the email the pool signs in with. False when Cognito does not know the user. After a
+   * password reset (bff/password/after-reset.ts).
+   */
+  adminUserGlobalSignOut?(username: string): Promise<boolean>;
 }
 
 /** Masks an email the way Cognito's CodeDeliveryDetails do ("a***@e***", nothing of the top-level domain). */
@@ -372,6 +380,17 @@ export function createCognitoGateway(deps: { client: CognitoIdentityProviderClie
           return { enabled: output.Enabled !== false };
         } catch (error) {
           if (isCognitoError(error, "UserNotFoundException")) return undefined;
+          throw error;
+        }
+      }),
+
+    adminUserGlobalSignOut: (username) =>
+      call("adminUserGlobalSignOut", async () => {
+        try {
+          await client.send(new AdminUserGlobalSignOutCommand({ UserPoolId: settings.userPoolId, Username: username }));
+          return true;
+        } catch (error) {
+          if (isCognitoError(error, "UserNotFoundException")) return false;
           throw error;
         }
       }),

@@ -12,13 +12,29 @@ export interface AfterResetDeps {
   store: Store;
   sessions: SessionManager;
   signOut: Pick<SignOut, "everySessionOf">;
-  cognito?: Pick<CognitoGateway, "globalSignOut" | "refreshTokens" | "revokeToken">;
+  cognito?: Pick<CognitoGateway, "globalSignOut" | "refreshTokens" | "revokeToken" | "adminUserGlobalSignOut">;
   logger?: Pick<Logger, "warn" | "info">;
   resets?: PasswordResets;
 }
 
 /**
- * Cognito's GlobalSignOut needs one of the user's access tokens: one refreshed with any ended
+ * AdminUserGlobalSignOut names the user by the email the reset was for: it ends every refresh
+ * token of the user for every app client, also when no Tobira session of theirs is left to lend
+ * a token. True when Cognito confirmed it; a failure (e.g. a deployment without the IAM
+ * permission) falls back to GlobalSignOut below.
+ */
+async function adminGlobalSignOut(cognito: NonNullable<AfterResetDeps["cognito"]>, email: string, logger: AfterResetDeps["logger"]): Promise<boolean> {
+  if (cognito.adminUserGlobalSignOut === undefined) return false;
+  try {
+    return await cognito.adminUserGlobalSignOut(email);
+  } catch (error) {
+    logger?.warn({ errorCode: error instanceof ApiError ? error.code : "unknown" }, "AdminUserGlobalSignOut after a password reset failed; trying GlobalSignOut");
+    return false;
+  }
+}
+
+/**
+ * Without the admin call, Cognito's GlobalSignOut needs one of the user's access tokens: one refreshed with any ended
  * session's refresh token (the only token readable without that session's browser:
  * bff/session/token-sealing.ts). It ends every refresh token of the user, for every app client, also ones
  * the BFF never saw. True when Cognito confirmed it.
@@ -42,8 +58,8 @@ async function globalSignOut(cognito: NonNullable<AfterResetDeps["cognito"]>, en
  * Management Cheat Sheets; docs/architecture.md, "After a password reset"):
  *  - the reset is recorded first (password-resets.ts): the account's passkeys stop signing in
  *    until the owner confirms each again, and pending sign-ins begun before it die;
- *  - Cognito's GlobalSignOut, with a live session's tokens, ends the user's refresh tokens for
- *    every app client (without one, the BFF revokes those it knows);
+ *  - Cognito's AdminUserGlobalSignOut (else GlobalSignOut with a live session's tokens) ends the
+ *    user's refresh tokens for every app client (failing both, the BFF revokes those it knows);
  *  - every session of the user ends, everywhere (sign-out.ts says what that ends).
  * The reset names the user by email only; the sub comes from the last sign-in (session pointer)
  * and the provider's account snapshot. A user who never signed in has neither.
@@ -57,7 +73,7 @@ export async function endAccessAfterReset(deps: AfterResetDeps, email: string): 
   const { cognito } = deps;
   if (cognito !== undefined) {
     const ended = (await Promise.all(subs.map((sub) => deps.sessions.endAllSessionsFor(sub)))).flat();
-    const signedOut = await globalSignOut(cognito, ended);
+    const signedOut = (await adminGlobalSignOut(cognito, email, deps.logger)) || (await globalSignOut(cognito, ended));
     if (!signedOut) {
       if (ended.length > 0) deps.logger?.warn({ sessions: ended.length }, "GlobalSignOut after a password reset failed; revoking the refresh tokens the BFF knows");
       await Promise.all(

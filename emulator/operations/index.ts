@@ -1,6 +1,7 @@
 import type { Operation } from "../pool";
 import { adminDeleteUser } from "./admin-delete-user";
 import { adminGetUser } from "./admin-get-user";
+import { adminUserGlobalSignOut } from "./admin-user-global-sign-out";
 import { changePassword } from "./change-password";
 import { confirmForgotPassword } from "./confirm-forgot-password";
 import { confirmSignUp } from "./confirm-sign-up";
@@ -32,6 +33,7 @@ export const operations: Readonly<Record<string, Operation>> = {
   ChangePassword: changePassword,
   AdminGetUser: adminGetUser,
   AdminDeleteUser: adminDeleteUser,
+  AdminUserGlobalSignOut: adminUserGlobalSignOut,
   UpdateUserAttributes: updateUserAttributes,
   GetUserAttributeVerificationCode: getUserAttributeVerificationCode,
   VerifyUserAttribute: verifyUserAttribute,

@@ -1,4 +1,4 @@
-import { GetUserCommand, GlobalSignOutCommand, InitiateAuthCommand, RevokeTokenCommand } from "@aws-sdk/client-cognito-identity-provider";
+import { AdminUserGlobalSignOutCommand, GetUserCommand, GlobalSignOutCommand, InitiateAuthCommand, RevokeTokenCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { createRemoteJWKSet, decodeJwt, jwtVerify } from "jose";
 import {
   type TestEmulator,
@@ -226,6 +226,42 @@ describe("GlobalSignOut", () => {
     const tokens = await passwordSignIn(t, email);
     await t.cognito.send(new GlobalSignOutCommand({ AccessToken: tokens.AccessToken! }));
     await expectCognitoError(t.cognito.send(new GlobalSignOutCommand({ AccessToken: tokens.AccessToken! })), "NotAuthorizedException", "Access Token has been revoked");
+  });
+});
+
+describe("AdminUserGlobalSignOut", () => {
+  test("revokes every access and refresh token of the user named by the email alias, without one of their tokens", async () => {
+    const email = uniqueEmail();
+    const sub = await signUpConfirmed(t, email);
+    const tokens = await passwordSignIn(t, email);
+    expect(await t.cognito.send(new AdminUserGlobalSignOutCommand({ UserPoolId: poolId, Username: email }))).toMatchObject({});
+    await expectCognitoError(getUser(tokens.AccessToken!), "NotAuthorizedException", "Access Token has been revoked");
+    await expectCognitoError(refresh(tokens.RefreshToken!, sub), "NotAuthorizedException", "Refresh Token has been revoked");
+    expect((await getUser((await passwordSignIn(t, email)).AccessToken!)).Username).toBe(sub);
+  });
+
+  test("finds the user by the internal username too", async () => {
+    const email = uniqueEmail();
+    const sub = await signUpConfirmed(t, email);
+    const tokens = await passwordSignIn(t, email);
+    await t.cognito.send(new AdminUserGlobalSignOutCommand({ UserPoolId: poolId, Username: sub }));
+    await expectCognitoError(refresh(tokens.RefreshToken!, sub), "NotAuthorizedException", "Refresh Token has been revoked");
+  });
+
+  test("refuses an unknown user", async () => {
+    await expectCognitoError(
+      t.cognito.send(new AdminUserGlobalSignOutCommand({ UserPoolId: poolId, Username: uniqueEmail("ghost") })),
+      "UserNotFoundException",
+      "User does not exist.",
+    );
+  });
+
+  test("refuses an unknown user pool", async () => {
+    await expectCognitoError(
+      t.cognito.send(new AdminUserGlobalSignOutCommand({ UserPoolId: "us-east-1_Nope", Username: uniqueEmail() })),
+      "ResourceNotFoundException",
+      "User pool us-east-1_Nope does not exist.",
+    );
   });
 });
 

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Passkey, SessionResponse } from "../../../common/api-contract";
 import type { HttpClient } from "../../support/http-client";
 import { startTestStack, type TestStack } from "../../support/stack";
-import { errorOf, passwordStep } from "../bff/flows";
+import { errorOf, passwordStep, signUpConfirmed } from "../bff/flows";
 import { passwordSignIn, sdkClient, type TestEmulator } from "../emulator/support";
 import { ageFactorProof, userWithPasskey } from "./passkey-flows";
 
@@ -60,8 +60,6 @@ describe("a password reset evicts an intruder", () => {
     expect((await pending.post("/api/signin", { email, password })).body).toMatchObject({ next: "choose" });
     expect((await pending.post("/api/signin/otp/send", {})).status).toBe(200);
     const pendingCode = await stack.latestCode(email);
-    // The reset is recorded in milliseconds, a sign-in's start in whole seconds.
-    await new Promise((resolve) => setTimeout(resolve, 1100));
 
     await resetPassword(email);
 
@@ -75,6 +73,18 @@ describe("a password reset evicts an intruder", () => {
     await expect(cognito.send(new GetUserCommand({ AccessToken: direct.AccessToken! }))).rejects.toMatchObject({ name: "NotAuthorizedException" });
     const late = await pending.post("/api/signin/otp", { code: pendingCode });
     expect(errorOf(late).code).toBe("session_expired");
+    cognito.destroy();
+  });
+
+  it("signs the user out of Cognito everywhere even when no Tobira session of theirs is left to lend a token", async () => {
+    const { email, password } = await signUpConfirmed(stack);
+    // Tokens the BFF never saw, and no BFF session: only AdminUserGlobalSignOut can end them.
+    const cognito = sdkClient(stack.emulatorUrl);
+    const direct = await passwordSignIn({ cognito, emulator: stack.emulator } as unknown as TestEmulator, email, password);
+
+    await resetPassword(email);
+
+    await expect(cognito.send(new GetUserCommand({ AccessToken: direct.AccessToken! }))).rejects.toMatchObject({ name: "NotAuthorizedException" });
     cognito.destroy();
   });
 

@@ -7,9 +7,10 @@ import { memoryStore } from "../../support/memory-store";
 
 /**
  * What a password reset does besides ending sessions (docs/architecture.md, "After a password
- * reset"): it records the reset, calls Cognito's GlobalSignOut with an access token refreshed
- * from an ended session's refresh token (the only token readable without that session's browser),
- * and revokes the refresh tokens it knows when that fails.
+ * reset"): it records the reset, calls Cognito's AdminUserGlobalSignOut with the reset's email,
+ * else GlobalSignOut with an access token refreshed from an ended session's refresh token (the
+ * only token readable without that session's browser), and revokes the refresh tokens it knows
+ * when both fail.
  */
 
 const now = () => Math.floor(Date.now() / 1000);
@@ -26,7 +27,7 @@ function session(name: string | undefined): EndedSession {
   };
 }
 
-function setUp(live: EndedSession[]) {
+function setUp(live: EndedSession[], admin?: (username: string) => Promise<boolean>) {
   const store = memoryStore();
   const sessions = {
     subForEmail: vi.fn(async () => "sub-1"),
@@ -42,6 +43,7 @@ function setUp(live: EndedSession[]) {
       expiresIn: 3600,
     })),
     revokeToken: vi.fn(async (_token: string) => undefined),
+    ...(admin === undefined ? {} : { adminUserGlobalSignOut: vi.fn(admin) }),
   };
   return { store, sessions, signOut, cognito, run: () => endAccessAfterReset({ store, sessions, signOut, cognito }, "Ada@Example.com") };
 }
@@ -54,6 +56,29 @@ describe("after a password reset", () => {
     const resets = createPasswordResets(store);
     expect(await resets.lastForSub("sub-1")).toBeGreaterThanOrEqual(before);
     expect(await resets.lastForEmail("ada@example.com")).toBeGreaterThanOrEqual(before);
+  });
+
+  it("signs the user out of Cognito everywhere by AdminUserGlobalSignOut with the reset's email, needing no session's token", async () => {
+    const { cognito, signOut, run } = setUp([], async () => true);
+    await run();
+    expect(cognito.adminUserGlobalSignOut).toHaveBeenCalledWith("Ada@Example.com");
+    expect(cognito.globalSignOut).not.toHaveBeenCalled();
+    expect(cognito.revokeToken).not.toHaveBeenCalled();
+    expect(signOut.everySessionOf).toHaveBeenCalledWith("sub-1");
+  });
+
+  it("falls back to GlobalSignOut with a session's tokens when AdminUserGlobalSignOut fails", async () => {
+    const { cognito, run } = setUp([session("a")], async () => {
+      throw new Error("AccessDeniedException");
+    });
+    await run();
+    expect(cognito.globalSignOut).toHaveBeenCalledWith("access-a");
+  });
+
+  it("falls back to GlobalSignOut when Cognito does not know the email", async () => {
+    const { cognito, run } = setUp([session("a")], async () => false);
+    await run();
+    expect(cognito.globalSignOut).toHaveBeenCalledWith("access-a");
   });
 
   it("signs the user out of Cognito everywhere with an access token refreshed from an ended session", async () => {
