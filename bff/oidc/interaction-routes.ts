@@ -11,7 +11,7 @@ import type { AuthenticatedSession } from "../session/session-records";
 import type { Store } from "../store/store";
 import type { AccountStore } from "./accounts";
 import type { ConsentStore } from "./consent";
-import { denyFraming, type ProviderPages } from "./pages";
+import { denyFraming, pageLanguage, type ProviderPages } from "./pages";
 import { interactionUid, signInForInteractionKind, type PendingInteraction } from "./pending-interaction";
 import { acrFor, asksForPasskey, requestedScopes, usedPasskey } from "./provider-options";
 import { maySkipSignIn } from "./single-sign-on";
@@ -121,12 +121,15 @@ export function createInteractionRouter(deps: InteractionRoutesDeps): Router {
     return (await passkeys.listForUser(session.username)).length === 0;
   }
 
-  async function showNoPasskeyPage(res: Response, interaction: Interaction): Promise<void> {
+  /** The app's `ui_locales`, else the browser's languages (bff/oidc/pages.ts). */
+  const languageOf = (req: Request, interaction?: Interaction) => pageLanguage(interaction?.params.ui_locales, req.get("accept-language"));
+
+  async function showNoPasskeyPage(req: Request, res: Response, interaction: Interaction): Promise<void> {
     const client = await provider.Client.find(String(interaction.params.client_id));
     res
       .status(200)
       .type("html")
-      .send(pages.noPasskeyPage(client?.clientName ?? "The app", `/interaction/${interaction.uid}/no-passkey`));
+      .send(pages.noPasskeyPage(client?.clientName ?? "The app", `/interaction/${interaction.uid}/no-passkey`, languageOf(req, interaction)));
   }
 
   /** prompt=create (OpenID Connect Initiating User Registration 1.0): the sign-up page, then back here once signed in. */
@@ -152,7 +155,7 @@ export function createInteractionRouter(deps: InteractionRoutesDeps): Router {
           res
             .status(400)
             .type("html")
-            .send(pages.errorPage("invalid_request", "This sign-in request has expired, was already finished, or was opened in another browser."));
+            .send(pages.errorPage("invalid_request", "This sign-in request has expired, was already finished, or was opened in another browser.", languageOf(req)));
           return;
         }
         if (error instanceof ApiError && error.status === 401) {
@@ -164,7 +167,10 @@ export function createInteractionRouter(deps: InteractionRoutesDeps): Router {
           }
         }
         logger.error({ err: error }, "interaction failed");
-        res.status(500).type("html").send(pages.errorPage("server_error", "Something went wrong on our side. Go back to the app and try again."));
+        res
+          .status(500)
+          .type("html")
+          .send(pages.errorPage("server_error", "Something went wrong on our side. Go back to the app and try again.", languageOf(req)));
       }
     };
 
@@ -177,7 +183,10 @@ export function createInteractionRouter(deps: InteractionRoutesDeps): Router {
   function refusedCrossSite(req: Request, res: Response, description: string): boolean {
     const site = req.get("sec-fetch-site");
     if (site === undefined || site === "same-origin" || site === "none") return false;
-    res.status(403).type("html").send(pages.errorPage("access_denied", description));
+    res
+      .status(403)
+      .type("html")
+      .send(pages.errorPage("access_denied", description, languageOf(req)));
     return true;
   }
 
@@ -204,7 +213,7 @@ export function createInteractionRouter(deps: InteractionRoutesDeps): Router {
       if (session !== undefined && maySkipSignIn(interaction.prompt, interaction.params, session, nowSeconds())) {
         return finishLogin(req, res, session, interaction);
       }
-      if (session !== undefined && (await noPasskeyToStepUpWith(interaction, session))) return showNoPasskeyPage(res, interaction);
+      if (session !== undefined && (await noPasskeyToStepUpWith(interaction, session))) return showNoPasskeyPage(req, res, interaction);
       toSignIn(req, res, interaction.uid);
     }),
   );
@@ -224,7 +233,7 @@ export function createInteractionRouter(deps: InteractionRoutesDeps): Router {
       }
       // The app asked for a passkey and this sign-in used none: never a silent downgrade.
       if (asksForPasskey(interaction.params) && !usedPasskey(session.amr)) {
-        if (await noPasskeyToStepUpWith(interaction, session)) return showNoPasskeyPage(res, interaction);
+        if (await noPasskeyToStepUpWith(interaction, session)) return showNoPasskeyPage(req, res, interaction);
         toSignIn(req, res, interaction.uid);
         return;
       }

@@ -1,8 +1,8 @@
-import express, { Router, type RequestHandler, type Response } from "express";
+import express, { Router, type Request, type RequestHandler, type Response } from "express";
 import type Provider from "oidc-provider";
 import type { BffConfig } from "../config";
 import { sessionCookieMiddleware } from "../session/session-manager";
-import { denyFraming, type ProviderPages } from "./pages";
+import { denyFraming, pageLanguage, type ProviderPages } from "./pages";
 import { oidcRoutes } from "./provider-options";
 
 /**
@@ -65,20 +65,20 @@ export function createProviderEndpointsRouter(deps: { provider: Provider; config
   const parseForm = express.urlencoded({ extended: false, limit: "16kb", parameterLimit: 50 });
 
   /** The browser is navigating: a refusal is an HTML page, never a redirect (RFC 6749 §4.1.2.1). */
-  function refuse(res: Response, description: string): void {
+  function refuse(req: Request, res: Response, description: string): void {
     denyFraming(res);
     res.status(400).type("html").setHeader("Cache-Control", "no-store");
-    res.send(pages.errorPage("invalid_request", description));
+    res.send(pages.errorPage("invalid_request", description, pageLanguage(req.query.ui_locales, req.get("accept-language"))));
   }
 
   const formBody: RequestHandler = (req, res, next) => {
     if (!req.is("application/x-www-form-urlencoded")) {
-      refuse(res, "A request sent with POST must be form-encoded (application/x-www-form-urlencoded).");
+      refuse(req, res, "A request sent with POST must be form-encoded (application/x-www-form-urlencoded).");
       return;
     }
     parseForm(req, res, (error?: unknown) => {
       if (error === undefined) next();
-      else refuse(res, "The request is too large or malformed.");
+      else refuse(req, res, "The request is too large or malformed.");
     });
   };
 

@@ -17,7 +17,7 @@ import type { Store } from "../store/store";
 import { claimsByScope, type AccountStore } from "./accounts";
 import { coversScopes, type ConsentStore } from "./consent";
 import type { LiveUserCheck } from "./live-user";
-import type { ProviderPages } from "./pages";
+import { pageLanguage, type ProviderPages } from "./pages";
 import { generateSigningKeys, loadOrCreateLocalSigningKeys } from "./signing-keys";
 import { createStoreAdapter } from "./store-adapter";
 
@@ -299,18 +299,19 @@ export function providerOptions(deps: ProviderOptionsDeps): Configuration {
           ctx.type = "html";
           // RP-Initiated Logout 1.0 §2: a hint naming the signed-in user shows the app means this
           // session; only without one (or with another user's) is the user asked (logout CSRF, §6).
+          const language = pageLanguage(ctx.oidc.params?.ui_locales, ctx.get("accept-language"));
           const subject = hintSubject(ctx);
           if (subject !== undefined && subject === ctx.oidc.session?.accountId) {
-            const { html, script } = pages.logoutNowPage(form);
+            const { html, script } = pages.logoutNowPage(form, language);
             allowInlineScript(ctx, script);
             ctx.body = html;
             return;
           }
-          ctx.body = pages.logoutConfirmPage(form, ctx.oidc.client?.clientName);
+          ctx.body = pages.logoutConfirmPage(form, ctx.oidc.client?.clientName, language);
         },
         postLogoutSuccessSource: async (ctx: KoaContextWithOIDC) => {
           ctx.type = "html";
-          ctx.body = pages.signedOutPage(ctx.oidc.client?.clientName);
+          ctx.body = pages.signedOutPage(ctx.oidc.client?.clientName, pageLanguage(ctx.oidc.params?.ui_locales, ctx.get("accept-language")));
         },
       },
       revocation: {
@@ -392,7 +393,9 @@ export function providerOptions(deps: ProviderOptionsDeps): Configuration {
     },
     renderError: async (ctx: KoaContextWithOIDC, out: ErrorOut) => {
       ctx.type = "html";
-      ctx.body = pages.errorPage(String(out.error ?? "invalid_request"), typeof out.error_description === "string" ? out.error_description : undefined);
+      // ctx.oidc is absent when the request failed before the provider read it.
+      const language = pageLanguage((ctx.oidc as KoaContextWithOIDC["oidc"] | undefined)?.params?.ui_locales, ctx.get("accept-language"));
+      ctx.body = pages.errorPage(String(out.error ?? "invalid_request"), typeof out.error_description === "string" ? out.error_description : undefined, language);
     },
   };
 }

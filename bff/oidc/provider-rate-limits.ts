@@ -4,7 +4,7 @@ import type { BffConfig } from "../config";
 import type { Logger } from "../logger";
 import { SharedRateLimitStore } from "../middleware/rate-limit";
 import type { Store } from "../store/store";
-import { denyFraming, type ProviderPages } from "./pages";
+import { denyFraming, pageLanguage, type ProviderPages } from "./pages";
 import { oidcRoutes } from "./provider-options";
 
 /**
@@ -52,10 +52,10 @@ export function createProviderRateLimits(deps: { config: BffConfig; store: Store
   } satisfies Partial<Options>;
 
   // express-rate-limit has set Retry-After and the RateLimit headers when these run.
-  const browserRefusal: Options["handler"] = (_req: Request, res: Response) => {
+  const browserRefusal: Options["handler"] = (req: Request, res: Response) => {
     denyFraming(res);
     res.status(429).type("html").setHeader("Cache-Control", "no-store");
-    res.send(pages.errorPage("temporarily_unavailable", rateLimitedDescription));
+    res.send(pages.errorPage("temporarily_unavailable", rateLimitedDescription, pageLanguage(req.query.ui_locales, req.get("accept-language"))));
   };
   const backChannelRefusal: Options["handler"] = (_req: Request, res: Response) => {
     res.status(429).setHeader("Cache-Control", "no-store");

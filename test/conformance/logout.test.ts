@@ -268,6 +268,53 @@ describe("the provider's pages", () => {
   });
 });
 
+describe("the provider's pages in the user's language", () => {
+  it("ui_locales=ja on the logout request: the confirmation in Japanese, with lang=ja", async () => {
+    const { browser } = await signedIn();
+    const page = await browser.get(endSessionUrl({ ui_locales: "ja" }), { headers: { accept: "text/html", "accept-language": "en" } });
+    expect(page.text).toContain('<html lang="ja">');
+    expect(page.text).toContain("Tobira からサインアウトしますか?");
+    expect(page.text).toContain("はい、サインアウトします");
+    expect(page.text).not.toContain("Yes, sign me out");
+  });
+
+  it("without ui_locales, a Japanese browser (Accept-Language) gets Japanese, and after confirming, the signed-out page in Japanese", async () => {
+    const { browser } = await signedIn();
+    const headers = { accept: "text/html", "accept-language": "ja-JP,ja;q=0.9,en;q=0.8" };
+    const page = await browser.get("/oidc/session/end", { headers });
+    expect(page.text).toContain("Tobira からサインアウトしますか?");
+    const done = await browser.request("POST", "/oidc/session/end/confirm", undefined, {
+      rawBody: new URLSearchParams({ xsrf: xsrfOf(page), logout: "yes" }).toString(),
+      headers: { ...headers, "content-type": "application/x-www-form-urlencoded" },
+    });
+    const location = done.headers.get("location");
+    const signedOut = location === null ? done : await browser.get(location, { headers });
+    expect(signedOut.text).toContain('<html lang="ja">');
+    expect(signedOut.text).toContain("サインアウトしました");
+  });
+
+  it("an English browser gets English", async () => {
+    const { browser } = await signedIn();
+    const page = await browser.get("/oidc/session/end", { headers: { accept: "text/html", "accept-language": "en-GB,en;q=0.9,ja;q=0.5" } });
+    expect(page.text).toContain('<html lang="en">');
+    expect(page.text).toContain("Sign out of Tobira?");
+  });
+
+  it("the error page follows the language too: ui_locales before the browser's", async () => {
+    const { browser, tokens } = await signedIn();
+    const refused = await browser.get(endSessionUrl({ id_token_hint: tokens.id_token!, post_logout_redirect_uri: "https://evil.example/" }), {
+      headers: { accept: "text/html", "accept-language": "ja" },
+    });
+    await expectLogoutRefused(refused);
+    expect(refused.text).toContain('<html lang="ja">');
+    expect(refused.text).toContain("このリクエストは続行できません");
+    const english = await browser.get(endSessionUrl({ id_token_hint: tokens.id_token!, post_logout_redirect_uri: "https://evil.example/", ui_locales: "en" }), {
+      headers: { accept: "text/html", "accept-language": "ja" },
+    });
+    expect(english.text).toContain("This request cannot continue");
+  });
+});
+
 describe("a logout must be confirmed (logout CSRF)", () => {
   it("a request without a hint shows a confirmation form and ends nothing by itself", async () => {
     const { browser, tokens, config } = await signedIn();
