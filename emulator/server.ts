@@ -13,6 +13,7 @@ import { createLogoutRouter } from "./hosted/logout";
 import { ManagedLoginSessions } from "./hosted/managed-login-session";
 import { createAuthorizeRouter } from "./hosted/oauth2-authorize";
 import { AuthorizationCodes } from "./hosted/oauth2-codes";
+import { createForgotPasswordRouter } from "./hosted/oauth2-forgot-password";
 import { createSignUpRouter } from "./hosted/oauth2-signup";
 import { createTokenRouter } from "./hosted/oauth2-token";
 import { createUserInfoRouter } from "./hosted/user-info";
@@ -149,7 +150,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   app.use(createProtocolRouter(context, operations));
   app.use(createWellKnownRouter(context, () => url));
   app.use(createUserInfoRouter(context));
-  // Managed login: /oauth2/authorize → /login (↔ /signup → /confirmUser) → the client's callback → /oauth2/token;
+  // Managed login: /oauth2/authorize → /login (↔ /signup → /confirmUser, ↔ /forgotPassword → /confirmForgotPassword)
+  // → the client's callback → /oauth2/token;
   // the sign-in starts the managed-login session that /logout ends.
   const managedLoginSessions = new ManagedLoginSessions(now, options.managedLoginSessionMs);
   app.use(createLogoutRouter(context, managedLoginSessions));
@@ -157,6 +159,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   const csrf = createCsrf();
   app.use(createAuthorizeRouter(context, authorizationCodes, managedLoginSessions, csrf));
   app.use(createSignUpRouter(context, csrf));
+  app.use(createForgotPasswordRouter(context, csrf));
   app.use(createTokenRouter(context, authorizationCodes));
   app.use(createLocalOutboxRouter(() => outbox));
   app.use(createLocalOutboxIntakeRouter(() => outbox));

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { Response } from "express";
+import { preferredLanguage, type UiLanguage } from "../../common/preferred-language";
 
 /**
  * The few HTML pages the provider itself shows (errors, the logout confirmation, signed out, a
@@ -39,36 +40,15 @@ export function spaStylesheet(web: { serve: boolean; distDir: string }): string 
 }
 
 /** The language of a provider page. */
-export type PageLanguage = "en" | "ja";
-
-const supported = (tag: string): PageLanguage | undefined => {
-  const primary = tag.trim().toLowerCase().split(/[-_]/)[0];
-  return primary === "ja" ? "ja" : primary === "en" ? "en" : undefined;
-};
+export type PageLanguage = UiLanguage;
 
 /**
  * The page's language: the first supported tag of the request's `ui_locales` (OpenID Connect Core
  * §3.1.2.1, "in order of preference"; RP-Initiated Logout 1.0 §2 lets the logout request carry it
- * too), else the browser's preference (Accept-Language, RFC 9110 §12.5.4: the highest q among
- * English and Japanese, earlier first on a tie), else English.
+ * too), else the browser's preference (Accept-Language), else English (common/preferred-language.ts).
  */
 export function pageLanguage(uiLocales: unknown, acceptLanguage: string | undefined): PageLanguage {
-  if (typeof uiLocales === "string") {
-    for (const tag of uiLocales.split(" ").slice(0, 20)) {
-      const language = supported(tag);
-      if (language !== undefined) return language;
-    }
-  }
-  let best: { language: PageLanguage; q: number } | undefined;
-  for (const range of (acceptLanguage ?? "").slice(0, 1024).split(",")) {
-    const [tag = "", ...parameters] = range.split(";");
-    const language = supported(tag);
-    if (language === undefined) continue;
-    const qParameter = parameters.map((parameter) => parameter.trim()).find((parameter) => parameter.startsWith("q="));
-    const q = qParameter === undefined ? 1 : Number(qParameter.slice(2));
-    if (Number.isFinite(q) && q > 0 && (best === undefined || q > best.q)) best = { language, q };
-  }
-  return best?.language ?? "en";
+  return preferredLanguage(uiLocales, acceptLanguage);
 }
 
 /** The page's parts, all already safe HTML except the plain-text title and lead. */

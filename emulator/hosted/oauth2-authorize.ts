@@ -6,6 +6,7 @@ import type { PoolContext } from "../pool";
 import type { StoredUser } from "../state/user-store";
 import { type Csrf, createCsrf } from "./csrf";
 import type { ManagedLoginSessions } from "./managed-login-session";
+import { MANAGED_LOGIN_TEXT, managedLoginLanguage } from "./managed-login-text";
 import type { AuthorizationCodes } from "./oauth2-codes";
 import { sendManagedLoginPage, signInFormHtml } from "./oauth2-page";
 import { type AuthorizeRequest, MAX_PASSWORD, MAX_USERNAME, field, formBody, formErrorHandler, requestQuery, validatedRequest } from "./oauth2-request";
@@ -28,7 +29,8 @@ export { type AuthorizeRequest, validateAuthorizeRequest } from "./oauth2-reques
  */
 
 /** Notices other managed-login pages may ask the sign-in page to show (fixed texts: nothing from the URL is echoed). */
-const NOTICES: Record<string, string> = { confirmed: "Account confirmed — sign in" };
+const NOTICES = ["confirmed", "reset"] as const;
+const isNotice = (value: unknown): value is (typeof NOTICES)[number] => (NOTICES as readonly unknown[]).includes(value);
 
 // ---- sign-in --------------------------------------------------------------------------------
 
@@ -98,12 +100,24 @@ export function createAuthorizeRouter(ctx: () => PoolContext, codes: Authorizati
     extra: { username?: string; error?: string; notice?: string } = {},
   ) => {
     const query = requestQuery(request);
+    const language = managedLoginLanguage(req);
+    const text = MANAGED_LOGIN_TEXT[language];
     sendManagedLoginPage(
       res,
       status,
-      `Sign in — ${request.client.name}`,
-      signInFormHtml({ clientName: request.client.name, action: `/login?${query}`, signUpHref: `/signup?${query}`, csrfToken: csrf.issue(req, res), ...extra }),
+      `${text.signInTitle} — ${request.client.name}`,
+      signInFormHtml({
+        clientName: request.client.name,
+        action: `/login?${query}`,
+        signUpHref: `/signup?${query}`,
+        forgotPasswordHref: `/forgotPassword?${query}`,
+        csrfToken: csrf.issue(req, res),
+        text,
+        ...extra,
+        ...(extra.error === undefined ? {} : { error: text.cognitoMessage(extra.error) }),
+      }),
       [new URL(request.redirectUri).origin],
+      language,
     );
   };
 
@@ -129,7 +143,7 @@ export function createAuthorizeRouter(ctx: () => PoolContext, codes: Authorizati
   router.get("/login", (req, res) => {
     const request = validatedRequest(ctx(), req, res);
     if (request === undefined) return;
-    const notice = typeof req.query.notice === "string" ? NOTICES[req.query.notice] : undefined;
+    const notice = isNotice(req.query.notice) ? MANAGED_LOGIN_TEXT[managedLoginLanguage(req)].notices[req.query.notice] : undefined;
     showForm(req, res, request, 200, notice === undefined ? {} : { notice });
   });
 
@@ -138,12 +152,12 @@ export function createAuthorizeRouter(ctx: () => PoolContext, codes: Authorizati
     if (request === undefined) return;
     const username = field(req.body, "username").trim().slice(0, MAX_USERNAME);
     if (!csrf.check(req, field(req.body, "_csrf"))) {
-      showForm(req, res, request, 403, { username, error: "This sign-in form has expired. Enter your details again." });
+      showForm(req, res, request, 403, { username, error: MANAGED_LOGIN_TEXT[managedLoginLanguage(req)].signInFormExpired });
       return;
     }
     const password = field(req.body, "password");
     if (username === "" || password === "" || password.length > MAX_PASSWORD) {
-      showForm(req, res, request, 400, { username, error: "Enter your email and password." });
+      showForm(req, res, request, 400, { username, error: MANAGED_LOGIN_TEXT[managedLoginLanguage(req)].enterEmailAndPassword });
       return;
     }
     const outcome = await checkPassword(ctx(), username, password);

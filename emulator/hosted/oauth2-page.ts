@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Response } from "express";
 import { escapeHtml } from "./html";
+import { type Language, MANAGED_LOGIN_TEXT, type ManagedLoginText } from "./managed-login-text";
 
 const STYLE = `body{font-family:system-ui,sans-serif;margin:3rem auto;max-width:24rem;padding:0 1rem;color:#1b1b1b}
 h1{font-size:1.4rem;margin-bottom:.25rem}.muted{color:#555;font-size:.9rem;margin-top:0}
@@ -19,7 +20,14 @@ const STYLE_HASH = createHash("sha256").update(STYLE).digest("base64");
  * origins a form post may lead to, because browsers also check the redirect that answers the post
  * (CSP Level 3, form-action) — the sign-in form's answer is a redirect to the client's callback.
  */
-export function sendManagedLoginPage(res: Response, status: number, title: string, bodyHtml: string, formTargets: readonly string[] = []): void {
+export function sendManagedLoginPage(
+  res: Response,
+  status: number,
+  title: string,
+  bodyHtml: string,
+  formTargets: readonly string[] = [],
+  language: Language = "en",
+): void {
   const formAction = ["'self'", ...formTargets].join(" ");
   res
     .status(status)
@@ -32,17 +40,20 @@ export function sendManagedLoginPage(res: Response, status: number, title: strin
       "Cache-Control": "no-store",
     })
     .send(
-      `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body><main>${bodyHtml}</main></body></html>`,
+      `<!doctype html><html lang="${language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body><main>${bodyHtml}</main></body></html>`,
     );
 }
 
 /** Cognito's error page for requests that cannot be redirected back (unknown client, unregistered redirect URI). */
-export function sendManagedLoginError(res: Response, error: string, description: string): void {
+export function sendManagedLoginError(res: Response, error: string, description: string, language: Language = "en"): void {
+  const text = MANAGED_LOGIN_TEXT[language];
   sendManagedLoginPage(
     res,
     400,
-    "Sign-in error",
-    `<h1>An error was encountered with the requested page.</h1><p><strong>${escapeHtml(error)}</strong></p><p>${escapeHtml(description)}</p>`,
+    text.errorTitle,
+    `<h1>${escapeHtml(text.errorHeading)}</h1><p><strong>${escapeHtml(error)}</strong></p><p>${escapeHtml(description)}</p>`,
+    [],
+    language,
   );
 }
 
@@ -58,6 +69,9 @@ export interface SignInFormOptions {
   error?: string;
   /** Where "Create an account" leads: `/signup?<the same authorization request>`. */
   signUpHref: string;
+  /** Where "Forgot your password?" leads: `/forgotPassword?<the same authorization request>`. */
+  forgotPasswordHref: string;
+  text: ManagedLoginText;
   /** A fixed notice from another page (e.g. "Account confirmed — sign in"). */
   notice?: string;
 }
@@ -71,17 +85,19 @@ export function messagesHtml(options: { error?: string | undefined; notice?: str
 
 /** The sign-in form: labelled fields, the error announced to screen readers and tied to the fields. */
 export function signInFormHtml(options: SignInFormOptions): string {
+  const { text } = options;
   const describedBy = options.error === undefined ? "" : ' aria-describedby="signin-error" aria-invalid="true"';
-  return `<h1>Sign in</h1>
-<p class="muted">to ${escapeHtml(options.clientName)} — local Cognito managed login</p>
+  return `<h1>${escapeHtml(text.signInHeading)}</h1>
+<p class="muted">${escapeHtml(text.signInFor(options.clientName))}</p>
 ${messagesHtml(options, "signin-error")}
 <form method="post" action="${escapeHtml(options.action)}">
 <input type="hidden" name="_csrf" value="${escapeHtml(options.csrfToken)}">
-<label for="username">Email</label>
+<label for="username">${escapeHtml(text.email)}</label>
 <input id="username" name="username" type="email" autocomplete="username" required value="${escapeHtml(options.username ?? "")}"${describedBy}>
-<label for="password">Password</label>
+<label for="password">${escapeHtml(text.password)}</label>
 <input id="password" name="password" type="password" autocomplete="current-password" required${describedBy}>
-<button type="submit">Sign in</button>
+<button type="submit">${escapeHtml(text.signInButton)}</button>
 </form>
-<p>Need an account? <a href="${escapeHtml(options.signUpHref)}">Create an account</a></p>`;
+<p><a href="${escapeHtml(options.forgotPasswordHref)}">${escapeHtml(text.forgotPassword)}</a></p>
+<p>${escapeHtml(text.needAccount)} <a href="${escapeHtml(options.signUpHref)}">${escapeHtml(text.createAccount)}</a></p>`;
 }

@@ -1,6 +1,7 @@
 import express, { type NextFunction, type Request, type Response } from "express";
 import type { AppClientConfig } from "../../common/local-config";
 import type { PoolContext } from "../pool";
+import { langParameter, managedLoginLanguage } from "./managed-login-text";
 import { sendManagedLoginError } from "./oauth2-page";
 
 /**
@@ -19,6 +20,8 @@ export interface AuthorizeRequest {
   nonce?: string;
   /** OIDC Core §3.1.2.1 `prompt`: "login" asks again despite a session, "none" never shows a page. */
   prompt?: "login" | "none";
+  /** Cognito's managed-login `lang` parameter, when it names a language the pages speak. */
+  lang?: "en" | "ja";
 }
 
 type Validation =
@@ -80,6 +83,7 @@ export function validateAuthorizeRequest(ctx: PoolContext, query: Record<string,
   const nonce = query.nonce;
   if (nonce !== undefined && (typeof nonce !== "string" || nonce === "" || nonce.length > MAX_NONCE)) return fail("invalid_request");
   const prompt = single(query.prompt);
+  const lang = langParameter(query.lang);
 
   const codeChallenge = query.code_challenge;
   const method = query.code_challenge_method;
@@ -98,6 +102,7 @@ export function validateAuthorizeRequest(ctx: PoolContext, query: Record<string,
       ...(typeof codeChallenge === "string" ? { codeChallenge } : {}),
       ...(typeof nonce === "string" ? { nonce } : {}),
       ...(prompt === "login" || prompt === "none" ? { prompt } : {}),
+      ...(lang === undefined ? {} : { lang }),
     },
   };
 }
@@ -116,6 +121,7 @@ export function requestQuery(request: AuthorizeRequest): string {
     params.set("code_challenge_method", "S256");
   }
   if (request.nonce !== undefined) params.set("nonce", request.nonce);
+  if (request.lang !== undefined) params.set("lang", request.lang);
   return params.toString();
 }
 
@@ -123,7 +129,7 @@ export function requestQuery(request: AuthorizeRequest): string {
 export function validatedRequest(ctx: PoolContext, req: Request, res: Response): AuthorizeRequest | undefined {
   const result = validateAuthorizeRequest(ctx, req.query as Record<string, unknown>);
   if (result.ok) return result.request;
-  if ("page" in result) sendManagedLoginError(res, result.page.error, result.page.description);
+  if ("page" in result) sendManagedLoginError(res, result.page.error, result.page.description, managedLoginLanguage(req));
   else res.set("Cache-Control", "no-store").redirect(302, result.redirect);
   return undefined;
 }
@@ -142,10 +148,10 @@ export function field(body: unknown, name: string): string {
 }
 
 /** A form body the parser refuses (too large, too many fields) gets Cognito's error page, not a 500. */
-export function formErrorHandler(error: unknown, _req: Request, res: Response, next: NextFunction): void {
+export function formErrorHandler(error: unknown, req: Request, res: Response, next: NextFunction): void {
   if (!(error instanceof Error && typeof (error as { type?: unknown }).type === "string")) {
     next(error);
     return;
   }
-  sendManagedLoginError(res, "invalid_request", "The form could not be read.");
+  sendManagedLoginError(res, "invalid_request", "The form could not be read.", managedLoginLanguage(req));
 }

@@ -6,6 +6,7 @@ import { registerUser } from "../operations/sign-up";
 import type { PoolContext } from "../pool";
 import { Fields } from "../validation";
 import type { Csrf } from "./csrf";
+import { MANAGED_LOGIN_TEXT, managedLoginLanguage } from "./managed-login-text";
 import { sendManagedLoginPage } from "./oauth2-page";
 import { type AuthorizeRequest, MAX_PASSWORD, MAX_USERNAME, field, formBody, formErrorHandler, requestQuery, validatedRequest } from "./oauth2-request";
 import { confirmFormHtml, passwordRulesText, signUpFormHtml } from "./oauth2-signup-page";
@@ -23,13 +24,11 @@ import { confirmFormHtml, passwordRulesText, signUpFormHtml } from "./oauth2-sig
  * Successful posts answer 303 See Other (RFC 9110 §15.4.4), so reloading never posts twice.
  */
 
-const EXPIRED_FORM = "This form has expired. Enter your details again.";
-
 type Page = { username?: string; error?: string; notice?: string };
 
-/** The user-facing message of a Cognito error; anything else is a fault and goes on to the server's handler. */
-function cognitoMessage(error: unknown): string {
-  if (error instanceof CognitoError && error.expose) return error.message;
+/** The user-facing message of a Cognito error, in the page's language; anything else is a fault and goes on to the server's handler. */
+export function cognitoMessage(req: Request, error: unknown): string {
+  if (error instanceof CognitoError && error.expose) return MANAGED_LOGIN_TEXT[managedLoginLanguage(req)].cognitoMessage(error.message);
   throw error;
 }
 
@@ -37,18 +36,27 @@ export function createSignUpRouter(ctx: () => PoolContext, csrf: Csrf): Router {
   const router = express.Router();
 
   const query = (request: AuthorizeRequest) => `?${requestQuery(request)}`;
+  const text = (req: Request) => MANAGED_LOGIN_TEXT[managedLoginLanguage(req)];
   const common = (req: Request, res: Response, request: AuthorizeRequest, page: Page) => ({
     clientName: request.client.name,
     query: query(request),
     csrfToken: csrf.issue(req, res),
+    text: text(req),
     ...page,
   });
   const showSignUp = (req: Request, res: Response, request: AuthorizeRequest, status: number, page: Page = {}) => {
-    const html = signUpFormHtml({ ...common(req, res, request, page), passwordRules: passwordRulesText(ctx().pool.passwordPolicy) });
-    sendManagedLoginPage(res, status, `Create an account — ${request.client.name}`, html);
+    const html = signUpFormHtml({ ...common(req, res, request, page), passwordRules: passwordRulesText(ctx().pool.passwordPolicy, text(req)) });
+    sendManagedLoginPage(res, status, `${text(req).signUpTitle} — ${request.client.name}`, html, [], managedLoginLanguage(req));
   };
   const showConfirm = (req: Request, res: Response, request: AuthorizeRequest, status: number, page: Page = {}) => {
-    sendManagedLoginPage(res, status, `Confirm your account — ${request.client.name}`, confirmFormHtml(common(req, res, request, page)));
+    sendManagedLoginPage(
+      res,
+      status,
+      `${text(req).confirmTitle} — ${request.client.name}`,
+      confirmFormHtml(common(req, res, request, page)),
+      [],
+      managedLoginLanguage(req),
+    );
   };
   const usernameOf = (value: unknown) => (typeof value === "string" ? value.trim().slice(0, MAX_USERNAME) : "");
 
@@ -62,17 +70,17 @@ export function createSignUpRouter(ctx: () => PoolContext, csrf: Csrf): Router {
     if (request === undefined) return;
     const username = usernameOf(field(req.body, "username"));
     const password = field(req.body, "password");
-    if (!csrf.check(req, field(req.body, "_csrf"))) return showSignUp(req, res, request, 403, { username, error: EXPIRED_FORM });
-    if (username === "" || password === "") return showSignUp(req, res, request, 400, { username, error: "Enter your email and a password." });
+    if (!csrf.check(req, field(req.body, "_csrf"))) return showSignUp(req, res, request, 403, { username, error: text(req).formExpired });
+    if (username === "" || password === "") return showSignUp(req, res, request, 400, { username, error: text(req).enterEmailAndAPassword });
     // The API model's input rules (emulator/validation.ts), in words for people.
-    if (!Fields.username.safeParse(username).success) return showSignUp(req, res, request, 400, { username, error: "Enter a valid email address." });
+    if (!Fields.username.safeParse(username).success) return showSignUp(req, res, request, 400, { username, error: text(req).enterValidEmail });
     if (password.length > MAX_PASSWORD || password !== password.trim()) {
-      return showSignUp(req, res, request, 400, { username, error: `Passwords have at most ${MAX_PASSWORD} characters and cannot begin or end with a space.` });
+      return showSignUp(req, res, request, 400, { username, error: text(req).passwordLimits(MAX_PASSWORD) });
     }
     try {
       await registerUser(ctx(), request.client.clientId, { Username: username, Password: password });
     } catch (error) {
-      return showSignUp(req, res, request, 400, { username, error: cognitoMessage(error) });
+      return showSignUp(req, res, request, 400, { username, error: cognitoMessage(req, error) });
     }
     res.set("Cache-Control", "no-store").redirect(303, `/confirmUser${query(request)}&${new URLSearchParams({ username })}`);
   });
@@ -87,14 +95,15 @@ export function createSignUpRouter(ctx: () => PoolContext, csrf: Csrf): Router {
     if (request === undefined) return;
     const username = usernameOf(field(req.body, "username"));
     const code = field(req.body, "code").trim();
-    if (!csrf.check(req, field(req.body, "_csrf"))) return showConfirm(req, res, request, 403, { username, error: EXPIRED_FORM });
-    if (username === "" || code === "") return showConfirm(req, res, request, 400, { username, error: "Enter your email and the confirmation code." });
+    if (!csrf.check(req, field(req.body, "_csrf"))) return showConfirm(req, res, request, 403, { username, error: text(req).formExpired });
+    if (username === "" || code === "") return showConfirm(req, res, request, 400, { username, error: text(req).enterEmailAndCode });
     try {
       // A code the API model would refuse (spaces, too long) cannot match either.
-      if (!Fields.confirmationCode.safeParse(code).success) return showConfirm(req, res, request, 400, { username, error: Messages.codeMismatch });
+      if (!Fields.confirmationCode.safeParse(code).success)
+        return showConfirm(req, res, request, 400, { username, error: text(req).cognitoMessage(Messages.codeMismatch) });
       await confirmUser(ctx(), request.client, username, code);
     } catch (error) {
-      return showConfirm(req, res, request, 400, { username, error: cognitoMessage(error) });
+      return showConfirm(req, res, request, 400, { username, error: cognitoMessage(req, error) });
     }
     res.set("Cache-Control", "no-store").redirect(303, `/login${query(request)}&notice=confirmed`);
   });
@@ -103,13 +112,13 @@ export function createSignUpRouter(ctx: () => PoolContext, csrf: Csrf): Router {
     const request = validatedRequest(ctx(), req, res);
     if (request === undefined) return;
     const username = usernameOf(field(req.body, "username"));
-    if (!csrf.check(req, field(req.body, "_csrf"))) return showConfirm(req, res, request, 403, { username, error: EXPIRED_FORM });
-    if (username === "") return showConfirm(req, res, request, 400, { error: "Enter your email." });
+    if (!csrf.check(req, field(req.body, "_csrf"))) return showConfirm(req, res, request, 403, { username, error: text(req).formExpired });
+    if (username === "") return showConfirm(req, res, request, 400, { error: text(req).enterEmail });
     try {
       const delivery = await resendConfirmation(ctx(), request.client, username);
-      showConfirm(req, res, request, 200, { username, notice: `A new code was sent to ${delivery.Destination}.` });
+      showConfirm(req, res, request, 200, { username, notice: text(req).codeSentTo(delivery.Destination) });
     } catch (error) {
-      showConfirm(req, res, request, 400, { username, error: cognitoMessage(error) });
+      showConfirm(req, res, request, 400, { username, error: cognitoMessage(req, error) });
     }
   });
 

@@ -1,6 +1,7 @@
 import { z } from "zod";
+import type { AppClientConfig } from "../../common/local-config";
 import { InvalidParameterException, Messages, NotAuthorizedException, UserNotFoundException } from "../errors";
-import { type Operation, hidesUserExistence, requireClient, sendCode, simulatedDelivery } from "../pool";
+import { type CodeDeliveryDetails, type Operation, type PoolContext, hidesUserExistence, requireClient, sendCode, simulatedDelivery } from "../pool";
 import { assertSecretHash } from "../secret-hash";
 import type { StoredUser } from "../state/user-store";
 import { Fields, parseInput } from "../validation";
@@ -27,28 +28,34 @@ export const forgotPassword: Operation = async (ctx, raw) => {
   const request = parseInput(input, raw);
   const client = requireClient(ctx, request.ClientId);
   assertSecretHash(client, request.Username, request.SecretHash, "member");
-  const hide = hidesUserExistence(client);
+  return { CodeDeliveryDetails: await requestPasswordReset(ctx, client, request.Username, request.ClientMetadata) };
+};
 
-  const user = ctx.users.find(request.Username);
+/**
+ * ForgotPassword's rules for a trusted caller (the API operation after its SECRET_HASH check, or
+ * the managed login's "Forgot your password?" page). Throws the operation's CognitoErrors.
+ */
+export async function requestPasswordReset(
+  ctx: PoolContext,
+  client: AppClientConfig,
+  username: string,
+  clientMetadata?: Record<string, string>,
+): Promise<CodeDeliveryDetails> {
+  const hide = hidesUserExistence(client);
+  const user = ctx.users.find(username);
   if (user === undefined) {
-    if (hide) return { CodeDeliveryDetails: simulatedDelivery(request.Username) };
+    if (hide) return simulatedDelivery(username);
     throw new UserNotFoundException(Messages.usernameClientNotFound);
   }
   if (!user.enabled) {
-    if (hide) return { CodeDeliveryDetails: simulatedDelivery(request.Username) };
+    if (hide) return simulatedDelivery(username);
     throw new NotAuthorizedException(Messages.userDisabled);
   }
   ctx.quotas.takeUserAttempt(user.sub, "ForgotPassword");
   const destination = verifiedDestination(user);
   if (destination === undefined) {
-    if (hide) return { CodeDeliveryDetails: simulatedDelivery(request.Username) };
+    if (hide) return simulatedDelivery(username);
     throw new InvalidParameterException("Cannot reset password for the user as there is no registered/verified email or phone_number");
   }
-  return {
-    CodeDeliveryDetails: await sendCode(ctx, user, "reset", destination, {
-      source: "CustomMessage_ForgotPassword",
-      clientId: client.clientId,
-      clientMetadata: request.ClientMetadata,
-    }),
-  };
-};
+  return sendCode(ctx, user, "reset", destination, { source: "CustomMessage_ForgotPassword", clientId: client.clientId, clientMetadata });
+}
