@@ -3,9 +3,10 @@ import type { PasswordPolicy } from "../../common/local-config";
 import { preferredLanguage, supportedLanguage, type UiLanguage } from "../../common/preferred-language";
 
 /**
- * The managed login's words in English and Japanese. Cognito's managed login picks its language
- * from the `lang` query parameter, else the browser's (AWS DG, "Managed login localization"); the
- * emulator does the same and carries `lang` on every link and form of the flow.
+ * The managed login's words in English and Japanese. Cognito's managed login takes its language
+ * from the `lang` query parameter and remembers it in a cookie, English by default
+ * (docs/cognito-behaviour.md, "Managed login (hosted endpoints)"); the emulator carries `lang` on
+ * every link and form of the flow instead, and without it follows the browser's Accept-Language.
  */
 
 export type Language = UiLanguage;
