@@ -183,7 +183,7 @@ const WORDING: Record<Language, Record<CustomMessageSource, Wording>> = {
       intro: `Thanks for signing up for ${BRAND}. Enter this code on the sign-up page to finish creating your account.`,
       codeLabel: "Confirmation code",
       validity: "The code is valid for 24 hours.",
-      ifNotYou: "If you did not sign up, ignore this email: no account is created without the code.",
+      ifNotYou: "If you did not sign up, ignore this email: the account stays inactive without the code.",
       sms: (p) => `Your ${BRAND} confirmation code is ${p.code}. It is valid for 24 hours.`,
     },
     CustomMessage_ResendCode: {
@@ -192,7 +192,7 @@ const WORDING: Record<Language, Record<CustomMessageSource, Wording>> = {
       intro: `Here is a new code to finish creating your ${BRAND} account. Earlier codes no longer work.`,
       codeLabel: "Confirmation code",
       validity: "The code is valid for 24 hours.",
-      ifNotYou: "If you did not sign up, ignore this email: no account is created without the code.",
+      ifNotYou: "If you did not sign up, ignore this email: the account stays inactive without the code.",
       sms: (p) => `Your new ${BRAND} confirmation code is ${p.code}. It is valid for 24 hours.`,
     },
     CustomMessage_ForgotPassword: {
@@ -249,7 +249,7 @@ const WORDING: Record<Language, Record<CustomMessageSource, Wording>> = {
       intro: `${BRAND} にご登録いただきありがとうございます。登録画面に次の確認コードを入力して、アカウントの作成を完了してください。`,
       codeLabel: "確認コード",
       validity: "このコードの有効期限は 24 時間です。",
-      ifNotYou: "登録した覚えがない場合は、このメールを破棄してください。コードを入力しない限り、アカウントは作成されません。",
+      ifNotYou: "登録した覚えがない場合は、このメールを破棄してください。コードを入力しない限り、アカウントは有効になりません。",
       sms: (p) => `${BRAND} の確認コードは ${p.code} です。有効期限は 24 時間です。`,
     },
     CustomMessage_ResendCode: {
@@ -258,7 +258,7 @@ const WORDING: Record<Language, Record<CustomMessageSource, Wording>> = {
       intro: `${BRAND} アカウントの作成を完了するための、新しい確認コードをお送りします。以前のコードは使えなくなりました。`,
       codeLabel: "確認コード",
       validity: "このコードの有効期限は 24 時間です。",
-      ifNotYou: "登録した覚えがない場合は、このメールを破棄してください。コードを入力しない限り、アカウントは作成されません。",
+      ifNotYou: "登録した覚えがない場合は、このメールを破棄してください。コードを入力しない限り、アカウントは有効になりません。",
       sms: (p) => `${BRAND} の新しい確認コードは ${p.code} です。有効期限は 24 時間です。`,
     },
     CustomMessage_ForgotPassword: {

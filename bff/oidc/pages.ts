@@ -155,7 +155,7 @@ const WORDS: Record<PageLanguage, Words> = {
     errorLead: "元のアプリに戻って、もう一度お試しください。",
     errorLabel: "エラー:",
     invalidRequest: "リクエストが正しくありません。",
-    logoutTitle: "Tobira からサインアウトしますか?",
+    logoutTitle: "Tobira からサインアウトしますか？",
     logoutAsks: (who) => `${who}がサインアウトを求めています。サインアウトすると、このブラウザーでの Tobira のセッションが終了します。`,
     anApp: "アプリ",
     yesSignOut: "はい、サインアウトします",

@@ -149,7 +149,7 @@ const japaneseCognitoMessages: Record<string, string> = {
   "User already exists": "このユーザーはすでに存在します。",
   "User is already confirmed.": "このアカウントはすでに確認済みです。",
   "Attempt limit exceeded, please try after some time.": "試行回数の上限に達しました。しばらくしてからお試しください。",
-  "Password reset required for the user": "パスワードの再設定が必要です。「パスワードをお忘れですか?」から再設定してください。",
+  "Password reset required for the user": "パスワードの再設定が必要です。「パスワードをお忘れですか？」から再設定してください。",
   "Username/client id combination not found.": "アカウントが見つかりません。",
 };
 
@@ -162,7 +162,7 @@ const japanese: ManagedLoginText = {
   signInButton: "サインイン",
   needAccount: "アカウントをお持ちでない場合は",
   createAccount: "アカウントを作成",
-  forgotPassword: "パスワードをお忘れですか?",
+  forgotPassword: "パスワードをお忘れですか？",
   signUpTitle: "アカウントの作成",
   signUpHeading: "アカウントの作成",
   signUpFor: (client) => `${client} 用 — ローカル Cognito マネージドログイン`,
@@ -178,7 +178,7 @@ const japanese: ManagedLoginText = {
   resendCode: "コードを再送信",
   backToSignIn: "サインインに戻る",
   forgotTitle: "パスワードの再設定",
-  forgotHeading: "パスワードをお忘れですか?",
+  forgotHeading: "パスワードをお忘れですか？",
   forgotLead: "メールアドレスを入力してください。パスワードを再設定するためのコードをお送りします。",
   sendCodeButton: "コードを送信",
   resetTitle: "新しいパスワードの設定",

@@ -273,7 +273,7 @@ describe("the provider's pages in the user's language", () => {
     const { browser } = await signedIn();
     const page = await browser.get(endSessionUrl({ ui_locales: "ja" }), { headers: { accept: "text/html", "accept-language": "en" } });
     expect(page.text).toContain('<html lang="ja">');
-    expect(page.text).toContain("Tobira からサインアウトしますか?");
+    expect(page.text).toContain("Tobira からサインアウトしますか？");
     expect(page.text).toContain("はい、サインアウトします");
     expect(page.text).not.toContain("Yes, sign me out");
   });
@@ -282,7 +282,7 @@ describe("the provider's pages in the user's language", () => {
     const { browser } = await signedIn();
     const headers = { accept: "text/html", "accept-language": "ja-JP,ja;q=0.9,en;q=0.8" };
     const page = await browser.get("/oidc/session/end", { headers });
-    expect(page.text).toContain("Tobira からサインアウトしますか?");
+    expect(page.text).toContain("Tobira からサインアウトしますか？");
     const done = await browser.request("POST", "/oidc/session/end/confirm", undefined, {
       rawBody: new URLSearchParams({ xsrf: xsrfOf(page), logout: "yes" }).toString(),
       headers: { ...headers, "content-type": "application/x-www-form-urlencoded" },

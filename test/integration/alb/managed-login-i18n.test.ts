@@ -65,7 +65,7 @@ describe("the managed login's language", () => {
     expect(html).toContain('<html lang="ja">');
     expect(html).toContain("<h1>サインイン</h1>");
     expect(html).toContain('<label for="username">メールアドレス</label>');
-    expect(html).toContain(">パスワードをお忘れですか?</a>");
+    expect(html).toContain(">パスワードをお忘れですか？</a>");
     expect(html).not.toMatch(/>Sign in<|Create an account/);
   });
 
@@ -124,9 +124,9 @@ describe("Forgot your password?", () => {
   test("the whole journey in Japanese: email → a Japanese reset mail (CustomMessage_ForgotPassword) → code and new password → signed in with it", async () => {
     const email = await confirmedUser("ja");
     const jar = new CookieJar();
-    const { html, form } = await openForgotPage(jar, { lang: "ja" }, "パスワードをお忘れですか\\?");
+    const { html, form } = await openForgotPage(jar, { lang: "ja" }, "パスワードをお忘れですか？");
     expect(html).toContain('<html lang="ja">');
-    expect(html).toContain("<h1>パスワードをお忘れですか?</h1>");
+    expect(html).toContain("<h1>パスワードをお忘れですか？</h1>");
     expect(form.action).toContain("lang=ja");
 
     const sent = await post(jar, form.action, { _csrf: form.csrf, username: email });
@@ -196,7 +196,7 @@ describe("Forgot your password?", () => {
   test("a wrong code is refused with Cognito's message, in the page's language, and the password stays", async () => {
     const email = await confirmedUser("ja");
     const jar = new CookieJar();
-    const { form } = await openForgotPage(jar, { lang: "ja" }, "パスワードをお忘れですか\\?");
+    const { form } = await openForgotPage(jar, { lang: "ja" }, "パスワードをお忘れですか？");
     const sent = await post(jar, form.action, { _csrf: form.csrf, username: email });
     const resetForm = parseSignInForm(await (await jar.fetch(url(sent.headers.get("location")!))).text());
     const code = await latestCode(t.emulator.url, email);

@@ -29,7 +29,7 @@ describe("the pages in Japanese", () => {
   it("the logout confirmation: lang=ja, a natural question and two answers, the app's name escaped", () => {
     const html = pages.logoutConfirmPage('<form id="op.logoutForm"></form>', "<b>Demo</b>", "ja");
     expect(html).toContain('<html lang="ja">');
-    expect(html).toContain("<title>Tobira からサインアウトしますか? · Tobira</title>");
+    expect(html).toContain("<title>Tobira からサインアウトしますか？ · Tobira</title>");
     expect(html).toContain("&lt;b&gt;Demo&lt;/b&gt;がサインアウトを求めています。");
     expect(html).toContain("はい、サインアウトします");
     expect(html).toContain("いいえ、サインインしたままにします");
