@@ -1,3 +1,5 @@
+import { brandedMailHtml, escapeMailHtml } from "../common/mail-layout";
+
 /**
  * The words of every message the pool sends a person: the custom-auth sign-in code
  * (triggers/create-auth-challenge.ts) and Cognito's own messages through the CustomMessage trigger
@@ -22,10 +24,6 @@ export function languageOf(locale: string | undefined): Language {
   return locale !== undefined && /^ja(?:[-_]|$)/i.test(locale.trim()) ? "ja" : "en";
 }
 
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
-}
-
 /** One mail's content in words; `code` is inserted as it is (a code or Cognito's `{####}` placeholder). */
 export interface MailWords {
   subject: string;
@@ -47,40 +45,22 @@ const FOOTER: Record<Language, string> = {
   ja: `このメールは ${BRAND} から自動送信されています。このコードは誰にも教えないでください。${BRAND} のスタッフがコードをお尋ねすることはありません。`,
 };
 
-/**
- * A lean, table-based layout with inline styles (mail clients drop style sheets), one h1, the code
- * in a large monospaced box that a double-click selects whole, and `lang` for screen readers.
- */
+/** The mail's body in the shared layout (common/mail-layout.ts): the code in a large monospaced box that a double-click selects whole. */
 export function mailHtml(language: Language, words: MailWords): string {
   const facts = (words.facts ?? [])
     .map(
       ([name, value]) =>
-        `<tr><th align="left" style="padding:2px 12px 2px 0;color:#555;font-weight:normal">${escapeHtml(name)}</th><td style="padding:2px 0">${escapeHtml(value)}</td></tr>`,
+        `<tr><th align="left" style="padding:2px 12px 2px 0;color:#555;font-weight:normal">${escapeMailHtml(name)}</th><td style="padding:2px 0">${escapeMailHtml(value)}</td></tr>`,
     )
     .join("");
-  return `<!doctype html>
-<html lang="${language}">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(words.subject)}</title></head>
-<body style="margin:0;padding:0;background:#f4f5f7">
-<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="background:#f4f5f7;padding:24px 0">
-<tr><td align="center">
-<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="max-width:520px;background:#ffffff;border-radius:8px;font-family:system-ui,-apple-system,'Segoe UI','Hiragino Sans','Noto Sans JP',sans-serif;color:#1a1a1a;line-height:1.6">
-<tr><td style="padding:20px 28px;border-bottom:4px solid #1f4fbf;font-weight:700;font-size:18px;color:#1f4fbf">${BRAND}</td></tr>
-<tr><td style="padding:24px 28px 8px">
-<h1 style="margin:0 0 12px;font-size:20px">${escapeHtml(words.heading)}</h1>
-<p style="margin:0 0 16px">${escapeHtml(words.intro)}</p>
+  const contentHtml = `<h1 style="margin:0 0 12px;font-size:20px">${escapeMailHtml(words.heading)}</h1>
+<p style="margin:0 0 16px">${escapeMailHtml(words.intro)}</p>
 ${facts === "" ? "" : `<table role="presentation" style="margin:0 0 16px">${facts}</table>`}
-<p style="margin:0 0 4px;color:#555;font-size:14px">${escapeHtml(words.codeLabel)}</p>
-<p style="margin:0 0 16px"><span style="display:inline-block;padding:12px 20px;background:#eef2fb;border:1px solid #c9d5f2;border-radius:6px;font:700 28px/1.2 ui-monospace,Menlo,Consolas,monospace;letter-spacing:4px;color:#10245e">${escapeHtml(words.code)}</span></p>
-<p style="margin:0 0 16px">${escapeHtml(words.validity)}</p>
-<p style="margin:0 0 16px">${escapeHtml(words.ifNotYou)}</p>
-</td></tr>
-<tr><td style="padding:16px 28px 24px;border-top:1px solid #e5e7eb;color:#666;font-size:12px">${escapeHtml(FOOTER[language])}</td></tr>
-</table>
-</td></tr>
-</table>
-</body>
-</html>`;
+<p style="margin:0 0 4px;color:#555;font-size:14px">${escapeMailHtml(words.codeLabel)}</p>
+<p style="margin:0 0 16px"><span style="display:inline-block;padding:12px 20px;background:#eef2fb;border:1px solid #c9d5f2;border-radius:6px;font:700 28px/1.2 ui-monospace,Menlo,Consolas,monospace;letter-spacing:4px;color:#10245e">${escapeMailHtml(words.code)}</span></p>
+<p style="margin:0 0 16px">${escapeMailHtml(words.validity)}</p>
+<p style="margin:0 0 16px">${escapeMailHtml(words.ifNotYou)}</p>`;
+  return brandedMailHtml({ language, brand: BRAND, title: words.subject, contentHtml, footer: FOOTER[language] });
 }
 
 /** The same words as plain text, for the text part of a two-part mail. */

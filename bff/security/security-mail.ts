@@ -1,3 +1,4 @@
+import { brandedMailHtml, escapeMailHtml } from "../../common/mail-layout";
 import { summariseUserAgent } from "./device-summary";
 import type { SecurityEvent } from "./security-event-types";
 
@@ -128,10 +129,6 @@ function sentencesFor(event: SecurityEvent, links: MailLinks, language: Language
   }
 }
 
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
-}
-
 /** The mail for an event, or undefined when the event sends none. */
 export function securityMailFor(event: SecurityEvent, links: MailLinks): MailContent | undefined {
   const language = languageOf(event.locale);
@@ -158,13 +155,16 @@ export function securityMailFor(event: SecurityEvent, links: MailLinks): MailCon
     language === "en" ? `This is an automatic security notice from ${links.appName}.` : `このメールは ${links.appName} から自動送信されたセキュリティ通知です。`;
   const text = [sentences.happened, "", ...facts.map(([name, value]) => `${name}: ${value}`), "", sentences.ifNotYou, "", closing].join("\n");
   const rows = facts
-    .map(([name, value]) => `<tr><th align="left" style="padding:4px 12px 4px 0">${escapeHtml(name)}</th><td style="padding:4px 0">${escapeHtml(value)}</td></tr>`)
+    .map(
+      ([name, value]) =>
+        `<tr><th align="left" style="padding:4px 12px 4px 0;color:#555;font-weight:normal">${escapeMailHtml(name)}</th><td style="padding:4px 0">${escapeMailHtml(value)}</td></tr>`,
+    )
     .join("");
-  const html = `<!doctype html><html lang="${language}"><body style="font-family:system-ui,sans-serif;line-height:1.5;color:#1a1a1a">
-<p>${escapeHtml(sentences.happened)}</p>
-<table role="presentation">${rows}</table>
-<p><strong>${escapeHtml(sentences.ifNotYou)}</strong></p>
-<p style="color:#555;font-size:0.9em">${escapeHtml(closing)}</p>
-</body></html>`;
+  // The layout every Tobira mail shares (common/mail-layout.ts): the brand, one heading, a quiet footer.
+  const contentHtml = `<h1 style="margin:0 0 12px;font-size:20px">${escapeMailHtml(sentences.subject)}</h1>
+<p style="margin:0 0 16px">${escapeMailHtml(sentences.happened)}</p>
+<table role="presentation" style="margin:0 0 16px">${rows}</table>
+<p style="margin:0 0 16px"><strong>${escapeMailHtml(sentences.ifNotYou)}</strong></p>`;
+  const html = brandedMailHtml({ language, brand: links.appName, title: sentences.subject, contentHtml, footer: closing });
   return { subject: sentences.subject, text, html };
 }
