@@ -86,7 +86,11 @@ export type SignInMethod = z.infer<typeof signInMethodSchema>;
 
 // ---- requests -------------------------------------------------------------------------------
 
-export const signUpRequestSchema = z.object({ email: emailSchema, password: passwordSchema });
+/** The SPA's languages; at sign-up the active one becomes the user's `locale` attribute, which picks the language of their mails. */
+export const localeSchema = z.enum(["en", "ja"]);
+export type UiLocale = z.infer<typeof localeSchema>;
+/** `locale` is optional: clients older than the language choice send none, and Cognito's default applies. */
+export const signUpRequestSchema = z.object({ email: emailSchema, password: passwordSchema, locale: localeSchema.optional() });
 /**
  * With `password` (the one just chosen, which the SPA holds in memory only), a confirmation that
  * succeeds also signs the user in: the emailed code and the password are the two factors.

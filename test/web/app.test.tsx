@@ -63,6 +63,10 @@ describe("app shell and routing", () => {
     await user.tab();
     expect(screen.getByRole("link", { name: "Tobira" })).toHaveFocus();
     await user.tab();
+    expect(screen.getByRole("button", { name: "English" })).toHaveFocus();
+    await user.tab();
+    expect(screen.getByRole("button", { name: "日本語" })).toHaveFocus();
+    await user.tab();
     expect(screen.getByLabelText("Email address")).toHaveFocus();
     await user.tab();
     expect(screen.getByLabelText("Password")).toHaveFocus();

@@ -82,7 +82,7 @@ describe("sign-up form", () => {
     expect(router.state.location.pathname).toBe("/signup/confirm");
     expect(screen.getByLabelText("Email address")).toHaveValue("ada@example.com");
     expect(screen.getByText(/We sent a code by email to a\*\*\*@e\*\*\*\.com/)).toBeInTheDocument();
-    expect(api.callsTo("POST /api/signup")[0]?.body).toEqual({ email: "ada@example.com", password: "Correct-horse1!" });
+    expect(api.callsTo("POST /api/signup")[0]?.body).toEqual({ email: "ada@example.com", password: "Correct-horse1!", locale: "en" });
   });
 
   it("offers sign-in and password reset when the email is taken (username_exists)", async () => {

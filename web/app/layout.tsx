@@ -1,6 +1,8 @@
 import { useEffect, useRef } from "react";
 import { Link, Outlet, useLocation } from "react-router-dom";
 import { config } from "../config";
+import { useT } from "../i18n/i18n";
+import { LanguageSwitcher } from "../i18n/language-switcher";
 import { paths } from "../lib/paths";
 
 /**
@@ -10,6 +12,7 @@ import { paths } from "../lib/paths";
  * place of a page load).
  */
 export function AppLayout() {
+  const t = useT();
   const location = useLocation();
   const mainRef = useRef<HTMLElement>(null);
   const previousPath = useRef(location.pathname);
@@ -24,19 +27,20 @@ export function AppLayout() {
   return (
     <div className="app">
       <a className="skip-link" href="#main">
-        Skip to content
+        {t("app.skipToContent")}
       </a>
       <header className="app-header">
         <Link className="brand" to={paths.home}>
           <span className="brand-mark" aria-hidden="true" />
           <span className="brand-name">{config.appName}</span>
         </Link>
+        <LanguageSwitcher />
       </header>
       <main id="main" className="app-main" ref={mainRef} tabIndex={-1}>
         <Outlet />
       </main>
       <footer className="app-footer">
-        <p>Secured sign-in with Amazon Cognito.</p>
+        <p>{t("app.footer")}</p>
       </footer>
     </div>
   );

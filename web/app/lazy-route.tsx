@@ -3,6 +3,7 @@ import type { RouteObject } from "react-router-dom";
 import { Button } from "../components/ui/button";
 import { Page } from "../components/ui/page";
 import { LoadingBlock } from "../components/ui/spinner";
+import { useT } from "../i18n/i18n";
 import { useServerMode } from "../lib/client-config";
 
 /**
@@ -22,7 +23,8 @@ export function lazyPage(load: () => Promise<ComponentType>): Pick<RouteObject, 
  */
 export function PageLoading() {
   useServerMode();
-  return <LoadingBlock label="Loading…" />;
+  const t = useT();
+  return <LoadingBlock label={t("app.loading")} />;
 }
 
 /**
@@ -31,9 +33,10 @@ export function PageLoading() {
  * current index.html and its chunks.
  */
 export function PageLoadError() {
+  const t = useT();
   return (
-    <Page title="This page could not be loaded" lead="Check your connection, then reload the page.">
-      <Button onClick={() => window.location.reload()}>Reload</Button>
+    <Page title={t("app.pageLoadError.title")} lead={t("app.pageLoadError.lead")}>
+      <Button onClick={() => window.location.reload()}>{t("app.reload")}</Button>
     </Page>
   );
 }

@@ -1,5 +1,6 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { useState, type ReactNode } from "react";
+import { LanguageProvider } from "../i18n/i18n";
 import { isApiError } from "../lib/api-client";
 
 /**
@@ -26,5 +27,9 @@ export function createQueryClient(): QueryClient {
 
 export function AppProvider({ children, queryClient }: { children: ReactNode; queryClient?: QueryClient }) {
   const [client] = useState(() => queryClient ?? createQueryClient());
-  return <QueryClientProvider client={client}>{children}</QueryClientProvider>;
+  return (
+    <LanguageProvider>
+      <QueryClientProvider client={client}>{children}</QueryClientProvider>
+    </LanguageProvider>
+  );
 }

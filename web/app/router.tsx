@@ -1,5 +1,6 @@
 import { useState } from "react";
 import { createBrowserRouter, RouterProvider, type RouteObject } from "react-router-dom";
+import { loadCatalogPart } from "../i18n/i18n";
 import { paths } from "../lib/paths";
 import { AppLayout } from "./layout";
 import { lazyPage, PageLoadError, PageLoading } from "./lazy-route";
@@ -16,6 +17,7 @@ async function loadAccountPage() {
     import("../features/account/routes/account"),
     import("../features/passkeys/components/passkeys-section"),
     import("../features/connected-apps/components/connected-apps-section"),
+    loadCatalogPart("account"),
   ]);
   return function AccountPage() {
     return (
@@ -29,6 +31,12 @@ async function loadAccountPage() {
       />
     );
   };
+}
+
+/** A page module together with the active language's "account" strings, which its page uses. */
+async function withAccountStrings<T>(page: Promise<T>): Promise<T> {
+  const [module] = await Promise.all([page, loadCatalogPart("account")]);
+  return module;
 }
 
 /**
@@ -57,11 +65,14 @@ export const routes: RouteObject[] = [
               { path: paths.signUpConfirm, ...lazyPage(() => import("../features/signup/routes/sign-up-confirm").then((module) => module.SignUpConfirmRoute)) },
               { path: paths.passwordForgot, ...lazyPage(() => import("../features/password/routes/forgot-password").then((module) => module.ForgotPasswordRoute)) },
               { path: paths.passwordReset, ...lazyPage(() => import("../features/password/routes/reset-password").then((module) => module.ResetPasswordRoute)) },
-              { path: paths.passkeyAdd, ...lazyPage(() => import("../features/passkeys/routes/add-passkey").then((module) => module.AddPasskeyRoute)) },
+              {
+                path: paths.passkeyAdd,
+                ...lazyPage(() => withAccountStrings(import("../features/passkeys/routes/add-passkey")).then((module) => module.AddPasskeyRoute)),
+              },
             ],
           },
           { path: paths.account, ...lazyPage(loadAccountPage) },
-          { path: paths.consent, ...lazyPage(() => import("../features/consent/routes/consent").then((module) => module.ConsentRoute)) },
+          { path: paths.consent, ...lazyPage(() => withAccountStrings(import("../features/consent/routes/consent")).then((module) => module.ConsentRoute)) },
           { path: "*", element: <NotFoundRoute /> },
         ],
       },

@@ -1,5 +1,6 @@
 import { Navigate, Outlet } from "react-router-dom";
 import { LoadingBlock } from "../components/ui/spinner";
+import { useT } from "../i18n/i18n";
 import { useServerMode } from "../lib/client-config";
 import { paths } from "../lib/paths";
 
@@ -9,8 +10,9 @@ import { paths } from "../lib/paths";
  * address"), so these addresses lead to the account page instead.
  */
 export function SignInModeOnly() {
+  const t = useT();
   const { mode, pending } = useServerMode();
-  if (pending) return <LoadingBlock label="Loading…" />;
+  if (pending) return <LoadingBlock label={t("app.loading")} />;
   if (mode === "alb") return <Navigate to={paths.account} replace />;
   return <Outlet />;
 }

@@ -1,4 +1,5 @@
 import type { ChangeEventHandler } from "react";
+import { useT } from "../i18n/i18n";
 import { digitsOnly } from "../lib/form";
 import { PasswordChecklist } from "./password-checklist";
 import { PasswordField, TextField } from "./ui/text-field";
@@ -15,10 +16,11 @@ export interface EmailFieldProps {
 
 /** The email address input of the auth forms: no capitals or spell-check, the browser's email keyboard. */
 export function EmailField({ id, autoComplete, hint, value, onChange, error }: EmailFieldProps) {
+  const t = useT();
   return (
     <TextField
       id={id}
-      label="Email address"
+      label={t("field.email")}
       hint={hint}
       type="email"
       name="email"
@@ -47,11 +49,12 @@ export interface EmailedCodeFieldProps {
 
 /** The input for a code sent by email (sign-up confirmation, password reset). */
 export function EmailedCodeField({ id, label, value, onCodeChange, error }: EmailedCodeFieldProps) {
+  const t = useT();
   return (
     <TextField
       id={id}
       label={label}
-      hint="The code from the email we sent you."
+      hint={t("field.emailedCodeHint")}
       name="code"
       type="text"
       // WHATWG autofill "one-time-code": lets the browser/OS offer the code from the message.

@@ -1,4 +1,5 @@
 import type { ReactNode } from "react";
+import { useT } from "../i18n/i18n";
 import type { FormFailure } from "../lib/use-contract-form";
 import { ErrorSummary, type FieldErrorLink } from "./ui/alert";
 import { Button } from "./ui/button";
@@ -18,14 +19,15 @@ export interface FormErrorSummaryProps {
  * answer came (offline, a timeout), it offers "Try again", which sends the same values once more.
  */
 export function FormErrorSummary({ failure, describe, fieldErrors, children }: FormErrorSummaryProps) {
+  const t = useT();
   if (!failure) return null;
   const { retry } = failure;
   return (
-    <ErrorSummary key={failure.attempt} title={failure.error === undefined ? "There is a problem" : describe(failure.error)} fieldErrors={fieldErrors}>
+    <ErrorSummary key={failure.attempt} title={failure.error === undefined ? t("form.problem") : describe(failure.error)} fieldErrors={fieldErrors}>
       {children}
       {retry ? (
         <Button variant="secondary" onClick={retry}>
-          Try again
+          {t("common.tryAgain")}
         </Button>
       ) : null}
     </ErrorSummary>

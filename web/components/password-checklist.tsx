@@ -1,3 +1,4 @@
+import { useT } from "../i18n/i18n";
 import { passwordRulesFor, usePasswordPolicy } from "../lib/password-policy";
 import { VisuallyHidden } from "./ui/visually-hidden";
 
@@ -7,10 +8,11 @@ import { VisuallyHidden } from "./ui/visually-hidden";
  * per keystroke would drown everything else). Only the kinds the pool requires are listed.
  */
 export function PasswordChecklist({ id, password }: { id: string; password: string }) {
+  const t = useT();
   const rules = passwordRulesFor(usePasswordPolicy());
   return (
     <div className="checklist" id={id}>
-      <p className="checklist-title">Your password needs:</p>
+      <p className="checklist-title">{t("password.needs")}</p>
       <ul className="checklist-items">
         {rules.map((rule) => {
           const met = rule.test(password);
@@ -18,7 +20,7 @@ export function PasswordChecklist({ id, password }: { id: string; password: stri
             <li key={rule.id} className={met ? "checklist-item checklist-item--met" : "checklist-item"} data-met={met}>
               <span className="checklist-icon" aria-hidden="true" />
               {rule.label}
-              <VisuallyHidden>{met ? " (done)" : " (not yet)"}</VisuallyHidden>
+              <VisuallyHidden>{met ? t("password.done") : t("password.notYet")}</VisuallyHidden>
             </li>
           );
         })}

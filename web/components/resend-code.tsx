@@ -1,5 +1,6 @@
 import type { ReactNode } from "react";
 import type { Delivery } from "../../common/api-contract";
+import { useT } from "../i18n/i18n";
 import { describeDelivery } from "../lib/format";
 import { StatusMessage } from "./ui/alert";
 import { Button } from "./ui/button";
@@ -19,17 +20,19 @@ export interface ResendCodeProps {
 }
 
 /** "Didn't get it? Send a new code", with its own status line, separate from the form's errors. */
-export function ResendCode({ onResend, pending, sentTo, error, label = "Send a new code", availableInSeconds = 0, exhausted }: ResendCodeProps) {
+export function ResendCode({ onResend, pending, sentTo, error, label: labelProp, availableInSeconds = 0, exhausted }: ResendCodeProps) {
+  const t = useT();
+  const label = labelProp ?? t("resend.button");
   const waiting = availableInSeconds > 0 && !pending;
   return (
     <div className="resend">
-      <p className="resend-prompt">Didn't get a code? It can take a minute to arrive.</p>
+      <p className="resend-prompt">{t("resend.prompt")}</p>
       {exhausted ?? (
-        <Button variant="secondary" onClick={onResend} loading={pending} loadingText="Sending…" disabled={waiting}>
-          {waiting ? `${label} (in ${availableInSeconds} s)` : label}
+        <Button variant="secondary" onClick={onResend} loading={pending} loadingText={t("common.sending")} disabled={waiting}>
+          {waiting ? t("resend.buttonWaiting", { label, seconds: availableInSeconds }) : label}
         </Button>
       )}
-      <StatusMessage tone={error ? "error" : "success"}>{error ?? (sentTo ? `We sent a new code ${describeDelivery(sentTo)}.` : null)}</StatusMessage>
+      <StatusMessage tone={error ? "error" : "success"}>{error ?? (sentTo ? t("resend.sent", { delivery: describeDelivery(sentTo) }) : null)}</StatusMessage>
     </div>
   );
 }

@@ -1,3 +1,5 @@
+import { i18n, t } from "../i18n/i18n";
+import { defaultLocale } from "../i18n/locales";
 import { isApiError } from "./api-client";
 
 /**
@@ -6,37 +8,36 @@ import { isApiError } from "./api-client";
  * the BFF's message text is for logs and may change.
  */
 export function describeError(error: unknown): string {
-  if (!isApiError(error)) return "Something went wrong. Please try again.";
+  if (!isApiError(error)) return t("error.generic");
   switch (error.code) {
     case "network_error":
-      return "We couldn't reach the server. Check your connection and try again.";
+      return t("error.network");
     case "timeout":
-      return "The server didn't answer in time. Check your connection, then try again.";
+      return t("error.timeout");
     case "rate_limited":
     case "limit_exceeded":
-      return "Too many attempts. Wait a minute, then try again.";
+      return t("error.rateLimited");
     case "resend_too_soon":
-      return error.retryAfterSeconds === undefined
-        ? "Wait a moment before asking for another code."
-        : `You can ask for another code in ${secondsText(error.retryAfterSeconds)}.`;
+      return error.retryAfterSeconds === undefined ? t("error.resendTooSoon") : t("error.resendTooSoonIn", { seconds: secondsText(error.retryAfterSeconds) });
     case "delivery_failed":
-      return "We couldn't send the code just now. Please try again in a moment.";
+      return t("error.deliveryFailed");
     case "service_unavailable":
-      return "The service isn't available right now. Please try again in a moment.";
+      return t("error.unavailable");
     case "cross_site_request":
-      return "Your browser sent the request from another site, so we stopped it. Reload this page and try again.";
+      return t("error.crossSite");
     case "unauthenticated":
-      return "You're not signed in any more. Sign in again to continue.";
+      return t("error.unauthenticated");
     case "bad_request":
     case "unsupported_media_type":
-      return "Something in the form wasn't accepted. Check your entries and try again.";
+      return t("error.badRequest");
     case "unexpected_response":
-      return "We got an answer we didn't understand. Please try again.";
+      return t("error.unexpectedResponse");
     case "internal_error":
-      return "Something went wrong on our side. Please try again.";
+      return t("error.internal");
     default:
-      // An unknown code from a newer BFF: its message is written for people (contract rule).
-      return error.message || "Something went wrong. Please try again.";
+      // An unknown code from a newer BFF: its message is written for people (contract rule), in
+      // English; another language gets the general message rather than a sentence it cannot read.
+      return error.message && i18n.locale === defaultLocale ? error.message : t("error.generic");
   }
 }
 
@@ -45,9 +46,9 @@ export function describeEmailedCodeError(error: unknown): string {
   if (isApiError(error)) {
     switch (error.code) {
       case "code_mismatch":
-        return "That code isn't right. Check the email and try again.";
+        return t("error.emailedCodeMismatch");
       case "expired_code":
-        return "That code has expired. Send a new code and enter it here.";
+        return t("error.codeExpired");
     }
   }
   return describeError(error);
@@ -55,10 +56,10 @@ export function describeEmailedCodeError(error: unknown): string {
 
 /** "1 second" / "30 seconds". */
 export function secondsText(seconds: number): string {
-  return `${seconds} ${seconds === 1 ? "second" : "seconds"}`;
+  return t("count.seconds", { count: seconds });
 }
 
 /** "1 attempt left" / "2 attempts left". */
 export function attemptsLeftText(attemptsLeft: number): string {
-  return `${attemptsLeft} ${attemptsLeft === 1 ? "attempt" : "attempts"} left`;
+  return t("count.attemptsLeft", { count: attemptsLeft });
 }

@@ -1,14 +1,56 @@
 import { useState } from "react";
 import { z } from "zod";
 import { confirmationCodeSchema, emailSchema } from "../../common/api-contract";
+import { i18n, t, type MessageId } from "../i18n/i18n";
+import { defaultLocale } from "../i18n/locales";
 
 export type FieldErrors<K extends string> = Partial<Record<K, string>>;
 
 /** The contract's email rule, with its own message for an empty field. */
-export const enterEmailSchema = z.string().trim().min(1, "Enter your email address.").pipe(emailSchema);
+export const enterEmailSchema = z
+  .string()
+  .trim()
+  .min(1, { error: () => t("form.enterEmail") })
+  .pipe(emailSchema);
 
 /** The contract's rule for a code sent by email (sign-up confirmation, password reset). */
-export const enterEmailedCodeSchema = z.string().trim().min(1, "Enter the code from the email.").pipe(confirmationCodeSchema);
+export const enterEmailedCodeSchema = z
+  .string()
+  .trim()
+  .min(1, { error: () => t("form.enterEmailedCode") })
+  .pipe(confirmationCodeSchema);
+
+/**
+ * The English field messages of the wire contract's schemas (common/api-contract.ts) and of the
+ * BFF's `fields`, by the id of their translation: both are shared with the server, so they stay
+ * English there and are translated where the SPA shows them.
+ */
+const knownFieldMessages: Record<string, MessageId> = {
+  "Enter a valid email address.": "form.invalidEmail",
+  "Enter your password.": "form.enterPassword",
+  "Passwords are at most 256 characters.": "form.passwordTooLong",
+  "Enter the 6-digit code.": "form.enterOtp",
+  "Enter the code from the email.": "form.enterEmailedCode",
+  "Your current password is not right.": "form.currentPasswordWrong",
+  "That password is not right.": "form.passwordWrong",
+  "That is already your email address.": "form.sameEmail",
+};
+
+/** A contract message in the active language; the SPA's own messages are translated already. */
+export function localizeFieldMessage(message: string): string {
+  const id = Object.hasOwn(knownFieldMessages, message) ? knownFieldMessages[message] : undefined;
+  return id === undefined ? message : t(id);
+}
+
+/**
+ * A field message the BFF sent: translated when known; an unknown one (a newer BFF's) as sent in
+ * English, and as a general "check this entry" in another language.
+ */
+export function localizeServerFieldMessage(message: string): string {
+  const id = Object.hasOwn(knownFieldMessages, message) ? knownFieldMessages[message] : undefined;
+  if (id !== undefined) return t(id);
+  return i18n.locale === defaultLocale ? message : t("form.checkField");
+}
 
 /**
  * Validates form values with a zod schema (the contract's, so the SPA and the BFF agree) and
@@ -20,7 +62,7 @@ export function validateForm<T>(schema: z.ZodType<T>, values: unknown): { ok: tr
   const errors: Record<string, string> = {};
   for (const issue of parsed.error.issues) {
     const field = issue.path[0];
-    if (typeof field === "string" && errors[field] === undefined) errors[field] = issue.message;
+    if (typeof field === "string" && errors[field] === undefined) errors[field] = localizeFieldMessage(issue.message);
   }
   return { ok: false, errors };
 }
@@ -58,7 +100,7 @@ export function useResendToEmail(email: string, send: (email: string) => void) {
   const onResend = () => {
     const parsed = enterEmailSchema.safeParse(email);
     if (!parsed.success) {
-      setResendFieldError(parsed.error.issues[0]?.message ?? "Enter your email address.");
+      setResendFieldError(localizeFieldMessage(parsed.error.issues[0]?.message ?? t("form.enterEmail")));
       return;
     }
     setResendFieldError(undefined);

@@ -1,8 +1,10 @@
 import { useQuery } from "@tanstack/react-query";
 import { passwordSchema, type PasswordPolicyRules } from "../../common/api-contract";
 import { config } from "../config";
+import { i18n, t } from "../i18n/i18n";
 import { isApiError } from "./api-client";
 import { clientConfigQueryOptions } from "./client-config";
+import { localizeServerFieldMessage } from "./form";
 
 export interface PasswordRule {
   id: "length" | "upper" | "lower" | "number" | "symbol";
@@ -33,19 +35,19 @@ export function passwordRulesFor(policy: PasswordPolicyRules): readonly Password
   const rules: PasswordRule[] = [
     {
       id: "length",
-      label: `At least ${policy.minimumLength} characters`,
-      need: `at least ${policy.minimumLength} characters`,
+      label: t("password.rule.length", { count: policy.minimumLength }),
+      need: t("password.need.length", { count: policy.minimumLength }),
       test: (password) => Array.from(password).length >= policy.minimumLength,
     },
   ];
-  if (policy.requireUppercase) rules.push({ id: "upper", label: "An uppercase letter", need: "an uppercase letter", test: (p) => /[A-Z]/.test(p) });
-  if (policy.requireLowercase) rules.push({ id: "lower", label: "A lowercase letter", need: "a lowercase letter", test: (p) => /[a-z]/.test(p) });
-  if (policy.requireNumbers) rules.push({ id: "number", label: "A number", need: "a number", test: (p) => /[0-9]/.test(p) });
+  if (policy.requireUppercase) rules.push({ id: "upper", label: t("password.rule.upper"), need: t("password.need.upper"), test: (p) => /[A-Z]/.test(p) });
+  if (policy.requireLowercase) rules.push({ id: "lower", label: t("password.rule.lower"), need: t("password.need.lower"), test: (p) => /[a-z]/.test(p) });
+  if (policy.requireNumbers) rules.push({ id: "number", label: t("password.rule.number"), need: t("password.need.number"), test: (p) => /[0-9]/.test(p) });
   if (policy.requireSymbols) {
     rules.push({
       id: "symbol",
-      label: "A symbol, such as ! @ # $ % ^ & *",
-      need: "a symbol",
+      label: t("password.rule.symbol"),
+      need: t("password.need.symbol"),
       test: (p) => Array.from(p).some((character) => cognitoSymbols.has(character)),
     });
   }
@@ -63,14 +65,18 @@ export function unmetPasswordRules(password: string, policy: PasswordPolicyRules
   return passwordRulesFor(policy).filter((rule) => !rule.test(password));
 }
 
+/** "a, b and c" / 「a、b、c」: Intl's conjunction list in the active language. */
+function listFormat(): Intl.ListFormat {
+  return new Intl.ListFormat(i18n.locale, { style: "long", type: "conjunction" });
+}
+
 /** One sentence for a field error, e.g. "Your password needs a number and a symbol." */
 export function passwordPolicyError(password: string, policy: PasswordPolicyRules): string | undefined {
-  if (password === "") return "Choose a password.";
-  if (/^\s|\s$/.test(password)) return "Your password can't start or end with a space.";
+  if (password === "") return t("password.choose");
+  if (/^\s|\s$/.test(password)) return t("password.noSpaceAtEnds");
   const unmet = unmetPasswordRules(password, policy).map((rule) => rule.need);
   if (unmet.length === 0) return undefined;
-  const list = unmet.length === 1 ? unmet[0] : `${unmet.slice(0, -1).join(", ")} and ${unmet.at(-1)}`;
-  return `Your password needs ${list}.`;
+  return t("password.needsList", { list: listFormat().format(unmet) });
 }
 
 /** A password being chosen (sign-up, reset): the contract's limits, then the pool's policy. */
@@ -84,5 +90,5 @@ export function newPasswordSchemaFor(policy: PasswordPolicyRules) {
 /** The new-password field's message when the BFF refuses the password (`invalid_password`): its reason, if it sent one. */
 export function rejectedPasswordFieldErrors(error: unknown): { password: string } | undefined {
   if (!isApiError(error) || error.code !== "invalid_password") return undefined;
-  return { password: error.fields?.password ?? "Choose a password that meets every rule below." };
+  return { password: error.fields?.password === undefined ? t("password.meetEveryRule") : localizeServerFieldMessage(error.fields.password) };
 }

@@ -1,7 +1,7 @@
 import { useState } from "react";
 import type { z } from "zod";
 import { isApiError, isConnectionFailure } from "./api-client";
-import { pickFieldErrors, summaryFieldErrors, validateForm, type FieldErrors, type SummaryLink } from "./form";
+import { localizeServerFieldMessage, pickFieldErrors, summaryFieldErrors, validateForm, type FieldErrors, type SummaryLink } from "./form";
 
 /** A failed submit: `error` is undefined when the form's own validation stopped it. */
 export interface FormFailure {
@@ -79,7 +79,7 @@ export function useContractForm<K extends string, Body, Answer>(options: Contrac
       onError: (error) => {
         if (options.onError?.(error) === "handled") return;
         // Keys that are not fields of this form (e.g. "" for the body as a whole) are dropped.
-        const fields = { ...(isApiError(error) ? error.fields : undefined), ...options.fieldErrorsFor?.(error) };
+        const fields = { ...serverFieldMessages(error), ...options.fieldErrorsFor?.(error) };
         setFieldErrors(pickFieldErrors(fieldIds, fields));
         fail(error, isConnectionFailure(error) ? () => send(body) : undefined);
       },
@@ -111,4 +111,10 @@ export function useContractForm<K extends string, Body, Answer>(options: Contrac
     onSubmit,
     reset,
   };
+}
+
+/** The BFF's field messages of an ApiError, in the active language. */
+function serverFieldMessages(error: unknown): Record<string, string> {
+  if (!isApiError(error) || error.fields === undefined) return {};
+  return Object.fromEntries(Object.entries(error.fields).map(([field, message]) => [field, localizeServerFieldMessage(message)]));
 }

@@ -3,21 +3,23 @@ import { Alert } from "../../components/ui/alert";
 import { Button } from "../../components/ui/button";
 import { Page } from "../../components/ui/page";
 import { LoadingBlock } from "../../components/ui/spinner";
+import { useT } from "../../i18n/i18n";
 import { useSession } from "../../lib/auth";
 import { describeError } from "../../lib/error-messages";
 import { paths } from "../../lib/paths";
 
 /** `/`: the account page when signed in, otherwise sign-in. */
 export function HomeRoute() {
+  const t = useT();
   const session = useSession();
-  if (session.isPending) return <LoadingBlock label="Loading…" />;
+  if (session.isPending) return <LoadingBlock label={t("app.loading")} />;
   if (session.isError) {
     return (
-      <Page title="Something went wrong">
-        <Alert tone="error" title="We couldn't check whether you're signed in.">
+      <Page title={t("app.home.errorTitle")}>
+        <Alert tone="error" title={t("app.home.sessionCheckFailed")}>
           <p>{describeError(session.error)}</p>
           <Button variant="secondary" onClick={() => void session.refetch()}>
-            Try again
+            {t("common.tryAgain")}
           </Button>
         </Alert>
       </Page>

@@ -1,12 +1,14 @@
 import { Link } from "react-router-dom";
 import { Page } from "../../components/ui/page";
+import { useT } from "../../i18n/i18n";
 import { paths } from "../../lib/paths";
 
 export function NotFoundRoute() {
+  const t = useT();
   return (
-    <Page title="Page not found" lead="There's nothing at this address. It may have moved, or the link may be mistyped.">
+    <Page title={t("app.notFound.title")} lead={t("app.notFound.lead")}>
       <p className="page-footer">
-        <Link to={paths.home}>Go to the start page</Link>
+        <Link to={paths.home}>{t("app.notFound.home")}</Link>
       </p>
     </Page>
   );

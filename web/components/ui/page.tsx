@@ -1,11 +1,14 @@
 import { useEffect, type ReactNode } from "react";
 import { config } from "../../config";
+import { useT } from "../../i18n/i18n";
 
 /** Sets the document title for the page being shown (WCAG 2.4.2 Page Titled). */
 export function useDocumentTitle(title: string): void {
+  const t = useT();
+  const documentTitle = t("app.titleSuffix", { title, appName: config.appName });
   useEffect(() => {
-    document.title = `${title} · ${config.appName}`;
-  }, [title]);
+    document.title = documentTitle;
+  }, [documentTitle]);
 }
 
 export function Card({ children, className }: { children: ReactNode; className?: string }) {

@@ -1,4 +1,5 @@
 import { useState, type InputHTMLAttributes, type ReactNode } from "react";
+import { useT } from "../../i18n/i18n";
 import { VisuallyHidden } from "./visually-hidden";
 
 export interface TextFieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, "id"> {
@@ -37,6 +38,7 @@ export type PasswordFieldProps = Omit<TextFieldProps, "type">;
 /** A password input with a Show/Hide toggle whose accessible name says what it will do. */
 export function PasswordField(props: PasswordFieldProps) {
   const { id, label, hint, error, describedBy, after, className, ...input } = props;
+  const t = useT();
   const [visible, setVisible] = useState(false);
   return (
     <FieldShell id={id} label={label} hint={hint} error={error} after={after}>
@@ -57,10 +59,10 @@ export function PasswordField(props: PasswordFieldProps) {
           type="button"
           className="input-toggle"
           aria-controls={id}
-          aria-label={`${visible ? "Hide" : "Show"} ${label.toLowerCase()}`}
+          aria-label={t(visible ? "field.hideNamed" : "field.showNamed", { label: label.toLowerCase() })}
           onClick={() => setVisible((value) => !value)}
         >
-          {visible ? "Hide" : "Show"}
+          {visible ? t("field.hide") : t("field.show")}
         </button>
       </div>
     </FieldShell>
@@ -69,6 +71,7 @@ export function PasswordField(props: PasswordFieldProps) {
 
 function FieldShell(props: { id: string; label: string; hint: ReactNode; error: string | undefined; after: ReactNode; children: ReactNode }) {
   const { id, label, hint, error, after, children } = props;
+  const t = useT();
   return (
     <div className={joinClasses("field", error ? "field--invalid" : undefined)}>
       <label className="field-label" htmlFor={id}>
@@ -81,7 +84,7 @@ function FieldShell(props: { id: string; label: string; hint: ReactNode; error: 
       ) : null}
       {error ? (
         <p className="field-error" id={`${id}-error`}>
-          <VisuallyHidden>Error: </VisuallyHidden>
+          <VisuallyHidden>{t("field.error")}</VisuallyHidden>
           {error}
         </p>
       ) : null}

@@ -1,4 +1,5 @@
 import type { MouseEvent } from "react";
+import { useT } from "../../../i18n/i18n";
 
 export interface AccountNavItem {
   /** The id of the section's heading (focusable, tabIndex -1). */
@@ -13,6 +14,7 @@ export interface AccountNavItem {
  * users look (WCAG 2.4.3, 2.4.5), and no hash change reaches the router.
  */
 export function AccountNav({ items }: { items: AccountNavItem[] }) {
+  const t = useT();
   const jump = (event: MouseEvent<HTMLAnchorElement>, target: string) => {
     const heading = document.getElementById(target);
     if (heading === null) return;
@@ -33,7 +35,7 @@ export function AccountNav({ items }: { items: AccountNavItem[] }) {
     </ul>
   );
   return (
-    <nav className="account-nav" aria-label="On this page">
+    <nav className="account-nav" aria-label={t("account.onThisPage")}>
       {list(items)}
     </nav>
   );

@@ -5,6 +5,7 @@ import { EmailedCodeField, EmailField } from "../../../components/auth-fields";
 import { FormErrorSummary } from "../../../components/form-error-summary";
 import { Alert } from "../../../components/ui/alert";
 import { Button } from "../../../components/ui/button";
+import { Msg, t, useT } from "../../../i18n/i18n";
 import { isApiError } from "../../../lib/api-client";
 import { describeError } from "../../../lib/error-messages";
 import { describeDelivery } from "../../../lib/format";
@@ -18,13 +19,13 @@ function emailErrorMessage(error: unknown): string {
   if (isApiError(error)) {
     switch (error.code) {
       case "username_exists":
-        return "Another account already uses that email address.";
+        return t("email.error.taken");
       case "code_mismatch":
-        return "That code is not right. Check it and try again.";
+        return t("email.error.mismatch");
       case "expired_code":
-        return "That code has expired. Ask for a new one.";
+        return t("email.error.expired");
       case "reauthentication_required":
-        return "Please confirm it's you first.";
+        return t("email.error.reauth");
     }
   }
   return describeError(error);
@@ -32,7 +33,12 @@ function emailErrorMessage(error: unknown): string {
 
 const emailFieldIds = { email: "account-new-email" };
 const codeFieldIds = { code: "account-email-code" };
-const codeFormSchema = z.object({ code: z.string().min(1, "Enter the code from the email.").pipe(verifyEmailRequestSchema.shape.code) });
+const codeFormSchema = z.object({
+  code: z
+    .string()
+    .min(1, { error: () => t("form.enterEmailedCode") })
+    .pipe(verifyEmailRequestSchema.shape.code),
+});
 
 export interface ChangeEmailSectionProps {
   email: string;
@@ -46,6 +52,7 @@ export interface ChangeEmailSectionProps {
  * the one to sign in with (Cognito keeps it). The old address is told once the change is done.
  */
 export function ChangeEmailSection({ email, pendingEmail, resume = false }: ChangeEmailSectionProps) {
+  useT();
   const [step, setStep] = useState<Step>(resume ? "enter" : pendingEmail !== null ? "verify" : "view");
   const [newEmail, setNewEmail] = useState("");
   const [code, setCode] = useState("");
@@ -92,17 +99,17 @@ export function ChangeEmailSection({ email, pendingEmail, resume = false }: Chan
   return (
     <div className="account-block" ref={blockRef}>
       <p>
-        You sign in with <strong className="summary-email">{email}</strong>.
+        <Msg id="email.current" values={{ email: <strong className="summary-email">{email}</strong> }} />
       </p>
       {changedTo !== null ? (
-        <Alert tone="success" title="Email address changed">
-          <p>You now sign in with {changedTo}. We told your previous address about the change.</p>
+        <Alert tone="success" title={t("email.changedTitle")}>
+          <p>{t("email.changed", { email: changedTo })}</p>
         </Alert>
       ) : null}
 
       {step === "view" ? (
         <Button data-focus="change-email" variant="secondary" onClick={() => setStep("enter")}>
-          Change email address
+          {t("email.change")}
         </Button>
       ) : null}
 
@@ -116,17 +123,17 @@ export function ChangeEmailSection({ email, pendingEmail, resume = false }: Chan
           <EmailField
             id={emailFieldIds.email}
             autoComplete="email"
-            hint="We'll send a code to it. Until you enter the code, you keep signing in with your current address."
+            hint={t("email.newHint")}
             value={newEmail}
             onChange={(event) => setNewEmail(event.target.value)}
             error={emailForm.fieldErrors.email}
           />
           <div className="form-row">
-            <Button type="submit" loading={emailForm.pending} loadingText="Sending a code…">
-              Send code
+            <Button type="submit" loading={emailForm.pending} loadingText={t("email.sendingCode")}>
+              {t("email.sendCode")}
             </Button>
             <Button variant="quiet" onClick={() => setStep("view")}>
-              Cancel
+              {t("common.cancel")}
             </Button>
           </div>
         </form>
@@ -135,25 +142,28 @@ export function ChangeEmailSection({ email, pendingEmail, resume = false }: Chan
       {step === "verify" ? (
         <form className="form" noValidate onSubmit={codeForm.onSubmit}>
           <p role="status">
-            {delivery !== null ? `We sent a code ${describeDelivery(delivery)}.` : `We sent a code to ${waitingFor ?? "your new address"}.`} Enter it to finish the
-            change.
+            {delivery !== null
+              ? t("email.sentTo", { delivery: describeDelivery(delivery) })
+              : waitingFor !== null
+                ? t("email.sentToAddress", { address: waitingFor })
+                : t("email.sentToNew")}
           </p>
           <FormErrorSummary failure={codeForm.failure} describe={emailErrorMessage} fieldErrors={codeForm.summaryLinks} />
-          <EmailedCodeField id={codeFieldIds.code} label="Code" value={code} onCodeChange={setCode} error={codeForm.fieldErrors.code} />
+          <EmailedCodeField id={codeFieldIds.code} label={t("email.codeLabel")} value={code} onCodeChange={setCode} error={codeForm.fieldErrors.code} />
           <div className="form-row">
-            <Button type="submit" loading={codeForm.pending} loadingText="Checking…">
-              Confirm new address
+            <Button type="submit" loading={codeForm.pending} loadingText={t("email.checking")}>
+              {t("email.confirm")}
             </Button>
             <Button
               variant="secondary"
               loading={resend.isPending}
-              loadingText="Sending…"
+              loadingText={t("common.sending")}
               onClick={() => resend.mutate(undefined, { onSuccess: (answer) => setDelivery(answer.delivery) })}
             >
-              Send a new code
+              {t("email.resend")}
             </Button>
             <Button variant="quiet" onClick={() => setStep("enter")}>
-              Use another address
+              {t("email.another")}
             </Button>
           </div>
           {resend.isError ? (

@@ -5,6 +5,8 @@ import { FormErrorSummary } from "../../../components/form-error-summary";
 import { Alert } from "../../../components/ui/alert";
 import { Button } from "../../../components/ui/button";
 import { PasswordField } from "../../../components/ui/text-field";
+import { i18n, t, useT } from "../../../i18n/i18n";
+import { defaultLocale } from "../../../i18n/locales";
 import { isApiError } from "../../../lib/api-client";
 import { describeError } from "../../../lib/error-messages";
 import { useContractForm } from "../../../lib/use-contract-form";
@@ -14,14 +16,16 @@ const fieldIds = { currentPassword: "account-current-password", newPassword: "ac
 
 function changePasswordErrorMessage(error: unknown): string {
   if (isApiError(error)) {
-    if (error.code === "invalid_credentials") return "Your current password is not right.";
-    if (error.code === "invalid_password") return error.message || "The new password does not meet the rules.";
+    if (error.code === "invalid_credentials") return t("form.currentPasswordWrong");
+    // The BFF's reason is English: shown as such in English only.
+    if (error.code === "invalid_password") return (i18n.locale === defaultLocale && error.message) || t("changePassword.rulesNotMet");
   }
   return describeError(error);
 }
 
 /** Current password, then the new one with the pool's checklist; other sessions end, this one stays. */
 export function ChangePasswordForm() {
+  useT();
   const change = useChangePassword();
   const [currentPassword, setCurrentPassword] = useState("");
   const [newPassword, setNewPassword] = useState("");
@@ -43,17 +47,17 @@ export function ChangePasswordForm() {
   return (
     <form className="form" noValidate onSubmit={form.onSubmit} aria-labelledby="account-password-title">
       {ended !== null ? (
-        <Alert tone="success" title="Password changed">
+        <Alert tone="success" title={t("changePassword.doneTitle")}>
           <p>
-            You're still signed in here. {ended === 0 ? "You had no other sessions." : `${ended} other ${ended === 1 ? "session was" : "sessions were"} signed out.`} Apps
-            you signed in to with your account must sign you in again, and trusted devices will ask for a code.
+            {t("changePassword.doneStill")} {ended === 0 ? t("changePassword.noOthers") : t("changePassword.othersEnded", { count: ended })}{" "}
+            {t("changePassword.doneApps")}
           </p>
         </Alert>
       ) : null}
       <FormErrorSummary failure={form.failure} describe={changePasswordErrorMessage} fieldErrors={form.summaryLinks} />
       <PasswordField
         id={fieldIds.currentPassword}
-        label="Current password"
+        label={t("changePassword.current")}
         name="current-password"
         autoComplete="current-password"
         required
@@ -63,15 +67,15 @@ export function ChangePasswordForm() {
       />
       <NewPasswordField
         id={fieldIds.newPassword}
-        label="New password"
+        label={t("field.newPassword")}
         name="new-password"
         value={newPassword}
         onChange={(event) => setNewPassword(event.target.value)}
         error={form.fieldErrors.newPassword}
       />
       <div className="form-row">
-        <Button type="submit" loading={form.pending} loadingText="Changing your password…">
-          Change password
+        <Button type="submit" loading={form.pending} loadingText={t("changePassword.changing")}>
+          {t("changePassword.submit")}
         </Button>
       </div>
     </form>

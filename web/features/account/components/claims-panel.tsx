@@ -1,4 +1,5 @@
 import { useId, type ReactNode } from "react";
+import { useT } from "../../../i18n/i18n";
 import { formatSeconds, secondsToIso } from "../../../lib/format";
 import { claimLabel, classifyClaim, sortClaims } from "../utils/claims";
 
@@ -11,6 +12,7 @@ export interface ClaimsPanelProps {
 
 /** One claim set as a definition list: label and claim name as the term, a readable value. */
 export function ClaimsPanel({ title, description, badge, claims }: ClaimsPanelProps) {
+  const t = useT();
   const headingId = useId();
   const entries = sortClaims(claims);
   return (
@@ -23,7 +25,7 @@ export function ClaimsPanel({ title, description, badge, claims }: ClaimsPanelPr
         <p className="panel-description">{description}</p>
       </header>
       {entries.length === 0 ? (
-        <p className="panel-empty">No claims.</p>
+        <p className="panel-empty">{t("claims.none")}</p>
       ) : (
         <dl className="claims">
           {entries.map(([name, value]) => (
@@ -44,6 +46,7 @@ export function ClaimsPanel({ title, description, badge, claims }: ClaimsPanelPr
 }
 
 function ClaimValueView({ name, value }: { name: string; value: unknown }) {
+  const t = useT();
   const classified = classifyClaim(name, value);
   switch (classified.kind) {
     case "time": {
@@ -68,6 +71,6 @@ function ClaimValueView({ name, value }: { name: string; value: unknown }) {
     case "json":
       return <pre className="claim-json">{classified.json}</pre>;
     case "empty":
-      return <span className="claim-empty">(empty)</span>;
+      return <span className="claim-empty">{t("claims.empty")}</span>;
   }
 }

@@ -4,6 +4,7 @@ import { deleteAccountRequestSchema } from "../../../../common/api-contract";
 import { FormErrorSummary } from "../../../components/form-error-summary";
 import { Button } from "../../../components/ui/button";
 import { TextField } from "../../../components/ui/text-field";
+import { useT } from "../../../i18n/i18n";
 import { isApiError } from "../../../lib/api-client";
 import { describeError } from "../../../lib/error-messages";
 import type { NavigationState } from "../../../lib/navigation-state";
@@ -20,6 +21,7 @@ const fieldIds = { confirmation: "account-delete-confirmation" };
  * sign-in (the BFF asks for one). Afterwards the person lands on the sign-in page.
  */
 export function DeleteAccountSection({ email, resume = false }: { email: string; resume?: boolean }) {
+  const t = useT();
   const [open, setOpen] = useState(resume);
   const [confirmation, setConfirmation] = useState("");
   const remove = useDeleteAccount();
@@ -32,7 +34,7 @@ export function DeleteAccountSection({ email, resume = false }: { email: string;
     mutation: remove,
     onSuccess: ({ redirectTo }) => {
       queryClient.removeQueries();
-      const state: NavigationState = { flash: { tone: "success", message: "Your account was deleted. We sent a last email to confirm it." } };
+      const state: NavigationState = { flash: { tone: "success", message: t("delete.done") } };
       followRedirect(redirectTo, { state, fallback: paths.signIn, replace: true });
     },
   });
@@ -40,10 +42,7 @@ export function DeleteAccountSection({ email, resume = false }: { email: string;
 
   return (
     <div className="account-block">
-      <p>
-        Deleting your account signs you out everywhere and erases your passkeys, trusted devices, sign-in history and app connections. Your sign-in ends at the user pool
-        too. This cannot be undone.
-      </p>
+      <p>{t("delete.lead")}</p>
       {open ? (
         <form className="form" noValidate onSubmit={form.onSubmit}>
           {needsReauth ? (
@@ -53,7 +52,7 @@ export function DeleteAccountSection({ email, resume = false }: { email: string;
           )}
           <TextField
             id={fieldIds.confirmation}
-            label="Type your email address to confirm"
+            label={t("delete.confirmLabel")}
             hint={email}
             name="confirmation"
             autoComplete="off"
@@ -64,17 +63,17 @@ export function DeleteAccountSection({ email, resume = false }: { email: string;
             error={form.fieldErrors.confirmation}
           />
           <div className="form-row">
-            <Button type="submit" className="button--danger" loading={form.pending} loadingText="Deleting your account…">
-              Delete my account
+            <Button type="submit" className="button--danger" loading={form.pending} loadingText={t("delete.deleting")}>
+              {t("delete.submit")}
             </Button>
             <Button variant="quiet" onClick={() => setOpen(false)}>
-              Cancel
+              {t("common.cancel")}
             </Button>
           </div>
         </form>
       ) : (
         <Button variant="secondary" className="button--danger-outline" onClick={() => setOpen(true)}>
-          Delete account…
+          {t("delete.open")}
         </Button>
       )}
     </div>

@@ -3,6 +3,7 @@ import { Alert } from "../../../components/ui/alert";
 import { Button } from "../../../components/ui/button";
 import { LoadingBlock } from "../../../components/ui/spinner";
 import { VisuallyHidden } from "../../../components/ui/visually-hidden";
+import { useT } from "../../../i18n/i18n";
 import { describeError } from "../../../lib/error-messages";
 import { formatSeconds, secondsToIso } from "../../../lib/format";
 import { useSecurityHistory } from "../api/security";
@@ -15,14 +16,15 @@ function isSuspicious(event: SecurityEventView): boolean {
 
 /** The sign-in history: successes and failures of the last days, and the other security events. */
 export function HistorySection() {
+  const t = useT();
   const history = useSecurityHistory();
-  if (history.isPending) return <LoadingBlock label="Loading your history…" />;
+  if (history.isPending) return <LoadingBlock label={t("history.loading")} />;
   if (history.isError) {
     return (
-      <Alert tone="error" title="We couldn't load your history.">
+      <Alert tone="error" title={t("history.loadFailed")}>
         <p>{describeError(history.error)}</p>
         <Button variant="secondary" onClick={() => void history.refetch()}>
-          Try again
+          {t("common.tryAgain")}
         </Button>
       </Alert>
     );
@@ -30,9 +32,9 @@ export function HistorySection() {
   const { events, days } = history.data;
   return (
     <>
-      <p className="section-lead">The last {days} days. Failed sign-ins from devices that never signed in to your account are marked.</p>
+      <p className="section-lead">{t("history.lead", { days })}</p>
       {events.length === 0 ? (
-        <p>Nothing yet.</p>
+        <p>{t("history.empty")}</p>
       ) : (
         <ol className="history-list">
           {events.map((event) => {
@@ -43,14 +45,15 @@ export function HistorySection() {
                 <p className="history-what">
                   {suspicious ? (
                     <span className="badge badge--warning">
-                      Unknown device<VisuallyHidden>:</VisuallyHidden>
+                      {t("history.unknownDevice")}
+                      <VisuallyHidden>:</VisuallyHidden>
                     </span>
                   ) : null}{" "}
                   {eventText(event.type, event.method)}
                   {event.detail ? ` (${event.detail})` : ""}
                 </p>
                 <p className="history-facts">
-                  {iso ? <time dateTime={iso}>{formatSeconds(event.at)}</time> : null} · {event.device} · {event.ip || "unknown address"}
+                  {iso ? <time dateTime={iso}>{formatSeconds(event.at)}</time> : null} · {event.device} · {event.ip || t("history.unknownAddress")}
                   {event.type === "sign_in_succeeded" && event.method ? ` · ${methodText(event.method)}` : ""}
                   {event.app ? ` · ${event.app}` : ""}
                 </p>

@@ -4,6 +4,7 @@ import type { AccountSession, TrustedDevice } from "../../../../common/api-contr
 import { Alert } from "../../../components/ui/alert";
 import { Button } from "../../../components/ui/button";
 import { LoadingBlock } from "../../../components/ui/spinner";
+import { useT } from "../../../i18n/i18n";
 import { describeError } from "../../../lib/error-messages";
 import { formatSeconds, secondsToIso } from "../../../lib/format";
 import type { NavigationState } from "../../../lib/navigation-state";
@@ -13,32 +14,34 @@ import { useAccountSessions, useForgetTrustedDevice, useSignOutEverywhere, useSi
 import { methodText } from "../utils/security-text";
 
 function Time({ seconds }: { seconds: number }) {
+  const t = useT();
   const iso = secondsToIso(seconds);
-  return iso ? <time dateTime={iso}>{formatSeconds(seconds)}</time> : <>Unknown</>;
+  return iso ? <time dateTime={iso}>{formatSeconds(seconds)}</time> : <>{t("account.unknown")}</>;
 }
 
 function SessionItem({ session }: { session: AccountSession }) {
+  const t = useT();
   const signOut = useSignOutSession();
   return (
     <li className="device-item">
       <div className="device-heading">
         <h4 className="device-name">{session.device.label}</h4>
-        {session.current ? <span className="badge">This device</span> : null}
+        {session.current ? <span className="badge">{t("sessions.thisDevice")}</span> : null}
       </div>
       <dl className="device-facts">
         <div>
-          <dt>Signed in</dt>
+          <dt>{t("sessions.signedIn")}</dt>
           <dd>
             <Time seconds={session.createdAt} /> · {methodText(session.method)}
           </dd>
         </div>
         <div>
-          <dt>Last active</dt>
-          <dd>{session.current ? "Now" : <Time seconds={session.lastActiveAt} />}</dd>
+          <dt>{t("sessions.lastActive")}</dt>
+          <dd>{session.current ? t("sessions.now") : <Time seconds={session.lastActiveAt} />}</dd>
         </div>
         <div>
-          <dt>IP address</dt>
-          <dd>{session.ip || "Unknown"}</dd>
+          <dt>{t("sessions.ip")}</dt>
+          <dd>{session.ip || t("account.unknown")}</dd>
         </div>
       </dl>
       {session.current ? null : (
@@ -47,10 +50,10 @@ function SessionItem({ session }: { session: AccountSession }) {
             variant="secondary"
             onClick={() => signOut.mutate(session.id)}
             loading={signOut.isPending}
-            loadingText="Signing out…"
-            aria-label={`Sign out ${session.device.label}`}
+            loadingText={t("sessions.signingOut")}
+            aria-label={t("sessions.signOutNamed", { device: session.device.label })}
           >
-            Sign out
+            {t("sessions.signOut")}
           </Button>
           {signOut.isError ? (
             <p className="field-error" role="alert">
@@ -64,26 +67,27 @@ function SessionItem({ session }: { session: AccountSession }) {
 }
 
 function TrustedDeviceItem({ device }: { device: TrustedDevice }) {
+  const t = useT();
   const forget = useForgetTrustedDevice();
   return (
     <li className="device-item">
       <div className="device-heading">
         <h4 className="device-name">{device.device.label}</h4>
-        {device.current ? <span className="badge">This device</span> : null}
+        {device.current ? <span className="badge">{t("sessions.thisDevice")}</span> : null}
       </div>
       <dl className="device-facts">
         <div>
-          <dt>Trusted since</dt>
+          <dt>{t("sessions.trustedSince")}</dt>
           <dd>
             <Time seconds={device.createdAt} />
           </dd>
         </div>
         <div>
-          <dt>Last used</dt>
-          <dd>{device.lastUsedAt === null ? "Not yet" : <Time seconds={device.lastUsedAt} />}</dd>
+          <dt>{t("sessions.lastUsed")}</dt>
+          <dd>{device.lastUsedAt === null ? t("sessions.notYet") : <Time seconds={device.lastUsedAt} />}</dd>
         </div>
         <div>
-          <dt>Until</dt>
+          <dt>{t("sessions.until")}</dt>
           <dd>
             <Time seconds={device.expiresAt} />
           </dd>
@@ -94,10 +98,10 @@ function TrustedDeviceItem({ device }: { device: TrustedDevice }) {
           variant="secondary"
           onClick={() => forget.mutate(device.id)}
           loading={forget.isPending}
-          loadingText="Forgetting…"
-          aria-label={`Forget ${device.device.label}`}
+          loadingText={t("sessions.forgetting")}
+          aria-label={t("sessions.forgetNamed", { device: device.device.label })}
         >
-          Forget this device
+          {t("sessions.forget")}
         </Button>
         {forget.isError ? (
           <p className="field-error" role="alert">
@@ -114,6 +118,7 @@ function TrustedDeviceItem({ device }: { device: TrustedDevice }) {
  * that skip the code, and "Sign out everywhere" (asks first; ends this session too).
  */
 export function SessionsSection() {
+  const t = useT();
   const sessions = useAccountSessions();
   const everywhere = useSignOutEverywhere();
   const [confirming, setConfirming] = useState(false);
@@ -124,18 +129,18 @@ export function SessionsSection() {
     everywhere.mutate(undefined, {
       onSuccess: ({ redirectTo }) => {
         queryClient.removeQueries();
-        const state: NavigationState = { flash: { tone: "success", message: "You have signed out everywhere. Sign in again to continue." } };
+        const state: NavigationState = { flash: { tone: "success", message: t("sessions.signedOutEverywhere") } };
         followRedirect(redirectTo, { state, fallback: paths.signIn, replace: true });
       },
     });
 
-  if (sessions.isPending) return <LoadingBlock label="Loading where you're signed in…" />;
+  if (sessions.isPending) return <LoadingBlock label={t("sessions.loading")} />;
   if (sessions.isError) {
     return (
-      <Alert tone="error" title="We couldn't load your sessions.">
+      <Alert tone="error" title={t("sessions.loadFailed")}>
         <p>{describeError(sessions.error)}</p>
         <Button variant="secondary" onClick={() => void sessions.refetch()}>
-          Try again
+          {t("common.tryAgain")}
         </Button>
       </Alert>
     );
@@ -143,45 +148,45 @@ export function SessionsSection() {
   const { sessions: list, trustedDevices } = sessions.data;
   return (
     <>
-      <ul className="device-list" aria-label="Sessions">
+      <ul className="device-list" aria-label={t("sessions.list")}>
         {list.map((session) => (
           <SessionItem key={session.id} session={session} />
         ))}
       </ul>
 
-      <h3 className="subsection-title">Trusted devices</h3>
+      <h3 className="subsection-title">{t("sessions.trustedTitle")}</h3>
       {trustedDevices.length === 0 ? (
-        <p>No device skips the emailed code. Tick "Don't ask for a code on this device" when you next enter a code to trust a device.</p>
+        <p>{t("sessions.noTrusted")}</p>
       ) : (
-        <ul className="device-list" aria-label="Trusted devices">
+        <ul className="device-list" aria-label={t("sessions.trustedTitle")}>
           {trustedDevices.map((device) => (
             <TrustedDeviceItem key={device.id} device={device} />
           ))}
         </ul>
       )}
 
-      <h3 className="subsection-title">Sign out everywhere</h3>
-      <p>Signs you out of every browser, this one too, ends every app's access and forgets every trusted device.</p>
+      <h3 className="subsection-title">{t("sessions.everywhereTitle")}</h3>
+      <p>{t("sessions.everywhereLead")}</p>
       {confirming ? (
-        <div className="confirm-box" role="group" aria-label="Sign out everywhere?">
-          <p>Sign out of every device now?</p>
+        <div className="confirm-box" role="group" aria-label={t("sessions.everywhereQuestion")}>
+          <p>{t("sessions.everywhereConfirm")}</p>
           {everywhere.isError ? (
             <p className="field-error" role="alert">
               {describeError(everywhere.error)}
             </p>
           ) : null}
           <div className="form-row">
-            <Button onClick={signOutEverywhere} loading={everywhere.isPending} loadingText="Signing out everywhere…">
-              Sign out everywhere
+            <Button onClick={signOutEverywhere} loading={everywhere.isPending} loadingText={t("sessions.everywhereSigningOut")}>
+              {t("sessions.everywhere")}
             </Button>
             <Button variant="quiet" onClick={() => setConfirming(false)} autoFocus>
-              Cancel
+              {t("common.cancel")}
             </Button>
           </div>
         </div>
       ) : (
         <Button variant="secondary" onClick={() => setConfirming(true)}>
-          Sign out everywhere…
+          {t("sessions.everywhereOpen")}
         </Button>
       )}
     </>

@@ -6,6 +6,7 @@ import { Button } from "../../../components/ui/button";
 import { Page } from "../../../components/ui/page";
 import { LoadingBlock } from "../../../components/ui/spinner";
 import { config } from "../../../config";
+import { t, useT } from "../../../i18n/i18n";
 import { isApiError } from "../../../lib/api-client";
 import { useSession } from "../../../lib/auth";
 import { useServerMode, type ServerMode } from "../../../lib/client-config";
@@ -37,9 +38,9 @@ export interface AccountRouteProps {
 }
 
 /** The passkeys' and connected apps' headings, as their sections spell them. */
-const defaultSectionLinks: AccountNavItem[] = [
-  { target: "passkeys-title", label: "Passkeys" },
-  { target: "connected-apps-title", label: "Connected apps" },
+const defaultSectionLinks = (): AccountNavItem[] => [
+  { target: "passkeys-title", label: t("account.nav.passkeys") },
+  { target: "connected-apps-title", label: t("account.nav.connectedApps") },
 ];
 
 const headingOf: Record<AccountAction, string> = { "change-email": "email-title", "delete-account": "delete-title" };
@@ -50,7 +51,8 @@ const headingOf: Record<AccountAction, string> = { "change-email": "email-title"
  * (the three claim panels); Delete account. In ALB mode the load balancer owns sign-in, so only
  * the overview and the tokens exist.
  */
-export function AccountRoute({ renderSections, sectionLinks = defaultSectionLinks }: AccountRouteProps = {}) {
+export function AccountRoute({ renderSections, sectionLinks = defaultSectionLinks() }: AccountRouteProps = {}) {
+  useT();
   const queryClient = useQueryClient();
   // A logout may end at Cognito's hosted /logout (ALB mode), another origin.
   const followRedirect = useFollowRedirect({ allowOtherOrigins: true });
@@ -73,7 +75,7 @@ export function AccountRoute({ renderSections, sectionLinks = defaultSectionLink
     logout.mutate(undefined, {
       onSuccess: ({ redirectTo }) => {
         queryClient.removeQueries();
-        const state: NavigationState = { flash: { tone: "success", message: "You have signed out." } };
+        const state: NavigationState = { flash: { tone: "success", message: t("account.signedOut") } };
         followRedirect(redirectTo, { state, fallback: paths.signIn });
       },
     });
@@ -81,57 +83,57 @@ export function AccountRoute({ renderSections, sectionLinks = defaultSectionLink
 
   if (leaving) {
     return (
-      <Page title="Signing out">
-        <LoadingBlock label="Signing you out…" />
+      <Page title={t("account.signingOutTitle")}>
+        <LoadingBlock label={t("account.signingOut")} />
       </Page>
     );
   }
   const signedOut = session.data?.authenticated === false || (isApiError(claims.error) && claims.error.code === "unauthenticated");
   if (signedOut) {
-    const state: NavigationState = { flash: { tone: "info", message: "Sign in to see your account." } };
+    const state: NavigationState = { flash: { tone: "info", message: t("account.signInToSee") } };
     return <Navigate to={paths.signIn} replace state={state} />;
   }
 
   // One Page element for loading, error and content, so the h1 the app shell focused on
   // arrival stays in the document (and keeps focus) when the data comes in.
   return (
-    <Page size="wide" title="Your account" lead={`You're signed in. This is what ${config.appName} knows about you.`}>
+    <Page size="wide" title={t("account.title")} lead={t("account.lead", { appName: config.appName })}>
       {session.isPending ? (
-        <LoadingBlock label="Loading your account…" />
+        <LoadingBlock label={t("account.loading")} />
       ) : session.isError || !session.data.authenticated ? (
-        <Alert tone="error" title="We couldn't load your account.">
+        <Alert tone="error" title={t("account.loadFailed")}>
           <p>{describeError(session.error)}</p>
           <Button variant="secondary" onClick={() => void session.refetch()}>
-            Try again
+            {t("common.tryAgain")}
           </Button>
         </Alert>
       ) : (
         <div className="account-layout">
           <AccountNav
             items={[
-              { target: "overview-title", label: "Overview" },
+              { target: "overview-title", label: t("account.nav.overview") },
               ...(securityCentre
                 ? [
                     {
                       target: "security-title",
-                      label: "Security",
+                      label: t("account.nav.security"),
                       children: [
-                        { target: "password-title", label: "Password and email" },
+                        { target: "password-title", label: t("account.nav.passwordAndEmail") },
                         ...sectionLinks,
-                        { target: "sessions-title", label: "Where you're signed in" },
-                        { target: "history-title", label: "Sign-in history" },
+                        { target: "sessions-title", label: t("account.nav.sessions") },
+                        { target: "history-title", label: t("account.nav.history") },
                       ],
                     },
                   ]
                 : []),
-              { target: "tokens-title", label: "Tokens" },
-              ...(securityCentre ? [{ target: "delete-title", label: "Delete account" }] : []),
+              { target: "tokens-title", label: t("account.nav.tokens") },
+              ...(securityCentre ? [{ target: "delete-title", label: t("account.nav.delete") }] : []),
             ]}
           />
           <div className="account-sections">
             <section aria-labelledby="overview-title">
               <h2 className="section-title" id="overview-title" tabIndex={-1}>
-                Overview
+                {t("account.nav.overview")}
               </h2>
               <AccountSummary
                 email={session.data.user.email}
@@ -146,22 +148,22 @@ export function AccountRoute({ renderSections, sectionLinks = defaultSectionLink
             {securityCentre ? (
               <section aria-labelledby="security-title" className="account-section">
                 <h2 className="section-title" id="security-title" tabIndex={-1}>
-                  Security
+                  {t("account.nav.security")}
                 </h2>
-                <p className="section-lead">How you sign in, where you're signed in, and what happened recently.</p>
+                <p className="section-lead">{t("account.securityLead")}</p>
                 <h3 className="subsection-title" id="password-title" tabIndex={-1}>
-                  Password
+                  {t("account.password")}
                 </h3>
                 <ChangePasswordForm />
                 <h3 className="subsection-title" id="email-title" tabIndex={-1}>
-                  Email address
+                  {t("account.emailAddress")}
                 </h3>
                 {overview.isSuccess ? (
                   <ChangeEmailSection email={overview.data.email} pendingEmail={overview.data.pendingEmail} resume={resumed === "change-email"} />
                 ) : overview.isError ? (
                   <p className="field-error">{describeError(overview.error)}</p>
                 ) : (
-                  <LoadingBlock label="Loading…" />
+                  <LoadingBlock label={t("app.loading")} />
                 )}
               </section>
             ) : null}
@@ -172,14 +174,14 @@ export function AccountRoute({ renderSections, sectionLinks = defaultSectionLink
               <>
                 <section aria-labelledby="sessions-title" className="account-section">
                   <h2 className="section-title" id="sessions-title" tabIndex={-1}>
-                    Where you're signed in
+                    {t("account.nav.sessions")}
                   </h2>
-                  <p className="section-lead">Every browser signed in to your account. Sign out any you don't recognise.</p>
+                  <p className="section-lead">{t("account.sessionsLead")}</p>
                   <SessionsSection />
                 </section>
                 <section aria-labelledby="history-title" className="account-section">
                   <h2 className="section-title" id="history-title" tabIndex={-1}>
-                    Sign-in history
+                    {t("account.nav.history")}
                   </h2>
                   <HistorySection />
                 </section>
@@ -188,16 +190,16 @@ export function AccountRoute({ renderSections, sectionLinks = defaultSectionLink
 
             <section aria-labelledby="tokens-title" className="account-section">
               <h2 className="section-title" id="tokens-title" tabIndex={-1}>
-                Your tokens
+                {t("account.tokens")}
               </h2>
-              <p className="section-lead">The claims from your sign-in, as the apps you use would see them. The tokens themselves never leave the server.</p>
+              <p className="section-lead">{t("account.tokensLead")}</p>
               <ClaimsSection claims={claims} mode={mode} />
             </section>
 
             {securityCentre ? (
               <section aria-labelledby="delete-title" className="account-section account-section--danger">
                 <h2 className="section-title" id="delete-title" tabIndex={-1}>
-                  Delete account
+                  {t("account.nav.delete")}
                 </h2>
                 <DeleteAccountSection email={session.data.user.email} resume={resumed === "delete-account"} />
               </section>
@@ -216,13 +218,14 @@ export function AccountRoute({ renderSections, sectionLinks = defaultSectionLink
  * "ALB mode").
  */
 function ClaimsSection({ claims, mode }: { claims: ReturnType<typeof useClaims>; mode: ServerMode }) {
-  if (claims.isPending) return <LoadingBlock label="Loading claims…" />;
+  useT();
+  if (claims.isPending) return <LoadingBlock label={t("claims.loading")} />;
   if (claims.isError) {
     return (
-      <Alert tone="error" title="We couldn't load your claims.">
+      <Alert tone="error" title={t("claims.loadFailed")}>
         <p>{describeError(claims.error)}</p>
         <Button variant="secondary" onClick={() => void claims.refetch()}>
-          Try again
+          {t("common.tryAgain")}
         </Button>
       </Alert>
     );
@@ -230,22 +233,12 @@ function ClaimsSection({ claims, mode }: { claims: ReturnType<typeof useClaims>;
   return (
     <div className="panels">
       {mode === "alb" ? (
-        <ClaimsPanel
-          title="Load balancer's signed user claims"
-          badge="Verified"
-          description="Who you are, as the load balancer signed it (the x-amzn-oidc-data header). The signature was checked against the load balancer's public key."
-          claims={claims.data.idToken}
-        />
+        <ClaimsPanel title={t("claims.albTitle")} badge={t("claims.verified")} description={t("claims.albDescription")} claims={claims.data.idToken} />
       ) : (
-        <ClaimsPanel
-          title="ID token claims"
-          badge="Verified"
-          description="Who you are. The signature was checked against the user pool's published keys."
-          claims={claims.data.idToken}
-        />
+        <ClaimsPanel title={t("claims.idTitle")} badge={t("claims.verified")} description={t("claims.idDescription")} claims={claims.data.idToken} />
       )}
-      <ClaimsPanel title="Access token claims" description="What apps may do on your behalf: the client, scopes and lifetime." claims={claims.data.accessToken} />
-      <ClaimsPanel title="User info" description="Your attributes as the user pool stores them." claims={claims.data.userInfo} />
+      <ClaimsPanel title={t("claims.accessTitle")} description={t("claims.accessDescription")} claims={claims.data.accessToken} />
+      <ClaimsPanel title={t("claims.userInfoTitle")} description={t("claims.userInfoDescription")} claims={claims.data.userInfo} />
     </div>
   );
 }

@@ -1,40 +1,43 @@
+import { i18n, t, type MessageId } from "../../../i18n/i18n";
+
 /**
  * Turning claim sets into something people can read: known claims get a label, NumericDate
  * claims (RFC 7519 §2, OIDC Core §5.1 `updated_at`) become dates, the rest is shown as text.
  */
 export const timeClaims: ReadonlySet<string> = new Set(["exp", "iat", "nbf", "auth_time", "updated_at"]);
 
-const claimLabels: Readonly<Record<string, string>> = {
-  sub: "Subject",
-  iss: "Issuer",
-  aud: "Audience",
-  client_id: "Client",
-  exp: "Expires",
-  iat: "Issued",
-  nbf: "Not before",
-  auth_time: "Signed in",
-  updated_at: "Updated",
-  email: "Email",
-  email_verified: "Email verified",
-  phone_number: "Phone number",
-  phone_number_verified: "Phone number verified",
-  name: "Name",
-  username: "Username",
-  "cognito:username": "Username",
-  "cognito:groups": "Groups",
-  token_use: "Token use",
-  scope: "Scope",
-  jti: "Token ID",
-  origin_jti: "Original token ID",
-  event_id: "Event ID",
-  amr: "Authentication methods",
-  acr: "Authentication context",
-  nonce: "Nonce",
-  sid: "Session ID",
+const claimLabels: Readonly<Record<string, MessageId>> = {
+  sub: "claim.sub",
+  iss: "claim.iss",
+  aud: "claim.aud",
+  client_id: "claim.client_id",
+  exp: "claim.exp",
+  iat: "claim.iat",
+  nbf: "claim.nbf",
+  auth_time: "claim.auth_time",
+  updated_at: "claim.updated_at",
+  email: "claim.email",
+  email_verified: "claim.email_verified",
+  phone_number: "claim.phone_number",
+  phone_number_verified: "claim.phone_number_verified",
+  name: "claim.name",
+  username: "claim.username",
+  "cognito:username": "claim.username",
+  "cognito:groups": "claim.groups",
+  token_use: "claim.token_use",
+  scope: "claim.scope",
+  jti: "claim.jti",
+  origin_jti: "claim.origin_jti",
+  event_id: "claim.event_id",
+  amr: "claim.amr",
+  acr: "claim.acr",
+  nonce: "claim.nonce",
+  sid: "claim.sid",
 };
 
 export function claimLabel(name: string): string | undefined {
-  return claimLabels[name];
+  const id = Object.hasOwn(claimLabels, name) ? claimLabels[name] : undefined;
+  return id === undefined ? undefined : t(id);
 }
 
 export type ClaimValue =
@@ -62,21 +65,24 @@ export function sortClaims(claims: Record<string, unknown>): [string, unknown][]
 }
 
 /** RFC 8176 authentication method references, as words. */
-const amrLabels: Readonly<Record<string, string>> = {
-  pwd: "password",
-  otp: "one-time code",
+const amrLabels: Readonly<Record<string, MessageId>> = {
+  pwd: "amr.pwd",
+  otp: "amr.otp",
   // RFC 8176 "hwk"/"swk" name how the key is held; people know them as device-bound and synced
   // passkeys (a laptop's built-in authenticator is not a "hardware key").
-  hwk: "device-bound passkey",
-  swk: "synced passkey",
-  user: "user verification",
-  mfa: "two factors",
+  hwk: "amr.hwk",
+  swk: "amr.swk",
 };
 
-/** "Password and one-time code" from ["pwd", "otp", "mfa"]. */
+/** "Password and one-time code" from ["pwd", "otp", "mfa"] (Intl's list in the active language). */
 export function describeAmr(amr: readonly string[]): string {
-  const methods = amr.filter((value) => value !== "mfa" && value !== "user").map((value) => amrLabels[value] ?? value);
-  if (methods.length === 0) return amr.length === 0 ? "Unknown" : amr.join(", ");
-  const sentence = methods.length === 1 ? methods[0]! : `${methods.slice(0, -1).join(", ")} and ${methods.at(-1)!}`;
+  const methods = amr
+    .filter((value) => value !== "mfa" && value !== "user")
+    .map((value) => {
+      const id = Object.hasOwn(amrLabels, value) ? amrLabels[value] : undefined;
+      return id === undefined ? value : t(id);
+    });
+  if (methods.length === 0) return amr.length === 0 ? t("account.unknown") : amr.join(", ");
+  const sentence = new Intl.ListFormat(i18n.locale, { style: "long", type: "conjunction" }).format(methods);
   return sentence.charAt(0).toUpperCase() + sentence.slice(1);
 }

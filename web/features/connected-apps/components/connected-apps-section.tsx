@@ -3,6 +3,8 @@ import type { ConnectedApp } from "../../../../common/api-contract";
 import { Alert } from "../../../components/ui/alert";
 import { Button } from "../../../components/ui/button";
 import { LoadingBlock } from "../../../components/ui/spinner";
+import { config } from "../../../config";
+import { i18n, useT } from "../../../i18n/i18n";
 import { isApiError } from "../../../lib/api-client";
 import { describeError } from "../../../lib/error-messages";
 import { describeScope, orderedScopes } from "../../consent/utils/scope-text";
@@ -15,6 +17,7 @@ import { useConnectedApps, useDisconnectApp } from "../api/connected-apps";
  * it must ask again.
  */
 export function ConnectedAppsSection() {
+  const t = useT();
   const apps = useConnectedApps();
   const titleRef = useRef<HTMLHeadingElement>(null);
   const previousCount = useRef<number | undefined>(undefined);
@@ -35,16 +38,16 @@ export function ConnectedAppsSection() {
   return (
     <section className="passkeys" aria-labelledby="connected-apps-title">
       <h2 className="section-title" id="connected-apps-title" ref={titleRef} tabIndex={-1}>
-        Connected apps
+        {t("apps.title")}
       </h2>
-      <p className="section-lead">Apps you signed in to with Tobira, and what they can see. Disconnect one to end its access.</p>
-      {apps.isPending ? <LoadingBlock label="Loading your connected apps…" /> : null}
+      <p className="section-lead">{t("apps.lead", { appName: config.appName })}</p>
+      {apps.isPending ? <LoadingBlock label={t("apps.loading")} /> : null}
       {apps.isError ? (
-        <Alert tone="error" title="We couldn't load your connected apps.">
+        <Alert tone="error" title={t("apps.loadFailed")}>
           <p>{describeError(apps.error)}</p>
         </Alert>
       ) : null}
-      {apps.isSuccess && apps.data.length === 0 ? <p className="claim-empty">No apps are connected to your account.</p> : null}
+      {apps.isSuccess && apps.data.length === 0 ? <p className="claim-empty">{t("apps.none")}</p> : null}
       {apps.isSuccess && apps.data.length > 0 ? (
         <ul className="passkey-list">
           {apps.data.map((app) => (
@@ -57,10 +60,11 @@ export function ConnectedAppsSection() {
 }
 
 function formatSeconds(seconds: number | null): string {
-  return seconds === null ? "—" : new Date(seconds * 1000).toLocaleDateString(undefined, { year: "numeric", month: "long", day: "numeric" });
+  return seconds === null ? "—" : new Date(seconds * 1000).toLocaleDateString(i18n.locale, { year: "numeric", month: "long", day: "numeric" });
 }
 
 function ConnectedAppItem({ app }: { app: ConnectedApp }) {
+  const t = useT();
   const [confirming, setConfirming] = useState(false);
   const disconnect = useDisconnectApp();
   const headingId = useId();
@@ -82,11 +86,11 @@ function ConnectedAppItem({ app }: { app: ConnectedApp }) {
       </h3>
       <dl className="passkey-facts">
         <div>
-          <dt>Connected since</dt>
+          <dt>{t("apps.since")}</dt>
           <dd>{formatSeconds(app.grantedAt)}</dd>
         </div>
         <div>
-          <dt>Can see</dt>
+          <dt>{t("apps.canSee")}</dt>
           <dd>
             <ul className="claim-list">
               {orderedScopes(app.scopes).map((scope) => (
@@ -97,26 +101,26 @@ function ConnectedAppItem({ app }: { app: ConnectedApp }) {
         </div>
       </dl>
       {disconnect.isError ? (
-        <Alert tone="error" title={`We couldn't disconnect ${app.name}.`}>
+        <Alert tone="error" title={t("apps.disconnectFailed", { app: app.name })}>
           <p>{describeError(disconnect.error)}</p>
         </Alert>
       ) : null}
       {confirming ? (
-        <div className="passkey-confirm" role="group" aria-label={`Disconnect ${app.name}?`}>
-          <p>Disconnect {app.name}? It can no longer use your account, and signs you out where it can. It will ask again if you use it later.</p>
+        <div className="passkey-confirm" role="group" aria-label={t("apps.disconnectQuestion", { app: app.name })}>
+          <p>{t("apps.disconnectConfirm", { app: app.name })}</p>
           <div className="passkey-actions">
-            <Button loading={disconnect.isPending} loadingText="Disconnecting…" onClick={() => disconnect.mutate(app.clientId)}>
-              Disconnect
+            <Button loading={disconnect.isPending} loadingText={t("apps.disconnecting")} onClick={() => disconnect.mutate(app.clientId)}>
+              {t("apps.disconnect")}
             </Button>
             <Button variant="secondary" data-focus="keep" disabled={disconnect.isPending} onClick={() => setConfirming(false)}>
-              Keep it connected
+              {t("apps.keep")}
             </Button>
           </div>
         </div>
       ) : (
         <div className="passkey-actions">
           <Button variant="secondary" data-focus="disconnect" onClick={() => setConfirming(true)}>
-            Disconnect {app.name}
+            {t("apps.disconnectNamed", { app: app.name })}
           </Button>
         </div>
       )}

@@ -4,6 +4,8 @@ import { Alert } from "../../../components/ui/alert";
 import { Button } from "../../../components/ui/button";
 import { Page } from "../../../components/ui/page";
 import { LoadingBlock } from "../../../components/ui/spinner";
+import { config } from "../../../config";
+import { useRequestedLocales, useT } from "../../../i18n/i18n";
 import { isApiError } from "../../../lib/api-client";
 import { useSession } from "../../../lib/auth";
 import { describeError } from "../../../lib/error-messages";
@@ -20,14 +22,17 @@ import { describeScope, orderedScopes } from "../utils/scope-text";
  * allowed app (the account page lists it under "Connected apps", where it can be disconnected).
  */
 export function ConsentRoute() {
+  const t = useT();
   const session = useSession();
   const pending = usePendingConsent();
+  // The app's ui_locales, as on the sign-in pages.
+  useRequestedLocales(pending.data?.uiLocales);
   const decide = useConsentDecision();
   const followRedirect = useFollowRedirect();
   const listId = useId();
 
   if (session.data?.authenticated === false || (isApiError(decide.error) && decide.error.code === "unauthenticated")) {
-    const state: NavigationState = { flash: { tone: "info", message: "Sign in to continue to the app." } };
+    const state: NavigationState = { flash: { tone: "info", message: t("consent.signIn") } };
     return <Navigate to={paths.signIn} replace state={state} />;
   }
 
@@ -38,22 +43,22 @@ export function ConsentRoute() {
 
   if (session.isPending || pending.isPending) {
     return (
-      <Page title="Allow access?">
-        <LoadingBlock label="Loading the app's request…" />
+      <Page title={t("consent.loadingTitle")}>
+        <LoadingBlock label={t("consent.loading")} />
       </Page>
     );
   }
 
   if (pending.isError || pending.data === null) {
     return (
-      <Page title="No app is waiting" lead="There's no request from an app to answer in this browser. It may have been answered already, or it expired.">
+      <Page title={t("consent.noneTitle")} lead={t("consent.noneLead")}>
         {pending.isError ? (
-          <Alert tone="error" title="We couldn't load the app's request.">
+          <Alert tone="error" title={t("consent.loadFailed")}>
             <p>{describeError(pending.error)}</p>
           </Alert>
         ) : null}
         <p className="page-footer">
-          <Link to={paths.account}>Go to your account</Link>
+          <Link to={paths.account}>{t("consent.toAccount")}</Link>
         </p>
       </Page>
     );
@@ -63,32 +68,32 @@ export function ConsentRoute() {
   const email = session.data?.authenticated ? session.data.user.email : undefined;
   const busy = decide.isPending || decide.isSuccess;
   return (
-    <Page title={`Allow ${client.name} to use your account?`} lead={email === undefined ? undefined : `You're signed in as ${email}.`}>
-      <p id={listId}>{client.name} will be able to:</p>
+    <Page title={t("consent.title", { app: client.name })} lead={email === undefined ? undefined : t("consent.signedInAs", { email })}>
+      <p id={listId}>{t("consent.willBeAble", { app: client.name })}</p>
       <ul className="claim-list" aria-labelledby={listId}>
         {orderedScopes(scopes).map((scope) => (
           <li key={scope}>{describeScope(scope)}</li>
         ))}
       </ul>
-      <p className="section-lead">{client.name} is not run by Tobira. Allow it only if you trust it. You can disconnect it at any time from your account page.</p>
+      <p className="section-lead">{t("consent.notOurs", { app: client.name, appName: config.appName })}</p>
       {decide.isError ? (
-        <Alert tone="error" title="Your answer didn't reach the app.">
+        <Alert tone="error" title={t("consent.answerFailed")}>
           <p>{describeError(decide.error)}</p>
         </Alert>
       ) : null}
       <div className="choice-list">
-        <Button block loading={decide.isPending && decide.variables === "allow"} loadingText="Allowing…" disabled={busy} onClick={() => answer("allow")}>
-          Allow
+        <Button block loading={decide.isPending && decide.variables === "allow"} loadingText={t("consent.allowing")} disabled={busy} onClick={() => answer("allow")}>
+          {t("consent.allow")}
         </Button>
         <Button
           block
           variant="secondary"
           loading={decide.isPending && decide.variables === "deny"}
-          loadingText="Going back…"
+          loadingText={t("consent.goingBack")}
           disabled={busy}
           onClick={() => answer("deny")}
         >
-          Don't allow
+          {t("consent.deny")}
         </Button>
       </div>
     </Page>

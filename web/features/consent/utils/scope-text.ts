@@ -1,17 +1,20 @@
+import { t, type MessageId } from "../../../i18n/i18n";
+
 /**
  * What each scope gives an app, in words (OpenID Connect Core §5.4), for the consent page and
  * the connected apps. `openid` is the sign-in itself; unknown scopes are named as they are.
  */
-const scopeTexts: Record<string, string> = {
-  openid: "Sign you in and know it's you (a user ID that stays the same for this app)",
-  email: "Your email address, and whether it's verified",
-  profile: "Your profile: name, nickname, picture, website, gender, birthday, time zone and language, where you've set them",
-  phone: "Your phone number, and whether it's verified",
-  offline_access: "Stay connected when you're not using it (until you disconnect it here)",
+const scopeTexts: Record<string, MessageId> = {
+  openid: "scope.openid",
+  email: "scope.email",
+  profile: "scope.profile",
+  phone: "scope.phone",
+  offline_access: "scope.offline_access",
 };
 
 export function describeScope(scope: string): string {
-  return scopeTexts[scope] ?? `“${scope}”`;
+  const id = Object.hasOwn(scopeTexts, scope) ? scopeTexts[scope] : undefined;
+  return id === undefined ? t("scope.other", { scope }) : t(id);
 }
 
 /** The scopes in a stable, readable order: the sign-in first, then the rest as listed above. */

@@ -2,6 +2,7 @@ import { useEffect, useId, useMemo, useRef, useState } from "react";
 import { renamePasskeyRequestSchema, type Passkey } from "../../../../common/api-contract";
 import { Button } from "../../../components/ui/button";
 import { TextField } from "../../../components/ui/text-field";
+import { useT } from "../../../i18n/i18n";
 import { isApiError } from "../../../lib/api-client";
 import { describeError } from "../../../lib/error-messages";
 import { useContractForm } from "../../../lib/use-contract-form";
@@ -24,6 +25,7 @@ export function PasskeyItem({ passkey }: { passkey: Passkey }) {
   const previousMode = useRef<Mode>("view");
   const itemRef = useRef<HTMLLIElement>(null);
   const [name, setName] = useState(passkey.name);
+  const t = useT();
   const rename = useRenamePasskey();
   const remove = useDeletePasskey();
   const confirm = useConfirmPasskey();
@@ -66,7 +68,7 @@ export function PasskeyItem({ passkey }: { passkey: Passkey }) {
         {passkey.needsConfirmation ? <span className="badge">Paused</span> : null}
       </div>
       {passkey.needsConfirmation ? (
-        <div className="passkey-paused" role="group" aria-label={`${passkey.name} is paused`}>
+        <div className="passkey-paused" role="group" aria-label={t("passkey.paused", { name: passkey.name })}>
           <p>Your password was reset, so this passkey can't sign in until you confirm it's yours. If you don't recognise it, delete it.</p>
           {confirmStepUp ? (
             <StepUpPrompt headingLevel={4} purpose="confirm" passkeyAvailable={confirmStepUp.passkeyAvailable === true} onProved={() => confirm.mutate(passkey.id)} />
@@ -79,12 +81,12 @@ export function PasskeyItem({ passkey }: { passkey: Passkey }) {
               ) : null}
               <Button
                 variant="secondary"
-                aria-label={`Confirm ${passkey.name} is yours`}
+                aria-label={t("passkey.confirmNamed", { name: passkey.name })}
                 onClick={() => confirm.mutate(passkey.id)}
                 loading={confirm.isPending}
-                loadingText="Confirming…"
+                loadingText={t("passkey.confirming")}
               >
-                It's mine, use it again
+                {t("passkey.confirm")}
               </Button>
             </>
           )}
@@ -92,19 +94,19 @@ export function PasskeyItem({ passkey }: { passkey: Passkey }) {
       ) : null}
       <dl className="passkey-facts">
         <div>
-          <dt>Type</dt>
+          <dt>{t("passkey.type")}</dt>
           <dd>{kindLabel(kind)}</dd>
         </div>
         <div>
-          <dt>Where</dt>
+          <dt>{t("passkey.where")}</dt>
           <dd>{whereText(passkey, knownHere)}</dd>
         </div>
         <div>
-          <dt>Created</dt>
+          <dt>{t("passkey.created")}</dt>
           <dd>{formatIsoDate(passkey.createdAt)}</dd>
         </div>
         <div>
-          <dt>Last used</dt>
+          <dt>{t("passkey.lastUsed")}</dt>
           <dd>{formatIsoDate(passkey.lastUsedAt)}</dd>
         </div>
       </dl>
@@ -113,7 +115,7 @@ export function PasskeyItem({ passkey }: { passkey: Passkey }) {
         <form className="form passkey-rename" noValidate onSubmit={form.onSubmit}>
           <TextField
             id={fieldId}
-            label="Passkey name"
+            label={t("passkey.nameLabel")}
             value={name}
             maxLength={64}
             autoComplete="off"
@@ -122,19 +124,19 @@ export function PasskeyItem({ passkey }: { passkey: Passkey }) {
             autoFocus
           />
           <div className="passkey-actions">
-            <Button type="submit" loading={form.pending} loadingText="Saving…">
-              Save name
+            <Button type="submit" loading={form.pending} loadingText={t("common.saving")}>
+              {t("passkey.saveName")}
             </Button>
             <Button variant="quiet" onClick={() => setMode("view")}>
-              Cancel
+              {t("common.cancel")}
             </Button>
           </div>
         </form>
       ) : null}
 
       {mode === "confirm-delete" ? (
-        <div className="passkey-confirm" role="group" aria-label={`Delete ${passkey.name}?`}>
-          <p>Delete “{passkey.name}”? You won't be able to sign in with it any more.</p>
+        <div className="passkey-confirm" role="group" aria-label={t("passkey.deleteQuestion", { name: passkey.name })}>
+          <p>{t("passkey.deleteConfirm", { name: passkey.name })}</p>
           {removeStepUp ? (
             <StepUpPrompt headingLevel={4} purpose="delete" passkeyAvailable={removeStepUp.passkeyAvailable === true} onProved={() => remove.mutate(passkey.id)} />
           ) : remove.isError ? (
@@ -144,12 +146,12 @@ export function PasskeyItem({ passkey }: { passkey: Passkey }) {
           ) : null}
           <div className="passkey-actions">
             {removeStepUp ? null : (
-              <Button onClick={() => remove.mutate(passkey.id)} loading={remove.isPending} loadingText="Deleting…">
-                Delete passkey
+              <Button onClick={() => remove.mutate(passkey.id)} loading={remove.isPending} loadingText={t("passkey.deleting")}>
+                {t("passkey.deleteSubmit")}
               </Button>
             )}
             <Button data-focus="keep" variant="quiet" onClick={() => setMode("view")}>
-              Keep it
+              {t("passkey.keep")}
             </Button>
           </div>
         </div>
@@ -160,17 +162,17 @@ export function PasskeyItem({ passkey }: { passkey: Passkey }) {
           <Button
             data-focus="rename"
             variant="secondary"
-            aria-label={`Rename ${passkey.name}`}
+            aria-label={t("passkey.renameNamed", { name: passkey.name })}
             onClick={() => {
               setName(passkey.name);
               form.reset();
               setMode("rename");
             }}
           >
-            Rename
+            {t("passkey.rename")}
           </Button>
-          <Button data-focus="delete" variant="secondary" aria-label={`Delete ${passkey.name}`} onClick={() => setMode("confirm-delete")}>
-            Delete
+          <Button data-focus="delete" variant="secondary" aria-label={t("passkey.deleteNamed", { name: passkey.name })} onClick={() => setMode("confirm-delete")}>
+            {t("passkey.delete")}
           </Button>
         </div>
       ) : null}

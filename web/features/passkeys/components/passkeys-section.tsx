@@ -4,6 +4,7 @@ import { Link } from "react-router-dom";
 import { Alert } from "../../../components/ui/alert";
 import { Button } from "../../../components/ui/button";
 import { LoadingBlock } from "../../../components/ui/spinner";
+import { Msg, useT } from "../../../i18n/i18n";
 import { isApiError } from "../../../lib/api-client";
 import { useServerMode } from "../../../lib/client-config";
 import { describeError } from "../../../lib/error-messages";
@@ -55,12 +56,13 @@ function Passkeys({ email }: { email: string }) {
     }
   }, [passkeys.data, passkeys.isSuccess]);
 
+  const t = useT();
   const addOutcome = add.isError ? registrationCeremonyOutcome(add.error) : undefined;
   const needsReauth = isApiError(add.error) && add.error.code === "reauthentication_required";
   const stepUp = isApiError(add.error) && add.error.code === "step_up_required" ? add.error : undefined;
   const reauthState: NavigationState = {
     email,
-    flash: { tone: "info", message: "To add a passkey, confirm it's you: sign in again, and adding the passkey continues right after." },
+    flash: { tone: "info", message: t("passkeys.reauthFlash") },
   };
 
   // A deployment without passkeys answers 404.
@@ -69,24 +71,24 @@ function Passkeys({ email }: { email: string }) {
   return (
     <section className="passkeys" aria-labelledby="passkeys-title">
       <h2 className="section-title" id="passkeys-title" ref={titleRef} tabIndex={-1}>
-        Passkeys
+        {t("passkeys.title")}
       </h2>
-      <p className="section-lead">Sign in with your fingerprint, face or device PIN instead of a password and code.</p>
+      <p className="section-lead">{t("passkeys.lead")}</p>
 
-      {passkeys.isPending ? <LoadingBlock label="Loading your passkeys…" /> : null}
+      {passkeys.isPending ? <LoadingBlock label={t("passkeys.loading")} /> : null}
       {passkeys.isError ? (
-        <Alert tone="error" title="We couldn't load your passkeys.">
+        <Alert tone="error" title={t("passkeys.loadFailed")}>
           <p>{describeError(passkeys.error)}</p>
         </Alert>
       ) : null}
       {passkeys.isSuccess && passkeys.data.length === 0 && lastOneRemoved ? (
-        <Alert tone="info" title="You have no passkeys now">
+        <Alert tone="info" title={t("passkeys.noneNowTitle")}>
           <p>
-            From now on you'll sign in with your password and a code we email to <strong>{email}</strong>. You can add a passkey again at any time.
+            <Msg id="passkeys.noneNow" values={{ email: <strong>{email}</strong> }} />
           </p>
         </Alert>
       ) : null}
-      {passkeys.isSuccess && passkeys.data.length === 0 && !lastOneRemoved ? <p>You have no passkeys yet.</p> : null}
+      {passkeys.isSuccess && passkeys.data.length === 0 && !lastOneRemoved ? <p>{t("passkeys.noneYet")}</p> : null}
       {passkeys.isSuccess && passkeys.data.length > 0 ? (
         <ul className="passkey-list">
           {passkeys.data.map((passkey) => (
@@ -95,33 +97,38 @@ function Passkeys({ email }: { email: string }) {
         </ul>
       ) : null}
 
-      {add.isSuccess ? <Alert tone="success">Passkey added: “{add.data.name}”. You can use it the next time you sign in.</Alert> : null}
+      {add.isSuccess ? <Alert tone="success">{t("passkeys.added", { name: add.data.name })}</Alert> : null}
       {stepUp ? (
         <StepUpPrompt headingLevel={3} passkeyAvailable={stepUp.passkeyAvailable === true} onProved={() => add.mutate()} />
       ) : needsReauth ? (
-        <Alert tone="info" title="Please confirm it's you">
+        <Alert tone="info" title={t("passkeys.reauthTitle")}>
           <p>
-            You signed in a while ago.{" "}
-            <Link to={paths.signIn} state={reauthState} onClick={() => rememberResume("add-passkey")}>
-              Sign in again
-            </Link>{" "}
-            and adding the passkey continues right after.
+            <Msg
+              id="passkeys.reauth"
+              values={{
+                link: (
+                  <Link to={paths.signIn} state={reauthState} onClick={() => rememberResume("add-passkey")}>
+                    {t("passkeys.reauthLink")}
+                  </Link>
+                ),
+              }}
+            />
           </p>
         </Alert>
       ) : addOutcome === "cancelled" ? (
-        <Alert tone="info">The passkey prompt closed before it finished. No passkey was added.</Alert>
+        <Alert tone="info">{t("passkeys.cancelled")}</Alert>
       ) : addOutcome === "already_registered" ? (
-        <Alert tone="info">This device already has a passkey for your account.</Alert>
+        <Alert tone="info">{t("passkeys.alreadyRegistered")}</Alert>
       ) : addOutcome === "failed" ? (
         <Alert tone="error">{describeError(add.error)}</Alert>
       ) : null}
 
       {stepUp ? null : supported ? (
-        <Button variant="secondary" onClick={() => add.mutate()} loading={add.isPending} loadingText="Waiting for your device…">
-          Add a passkey
+        <Button variant="secondary" onClick={() => add.mutate()} loading={add.isPending} loadingText={t("passkeys.waitingForDevice")}>
+          {t("passkeys.add")}
         </Button>
       ) : (
-        <p className="field-hint">This browser can't create passkeys.</p>
+        <p className="field-hint">{t("passkeys.unsupported")}</p>
       )}
     </section>
   );

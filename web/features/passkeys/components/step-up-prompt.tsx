@@ -5,6 +5,7 @@ import { FormErrorSummary } from "../../../components/form-error-summary";
 import { Alert } from "../../../components/ui/alert";
 import { Button } from "../../../components/ui/button";
 import { PasswordField } from "../../../components/ui/text-field";
+import { t, useT } from "../../../i18n/i18n";
 import { isApiError } from "../../../lib/api-client";
 import { describeError } from "../../../lib/error-messages";
 import { useContractForm } from "../../../lib/use-contract-form";
@@ -14,20 +15,12 @@ import { registrationCeremonyOutcome } from "../utils/passkey-text";
 /** Why the step-up is asked for: adding a passkey, confirming one a password reset paused, or deleting one. */
 export type StepUpPurpose = "add" | "confirm" | "delete";
 
-const leads: Record<StepUpPurpose, (withPasskey: boolean) => string> = {
-  add: (withPasskey) => `Adding a passkey gives a new way into your account, so we need your password${withPasskey ? ", or a passkey you already have," : ""} first.`,
-  confirm: (withPasskey) =>
-    `Using this passkey again gives it back its way into your account, so we need your password${withPasskey ? ", or another passkey of yours," : ""} first.`,
-  delete: (withPasskey) => `Deleting a passkey takes a way into your account away, so we need your password${withPasskey ? ", or a passkey of yours," : ""} first.`,
-};
-const submitLabels: Record<StepUpPurpose, string> = {
-  add: "Confirm and add the passkey",
-  confirm: "Confirm and use it again",
-  delete: "Confirm and delete the passkey",
-};
+function lead(purpose: StepUpPurpose, withPasskey: boolean): string {
+  return withPasskey ? t(`stepUp.lead.${purpose}OrPasskey`) : t(`stepUp.lead.${purpose}`);
+}
 
 function passwordErrorMessage(error: unknown): string {
-  if (isApiError(error) && error.code === "invalid_credentials") return "That password is not right.";
+  if (isApiError(error) && error.code === "invalid_credentials") return t("form.passwordWrong");
   return describeError(error);
 }
 
@@ -49,6 +42,7 @@ export function StepUpPrompt({
   headingLevel?: 2 | 3 | 4;
   purpose?: StepUpPurpose;
 }) {
+  useT();
   const idBase = useId();
   const ids = useMemo(() => ({ title: `${idBase}-title`, lead: `${idBase}-lead`, password: `${idBase}-password` }), [idBase]);
   const fieldIds = useMemo(() => ({ password: ids.password }), [ids]);
@@ -78,11 +72,11 @@ export function StepUpPrompt({
   return (
     <section className="step-up" aria-labelledby={ids.title}>
       <Heading className="section-title" id={ids.title} ref={headingRef} tabIndex={-1}>
-        Confirm it's you
+        {t("stepUp.title")}
       </Heading>
-      <p id={ids.lead}>{leads[purpose](canUsePasskey)}</p>
+      <p id={ids.lead}>{lead(purpose, canUsePasskey)}</p>
       {passkeyOutcome === "cancelled" ? (
-        <Alert tone="info">The passkey prompt closed before it finished. Try again, or enter your password.</Alert>
+        <Alert tone="info">{t("stepUp.cancelled")}</Alert>
       ) : withPasskey.isError ? (
         <Alert tone="error">{describeError(withPasskey.error)}</Alert>
       ) : null}
@@ -90,7 +84,7 @@ export function StepUpPrompt({
         <FormErrorSummary failure={form.failure} describe={passwordErrorMessage} fieldErrors={form.summaryLinks} />
         <PasswordField
           id={ids.password}
-          label="Password"
+          label={t("field.password")}
           name="current-password"
           autoComplete="current-password"
           required
@@ -99,8 +93,8 @@ export function StepUpPrompt({
           error={form.fieldErrors.password}
         />
         <div className="form-row">
-          <Button type="submit" loading={form.pending} loadingText="Checking your password…" disabled={withPasskey.isPending}>
-            {submitLabels[purpose]}
+          <Button type="submit" loading={form.pending} loadingText={t("stepUp.checking")} disabled={withPasskey.isPending}>
+            {t(`stepUp.submit.${purpose}`)}
           </Button>
         </div>
       </form>
@@ -109,10 +103,10 @@ export function StepUpPrompt({
           variant="secondary"
           onClick={() => withPasskey.mutate(undefined, { onSuccess: () => onProved() })}
           loading={withPasskey.isPending}
-          loadingText="Waiting for your passkey…"
+          loadingText={t("signIn.waitingForPasskey")}
           disabled={form.pending}
         >
-          Use a passkey you already have
+          {t("stepUp.usePasskey")}
         </Button>
       ) : null}
     </section>

@@ -5,6 +5,7 @@ import { Alert } from "../../../components/ui/alert";
 import { Button } from "../../../components/ui/button";
 import { Page } from "../../../components/ui/page";
 import { LoadingBlock } from "../../../components/ui/spinner";
+import { Msg, useT, type MessageId } from "../../../i18n/i18n";
 import { isApiError } from "../../../lib/api-client";
 import { useSession } from "../../../lib/auth";
 import { describeError } from "../../../lib/error-messages";
@@ -19,22 +20,10 @@ import { StepUpPrompt } from "../components/step-up-prompt";
 import { readAddPasskeyState, type AddPasskeyState } from "../utils/add-passkey-state";
 import { registrationCeremonyOutcome } from "../utils/passkey-text";
 
-const texts: Record<AddPasskeyState["reason"], { title: string; lead: string; skip: string }> = {
-  offer: {
-    title: "Sign in faster next time",
-    lead: "Create a passkey and sign in with your fingerprint, face or screen lock: no password, no code to wait for.",
-    skip: "Not now",
-  },
-  signup: {
-    title: "Your account is ready",
-    lead: "Add a passkey now, and next time sign in with your fingerprint, face or screen lock instead of a password and a code.",
-    skip: "Skip for now",
-  },
-  resume: {
-    title: "Add your passkey",
-    lead: "You're signed in again. Create the passkey now.",
-    skip: "Not now",
-  },
+const texts: Record<AddPasskeyState["reason"], { title: MessageId; lead: MessageId; skip: MessageId }> = {
+  offer: { title: "addPasskey.offer.title", lead: "addPasskey.offer.lead", skip: "addPasskey.notNow" },
+  signup: { title: "addPasskey.signup.title", lead: "addPasskey.signup.lead", skip: "addPasskey.skipForNow" },
+  resume: { title: "addPasskey.resume.title", lead: "addPasskey.resume.lead", skip: "addPasskey.notNow" },
 };
 
 /**
@@ -47,6 +36,7 @@ const texts: Record<AddPasskeyState["reason"], { title: string; lead: string; sk
  * for the password or an existing passkey in place, then creates the passkey.
  */
 export function AddPasskeyRoute() {
+  const t = useT();
   const location = useLocation();
   const state = readAddPasskeyState(location.state);
   const session = useSession();
@@ -57,7 +47,7 @@ export function AddPasskeyRoute() {
 
   // Without its state (opened directly), this page has nothing to continue to: the account page adds passkeys.
   if (state === undefined) return <Navigate to={paths.account} replace />;
-  if (session.isPending) return <LoadingBlock label="Loading…" />;
+  if (session.isPending) return <LoadingBlock label={t("app.loading")} />;
   if (session.data?.authenticated !== true) return <Navigate to={paths.signIn} replace />;
 
   const { sub, email } = session.data.user;
@@ -70,13 +60,13 @@ export function AddPasskeyRoute() {
   const outcome = add.isError ? registrationCeremonyOutcome(add.error) : undefined;
   const needsReauth = isApiError(add.error) && add.error.code === "reauthentication_required";
   const stepUp = isApiError(add.error) && add.error.code === "step_up_required" ? add.error : undefined;
-  const continueLabel = client ? `Continue to ${client.name}` : "Continue";
+  const continueLabel = client ? t("addPasskey.continueTo", { app: client.name }) : t("common.continue");
 
   if (add.isSuccess) {
     return (
-      <Page title="Passkey added">
-        <Alert tone="success" title={`Passkey added: “${add.data.name}”`}>
-          <p>Next time, choose “Sign in with a passkey” on the sign-in page, or pick it when your browser offers it.</p>
+      <Page title={t("addPasskey.addedTitle")}>
+        <Alert tone="success" title={t("addPasskey.added", { name: add.data.name })}>
+          <p>{t("addPasskey.nextTime")}</p>
         </Alert>
         <Button block onClick={goOn}>
           {continueLabel}
@@ -88,52 +78,58 @@ export function AddPasskeyRoute() {
 
   return (
     <Page
-      title={text.title}
+      title={t(text.title)}
       lead={
         <>
-          {text.lead}
+          {t(text.lead)}
           {client ? (
             <>
               {" "}
-              Then continue to <ClientName client={client} />.
+              <Msg id="addPasskey.thenContinue" values={{ app: <ClientName client={client} /> }} />
             </>
           ) : null}
         </>
       }
     >
-      <p className="field-hint">For {email}</p>
+      <p className="field-hint">{t("addPasskey.for", { email })}</p>
       {stepUp ? (
         <StepUpPrompt passkeyAvailable={stepUp.passkeyAvailable === true} onProved={() => add.mutate()} />
       ) : needsReauth ? (
-        <Alert tone="info" title="Please confirm it's you">
+        <Alert tone="info" title={t("passkeys.reauthTitle")}>
           <p>
-            <Link
-              to={paths.signIn}
-              state={{ email, flash: { tone: "info", message: "Sign in again, and adding the passkey continues right after." } } satisfies NavigationState}
-              onClick={() => rememberResume("add-passkey")}
-            >
-              Sign in again
-            </Link>{" "}
-            to add a passkey.
+            <Msg
+              id="addPasskey.reauth"
+              values={{
+                link: (
+                  <Link
+                    to={paths.signIn}
+                    state={{ email, flash: { tone: "info", message: t("addPasskey.reauthFlash") } } satisfies NavigationState}
+                    onClick={() => rememberResume("add-passkey")}
+                  >
+                    {t("passkeys.reauthLink")}
+                  </Link>
+                ),
+              }}
+            />
           </p>
         </Alert>
       ) : outcome === "cancelled" ? (
-        <Alert tone="info">The passkey prompt closed before it finished. No passkey was added: you can try again.</Alert>
+        <Alert tone="info">{t("addPasskey.cancelled")}</Alert>
       ) : outcome === "already_registered" ? (
-        <Alert tone="info">This device already has a passkey for your account.</Alert>
+        <Alert tone="info">{t("passkeys.alreadyRegistered")}</Alert>
       ) : outcome === "failed" ? (
         <Alert tone="error">{describeError(add.error)}</Alert>
       ) : null}
       <div className="choice-list">
         {stepUp ? null : supported ? (
-          <Button block onClick={() => add.mutate()} loading={add.isPending} loadingText="Waiting for your device…">
-            Create a passkey
+          <Button block onClick={() => add.mutate()} loading={add.isPending} loadingText={t("passkeys.waitingForDevice")}>
+            {t("addPasskey.create")}
           </Button>
         ) : (
-          <p className="field-hint">This browser can't create passkeys.</p>
+          <p className="field-hint">{t("passkeys.unsupported")}</p>
         )}
         <Button variant="secondary" block onClick={skip} disabled={add.isPending}>
-          {outcome === "already_registered" ? continueLabel : text.skip}
+          {outcome === "already_registered" ? continueLabel : t(text.skip)}
         </Button>
       </div>
       <CancelSignInLink client={client} />

@@ -1,4 +1,5 @@
 import type { Passkey } from "../../../../common/api-contract";
+import { i18n, t } from "../../../i18n/i18n";
 
 /**
  * How a passkey is described to people. What kind it is comes from what the server stored
@@ -20,48 +21,38 @@ export function passkeyKind(passkey: Pick<Passkey, "deviceType" | "attachment" |
   return "device";
 }
 
-const kindLabels: Record<PasskeyKind, string> = {
-  synced: "Synced passkey",
-  device: "Device-bound passkey",
-  "security-key": "Security key",
-  phone: "Passkey on a phone or tablet",
-};
-
 export function kindLabel(kind: PasskeyKind): string {
-  return kindLabels[kind];
+  return t(`passkey.kind.${kind}`);
 }
 
 /** One plain sentence on where the passkey lives and what that means. */
 export function whereText(passkey: Pick<Passkey, "deviceType" | "attachment" | "transports" | "provider">, knownHere: boolean): string {
   const kind = passkeyKind(passkey);
+  const provider = passkey.provider;
   switch (kind) {
     case "synced":
-      return passkey.provider
-        ? `Saved in ${passkey.provider}, so it works on every device signed in to it.`
-        : "Saved by your passkey provider, so it works on your other devices too.";
+      return provider ? t("passkey.where.syncedIn", { provider }) : t("passkey.where.synced");
     case "device":
-      return knownHere
-        ? `Stays on this device${passkey.provider ? ` (${passkey.provider})` : ""}. It can't be copied to another.`
-        : `Stays on the device that created it${passkey.provider ? ` (${passkey.provider})` : ""}. It can't be copied to another.`;
+      if (knownHere) return provider ? t("passkey.where.thisDeviceOf", { provider }) : t("passkey.where.thisDevice");
+      return provider ? t("passkey.where.creatingDeviceOf", { provider }) : t("passkey.where.creatingDevice");
     case "security-key":
-      return `On a security key you plug in or tap${passkey.provider ? ` (${passkey.provider})` : ""}.`;
+      return provider ? t("passkey.where.securityKeyOf", { provider }) : t("passkey.where.securityKey");
     case "phone":
-      return "On a phone or tablet: you use it by scanning a QR code.";
+      return t("passkey.where.phone");
   }
 }
 
 /** "This device" for a passkey made or used in this browser (a security key or a phone is only "used here"). */
 export function hereLabel(kind: PasskeyKind, knownHere: boolean): string | undefined {
   if (!knownHere) return undefined;
-  return kind === "security-key" || kind === "phone" ? "Used in this browser" : "This device";
+  return kind === "security-key" || kind === "phone" ? t("passkey.usedHere") : t("passkey.thisDevice");
 }
 
-const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
-
+/** A date and time in the active language (Intl), the reader's time zone. */
 export function formatIsoDate(iso: string | null): string {
-  if (iso === null) return "Never";
+  if (iso === null) return t("passkey.never");
   const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : dateFormat.format(date);
+  return Number.isNaN(date.getTime()) ? iso : new Intl.DateTimeFormat(i18n.locale, { dateStyle: "medium", timeStyle: "short" }).format(date);
 }
 
 /** Why adding a passkey stopped, in words for people; null when the prompt was simply closed. */

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { EmailField } from "../../../components/auth-fields";
 import { FormErrorSummary } from "../../../components/form-error-summary";
 import { Button } from "../../../components/ui/button";
+import { useT } from "../../../i18n/i18n";
 import { describeError } from "../../../lib/error-messages";
 import { enterEmailSchema } from "../../../lib/form";
 import type { NavigationState } from "../../../lib/navigation-state";
@@ -16,6 +17,7 @@ const forgotFormSchema = z.object({ email: enterEmailSchema });
 const fieldIds = { email: "forgot-email" };
 
 export function ForgotPasswordForm({ defaultEmail = "" }: { defaultEmail?: string | undefined }) {
+  const t = useT();
   const navigate = useNavigate();
   const forgot = useForgotPassword();
   const [email, setEmail] = useState(defaultEmail);
@@ -34,8 +36,8 @@ export function ForgotPasswordForm({ defaultEmail = "" }: { defaultEmail?: strin
     <form className="form" noValidate onSubmit={form.onSubmit}>
       <FormErrorSummary failure={form.failure} describe={describeError} fieldErrors={form.summaryLinks} />
       <EmailField id={fieldIds.email} autoComplete="username" value={email} onChange={(event) => setEmail(event.target.value)} error={form.fieldErrors.email} />
-      <Button type="submit" block loading={form.pending} loadingText="Sending…">
-        Send reset code
+      <Button type="submit" block loading={form.pending} loadingText={t("common.sending")}>
+        {t("forgot.submit")}
       </Button>
     </form>
   );

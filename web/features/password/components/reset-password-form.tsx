@@ -6,6 +6,7 @@ import { EmailedCodeField, EmailField, NewPasswordField } from "../../../compone
 import { FormErrorSummary } from "../../../components/form-error-summary";
 import { ResendCode } from "../../../components/resend-code";
 import { Button } from "../../../components/ui/button";
+import { useT } from "../../../i18n/i18n";
 import { isApiError } from "../../../lib/api-client";
 import { describeError } from "../../../lib/error-messages";
 import { enterEmailedCodeSchema, enterEmailSchema, useResendToEmail } from "../../../lib/form";
@@ -25,6 +26,7 @@ const fieldIds = { email: "reset-email", code: "reset-code", password: "reset-pa
 const isCodeError = (error: unknown) => isApiError(error) && (error.code === "code_mismatch" || error.code === "expired_code");
 
 export function ResetPasswordForm({ defaultEmail = "" }: { defaultEmail?: string | undefined }) {
+  const t = useT();
   const navigate = useNavigate();
   const reset = useResetPassword();
   const resend = useForgotPassword();
@@ -41,7 +43,7 @@ export function ResetPasswordForm({ defaultEmail = "" }: { defaultEmail?: string
     onSuccess: (_answer, body) => {
       const state: NavigationState = {
         email: body.email,
-        flash: { tone: "success", message: "Your password has been changed. Sign in with your new password." },
+        flash: { tone: "success", message: t("reset.done") },
       };
       void navigate(paths.signIn, { state });
     },
@@ -64,17 +66,17 @@ export function ResetPasswordForm({ defaultEmail = "" }: { defaultEmail?: string
           onChange={(event) => setEmail(event.target.value)}
           error={form.fieldErrors.email ?? resendFieldError}
         />
-        <EmailedCodeField id={fieldIds.code} label="Reset code" value={code} onCodeChange={setCode} error={form.fieldErrors.code} />
+        <EmailedCodeField id={fieldIds.code} label={t("reset.codeLabel")} value={code} onCodeChange={setCode} error={form.fieldErrors.code} />
         <NewPasswordField
           id={fieldIds.password}
-          label="New password"
+          label={t("field.newPassword")}
           name="new-password"
           value={password}
           onChange={(event) => setPassword(event.target.value)}
           error={form.fieldErrors.password}
         />
-        <Button type="submit" block loading={form.pending} loadingText="Saving…">
-          Set new password
+        <Button type="submit" block loading={form.pending} loadingText={t("common.saving")}>
+          {t("reset.submit")}
         </Button>
       </form>
       <ResendCode

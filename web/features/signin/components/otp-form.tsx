@@ -4,6 +4,7 @@ import { otpCodeSchema, type SignInDoneResponse } from "../../../../common/api-c
 import { FormErrorSummary } from "../../../components/form-error-summary";
 import { Button } from "../../../components/ui/button";
 import { TextField } from "../../../components/ui/text-field";
+import { t, useT } from "../../../i18n/i18n";
 import { digitsOnly } from "../../../lib/form";
 import { useContractForm } from "../../../lib/use-contract-form";
 import { useVerifyOtp } from "../api/verify-otp";
@@ -17,8 +18,8 @@ const otpFormSchema = z
   .object({
     code: z
       .string()
-      .min(1, "Enter the 6-digit code.")
-      .refine((code) => otpCodeSchema.safeParse(code).success, "The code has 6 digits.")
+      .min(1, { error: () => t("form.enterOtp") })
+      .refine((code) => otpCodeSchema.safeParse(code).success, { error: () => t("form.otpLength") })
       .pipe(otpCodeSchema),
     rememberDevice: z.boolean(),
   })
@@ -32,6 +33,7 @@ export interface OtpFormProps {
 }
 
 export function OtpForm({ onDone, onSignInEnded }: OtpFormProps) {
+  useT();
   const verify = useVerifyOtp();
   const [code, setCode] = useState("");
   const [rememberDevice, setRememberDevice] = useState(false);
@@ -57,8 +59,8 @@ export function OtpForm({ onDone, onSignInEnded }: OtpFormProps) {
       <FormErrorSummary failure={form.failure} describe={otpErrorMessage} fieldErrors={form.summaryLinks} />
       <TextField
         id={fieldIds.code}
-        label="Verification code"
-        hint="The 6-digit code from the message."
+        label={t("code.label")}
+        hint={t("code.hint")}
         name="code"
         type="text"
         // WHATWG autofill "one-time-code": lets the browser/OS offer the code from the message.
@@ -82,14 +84,14 @@ export function OtpForm({ onDone, onSignInEnded }: OtpFormProps) {
           aria-describedby={`${fieldIds.rememberDevice}-hint`}
         />
         <label className="field-label" htmlFor={fieldIds.rememberDevice}>
-          Don't ask for a code on this device
+          {t("code.rememberDevice")}
         </label>
         <p className="field-hint" id={`${fieldIds.rememberDevice}-hint`}>
-          Only on a device you alone use. You'll still need your password; you can forget this device from your account page.
+          {t("code.rememberDeviceHint")}
         </p>
       </div>
-      <Button type="submit" block loading={form.pending} loadingText="Checking…">
-        Verify and sign in
+      <Button type="submit" block loading={form.pending} loadingText={t("code.checking")}>
+        {t("code.submit")}
       </Button>
     </form>
   );

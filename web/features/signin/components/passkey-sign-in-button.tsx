@@ -3,6 +3,7 @@ import { useState } from "react";
 import type { SignInDoneResponse } from "../../../../common/api-contract";
 import { Alert } from "../../../components/ui/alert";
 import { Button } from "../../../components/ui/button";
+import { useT } from "../../../i18n/i18n";
 import { describeError } from "../../../lib/error-messages";
 import { usePasskeySignIn } from "../api/passkey-sign-in";
 import { stopPasskeyAutofill } from "../hooks/use-passkey-autofill";
@@ -13,6 +14,7 @@ import { classifyCeremonyError, passkeyCancelledMessage } from "../utils/passkey
  * is pending (shown only where WebAuthn exists).
  */
 export function PasskeySignInButton({ onDone }: { onDone: (answer: SignInDoneResponse) => void }) {
+  const t = useT();
   const signIn = usePasskeySignIn("passkey-first");
   const [supported] = useState(() => browserSupportsWebAuthn());
   if (!supported) return null;
@@ -21,22 +23,22 @@ export function PasskeySignInButton({ onDone }: { onDone: (answer: SignInDoneRes
   return (
     <div className="passkey-sign-in">
       <p className="divider" aria-hidden="true">
-        or
+        {t("common.or")}
       </p>
-      {outcome === "cancelled" ? <Alert tone="info">{passkeyCancelledMessage}</Alert> : null}
+      {outcome === "cancelled" ? <Alert tone="info">{passkeyCancelledMessage()}</Alert> : null}
       {outcome === "failed" ? <Alert tone="error">{describeError(signIn.error)}</Alert> : null}
       <Button
         variant="secondary"
         block
         loading={signIn.isPending}
-        loadingText="Waiting for your passkey…"
+        loadingText={t("signIn.waitingForPasskey")}
         onClick={() => {
           // A passkey waiting in the autofill would hold the authenticator: the modal prompt replaces it.
           stopPasskeyAutofill();
           signIn.mutate(undefined, { onSuccess: onDone });
         }}
       >
-        Sign in with a passkey
+        {t("signIn.withPasskey")}
       </Button>
     </div>
   );

@@ -2,6 +2,7 @@ import type { ReactNode } from "react";
 import { Navigate } from "react-router-dom";
 import type { SignInStatusResponse } from "../../../../common/api-contract";
 import { LoadingBlock } from "../../../components/ui/spinner";
+import { useT } from "../../../i18n/i18n";
 import { useSession } from "../../../lib/auth";
 import type { NavigationState } from "../../../lib/navigation-state";
 import { paths } from "../../../lib/paths";
@@ -18,15 +19,16 @@ export type PendingSignIn = Extract<SignInStatusResponse, { pending: true }>;
  * what is wrong.
  */
 export function PendingSignInGate({ email, children }: { email: string | undefined; children: (pending: PendingSignIn | undefined) => ReactNode }) {
+  const t = useT();
   const status = useSignInStatus();
   const none = status.data?.pending === false;
   const session = useSession({ enabled: none });
 
   // Only an answer fetched for this arrival counts: the previous page's may be out of date.
-  if (status.isPending || !status.isFetchedAfterMount || (none && session.isPending)) return <LoadingBlock label="Loading…" />;
+  if (status.isPending || !status.isFetchedAfterMount || (none && session.isPending)) return <LoadingBlock label={t("app.loading")} />;
   if (none) {
     if (session.data?.authenticated === true) return <Navigate to={paths.account} replace />;
-    const state: NavigationState = { email, flash: { tone: "info", message: "There's no sign-in in progress. Sign in with your email and password to get a code." } };
+    const state: NavigationState = { email, flash: { tone: "info", message: t("signIn.noneInProgress") } };
     return <Navigate to={paths.signIn} replace state={state} />;
   }
   return <>{children(status.data?.pending === true ? status.data : undefined)}</>;

@@ -1,5 +1,6 @@
 import { useEffect, type Dispatch, type SetStateAction } from "react";
 import type { InteractionResponse } from "../../../../common/api-contract";
+import { useRequestedLocales, useT } from "../../../i18n/i18n";
 import { useInteraction } from "../api/get-interaction";
 
 /**
@@ -11,7 +12,10 @@ export type RelyingPartyClient = InteractionResponse["client"];
 
 /** The waiting app, or undefined when the person came straight to Tobira (or while loading). */
 export function useRelyingParty(): RelyingPartyClient | undefined {
-  return useInteraction().data?.client;
+  const interaction = useInteraction().data;
+  // The app's ui_locales: the language it asked for, above a saved choice and the browser's.
+  useRequestedLocales(interaction?.uiLocales);
+  return interaction?.client;
 }
 
 /**
@@ -32,10 +36,11 @@ export function ClientName({ client }: { client: RelyingPartyClient }) {
 
 /** "Cancel and go back to <app>": a BFF route, not an SPA page; it answers the app's request with access_denied. */
 export function CancelSignInLink({ client }: { client: RelyingPartyClient | undefined }) {
+  const t = useT();
   if (!client) return null;
   return (
     <p className="page-footer">
-      <a href="/interaction/cancel">Cancel and go back to {client.name}</a>
+      <a href="/interaction/cancel">{t("signIn.cancelToApp", { app: client.name })}</a>
     </p>
   );
 }

@@ -6,6 +6,7 @@ import { EmailField } from "../../../components/auth-fields";
 import { FormErrorSummary } from "../../../components/form-error-summary";
 import { Button } from "../../../components/ui/button";
 import { PasswordField } from "../../../components/ui/text-field";
+import { useT } from "../../../i18n/i18n";
 import { isApiError } from "../../../lib/api-client";
 import { enterEmailSchema } from "../../../lib/form";
 import type { NavigationState } from "../../../lib/navigation-state";
@@ -22,6 +23,7 @@ const signInFormSchema = z.object({ email: enterEmailSchema, password: passwordS
 const fieldIds = { email: "signin-email", password: "signin-password" };
 
 export function SignInForm({ defaultEmail = "" }: { defaultEmail?: string | undefined }) {
+  const t = useT();
   const navigate = useNavigate();
   const signIn = useSignIn();
   const finishSignIn = useFinishSignIn();
@@ -58,9 +60,9 @@ export function SignInForm({ defaultEmail = "" }: { defaultEmail?: string | unde
         {isApiError(error) && error.code === "user_not_confirmed" ? (
           <p>
             <Link to={paths.signUpConfirm} state={{ email: email.trim().toLowerCase() } satisfies NavigationState}>
-              Confirm your email address
+              {t("signIn.confirmEmailLink")}
             </Link>{" "}
-            with the code we sent you, or get a new one there.
+            {t("signIn.confirmEmailRest")}
           </p>
         ) : null}
       </FormErrorSummary>
@@ -74,7 +76,7 @@ export function SignInForm({ defaultEmail = "" }: { defaultEmail?: string | unde
       />
       <PasswordField
         id={fieldIds.password}
-        label="Password"
+        label={t("field.password")}
         name="password"
         autoComplete="current-password"
         required
@@ -84,11 +86,11 @@ export function SignInForm({ defaultEmail = "" }: { defaultEmail?: string | unde
       />
       <div className="form-row form-row--end">
         <Link className="text-link" to={paths.passwordForgot} state={emailState(email)}>
-          Forgot your password?
+          {t("signIn.forgotPassword")}
         </Link>
       </div>
-      <Button type="submit" block loading={form.pending} loadingText="Signing in…">
-        Continue
+      <Button type="submit" block loading={form.pending} loadingText={t("signIn.signingIn")}>
+        {t("common.continue")}
       </Button>
     </form>
   );

@@ -3,6 +3,7 @@ import { Link, useLocation, useNavigate } from "react-router-dom";
 import { Alert, ErrorSummary } from "../../../components/ui/alert";
 import { Button } from "../../../components/ui/button";
 import { Page } from "../../../components/ui/page";
+import { Msg, useT } from "../../../i18n/i18n";
 import { describeError } from "../../../lib/error-messages";
 import { readNavigationState, type NavigationState } from "../../../lib/navigation-state";
 import { paths } from "../../../lib/paths";
@@ -29,6 +30,7 @@ export function SignInChooseRoute() {
 }
 
 function SignInChoose({ pending }: { pending: PendingSignIn | undefined }) {
+  const t = useT();
   const location = useLocation();
   const navigate = useNavigate();
   const finish = useFinishSignIn();
@@ -59,7 +61,7 @@ function SignInChoose({ pending }: { pending: PendingSignIn | undefined }) {
       onSuccess: (answer) => void finish(answer),
       onError: (error) => {
         const outcome = classifyCeremonyError(error);
-        if (outcome === "cancelled") show("info", passkeyCancelledMessage);
+        if (outcome === "cancelled") show("info", passkeyCancelledMessage());
         else if (outcome === "failed") onError(error, describeError);
       },
     });
@@ -83,32 +85,21 @@ function SignInChoose({ pending }: { pending: PendingSignIn | undefined }) {
   };
 
   return (
-    <Page
-      title="Choose how to confirm it's you"
-      lead={
-        client ? (
-          <>
-            Your password was right. Confirm it's you with one of these to continue to <ClientName client={client} />.
-          </>
-        ) : (
-          "Your password was right. Confirm it's you with one of these."
-        )
-      }
-    >
+    <Page title={t("choose.title")} lead={client ? <Msg id="choose.leadApp" values={{ app: <ClientName client={client} /> }} /> : t("choose.lead")}>
       {notice?.tone === "info" ? <Alert tone="info">{notice.message}</Alert> : null}
       {notice?.tone === "error" ? <ErrorSummary key={notice.attempt} title={notice.message} /> : null}
       <div className="choice-list">
-        <Button block onClick={choosePasskey} disabled={busy && !passkey.isPending} loading={passkey.isPending} loadingText="Waiting for your passkey…">
-          Use a passkey
+        <Button block onClick={choosePasskey} disabled={busy && !passkey.isPending} loading={passkey.isPending} loadingText={t("signIn.waitingForPasskey")}>
+          {t("choose.usePasskey")}
         </Button>
-        <Button variant="secondary" block onClick={chooseCode} disabled={busy && !sendOtp.isPending} loading={sendOtp.isPending} loadingText="Sending a code…">
-          {pending?.next === "otp" ? "Enter the code we sent" : "Email me a code"}
+        <Button variant="secondary" block onClick={chooseCode} disabled={busy && !sendOtp.isPending} loading={sendOtp.isPending} loadingText={t("choose.sendingCode")}>
+          {pending?.next === "otp" ? t("choose.enterSentCode") : t("choose.emailCode")}
         </Button>
       </div>
       <p className="page-footer">
         {/* Ends this sign-in on the server too (so does the sign-in page itself, on arrival). */}
         <Link to={paths.signIn} onClick={() => void endPendingSignIn()}>
-          Sign in with a different account
+          {t("signIn.differentAccount")}
         </Link>
       </p>
       <CancelSignInLink client={client} />

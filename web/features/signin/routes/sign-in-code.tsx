@@ -3,6 +3,7 @@ import { Link, Navigate, useLocation, useNavigate } from "react-router-dom";
 import type { OtpSentResponse } from "../../../../common/api-contract";
 import { ResendCode } from "../../../components/resend-code";
 import { Page } from "../../../components/ui/page";
+import { Msg, useT } from "../../../i18n/i18n";
 import { isApiError } from "../../../lib/api-client";
 import { describeDelivery } from "../../../lib/format";
 import { readNavigationState, type NavigationState } from "../../../lib/navigation-state";
@@ -23,6 +24,7 @@ export function SignInCodeRoute() {
 }
 
 function SignInCode({ pending }: { pending: PendingSignIn | undefined }) {
+  const t = useT();
   const location = useLocation();
   const navigate = useNavigate();
   const finish = useFinishSignIn();
@@ -71,30 +73,29 @@ function SignInCode({ pending }: { pending: PendingSignIn | undefined }) {
   const exhausted =
     latest.resendsLeft === 0 ? (
       <p>
-        You've had every new code one sign-in allows.{" "}
+        {t("code.exhaustedBefore")}{" "}
         <Link to={paths.signIn} state={email ? ({ email } satisfies NavigationState) : undefined}>
-          Sign in again
-        </Link>{" "}
-        to get another.
+          {t("code.exhaustedLink")}
+        </Link>
+        {t("code.exhaustedAfter")}
       </p>
     ) : undefined;
 
   return (
     <Page
-      title="Enter your code"
+      title={t("code.title")}
       lead={
-        <>
-          {delivery
-            ? `We sent a 6-digit code ${describeDelivery(delivery)}. Enter it below to finish signing in`
-            : "Enter the 6-digit code we sent you to finish signing in"}
-          {client ? (
-            <>
-              {" "}
-              and continue to <ClientName client={client} />
-            </>
-          ) : null}
-          .
-        </>
+        delivery ? (
+          client ? (
+            <Msg id="code.leadSentApp" values={{ delivery: describeDelivery(delivery), app: <ClientName client={client} /> }} />
+          ) : (
+            t("code.leadSent", { delivery: describeDelivery(delivery) })
+          )
+        ) : client ? (
+          <Msg id="code.leadApp" values={{ app: <ClientName client={client} /> }} />
+        ) : (
+          t("code.lead")
+        )
       }
     >
       <OtpForm key={formKey} onDone={(answer) => void finish(answer, { offerPasskey: true })} onSignInEnded={backToSignIn} />
@@ -109,7 +110,7 @@ function SignInCode({ pending }: { pending: PendingSignIn | undefined }) {
       <p className="page-footer">
         {/* Ends this sign-in on the server too (so does the sign-in page itself, on arrival). */}
         <Link to={paths.signIn} onClick={() => void endPendingSignIn()}>
-          Sign in with a different account
+          {t("signIn.differentAccount")}
         </Link>
       </p>
       <CancelSignInLink client={client} />

@@ -2,6 +2,7 @@ import { useEffect, useState } from "react";
 import { Link, useLocation } from "react-router-dom";
 import { Alert } from "../../../components/ui/alert";
 import { Page } from "../../../components/ui/page";
+import { Msg, useT } from "../../../i18n/i18n";
 import { describeError } from "../../../lib/error-messages";
 import { readNavigationState } from "../../../lib/navigation-state";
 import { paths } from "../../../lib/paths";
@@ -13,6 +14,7 @@ import { useFinishSignIn } from "../hooks/use-finish-sign-in";
 import { usePasskeyAutofill } from "../hooks/use-passkey-autofill";
 
 export function SignInRoute() {
+  const t = useT();
   const location = useLocation();
   const { email, flash } = readNavigationState(location.state);
   const client = useRelyingParty();
@@ -28,22 +30,13 @@ export function SignInRoute() {
   }, []);
 
   return (
-    <Page
-      title="Sign in"
-      lead={
-        client ? (
-          <>
-            Sign in to continue to <ClientName client={client} />
-          </>
-        ) : undefined
-      }
-    >
+    <Page title={t("signIn.title")} lead={client ? <Msg id="signIn.leadApp" values={{ app: <ClientName client={client} /> }} /> : undefined}>
       {flash ? <Alert tone={flash.tone}>{flash.message}</Alert> : null}
       {autofillError !== undefined ? <Alert tone="error">{describeError(autofillError)}</Alert> : null}
       <SignInForm defaultEmail={email} />
       <PasskeySignInButton onDone={(answer) => void finish(answer)} />
       <p className="page-footer">
-        New here? <Link to={paths.signUp}>Create an account</Link>
+        {t("signIn.newHere")} <Link to={paths.signUp}>{t("signIn.createAccount")}</Link>
       </p>
       <CancelSignInLink client={client} />
     </Page>

@@ -1,3 +1,4 @@
+import { t } from "../../../i18n/i18n";
 import { isApiError } from "../../../lib/api-client";
 import { attemptsLeftText, describeError } from "../../../lib/error-messages";
 
@@ -8,15 +9,13 @@ export function signInErrorMessage(error: unknown): string {
       case "invalid_credentials":
         // One message for an unknown email and a wrong password: no account enumeration
         // (OWASP Authentication cheat sheet, "Authentication and Error Messages").
-        return "Incorrect email or password.";
+        return t("signIn.error.invalidCredentials");
       case "user_not_confirmed":
-        return "You haven't confirmed your email address yet.";
+        return t("signIn.error.notConfirmed");
     }
   }
   return describeError(error);
 }
-
-const lastAttempt = "That was the last attempt, so we stopped this sign-in to keep your account safe. Sign in again to get a new code.";
 
 /** Why the pending sign-in ended, for the sign-in page the person is sent back to; null if it didn't. */
 export function endedSignInMessage(error: unknown): string | null {
@@ -24,13 +23,13 @@ export function endedSignInMessage(error: unknown): string | null {
   switch (error.code) {
     case "code_mismatch":
       // The BFF answers the third wrong code with challenge_failed; a 0 here means the same.
-      return error.attemptsLeft === 0 ? lastAttempt : null;
+      return error.attemptsLeft === 0 ? t("signIn.error.lastAttempt") : null;
     case "challenge_failed":
-      return lastAttempt;
+      return t("signIn.error.lastAttempt");
     case "session_expired":
-      return "Your sign-in took too long and has expired. Sign in again to get a new code.";
+      return t("signIn.error.expired");
     case "no_pending_signin":
-      return "Sign in with your email and password first, then enter the code we send you.";
+      return t("signIn.error.noPending");
     default:
       return null;
   }
@@ -39,7 +38,7 @@ export function endedSignInMessage(error: unknown): string | null {
 /** Why "Send a new code" did not send one. The cap is per sign-in, so waiting does not help: say so. */
 export function resendErrorMessage(error: unknown): string {
   if (isApiError(error) && error.code === "limit_exceeded") {
-    return "You've asked for the most new codes one sign-in allows. Sign in again to get another.";
+    return t("signIn.error.resendCap");
   }
   return signInErrorMessage(error);
 }
@@ -49,10 +48,10 @@ export function otpErrorMessage(error: unknown): string {
     switch (error.code) {
       case "code_mismatch":
         return error.attemptsLeft === undefined
-          ? "That code isn't right. Check it and try again."
-          : `That code isn't right. You have ${attemptsLeftText(error.attemptsLeft)}.`;
+          ? t("signIn.error.codeMismatch")
+          : t("signIn.error.codeMismatchLeft", { attemptsLeft: attemptsLeftText(error.attemptsLeft) });
       case "expired_code":
-        return "That code has expired. Send a new code and enter it here.";
+        return t("error.codeExpired");
     }
   }
   return describeError(error);

@@ -1,3 +1,5 @@
+import { t } from "../../../i18n/i18n";
+
 /**
  * What a failed browser ceremony means for the person. WebAuthn gives NotAllowedError for a
  * prompt that was dismissed or timed out (WebAuthn L3 §5.1.4.1 step 20, §5.1.3 step 20) —
@@ -24,4 +26,6 @@ export function classifyCeremonyError(error: unknown): CeremonyOutcome {
   }
 }
 
-export const passkeyCancelledMessage = "The passkey prompt closed before it finished. You can try again or choose another way.";
+export function passkeyCancelledMessage(): string {
+  return t("signIn.passkeyCancelled");
+}

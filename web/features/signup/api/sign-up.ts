@@ -1,5 +1,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { signUpResponseSchema, type SignUpRequest } from "../../../../common/api-contract";
+import { i18n } from "../../../i18n/i18n";
+import { isLocale } from "../../../i18n/locales";
 import { apiClient } from "../../../lib/api-client";
 
 /** `POST /api/signup`: creates the account; a confirmation code goes to the email address. */
@@ -7,6 +9,12 @@ export function signUp(body: SignUpRequest) {
   return apiClient.post("/api/signup", body, signUpResponseSchema);
 }
 
+/**
+ * Sign-up in the language the person is using: it becomes their Cognito `locale` attribute, which
+ * picks the language of the mails they get from then on (the confirmation code first).
+ */
 export function useSignUp() {
-  return useMutation({ mutationFn: signUp });
+  return useMutation({
+    mutationFn: (body: Omit<SignUpRequest, "locale">) => signUp(isLocale(i18n.locale) ? { ...body, locale: i18n.locale } : body),
+  });
 }

@@ -7,6 +7,7 @@ import { EmailedCodeField, EmailField } from "../../../components/auth-fields";
 import { FormErrorSummary } from "../../../components/form-error-summary";
 import { ResendCode } from "../../../components/resend-code";
 import { Button } from "../../../components/ui/button";
+import { useT } from "../../../i18n/i18n";
 import { isApiError } from "../../../lib/api-client";
 import { describeEmailedCodeError } from "../../../lib/error-messages";
 import { enterEmailedCodeSchema, enterEmailSchema, useResendToEmail } from "../../../lib/form";
@@ -25,6 +26,7 @@ const confirmFormSchema = z.object({ email: enterEmailSchema, code: enterEmailed
 const fieldIds = { email: "confirm-email", code: "confirm-code" };
 
 export function ConfirmSignUpForm({ defaultEmail = "" }: { defaultEmail?: string | undefined }) {
+  const t = useT();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const followRedirect = useFollowRedirect();
@@ -52,7 +54,7 @@ export function ConfirmSignUpForm({ defaultEmail = "" }: { defaultEmail?: string
       }
       const state: NavigationState = {
         email: body.email,
-        flash: { tone: "success", message: "Your email address is confirmed. Sign in to continue." },
+        flash: { tone: "success", message: t("confirm.done") },
       };
       void navigate(paths.signIn, { state });
     },
@@ -73,9 +75,9 @@ export function ConfirmSignUpForm({ defaultEmail = "" }: { defaultEmail?: string
           onChange={(event) => setEmail(event.target.value)}
           error={form.fieldErrors.email ?? resendFieldError}
         />
-        <EmailedCodeField id={fieldIds.code} label="Confirmation code" value={code} onCodeChange={setCode} error={form.fieldErrors.code} />
-        <Button type="submit" block loading={form.pending} loadingText="Confirming…">
-          Confirm email address
+        <EmailedCodeField id={fieldIds.code} label={t("confirm.codeLabel")} value={code} onCodeChange={setCode} error={form.fieldErrors.code} />
+        <Button type="submit" block loading={form.pending} loadingText={t("confirm.confirming")}>
+          {t("confirm.submit")}
         </Button>
       </form>
       <ResendCode

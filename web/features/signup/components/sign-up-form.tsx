@@ -5,6 +5,7 @@ import type { PasswordPolicyRules } from "../../../../common/api-contract";
 import { EmailField, NewPasswordField } from "../../../components/auth-fields";
 import { FormErrorSummary } from "../../../components/form-error-summary";
 import { Button } from "../../../components/ui/button";
+import { useT } from "../../../i18n/i18n";
 import { isApiError } from "../../../lib/api-client";
 import { enterEmailSchema } from "../../../lib/form";
 import type { NavigationState } from "../../../lib/navigation-state";
@@ -22,6 +23,7 @@ const signUpFormSchemaFor = (policy: PasswordPolicyRules) => z.object({ email: e
 const fieldIds = { email: "signup-email", password: "signup-password" };
 
 export function SignUpForm({ defaultEmail = "" }: { defaultEmail?: string | undefined }) {
+  const t = useT();
   const navigate = useNavigate();
   const signUp = useSignUp();
   const [email, setEmail] = useState(defaultEmail);
@@ -52,34 +54,34 @@ export function SignUpForm({ defaultEmail = "" }: { defaultEmail?: string | unde
         {isApiError(error) && error.code === "username_exists" ? (
           <p>
             <Link to={paths.signIn} state={knownEmail}>
-              Sign in
-            </Link>{" "}
-            instead, or{" "}
+              {t("signUp.existsSignIn")}
+            </Link>
+            {t("signUp.existsMiddle")}
             <Link to={paths.passwordForgot} state={knownEmail}>
-              reset your password
-            </Link>{" "}
-            if you've forgotten it.
+              {t("signUp.existsReset")}
+            </Link>
+            {t("signUp.existsEnd")}
           </p>
         ) : null}
       </FormErrorSummary>
       <EmailField
         id={fieldIds.email}
         autoComplete="username"
-        hint="We'll send a code to confirm it."
+        hint={t("signUp.emailHint")}
         value={email}
         onChange={(event) => setEmail(event.target.value)}
         error={form.fieldErrors.email}
       />
       <NewPasswordField
         id={fieldIds.password}
-        label="Password"
+        label={t("field.password")}
         name="password"
         value={password}
         onChange={(event) => setPassword(event.target.value)}
         error={form.fieldErrors.password}
       />
-      <Button type="submit" block loading={form.pending} loadingText="Creating your account…">
-        Create account
+      <Button type="submit" block loading={form.pending} loadingText={t("signUp.creating")}>
+        {t("signUp.submit")}
       </Button>
     </form>
   );

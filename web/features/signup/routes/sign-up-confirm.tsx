@@ -1,23 +1,20 @@
 import { Link, useLocation } from "react-router-dom";
 import { Page } from "../../../components/ui/page";
+import { useT } from "../../../i18n/i18n";
 import { describeDelivery } from "../../../lib/format";
 import { readNavigationState } from "../../../lib/navigation-state";
 import { paths } from "../../../lib/paths";
 import { ConfirmSignUpForm } from "../components/confirm-sign-up-form";
 
 export function SignUpConfirmRoute() {
+  const t = useT();
   const location = useLocation();
   const { email, delivery } = readNavigationState(location.state);
   return (
-    <Page
-      title="Confirm your email address"
-      lead={
-        delivery ? `We sent a code ${describeDelivery(delivery)}. Enter it to confirm your account.` : "Enter the code from the email we sent you when you signed up."
-      }
-    >
+    <Page title={t("confirm.title")} lead={delivery ? t("confirm.leadSent", { delivery: describeDelivery(delivery) }) : t("confirm.lead")}>
       <ConfirmSignUpForm defaultEmail={email} />
       <p className="page-footer">
-        Already confirmed? <Link to={paths.signIn}>Sign in</Link>
+        {t("confirm.alreadyConfirmed")} <Link to={paths.signIn}>{t("common.signIn")}</Link>
       </p>
     </Page>
   );

@@ -1,3 +1,4 @@
+import { t } from "../../../i18n/i18n";
 import { isApiError } from "../../../lib/api-client";
 import { describeError } from "../../../lib/error-messages";
 
@@ -5,9 +6,9 @@ export function signUpErrorMessage(error: unknown): string {
   if (isApiError(error)) {
     switch (error.code) {
       case "username_exists":
-        return "An account with this email address already exists.";
+        return t("signUp.error.exists");
       case "invalid_password":
-        return "Choose a different password.";
+        return t("password.chooseDifferent");
     }
   }
   return describeError(error);
