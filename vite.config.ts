@@ -102,8 +102,8 @@ function compileCatalogs(): Plugin {
             }
           }),
         );
-        // JSON.parse of a string literal: the fastest way for a browser to read a large object.
-        return `export const ${name} = JSON.parse(${JSON.stringify(JSON.stringify(messages))});`;
+        // JSON is a JavaScript object literal: no escaping of quotes, so the chunk stays small.
+        return `export const ${name} = ${JSON.stringify(messages)};`;
       });
       return { code: compiled.join("\n"), map: null };
     },
