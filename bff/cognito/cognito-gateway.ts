@@ -68,7 +68,8 @@ export interface SignUpResult {
 }
 
 export interface CognitoGateway {
-  signUp(input: { email: string; password: string }): Promise<SignUpResult>;
+  /** `locale` ("en" | "ja", the SPA's language) becomes the user's `locale` attribute, which picks the language of their mails. */
+  signUp(input: { email: string; password: string; locale?: string | undefined }): Promise<SignUpResult>;
   confirmSignUp(input: { email: string; code: string }): Promise<void>;
   resendConfirmationCode(input: { email: string }): Promise<Delivery>;
   /** InitiateAuth CUSTOM_AUTH; `username` may be the email or the internal username. */
@@ -206,7 +207,7 @@ export function createCognitoGateway(deps: { client: CognitoIdentityProviderClie
   }
 
   return {
-    signUp: ({ email, password }) =>
+    signUp: ({ email, password, locale }) =>
       call("signUp", async () => {
         try {
           const output = await client.send(
@@ -215,7 +216,7 @@ export function createCognitoGateway(deps: { client: CognitoIdentityProviderClie
               SecretHash: secretHash(email),
               Username: email,
               Password: password,
-              UserAttributes: [{ Name: "email", Value: email }],
+              UserAttributes: [{ Name: "email", Value: email }, ...(locale === undefined ? [] : [{ Name: "locale", Value: locale }])],
             }),
           );
           return { userSub: output.UserSub ?? "", userConfirmed: output.UserConfirmed ?? false, delivery: toDelivery(output.CodeDeliveryDetails, email) };

@@ -9,8 +9,8 @@ export function createSignUpRouter(deps: { cognito: CognitoGateway; limits: Requ
   const router = Router();
 
   router.post("/signup", ...limits, async (req, res) => {
-    const { email, password } = signUpRequestSchema.parse(req.body);
-    const { delivery } = await cognito.signUp({ email, password });
+    const { email, password, locale } = signUpRequestSchema.parse(req.body);
+    const { delivery } = await cognito.signUp({ email, password, locale });
     res.status(201).json({ next: "confirm", delivery });
   });
 

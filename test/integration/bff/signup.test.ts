@@ -1,5 +1,7 @@
+import { AdminGetUserCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestStack, type TestStack } from "../../support/stack";
+import { poolId, sdkClient } from "../emulator/support";
 import { errorOf, signUpConfirmed, strongPassword, uniqueEmail, wrongCode } from "./flows";
 
 describe("sign-up: POST /api/signup, /api/signup/confirm, /api/signup/resend", () => {
@@ -17,6 +19,28 @@ describe("sign-up: POST /api/signup, /api/signup/confirm, /api/signup/resend", (
     expect(response.status).toBe(201);
     expect(response.body).toEqual({ next: "confirm", delivery: { medium: "EMAIL", destination: expect.stringMatching(/^u\*\*\*@e\*\*\*$/) } });
     expect(await stack.latestCode(email)).toMatch(/^\d{6}$/);
+  });
+
+  it("stores the SPA's language as the user's locale attribute (locale ja → locale=ja, read back with AdminGetUser)", async () => {
+    const email = uniqueEmail();
+    expect((await stack.client().post("/api/signup", { email, password: strongPassword, locale: "ja" })).status).toBe(201);
+    const user = await sdkClient(stack.emulatorUrl).send(new AdminGetUserCommand({ UserPoolId: poolId, Username: email }));
+    expect(user.UserAttributes?.find((attribute) => attribute.Name === "locale")?.Value).toBe("ja");
+  });
+
+  it("keeps accepting a sign-up without locale (older clients): no locale attribute is set", async () => {
+    const email = uniqueEmail();
+    expect((await stack.client().post("/api/signup", { email, password: strongPassword })).status).toBe(201);
+    const user = await sdkClient(stack.emulatorUrl).send(new AdminGetUserCommand({ UserPoolId: poolId, Username: email }));
+    expect(user.UserAttributes?.some((attribute) => attribute.Name === "locale")).toBe(false);
+  });
+
+  it("answers 400 bad_request to a locale the SPA does not speak, and creates no account", async () => {
+    const email = uniqueEmail();
+    const response = await stack.client().post("/api/signup", { email, password: strongPassword, locale: "xx" });
+    expect(response.status).toBe(400);
+    expect(errorOf(response).code).toBe("bad_request");
+    expect(await stack.outbox(email)).toHaveLength(0);
   });
 
   it("normalizes the email (trimmed, lower-case) before creating the account", async () => {
