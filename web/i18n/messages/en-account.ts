@@ -123,6 +123,9 @@ export const enAccount = {
   "reauth.flash.delete-account": "To delete your account, confirm it's you: sign in again and you'll be brought back.",
 
   // ---- sessions and trusted devices ----
+  "device.browserOnOs": "{browser} on {os}",
+  "device.aBrowserOn": "A browser on {os}",
+  "device.unknown": "Unknown browser",
   "sessions.thisDevice": "This device",
   "sessions.signedIn": "Signed in",
   "sessions.lastActive": "Last active",

@@ -122,6 +122,9 @@ export const jaAccount: AccountCatalog = {
   "reauth.flash.delete-account": "アカウントを削除するには、もう一度サインインして本人確認を行ってください。完了後、元のページに戻ります。",
 
   // ---- sessions and trusted devices ----
+  "device.browserOnOs": "{os} の {browser}",
+  "device.aBrowserOn": "{os} のブラウザ",
+  "device.unknown": "不明なブラウザ",
   "sessions.thisDevice": "このデバイス",
   "sessions.signedIn": "サインイン",
   "sessions.lastActive": "最終アクティビティ",

@@ -7,7 +7,7 @@ import { useT } from "../../../i18n/i18n";
 import { describeError } from "../../../lib/error-messages";
 import { formatSeconds, secondsToIso } from "../../../lib/format";
 import { useSecurityHistory } from "../api/security";
-import { eventText, methodText } from "../utils/security-text";
+import { deviceText, eventText, methodText } from "../utils/security-text";
 
 /** A failure from a browser that never signed in to the account: worth the reader's attention. */
 function isSuspicious(event: SecurityEventView): boolean {
@@ -53,7 +53,7 @@ export function HistorySection() {
                   {event.detail ? ` (${event.detail})` : ""}
                 </p>
                 <p className="history-facts">
-                  {iso ? <time dateTime={iso}>{formatSeconds(event.at)}</time> : null} · {event.device} · {event.ip || t("history.unknownAddress")}
+                  {iso ? <time dateTime={iso}>{formatSeconds(event.at)}</time> : null} · {deviceText(event.device)} · {event.ip || t("history.unknownAddress")}
                   {event.type === "sign_in_succeeded" && event.method ? ` · ${methodText(event.method)}` : ""}
                   {event.app ? ` · ${event.app}` : ""}
                 </p>

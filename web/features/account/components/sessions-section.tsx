@@ -11,7 +11,7 @@ import type { NavigationState } from "../../../lib/navigation-state";
 import { paths } from "../../../lib/paths";
 import { useFollowRedirect } from "../../../lib/redirect";
 import { useAccountSessions, useForgetTrustedDevice, useSignOutEverywhere, useSignOutSession } from "../api/security";
-import { methodText } from "../utils/security-text";
+import { deviceText, methodText } from "../utils/security-text";
 
 function Time({ seconds }: { seconds: number }) {
   const t = useT();
@@ -25,7 +25,7 @@ function SessionItem({ session }: { session: AccountSession }) {
   return (
     <li className="device-item">
       <div className="device-heading">
-        <h4 className="device-name">{session.device.label}</h4>
+        <h4 className="device-name">{deviceText(session.device.label)}</h4>
         {session.current ? <span className="badge">{t("sessions.thisDevice")}</span> : null}
       </div>
       <dl className="device-facts">
@@ -51,7 +51,7 @@ function SessionItem({ session }: { session: AccountSession }) {
             onClick={() => signOut.mutate(session.id)}
             loading={signOut.isPending}
             loadingText={t("sessions.signingOut")}
-            aria-label={t("sessions.signOutNamed", { device: session.device.label })}
+            aria-label={t("sessions.signOutNamed", { device: deviceText(session.device.label) })}
           >
             {t("sessions.signOut")}
           </Button>
@@ -72,7 +72,7 @@ function TrustedDeviceItem({ device }: { device: TrustedDevice }) {
   return (
     <li className="device-item">
       <div className="device-heading">
-        <h4 className="device-name">{device.device.label}</h4>
+        <h4 className="device-name">{deviceText(device.device.label)}</h4>
         {device.current ? <span className="badge">{t("sessions.thisDevice")}</span> : null}
       </div>
       <dl className="device-facts">
@@ -99,7 +99,7 @@ function TrustedDeviceItem({ device }: { device: TrustedDevice }) {
           onClick={() => forget.mutate(device.id)}
           loading={forget.isPending}
           loadingText={t("sessions.forgetting")}
-          aria-label={t("sessions.forgetNamed", { device: device.device.label })}
+          aria-label={t("sessions.forgetNamed", { device: deviceText(device.device.label) })}
         >
           {t("sessions.forget")}
         </Button>
