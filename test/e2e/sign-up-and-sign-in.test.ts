@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { describeInBrowser, launchChromium } from "../support/chromium";
+import { recordPage, withPageDiagnostics } from "../support/page-diagnostics";
 import { startTestStack, type TestStack } from "../support/stack";
 
 /**
@@ -23,14 +24,20 @@ describeInBrowser("sign-up, sign-in with an emailed code, account page, sign-out
     await stack?.close();
   });
 
-  async function newPage(): Promise<Page> {
+  /** Runs `steps` on a page of a fresh context; a failed step reports what the page showed and did. */
+  async function inNewPage(steps: (page: Page) => Promise<void>): Promise<void> {
     const context = await browser.newContext();
-    return context.newPage();
+    const page = await context.newPage();
+    await withPageDiagnostics(recordPage(page), () => steps(page));
+    await context.close();
   }
 
   async function signUpAndConfirm(page: Page, email: string): Promise<void> {
     await page.goto(`${stack.bffUrl}/signin`);
     await page.getByRole("link", { name: "Create an account" }).click();
+    // The sign-in page stays until the sign-up page's chunk has loaded, and it has an "Email
+    // address" field too: filling before the new page shows would type into the old one.
+    await page.getByRole("heading", { level: 1, name: "Create an account" }).waitFor();
     await page.getByLabel("Email address").fill(email);
     await page.getByLabel("Password", { exact: true }).fill(password);
     await page.getByRole("button", { name: "Create account" }).click();
@@ -55,50 +62,50 @@ describeInBrowser("sign-up, sign-in with an emailed code, account page, sign-out
 
   it("signs up, confirms, signs in with the emailed code, shows the three claim panels and signs out", async () => {
     const email = `e2e-${randomUUID().slice(0, 8)}@example.com`;
-    const page = await newPage();
-    await signUpAndConfirm(page, email);
+    await inNewPage(async (page) => {
+      await signUpAndConfirm(page, email);
 
-    await signInWithPassword(page, email);
-    // The newest message with a code (security notices carry none).
-    const signInCode = (await stack.outbox(email)).find((message) => message.code !== "");
-    expect(signInCode?.subject).toMatch(/sign-in code/i);
-    await page.getByLabel("Verification code").fill(signInCode!.code);
-    await page.getByRole("button", { name: "Verify and sign in" }).click();
+      await signInWithPassword(page, email);
+      // The newest message with a code (security notices carry none).
+      const signInCode = (await stack.outbox(email)).find((message) => message.code !== "");
+      expect(signInCode?.subject).toMatch(/sign-in code/i);
+      await page.getByLabel("Verification code").fill(signInCode!.code);
+      await page.getByRole("button", { name: "Verify and sign in" }).click();
 
-    await page.waitForURL(/\/account$/);
-    // The account page's three panels, filled from verified claims and GetUser.
-    for (const panel of ["ID token claims", "Access token claims", "User info"]) {
-      await page.getByRole("heading", { name: panel }).waitFor();
-    }
-    const body = await page.textContent("main");
-    expect(body).toContain(email);
-    expect(body).toContain("token_use");
+      await page.waitForURL(/\/account$/);
+      // The account page's three panels, filled from verified claims and GetUser.
+      for (const panel of ["ID token claims", "Access token claims", "User info"]) {
+        await page.getByRole("heading", { name: panel }).waitFor();
+      }
+      const body = await page.textContent("main");
+      expect(body).toContain(email);
+      expect(body).toContain("token_use");
 
-    await page.getByRole("button", { name: "Sign out", exact: true }).first().click();
-    await page.waitForURL(/\/signin/);
-    await page.goto(`${stack.bffUrl}/account`);
-    await page.waitForURL(/\/signin/);
-    await page.context().close();
+      await page.getByRole("button", { name: "Sign out", exact: true }).first().click();
+      await page.waitForURL(/\/signin/);
+      await page.goto(`${stack.bffUrl}/account`);
+      await page.waitForURL(/\/signin/);
+    });
   });
 
   it("ends the attempt after three wrong codes and sends the user back to sign in", async () => {
     const email = `e2e-${randomUUID().slice(0, 8)}@example.com`;
-    const page = await newPage();
-    await signUpAndConfirm(page, email);
-    await signInWithPassword(page, email);
-    const realCode = await stack.latestCode(email);
-    // Three different wrong codes: the same code sent twice is judged once.
-    const wrongCodes = ["000000", "111111", "222222", "333333"].filter((code) => code !== realCode);
+    await inNewPage(async (page) => {
+      await signUpAndConfirm(page, email);
+      await signInWithPassword(page, email);
+      const realCode = await stack.latestCode(email);
+      // Three different wrong codes: the same code sent twice is judged once.
+      const wrongCodes = ["000000", "111111", "222222", "333333"].filter((code) => code !== realCode);
 
-    for (const [index, left] of ["2 attempts left", "1 attempt left"].entries()) {
-      await page.getByLabel("Verification code").fill(wrongCodes[index]!);
+      for (const [index, left] of ["2 attempts left", "1 attempt left"].entries()) {
+        await page.getByLabel("Verification code").fill(wrongCodes[index]!);
+        await page.getByRole("button", { name: "Verify and sign in" }).click();
+        await page.getByRole("alert").filter({ hasText: left }).waitFor();
+      }
+      await page.getByLabel("Verification code").fill(wrongCodes[2]!);
       await page.getByRole("button", { name: "Verify and sign in" }).click();
-      await page.getByRole("alert").filter({ hasText: left }).waitFor();
-    }
-    await page.getByLabel("Verification code").fill(wrongCodes[2]!);
-    await page.getByRole("button", { name: "Verify and sign in" }).click();
-    await page.waitForURL(/\/signin$/);
-    await page.getByText(/last attempt/i).waitFor();
-    await page.context().close();
+      await page.waitForURL(/\/signin$/);
+      await page.getByText(/last attempt/i).waitFor();
+    });
   });
 });
