@@ -121,3 +121,15 @@ describe("dates in the active language", () => {
     expect(expected).toMatch(/\d{4}\/\d{2}\/\d{2}/);
   });
 });
+
+describe("relative times in the active language", () => {
+  it("says when another code may be asked for with Intl's relative time", async () => {
+    const { ApiError } = await import("../../web/lib/api-client");
+    const { describeError } = await import("../../web/lib/error-messages");
+    const { activateLocale } = await import("../../web/i18n/i18n");
+    const tooSoon = new ApiError({ code: "resend_too_soon", status: 429, message: "x", retryAfterSeconds: 12 });
+    expect(describeError(tooSoon)).toBe("You can ask for another code in 12 seconds.");
+    await activateLocale("ja");
+    expect(describeError(tooSoon)).toBe("次のコードは12 秒後にリクエストできます。");
+  });
+});

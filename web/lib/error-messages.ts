@@ -18,7 +18,7 @@ export function describeError(error: unknown): string {
     case "limit_exceeded":
       return t("error.rateLimited");
     case "resend_too_soon":
-      return error.retryAfterSeconds === undefined ? t("error.resendTooSoon") : t("error.resendTooSoonIn", { seconds: secondsText(error.retryAfterSeconds) });
+      return error.retryAfterSeconds === undefined ? t("error.resendTooSoon") : t("error.resendTooSoonIn", { when: inSecondsText(error.retryAfterSeconds) });
     case "delivery_failed":
       return t("error.deliveryFailed");
     case "service_unavailable":
@@ -54,9 +54,9 @@ export function describeEmailedCodeError(error: unknown): string {
   return describeError(error);
 }
 
-/** "1 second" / "30 seconds". */
-export function secondsText(seconds: number): string {
-  return t("count.seconds", { count: seconds });
+/** "in 30 seconds" / 「30 秒後」: Intl's relative time in the active language. */
+export function inSecondsText(seconds: number): string {
+  return new Intl.RelativeTimeFormat(i18n.locale, { numeric: "always", style: "long" }).format(seconds, "second");
 }
 
 /** "1 attempt left" / "2 attempts left". */

@@ -54,7 +54,6 @@ export const en = {
 
   // ---- delivery, counts ----
   "delivery.to": "{medium, select, SMS {by text message to {destination}} other {by email to {destination}}}",
-  "count.seconds": "{count, plural, one {# second} other {# seconds}}",
   "count.attemptsLeft": "{count, plural, one {# attempt left} other {# attempts left}}",
 
   // ---- errors every page can meet ----
@@ -63,7 +62,7 @@ export const en = {
   "error.timeout": "The server didn't answer in time. Check your connection, then try again.",
   "error.rateLimited": "Too many attempts. Wait a minute, then try again.",
   "error.resendTooSoon": "Wait a moment before asking for another code.",
-  "error.resendTooSoonIn": "You can ask for another code in {seconds}.",
+  "error.resendTooSoonIn": "You can ask for another code {when}.",
   "error.deliveryFailed": "We couldn't send the code just now. Please try again in a moment.",
   "error.unavailable": "The service isn't available right now. Please try again in a moment.",
   "error.crossSite": "Your browser sent the request from another site, so we stopped it. Reload this page and try again.",

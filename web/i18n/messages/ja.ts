@@ -54,7 +54,6 @@ export const ja: CoreCatalog = {
 
   // ---- delivery, counts ----
   "delivery.to": "{medium, select, SMS {{destination} に SMS で} other {{destination} にメールで}}",
-  "count.seconds": "{count} 秒",
   "count.attemptsLeft": "残り {count} 回",
 
   // ---- errors every page can meet ----
@@ -63,7 +62,7 @@ export const ja: CoreCatalog = {
   "error.timeout": "サーバーから時間内に応答がありませんでした。接続を確認してから、もう一度お試しください。",
   "error.rateLimited": "試行回数が多すぎます。1 分ほど待ってから、もう一度お試しください。",
   "error.resendTooSoon": "次のコードをリクエストするまで、少しお待ちください。",
-  "error.resendTooSoonIn": "次のコードは {seconds}後にリクエストできます。",
+  "error.resendTooSoonIn": "次のコードは{when}にリクエストできます。",
   "error.deliveryFailed": "現在コードを送信できません。しばらくしてから、もう一度お試しください。",
   "error.unavailable": "現在サービスをご利用いただけません。しばらくしてから、もう一度お試しください。",
   "error.crossSite": "別のサイトから送信されたリクエストのため、処理を中止しました。このページを再読み込みして、もう一度お試しください。",
