@@ -29,6 +29,8 @@ import {
  * the user signs in through the SPA's JSON API as in the other conformance tests.
  */
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 let stack: TestStack;
 let rp: RecordingRp;
 
@@ -57,6 +59,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // Let writes the provider makes after its last answer land before the store closes.
+  await sleep(1_000);
   await stack?.close();
 });
 
@@ -113,8 +117,6 @@ function sameAuthentication(findings: Findings, first: SuiteTokens, second: Suit
     ]);
   }
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe("oidcc-basic-certification-test-plan (response_type=code, client_secret_basic)", () => {
   it("oidcc-server: the happy flow — code, token response, ID token (no claim nobody asked for), userinfo", async () => {

@@ -96,6 +96,13 @@ function standardClaimTypesValid(claims: Record<string, unknown>): string[] {
   return wrong;
 }
 
+/** EnsureIdTokenUpdatedAtValid / EnsureUserInfoUpdatedAtValid: updated_at, when present, after 1990 and not in the future (OIDCC-5.1). */
+function checkUpdatedAt(findings: Findings, claims: Record<string, unknown>, where: string): void {
+  if (claims.updated_at === undefined) return;
+  const seconds = Number(claims.updated_at);
+  findings.require(seconds >= Date.UTC(1990, 0, 1) / 1000 && seconds <= Date.now() / 1000 + 5 * 60, `Ensure${where}UpdatedAtValid (OIDCC-5.1)`, claims.updated_at);
+}
+
 /** OpenID Connect Core §3.3.2.11: the left half of the SHA-256 of the value, base64url (RS256/ES256). */
 export function leftHalfHash(value: string): string {
   const digest = createHash("sha256").update(value, "ascii").digest();
@@ -164,6 +171,7 @@ export async function checkIdToken(findings: Findings, jwt: string, expected: Id
   else findings.require(claims.nonce === expected.nonce, "ValidateIdTokenNonce (OIDCC-2)", claims.nonce);
   const identity = Object.fromEntries(Object.entries(claims).filter(([name]) => !idTokenProtocolClaims.includes(name) || name === "sub"));
   findings.require(standardClaimTypesValid(identity).length === 0, "ValidateIdTokenStandardClaims (OIDCC-5.1)", standardClaimTypesValid(identity));
+  checkUpdatedAt(findings, claims, "IdToken");
   if (claims.at_hash !== undefined && expected.accessToken !== undefined) {
     findings.require(claims.at_hash === leftHalfHash(expected.accessToken), "ValidateAtHash (OIDCC-3.3.2.11)");
   }
@@ -416,6 +424,7 @@ export function checkUserInfo(
   }
   findings.require(standardClaimTypesValid(claims).length === 0, "ValidateUserInfoStandardClaims (OIDCC-5.1)", standardClaimTypesValid(claims));
   findings.require(typeof claims.sub === "string", "EnsureUserInfoContainsSub (OIDCC-5.3.2)");
+  checkUpdatedAt(findings, claims, "UserInfo");
   findings.require(claims.sub === idTokenSub, "VerifyUserInfoAndIdTokenInTokenEndpointSameSub (OIDCC-5.3.2)");
   if (scope !== undefined) {
     const expected = scope.split(" ").flatMap((name) => scopeStandardClaims[name] ?? []);
