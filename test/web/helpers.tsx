@@ -1,6 +1,7 @@
 import { render } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { createMemoryRouter, RouterProvider, type RouteObject } from "react-router-dom";
+import { createElement, isValidElement, type ComponentType, type ReactNode } from "react";
+import { MemoryRouter, useLocation, useNavigate, useNavigationType, useRoutes, type Location, type NavigationType, type RouteObject } from "react-router-dom";
 import { vi } from "vitest";
 import type { PasswordPolicyRules } from "../../common/api-contract";
 import { AppProvider, createQueryClient } from "../../web/app/provider";
@@ -105,20 +106,51 @@ export function deferred<T>() {
 }
 
 /**
- * The app's routes with every lazy page already loaded (`lazy` replaced by what it returns), so a
- * page renders on the first pass as the tests expect; test/web/lazy-routes.test.tsx covers the
- * lazy loading itself.
+ * The app's routes with every lazy page already loaded (its element replaced by the page it
+ * loads), so a page renders on the first pass as the tests expect; test/web/lazy-routes.test.tsx
+ * covers the lazy loading itself.
  */
 async function withPagesLoaded(list: RouteObject[]): Promise<RouteObject[]> {
   return Promise.all(
-    list.map(async ({ lazy, children, ...route }) => {
-      const loaded = typeof lazy === "function" ? await lazy() : {};
-      return { ...route, ...loaded, ...(children ? { children: await withPagesLoaded(children) } : {}) } as RouteObject;
+    list.map(async ({ element, children, ...route }) => {
+      const preload = isValidElement(element) && typeof element.type === "function" && "preload" in element.type ? element.type.preload : undefined;
+      const loadedElement = typeof preload === "function" ? createElement((await preload()) as ComponentType) : element;
+      return { ...route, element: loadedElement, ...(children ? { children: await withPagesLoaded(children) } : {}) } as RouteObject;
     }),
   );
 }
 
 export const loadedRoutes = await withPagesLoaded(routes);
+
+/** What tests read of the router and how they move it: the shown address, how it was reached, `navigate`. */
+export interface TestRouter {
+  state: { location: Location; historyAction: NavigationType };
+  navigate: (to: string) => void;
+}
+
+/**
+ * `routes` in a memory router, plus a `TestRouter` that follows what the router renders (the app
+ * uses the declarative router, which has no router object of its own).
+ */
+export function renderRoutes(routeList: RouteObject[], initialEntry: { pathname: string; state?: unknown } | string, wrap: (app: ReactNode) => ReactNode) {
+  const router = {} as TestRouter;
+  function RoutesWithProbe() {
+    const location = useLocation();
+    const historyAction = useNavigationType();
+    const navigate = useNavigate();
+    router.state = { location, historyAction };
+    router.navigate = (to) => void navigate(to);
+    return useRoutes(routeList);
+  }
+  const view = render(
+    wrap(
+      <MemoryRouter initialEntries={[initialEntry]}>
+        <RoutesWithProbe />
+      </MemoryRouter>,
+    ),
+  );
+  return { view, router };
+}
 
 /**
  * Renders the app's real routes (pages loaded) in a memory router with a fresh QueryClient: the app's own
@@ -134,13 +166,8 @@ export function renderApp(path: string, state?: unknown, options: { mode?: "sign
   const mode = options.mode ?? "sign-in";
   if (mode !== "ask")
     queryClient.setQueryData(clientConfigQueryOptions().queryKey, { mode, ...(options.passwordPolicy === undefined ? {} : { passwordPolicy: options.passwordPolicy }) });
-  const router = createMemoryRouter(loadedRoutes, { initialEntries: [{ pathname: path, state }] });
   const user = userEvent.setup();
-  const view = render(
-    <AppProvider queryClient={queryClient}>
-      <RouterProvider router={router} />
-    </AppProvider>,
-  );
+  const { view, router } = renderRoutes(loadedRoutes, { pathname: path, state }, (app) => <AppProvider queryClient={queryClient}>{app}</AppProvider>);
   return { ...view, user, router, queryClient };
 }
 

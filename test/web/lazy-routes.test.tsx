@@ -1,11 +1,12 @@
-import { act, render, screen } from "@testing-library/react";
-import { createMemoryRouter, RouterProvider, type RouteObject } from "react-router-dom";
+import { act, screen } from "@testing-library/react";
+import type { RouteObject } from "react-router-dom";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { lazyPage } from "../../web/app/lazy-route";
 import { AppProvider, createQueryClient } from "../../web/app/provider";
 import { routes } from "../../web/app/router";
 import { clientConfigQueryOptions } from "../../web/lib/client-config";
 import { paths } from "../../web/lib/paths";
-import { apiError, mockApi } from "./helpers";
+import { apiError, mockApi, renderRoutes } from "./helpers";
 
 afterEach(() => {
   vi.unstubAllGlobals();
@@ -15,13 +16,7 @@ afterEach(() => {
 function renderLazy(path: string, routeList: RouteObject[] = routes) {
   const queryClient = createQueryClient();
   queryClient.setQueryData(clientConfigQueryOptions().queryKey, { mode: "sign-in" });
-  const router = createMemoryRouter(routeList, { initialEntries: [path] });
-  render(
-    <AppProvider queryClient={queryClient}>
-      <RouterProvider router={router} />
-    </AppProvider>,
-  );
-  return router;
+  return renderRoutes(routeList, path, (app) => <AppProvider queryClient={queryClient}>{app}</AppProvider>).router;
 }
 
 /** The same tree with the page at `path` failing to load, as a chunk does when the network drops or a deploy removed it. */
@@ -29,7 +24,8 @@ function withFailingPage(list: RouteObject[], path: string): RouteObject[] {
   return list.map((route) => {
     const children = route.children ? { children: withFailingPage(route.children, path) } : {};
     if (route.path !== path) return { ...route, ...children } as RouteObject;
-    return { ...route, lazy: () => Promise.reject(new TypeError("Failed to fetch dynamically imported module")) } as RouteObject;
+    const FailingPage = lazyPage(() => Promise.reject(new TypeError("Failed to fetch dynamically imported module")));
+    return { ...route, element: <FailingPage /> } as RouteObject;
   });
 }
 

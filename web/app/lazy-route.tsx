@@ -1,19 +1,23 @@
-import type { ComponentType } from "react";
-import type { RouteObject } from "react-router-dom";
+import { Component, lazy, Suspense, type ComponentType, type ReactNode } from "react";
+import { Outlet, useLocation } from "react-router-dom";
 import { Button } from "../components/ui/button";
 import { Page } from "../components/ui/page";
 import { LoadingBlock } from "../components/ui/spinner";
 import { useT } from "../i18n/i18n";
 import { useServerMode } from "../lib/client-config";
 
+/** A page whose code is a chunk of its own; `preload` fetches it ahead of the first render. */
+export type LazyPage = ComponentType & { preload: () => Promise<ComponentType> };
+
 /**
- * A route whose page is a chunk of its own, fetched on the first visit (React Router's route
- * `lazy`): the sign-in page downloads no account, passkey-management or consent code. The router
- * finishes loading before it commits a navigation, so the previous page stays until the next one
- * can render and the layout's focus move still finds the new page's heading.
+ * A page whose code is a chunk of its own, fetched on its first render (`React.lazy`): the
+ * sign-in page downloads no account, passkey-management or consent code. The router renders a
+ * navigation as a transition, so React keeps the previous page until the next one can render and
+ * the layout's focus move still finds the new page's heading.
  */
-export function lazyPage(load: () => Promise<ComponentType>): Pick<RouteObject, "lazy"> {
-  return { lazy: async () => ({ Component: await load() }) };
+export function lazyPage(load: () => Promise<ComponentType>): LazyPage {
+  const Loaded = lazy(async () => ({ default: await load() }));
+  return Object.assign(() => <Loaded />, { preload: load });
 }
 
 /**
@@ -38,5 +42,42 @@ export function PageLoadError() {
     <Page title={t("app.pageLoadError.title")} lead={t("app.pageLoadError.lead")}>
       <Button onClick={() => window.location.reload()}>{t("app.reload")}</Button>
     </Page>
+  );
+}
+
+interface PageErrorBoundaryProps {
+  pathname: string;
+  children: ReactNode;
+}
+
+/** Catches a page that failed to load or render; moving to another address tries again. */
+class PageErrorBoundary extends Component<PageErrorBoundaryProps, { failed: boolean; pathname: string }> {
+  override state = { failed: false, pathname: this.props.pathname };
+
+  static getDerivedStateFromError() {
+    return { failed: true };
+  }
+
+  static getDerivedStateFromProps(props: PageErrorBoundaryProps, state: { failed: boolean; pathname: string }) {
+    return props.pathname === state.pathname ? null : { failed: false, pathname: props.pathname };
+  }
+
+  override render() {
+    return this.state.failed ? <PageLoadError /> : this.props.children;
+  }
+}
+
+/**
+ * Where the pages render, inside the layout (the header stays while the first page's chunk loads
+ * or when it fails): the loading status while a chunk is on its way, the error page when it fails.
+ */
+export function PageFrame() {
+  const { pathname } = useLocation();
+  return (
+    <PageErrorBoundary pathname={pathname}>
+      <Suspense fallback={<PageLoading />}>
+        <Outlet />
+      </Suspense>
+    </PageErrorBoundary>
   );
 }

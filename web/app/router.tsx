@@ -1,9 +1,9 @@
-import { useState } from "react";
-import { createBrowserRouter, RouterProvider, type RouteObject } from "react-router-dom";
+import type { ComponentType } from "react";
+import { BrowserRouter, useRoutes, type RouteObject } from "react-router-dom";
 import { loadCatalogPart } from "../i18n/i18n";
 import { paths } from "../lib/paths";
 import { AppLayout } from "./layout";
-import { lazyPage, PageLoadError, PageLoading } from "./lazy-route";
+import { lazyPage, PageFrame } from "./lazy-route";
 import { HomeRoute } from "./routes/home";
 import { NotFoundRoute } from "./routes/not-found";
 import { SignInModeOnly } from "./sign-in-mode-only";
@@ -39,6 +39,12 @@ async function withAccountStrings<T>(page: Promise<T>): Promise<T> {
   return module;
 }
 
+/** The element of a page whose code is a chunk of its own (`lazyPage`). */
+function page(load: () => Promise<ComponentType>) {
+  const Page = lazyPage(load);
+  return <Page />;
+}
+
 /**
  * Every page of the SPA; `lib/paths.ts` lists the same paths for links and redirects. Each
  * feature page is its own chunk (`lazyPage`); the layout, the start page and "not found" are in
@@ -49,30 +55,28 @@ export const routes: RouteObject[] = [
     element: <AppLayout />,
     children: [
       {
-        // Inside the layout: the header stays while the first page's chunk loads or when it fails.
-        HydrateFallback: PageLoading,
-        errorElement: <PageLoadError />,
+        element: <PageFrame />,
         children: [
           { path: paths.home, element: <HomeRoute /> },
           {
             // Not in ALB mode, where the load balancer signs people in (lib/paths.ts `signInModePaths`).
             element: <SignInModeOnly />,
             children: [
-              { path: paths.signIn, ...lazyPage(() => import("../features/signin/routes/sign-in").then((module) => module.SignInRoute)) },
-              { path: paths.signInCode, ...lazyPage(() => import("../features/signin/routes/sign-in-code").then((module) => module.SignInCodeRoute)) },
-              { path: paths.signInChoose, ...lazyPage(() => import("../features/signin/routes/sign-in-choose").then((module) => module.SignInChooseRoute)) },
-              { path: paths.signUp, ...lazyPage(() => import("../features/signup/routes/sign-up").then((module) => module.SignUpRoute)) },
-              { path: paths.signUpConfirm, ...lazyPage(() => import("../features/signup/routes/sign-up-confirm").then((module) => module.SignUpConfirmRoute)) },
-              { path: paths.passwordForgot, ...lazyPage(() => import("../features/password/routes/forgot-password").then((module) => module.ForgotPasswordRoute)) },
-              { path: paths.passwordReset, ...lazyPage(() => import("../features/password/routes/reset-password").then((module) => module.ResetPasswordRoute)) },
+              { path: paths.signIn, element: page(() => import("../features/signin/routes/sign-in").then((module) => module.SignInRoute)) },
+              { path: paths.signInCode, element: page(() => import("../features/signin/routes/sign-in-code").then((module) => module.SignInCodeRoute)) },
+              { path: paths.signInChoose, element: page(() => import("../features/signin/routes/sign-in-choose").then((module) => module.SignInChooseRoute)) },
+              { path: paths.signUp, element: page(() => import("../features/signup/routes/sign-up").then((module) => module.SignUpRoute)) },
+              { path: paths.signUpConfirm, element: page(() => import("../features/signup/routes/sign-up-confirm").then((module) => module.SignUpConfirmRoute)) },
+              { path: paths.passwordForgot, element: page(() => import("../features/password/routes/forgot-password").then((module) => module.ForgotPasswordRoute)) },
+              { path: paths.passwordReset, element: page(() => import("../features/password/routes/reset-password").then((module) => module.ResetPasswordRoute)) },
               {
                 path: paths.passkeyAdd,
-                ...lazyPage(() => withAccountStrings(import("../features/passkeys/routes/add-passkey")).then((module) => module.AddPasskeyRoute)),
+                element: page(() => withAccountStrings(import("../features/passkeys/routes/add-passkey")).then((module) => module.AddPasskeyRoute)),
               },
             ],
           },
-          { path: paths.account, ...lazyPage(loadAccountPage) },
-          { path: paths.consent, ...lazyPage(() => withAccountStrings(import("../features/consent/routes/consent")).then((module) => module.ConsentRoute)) },
+          { path: paths.account, element: page(loadAccountPage) },
+          { path: paths.consent, element: page(() => withAccountStrings(import("../features/consent/routes/consent")).then((module) => module.ConsentRoute)) },
           { path: "*", element: <NotFoundRoute /> },
         ],
       },
@@ -80,9 +84,20 @@ export const routes: RouteObject[] = [
   },
 ];
 
+/** The pages for the current address (tests render them in a memory router). */
+export function AppRoutes() {
+  return useRoutes(routes);
+}
+
+/**
+ * React Router's declarative router: the SPA loads no data through the router (TanStack Query
+ * does), and the data router's code weighs about 16 kB gzip on every first visit (README,
+ * "Performance of the first visit").
+ */
 export function AppRouter() {
-  // One router for the app's lifetime, created on first render rather than at import time, so
-  // tests can import `routes` into a memory router without touching window.history.
-  const [router] = useState(() => createBrowserRouter(routes));
-  return <RouterProvider router={router} />;
+  return (
+    <BrowserRouter>
+      <AppRoutes />
+    </BrowserRouter>
+  );
 }
