@@ -15,14 +15,13 @@ import { gzipSync } from "node:zlib";
 /** The issue's target for /signin's JS (gzip): the size of the libraries alone in a minimal build. */
 export const targetBytes = 110_000;
 /**
- * What the build fails above today: the libraries /signin needs (React DOM, React Router's data
- * router, TanStack Query and zod's full build) are about 129 kB gzip before any page code
- * (README, "Performance of the first visit"), so the target needs the pages changed (zod/mini, a
- * lighter router). Until then this ceiling — the single bundle's size before code splitting —
- * stops the figure from growing. Lower it as the figure falls; replace it by `targetBytes` once
- * the target is met.
+ * What the build fails above today: /signin loads 142.9 kB, most of it the libraries (React DOM,
+ * React Router's declarative router, TanStack Query and zod's full build; README, "Performance of
+ * the first visit"), so the target needs zod/mini in the pages. Until then this ceiling — the
+ * figure plus about 5 kB of headroom — stops it from growing. Lower it as the figure falls;
+ * replace it by `targetBytes` once the target is met.
  */
-export const ceilingBytes = 160_000;
+export const ceilingBytes = 148_000;
 
 /** The sign-in page's module, as the manifest names its chunk. */
 export const signInRoute = "features/signin/routes/sign-in.tsx";
