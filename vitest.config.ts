@@ -8,7 +8,8 @@ export default defineConfig({
     // Vitest's default is one worker fewer than the CPUs: on a 2-core CI machine that is a single
     // worker, so every node and web file ran one after another while the second core idled
     // between server round trips. Two at least (measured on 2 shared cores: the conformance files
-    // 184 s -> 142 s, the web project 65 s -> 48 s). The e2e project stays at one file at a time (fileParallelism: false).
+    // 184 s -> 142 s, the web project 65 s -> 48 s). The e2e project stays at one file at a time
+    // (fileParallelism: false).
     maxWorkers: Math.max(2, availableParallelism() - 1),
     // The SDK warns that its 2027 releases need Node 22; the project supports Node 20.19+ today
     // (README, "Node versions"). Keep test logs readable.
