@@ -17,6 +17,7 @@ export default defineConfig({
       "test/unit/alb/**/*.test.ts",
       "test/unit/passkeys/**/*.test.ts",
       "test/unit/bff/cognito-*.test.ts",
+      "test/unit/bff/srp-client.test.ts",
       "test/unit/bff/custom-auth-rounds.test.ts",
       "test/unit/bff/session-*.test.ts",
       "test/unit/bff/sign-out.test.ts",
