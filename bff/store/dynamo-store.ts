@@ -28,6 +28,11 @@ export interface DynamoStoreOptions {
   now?: () => number;
   /** The longest one store operation may take, retries included (default 3 s). */
   deadlineMs?: number;
+  /**
+   * Called once per round-trip to the table with its DynamoDB operation (e.g. "GetItem"), before
+   * it is sent: how `npm run bench` counts store calls per request. Off (undefined) costs nothing.
+   */
+  onCall?: (operation: string) => void;
 }
 
 /** Defaults for a table in the same region: DynamoDB answers in milliseconds. */
@@ -54,6 +59,15 @@ interface StoredItem {
 interface SendOptions {
   abortSignal: AbortSignal;
 }
+
+/** lib-dynamodb's command classes by the DynamoDB operation they send (for `onCall`). */
+const operationNames: Record<string, string> = {
+  GetCommand: "GetItem",
+  PutCommand: "PutItem",
+  DeleteCommand: "DeleteItem",
+  UpdateCommand: "UpdateItem",
+  QueryCommand: "Query",
+};
 
 const kindPattern = /^[A-Za-z][\w-]*$/;
 
@@ -124,9 +138,19 @@ export function createDynamoDbClient(settings: DynamoClientSettings): DynamoDBCl
 export function createDynamoStore(options: DynamoStoreOptions): DynamoStore {
   const { client, tableName } = options;
   const now = options.now ?? Date.now;
-  const documents = DynamoDBDocumentClient.from(client, {
+  const documentClient = DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true, convertEmptyValues: false },
   });
+  const { onCall } = options;
+  const documents: Pick<DynamoDBDocumentClient, "send"> =
+    onCall === undefined
+      ? documentClient
+      : {
+          send: ((command: { constructor: { name: string } }, sendOptions?: SendOptions) => {
+            onCall(operationNames[command.constructor.name] ?? command.constructor.name);
+            return documentClient.send(command as never, sendOptions);
+          }) as unknown as DynamoDBDocumentClient["send"],
+        };
   const nowSeconds = () => Math.floor(now() / 1000);
   const isLive = (item: StoredItem) => item.expiresAt === undefined || item.expiresAt > nowSeconds();
   const deadlineMs = options.deadlineMs ?? defaultStoreTimeouts.deadlineMs;
