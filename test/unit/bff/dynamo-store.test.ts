@@ -37,6 +37,19 @@ describe("the DynamoDB store (against dynalite)", () => {
     expect(raw.Item).toBeDefined();
     expect(await store.get("session", key)).toBeUndefined();
   });
+
+  it("reports each round-trip to the table by its DynamoDB operation to onCall (how the bench counts store calls)", async () => {
+    const calls: string[] = [];
+    const counted = createDynamoStore({ client, tableName: store.tableName, now: () => clockMs, onCall: (operation) => calls.push(operation) });
+    const key = id();
+    await counted.put("session", key, { v: 1 });
+    await counted.get("session", key);
+    await counted.consume("session", key);
+    await counted.increment("ratelimit", key, 60);
+    await counted.queryByIndex("session", "nobody");
+    await counted.delete("session", key);
+    expect(calls).toEqual(["PutItem", "GetItem", "DeleteItem", "UpdateItem", "Query", "DeleteItem"]);
+  });
 });
 
 describe("dynalite on disk", () => {
