@@ -39,6 +39,7 @@ export const retryOnlyUnsentRequests: RetryStrategy = {
     return token(0, 0);
   },
   async refreshRetryTokenForRetry(previous, errorInfo) {
+    // Stryker disable next-line StringLiteral: the SDK only needs the refusal to throw; it rethrows the call's own error, never this message
     if (previous.getRetryCount() >= MAX_RETRIES || !neverReachedCognito(errorInfo.error)) throw new Error("not retried");
     return token(previous.getRetryCount() + 1, RETRY_DELAY_MS);
   },
