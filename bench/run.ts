@@ -321,6 +321,8 @@ async function main(): Promise<void> {
     const tobiraCodes: string[] = [];
     let tobiraTokenRate = 40;
     const mintTobira = async () => {
+      // Codes live 60 s: what an earlier round left over may have expired.
+      tobiraCodes.length = 0;
       const wanted = Math.ceil(tobiraTokenRate * (segmentMs / 1000) * 1.5) + concurrency;
       while (tobiraCodes.length < wanted) tobiraCodes.push(await authorize(ssoBrowser));
     };
