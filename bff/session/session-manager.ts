@@ -310,6 +310,9 @@ export function createSessionManager(deps: { store: Store; config: BffConfig }):
       const id = newSessionId();
       const ttlSeconds = Math.max(1, session.expiresAt - nowSeconds());
       await writeSession(id, session);
+      // The sign-in is the session's first activity (isIdle counts from createdAt): the next read
+      // on this instance needs no activity record, only the session's.
+      activityWritten.set(storeKey(id), nowSeconds());
       // Sessions have one absolute lifetime, so the newest pointer outlives every older session.
       await store.put(sessionUserKind, normalisedEmail(session.email), { sub: session.sub }, { ttlSeconds });
       if (oldId !== undefined) {
