@@ -96,8 +96,6 @@ export function requestedScopes(interaction: { params: Record<string, unknown> }
 /** Reason of the login check that ties the provider's session to the BFF's (see below). */
 export const bffSessionEndedReason = "tobira_session_ended";
 
-export const providerCookieNames = { session: "tobira.op", interaction: "tobira.op.interaction", resume: "tobira.op.resume" } as const;
-
 export function toClientMetadata(client: OidcClientConfig): ClientMetadata {
   return {
     client_id: client.clientId,
@@ -242,7 +240,7 @@ export function providerOptions(deps: ProviderOptionsDeps): Configuration {
     // The scopes' claims in the ID token too, not only from /userinfo (docs/architecture.md).
     conformIdTokenClaims: false,
     acrValues: Object.values(acrValues),
-    cookies: { keys: config.cookie.keys, names: providerCookieNames, long: cookieOptions, short: cookieOptions },
+    cookies: { keys: config.cookie.keys, names: config.cookie.names.provider, long: cookieOptions, short: cookieOptions },
     ttl: {
       // RFC 6819 §5.1.5.3: codes are short-lived.
       AuthorizationCode: 60,
