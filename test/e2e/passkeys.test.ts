@@ -184,9 +184,11 @@ describeInBrowser("passkeys with a virtual authenticator: register, second step,
 
     // 3b. Passkey-first through the browser's autofill (conditional mediation): the virtual
     // authenticator picks the passkey offered on the email field, as a person would.
-    await setAutofill(page, true);
+    // The field offers passkeys (checked before autofill is on: with it, the sign-in may finish first).
     await page.goto(`${stack.bffUrl}/signin`);
     await expect(page.getByLabel("Email address").getAttribute("autocomplete")).resolves.toBe("username webauthn");
+    await setAutofill(page, true);
+    await page.reload();
     await page.waitForURL(/\/account$/);
     expect(await session(page)).toMatchObject({ authenticated: true, amr: ["swk", "user"] });
     await setAutofill(page, false);
