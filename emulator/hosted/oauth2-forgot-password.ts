@@ -5,10 +5,8 @@ import { requestPasswordReset } from "../operations/forgot-password";
 import type { PoolContext } from "../pool";
 import { Fields } from "../validation";
 import type { Csrf } from "./csrf";
-import { MANAGED_LOGIN_TEXT, managedLoginLanguage } from "./managed-login-text";
-import { sendManagedLoginPage } from "./oauth2-page";
-import { type AuthorizeRequest, MAX_PASSWORD, MAX_USERNAME, field, formBody, formErrorHandler, requestQuery, validatedRequest } from "./oauth2-request";
-import { cognitoMessage } from "./oauth2-signup";
+import { type FormPageState, cognitoMessage, formPages, usernameOf } from "./managed-login-form-page";
+import { type AuthorizeRequest, MAX_PASSWORD, field, formBody, formErrorHandler, validatedRequest } from "./oauth2-request";
 import { confirmForgotPasswordFormHtml, forgotPasswordFormHtml, passwordRulesText } from "./oauth2-signup-page";
 
 /**
@@ -26,35 +24,17 @@ import { confirmForgotPasswordFormHtml, forgotPasswordFormHtml, passwordRulesTex
  * managed login's CSRF token (emulator/hosted/csrf.ts); successful posts answer 303.
  */
 
-type Page = { username?: string; error?: string; notice?: string };
-
 export function createForgotPasswordRouter(ctx: () => PoolContext, csrf: Csrf): Router {
   const router = express.Router();
+  const { text, query, fields, send } = formPages(csrf);
 
-  const text = (req: Request) => MANAGED_LOGIN_TEXT[managedLoginLanguage(req)];
-  const query = (request: AuthorizeRequest) => `?${requestQuery(request)}`;
-  const common = (req: Request, res: Response, request: AuthorizeRequest, page: Page) => ({
-    clientName: request.client.name,
-    query: query(request),
-    csrfToken: csrf.issue(req, res),
-    text: text(req),
-    ...page,
-  });
-  const showForgot = (req: Request, res: Response, request: AuthorizeRequest, status: number, page: Page = {}) => {
-    sendManagedLoginPage(
-      res,
-      status,
-      `${text(req).forgotTitle} — ${request.client.name}`,
-      forgotPasswordFormHtml(common(req, res, request, page)),
-      [],
-      managedLoginLanguage(req),
-    );
+  const showForgot = (req: Request, res: Response, request: AuthorizeRequest, status: number, page: FormPageState = {}) => {
+    send(req, res, request, status, text(req).forgotTitle, forgotPasswordFormHtml(fields(req, res, request, page)));
   };
-  const showReset = (req: Request, res: Response, request: AuthorizeRequest, status: number, page: Page = {}) => {
-    const html = confirmForgotPasswordFormHtml({ ...common(req, res, request, page), passwordRules: passwordRulesText(ctx().pool.passwordPolicy, text(req)) });
-    sendManagedLoginPage(res, status, `${text(req).resetTitle} — ${request.client.name}`, html, [], managedLoginLanguage(req));
+  const showReset = (req: Request, res: Response, request: AuthorizeRequest, status: number, page: FormPageState = {}) => {
+    const html = confirmForgotPasswordFormHtml({ ...fields(req, res, request, page), passwordRules: passwordRulesText(ctx().pool.passwordPolicy, text(req)) });
+    send(req, res, request, status, text(req).resetTitle, html);
   };
-  const usernameOf = (value: unknown) => (typeof value === "string" ? value.trim().slice(0, MAX_USERNAME) : "");
 
   router.get("/forgotPassword", (req, res) => {
     const request = validatedRequest(ctx(), req, res);

@@ -1,14 +1,13 @@
 import express, { type Request, type Response, type Router } from "express";
-import { CognitoError, Messages } from "../errors";
+import { Messages } from "../errors";
 import { confirmUser } from "../operations/confirm-sign-up";
 import { resendConfirmation } from "../operations/resend-confirmation-code";
 import { registerUser } from "../operations/sign-up";
 import type { PoolContext } from "../pool";
 import { Fields } from "../validation";
 import type { Csrf } from "./csrf";
-import { MANAGED_LOGIN_TEXT, managedLoginLanguage } from "./managed-login-text";
-import { sendManagedLoginPage } from "./oauth2-page";
-import { type AuthorizeRequest, MAX_PASSWORD, MAX_USERNAME, field, formBody, formErrorHandler, requestQuery, validatedRequest } from "./oauth2-request";
+import { type FormPageState, cognitoMessage, formPages, usernameOf } from "./managed-login-form-page";
+import { type AuthorizeRequest, MAX_PASSWORD, field, formBody, formErrorHandler, validatedRequest } from "./oauth2-request";
 import { confirmFormHtml, passwordRulesText, signUpFormHtml } from "./oauth2-signup-page";
 
 /**
@@ -24,41 +23,17 @@ import { confirmFormHtml, passwordRulesText, signUpFormHtml } from "./oauth2-sig
  * Successful posts answer 303 See Other (RFC 9110 §15.4.4), so reloading never posts twice.
  */
 
-type Page = { username?: string; error?: string; notice?: string };
-
-/** The user-facing message of a Cognito error, in the page's language; anything else is a fault and goes on to the server's handler. */
-export function cognitoMessage(req: Request, error: unknown): string {
-  if (error instanceof CognitoError && error.expose) return MANAGED_LOGIN_TEXT[managedLoginLanguage(req)].cognitoMessage(error.message);
-  throw error;
-}
-
 export function createSignUpRouter(ctx: () => PoolContext, csrf: Csrf): Router {
   const router = express.Router();
+  const { text, query, fields, send } = formPages(csrf);
 
-  const query = (request: AuthorizeRequest) => `?${requestQuery(request)}`;
-  const text = (req: Request) => MANAGED_LOGIN_TEXT[managedLoginLanguage(req)];
-  const common = (req: Request, res: Response, request: AuthorizeRequest, page: Page) => ({
-    clientName: request.client.name,
-    query: query(request),
-    csrfToken: csrf.issue(req, res),
-    text: text(req),
-    ...page,
-  });
-  const showSignUp = (req: Request, res: Response, request: AuthorizeRequest, status: number, page: Page = {}) => {
-    const html = signUpFormHtml({ ...common(req, res, request, page), passwordRules: passwordRulesText(ctx().pool.passwordPolicy, text(req)) });
-    sendManagedLoginPage(res, status, `${text(req).signUpTitle} — ${request.client.name}`, html, [], managedLoginLanguage(req));
+  const showSignUp = (req: Request, res: Response, request: AuthorizeRequest, status: number, page: FormPageState = {}) => {
+    const html = signUpFormHtml({ ...fields(req, res, request, page), passwordRules: passwordRulesText(ctx().pool.passwordPolicy, text(req)) });
+    send(req, res, request, status, text(req).signUpTitle, html);
   };
-  const showConfirm = (req: Request, res: Response, request: AuthorizeRequest, status: number, page: Page = {}) => {
-    sendManagedLoginPage(
-      res,
-      status,
-      `${text(req).confirmTitle} — ${request.client.name}`,
-      confirmFormHtml(common(req, res, request, page)),
-      [],
-      managedLoginLanguage(req),
-    );
+  const showConfirm = (req: Request, res: Response, request: AuthorizeRequest, status: number, page: FormPageState = {}) => {
+    send(req, res, request, status, text(req).confirmTitle, confirmFormHtml(fields(req, res, request, page)));
   };
-  const usernameOf = (value: unknown) => (typeof value === "string" ? value.trim().slice(0, MAX_USERNAME) : "");
 
   router.get("/signup", (req, res) => {
     const request = validatedRequest(ctx(), req, res);
