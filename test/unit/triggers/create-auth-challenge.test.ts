@@ -310,6 +310,30 @@ describe("one code per round, however often Cognito invokes the trigger", () => 
     expect(response.privateChallengeParameters.codeMac).toBe(otpCodeMac(otpMacKey(testConfig.passkeyProofSecret), USER_NAME, NOW + 300_000, sent[0]!.code));
     slow?.();
   });
+
+  it("answers the round within its budget when the mail provider is slow and no one asked to be told", async () => {
+    let slow: (() => void) | undefined;
+    const create = createCreateAuthChallengeHandler({
+      config: testConfig,
+      now: () => NOW,
+      deliveryBudgetMs: 20,
+      delivery: { send: () => new Promise<void>((resolve) => (slow = resolve)) },
+    });
+    const { response } = await create(otpEvent());
+    expect(response.privateChallengeParameters.step).toBe("OTP");
+    slow?.();
+  });
+
+  it("leaves no budget timer running once a prompt delivery has finished (a pending timer keeps the Lambda's event loop busy)", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    try {
+      const { create } = setup();
+      await create(otpEvent());
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });
 
 describe("destination masking", () => {
@@ -324,6 +348,8 @@ describe("destination masking", () => {
   it.each([
     ["+15555551234", "+*******1234"],
     ["+819012345678", "+*******5678"],
+    // Only digits are shown, however the number was written.
+    ["+81 90 1234 56 78", "+*******5678"],
   ])("masks phone %s as %s", (phone, masked) => {
     expect(maskPhone(phone)).toBe(masked);
   });

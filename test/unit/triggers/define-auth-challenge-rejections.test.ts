@@ -50,16 +50,17 @@ describe("define-auth-challenge refuses malformed sessions", () => {
 });
 
 describe("define-auth-challenge without a configured resend limit", () => {
-  const byDefault = createDefineAuthChallengeHandler({ otpMaxAttempts: 3 });
+  // Built inside each test: the default is read when the handler is created.
+  const byDefault = () => createDefineAuthChallengeHandler({ otpMaxAttempts: 3 });
   const resent = round("OTP", false, otpRoundMetadata(otpSeal(), true));
   const afterResends = (count: number) => [...PASSWORD, PROVIDE, round("OTP", false), ...Array.from({ length: count - 1 }, () => resent)];
   const resendNow = { [ClientMetadataKey.codeResend]: "true" };
 
   it(`allows ${DEFAULT_OTP_MAX_RESENDS} resends`, async () => {
-    expect(await decision(byDefault, afterResends(DEFAULT_OTP_MAX_RESENDS), resendNow)).toBe("CUSTOM_CHALLENGE");
+    expect(await decision(byDefault(), afterResends(DEFAULT_OTP_MAX_RESENDS), resendNow)).toBe("CUSTOM_CHALLENGE");
   });
 
   it("fails the resend after those", async () => {
-    expect(await decision(byDefault, afterResends(DEFAULT_OTP_MAX_RESENDS + 1), resendNow)).toBe("fail");
+    expect(await decision(byDefault(), afterResends(DEFAULT_OTP_MAX_RESENDS + 1), resendNow)).toBe("fail");
   });
 });

@@ -88,6 +88,23 @@ describe("verify-auth-challenge-response: OTP round", () => {
     expect(await answer({ privateChallengeParameters: { step: "OTP", expiresAt: otp.expiresAt }, challengeAnswer: "" })).toBe(false);
   });
 
+  it("rejects an answer that is not a string, even a number that reads as the right code", async () => {
+    const sealed = otpSeal(NOW + 300_000, "314159");
+    const issued = { step: "OTP", codeMac: sealed.codeMac, expiresAt: String(sealed.expiresAt) };
+    expect(await answer({ privateChallengeParameters: issued, challengeAnswer: 314159 as unknown as string })).toBe(false);
+  });
+
+  it("judges the expiry by the system clock when no clock is given", async () => {
+    const withSystemClock = createVerifyAuthChallengeResponseHandler({ config: testConfig });
+    const judge = async (expiresAt: number) => {
+      const sealed = otpSeal(expiresAt, "042917");
+      const event = verifyEvent({ privateChallengeParameters: { step: "OTP", codeMac: sealed.codeMac, expiresAt: String(expiresAt) }, challengeAnswer: "042917" });
+      return (await withSystemClock(event)).response.answerCorrect;
+    };
+    expect(await judge(Date.now() + 60_000)).toBe(true);
+    expect(await judge(Date.now() - 1000)).toBe(false);
+  });
+
   it("rejects WEBAUTHN_SUCCESS with a valid-looking proof in an OTP round", async () => {
     expect(await answer({ privateChallengeParameters: otp, challengeAnswer: "WEBAUTHN_SUCCESS", clientMetadata: { passkeyProof: proof } })).toBe(false);
   });
