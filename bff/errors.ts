@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from "express";
 import type { Logger } from "pino";
-import { ZodError } from "zod";
+import { z } from "zod";
 import type { ApiErrorBody, ApiErrorCode } from "../common/api-contract";
 import { StoreUnavailableError } from "./store/store-errors";
 
@@ -68,12 +68,16 @@ export function serviceUnavailable(cause?: unknown): ApiError {
   });
 }
 
+// The contract's zod/mini schemas install no messages; classic zod's English ones (what `fields`
+// has always said) are set here, so they never depend on which module built a schema first.
+if (z.config().localeError === undefined) z.config(z.locales.en());
+
 function genericMessage(status: number): string {
   return genericMessages[status] ?? (status >= 500 ? genericMessages[500]! : genericMessages[400]!);
 }
 
 /** Per-field messages of a zod failure: `{"email": "Enter a valid email address."}`, `""` for the body itself. */
-export function zodFieldMessages(error: ZodError): Record<string, string> {
+export function zodFieldMessages(error: z.core.$ZodError): Record<string, string> {
   const fields: Record<string, string> = {};
   for (const issue of error.issues) {
     const key = issue.path.map(String).join(".");
@@ -103,7 +107,8 @@ export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
   // The store mapped once: unreachable, throttled or past its deadline is 503, never 500.
   if (error instanceof StoreUnavailableError) return serviceUnavailable(error);
-  if (error instanceof ZodError) {
+  // Classic zod's ZodError and zod/mini's (the contract's schemas) share the core class.
+  if (error instanceof z.core.$ZodError) {
     return new ApiError(400, "bad_request", "Some fields are missing or invalid.", { extra: { fields: zodFieldMessages(error) } });
   }
   if (isParserError(error)) {

@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import { safeParse, type $ZodIssue, type $ZodType, type output } from "zod/v4/core";
 
 /**
  * The one way every runtime (BFF, triggers, ALB-logout Lambda, emulator, web) turns its
@@ -33,7 +33,7 @@ export function presentVariables(env: EnvRecord): Record<string, string> {
 }
 
 /** `NAME: message` for each issue (`NAME.path: message` inside a JSON variable). */
-export function describeIssues(issues: readonly z.core.$ZodIssue[], prefix = ""): string[] {
+export function describeIssues(issues: readonly $ZodIssue[], prefix = ""): string[] {
   return issues.map((issue) => {
     const name = [prefix, ...issue.path.map(String)].filter((part) => part !== "").join(".");
     return `${name}: ${issue.message}`;
@@ -45,8 +45,9 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[], prefix = "")
  * `failure` (e.g. "triggers configuration"), or the error `failure` builds from the problems
  * (a runtime's own subclass of ConfigError).
  */
-export function parseEnv<Schema extends z.ZodType>(schema: Schema, env: EnvRecord, failure: string | ((problems: string[]) => Error)): z.output<Schema> {
-  const parsed = schema.safeParse(presentVariables(env));
+export function parseEnv<Schema extends $ZodType>(schema: Schema, env: EnvRecord, failure: string | ((problems: string[]) => Error)): output<Schema> {
+  // zod's shared core: takes classic schemas (the server runtimes) and zod/mini's (the SPA).
+  const parsed = safeParse(schema, presentVariables(env));
   if (parsed.success) return parsed.data;
   const problems = describeIssues(parsed.error.issues);
   throw typeof failure === "string" ? new ConfigError(failure, problems) : failure(problems);

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 import { parseEnv } from "../common/env";
 
 /**
@@ -6,9 +6,9 @@ import { parseEnv } from "../common/env";
  * `import.meta.env.VITE_*` at build time; every value has a default so a plain build needs nothing.
  */
 const webConfigSchema = z.object({
-  VITE_APP_NAME: z.string().trim().min(1).default("Tobira"),
+  VITE_APP_NAME: z._default(z.string().check(z.trim(), z.minLength(1)), "Tobira"),
   // Must match the user pool's policy (Cognito allows 6–99); the checklist shows it, Cognito enforces it.
-  VITE_PASSWORD_MIN_LENGTH: z.coerce.number().int().min(6).max(99).default(8),
+  VITE_PASSWORD_MIN_LENGTH: z._default(z.pipe(z.coerce.number(), z.int().check(z.gte(6), z.lte(99))), 8),
 });
 
 const values = parseEnv(webConfigSchema, import.meta.env, "web configuration");

@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import * as z from "zod/mini";
 import { apiErrorBodySchema, type ApiErrorCode } from "../../common/api-contract";
 
 /**
@@ -95,7 +95,7 @@ function deadlineSignal(callerSignal: AbortSignal | undefined, timeoutMs: number
   };
 }
 
-async function request<T>(method: Method, path: string, schema: z.ZodType<T>, body: unknown, options: RequestOptions): Promise<T> {
+async function request<T>(method: Method, path: string, schema: z.core.$ZodType<T>, body: unknown, options: RequestOptions): Promise<T> {
   const headers: Record<string, string> = { Accept: "application/json" };
   // The BFF refuses state-changing calls without a JSON content type (a CSRF defence:
   // cross-site forms cannot send application/json without a CORS preflight — OWASP CSRF cheat sheet).
@@ -136,7 +136,7 @@ async function request<T>(method: Method, path: string, schema: z.ZodType<T>, bo
 
   if (!response.ok) throw toApiError(response.status, payload);
 
-  const parsed = schema.safeParse(response.status === 204 ? undefined : payload);
+  const parsed = z.safeParse(schema, response.status === 204 ? undefined : payload);
   if (!parsed.success) {
     throw new ApiError({
       code: "unexpected_response",
@@ -192,16 +192,16 @@ function toApiError(status: number, payload: unknown): ApiError {
 }
 
 export const apiClient = {
-  get<T>(path: string, schema: z.ZodType<T>, options: RequestOptions = {}): Promise<T> {
+  get<T>(path: string, schema: z.core.$ZodType<T>, options: RequestOptions = {}): Promise<T> {
     return request("GET", path, schema, undefined, options);
   },
-  post<T>(path: string, body: unknown, schema: z.ZodType<T>, options: RequestOptions = {}): Promise<T> {
+  post<T>(path: string, body: unknown, schema: z.core.$ZodType<T>, options: RequestOptions = {}): Promise<T> {
     return request("POST", path, schema, body, options);
   },
-  patch<T>(path: string, body: unknown, schema: z.ZodType<T>, options: RequestOptions = {}): Promise<T> {
+  patch<T>(path: string, body: unknown, schema: z.core.$ZodType<T>, options: RequestOptions = {}): Promise<T> {
     return request("PATCH", path, schema, body, options);
   },
-  delete<T>(path: string, schema: z.ZodType<T>, options: RequestOptions = {}): Promise<T> {
+  delete<T>(path: string, schema: z.core.$ZodType<T>, options: RequestOptions = {}): Promise<T> {
     return request("DELETE", path, schema, {}, options);
   },
 };

@@ -1,5 +1,5 @@
 import { useState } from "react";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { confirmationCodeSchema, emailSchema } from "../../common/api-contract";
 import { i18n, t, type MessageId } from "../i18n/i18n";
 import { defaultLocale } from "../i18n/locales";
@@ -7,18 +7,10 @@ import { defaultLocale } from "../i18n/locales";
 export type FieldErrors<K extends string> = Partial<Record<K, string>>;
 
 /** The contract's email rule, with its own message for an empty field. */
-export const enterEmailSchema = z
-  .string()
-  .trim()
-  .min(1, { error: () => t("form.enterEmail") })
-  .pipe(emailSchema);
+export const enterEmailSchema = z.pipe(z.string().check(z.trim(), z.minLength(1, { error: () => t("form.enterEmail") })), emailSchema);
 
 /** The contract's rule for a code sent by email (sign-up confirmation, password reset). */
-export const enterEmailedCodeSchema = z
-  .string()
-  .trim()
-  .min(1, { error: () => t("form.enterEmailedCode") })
-  .pipe(confirmationCodeSchema);
+export const enterEmailedCodeSchema = z.pipe(z.string().check(z.trim(), z.minLength(1, { error: () => t("form.enterEmailedCode") })), confirmationCodeSchema);
 
 /**
  * The English field messages of the wire contract's schemas (common/api-contract.ts) and of the
@@ -56,8 +48,8 @@ export function localizeServerFieldMessage(message: string): string {
  * Validates form values with a zod schema (the contract's, so the SPA and the BFF agree) and
  * returns either the parsed data or the first message per field.
  */
-export function validateForm<T>(schema: z.ZodType<T>, values: unknown): { ok: true; data: T } | { ok: false; errors: Record<string, string> } {
-  const parsed = schema.safeParse(values);
+export function validateForm<T>(schema: z.core.$ZodType<T>, values: unknown): { ok: true; data: T } | { ok: false; errors: Record<string, string> } {
+  const parsed = z.safeParse(schema, values);
   if (parsed.success) return { ok: true, data: parsed.data };
   const errors: Record<string, string> = {};
   for (const issue of parsed.error.issues) {

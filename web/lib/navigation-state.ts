@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 import { deliverySchema } from "../../common/api-contract";
 
 /**
@@ -8,14 +8,14 @@ import { deliverySchema } from "../../common/api-contract";
  */
 const flashSchema = z.object({
   tone: z.enum(["info", "success", "error"]),
-  message: z.string().min(1),
+  message: z.string().check(z.minLength(1)),
 });
 export type Flash = z.infer<typeof flashSchema>;
 
 const navigationStateSchema = z.object({
-  email: z.string().optional().catch(undefined),
-  delivery: deliverySchema.optional().catch(undefined),
-  flash: flashSchema.optional().catch(undefined),
+  email: z.catch(z.optional(z.string()), undefined),
+  delivery: z.catch(z.optional(deliverySchema), undefined),
+  flash: z.catch(z.optional(flashSchema), undefined),
 });
 export type NavigationState = z.infer<typeof navigationStateSchema>;
 

@@ -1,4 +1,5 @@
 import { useQuery } from "@tanstack/react-query";
+import * as z from "zod/mini";
 import { passwordSchema, type PasswordPolicyRules } from "../../common/api-contract";
 import { config } from "../config";
 import { i18n, t } from "../i18n/i18n";
@@ -81,10 +82,12 @@ export function passwordPolicyError(password: string, policy: PasswordPolicyRule
 
 /** A password being chosen (sign-up, reset): the contract's limits, then the pool's policy. */
 export function newPasswordSchemaFor(policy: PasswordPolicyRules) {
-  return passwordSchema.superRefine((password, context) => {
-    const message = passwordPolicyError(password, policy);
-    if (message) context.addIssue({ code: "custom", message });
-  });
+  return passwordSchema.check(
+    z.superRefine((password, context) => {
+      const message = passwordPolicyError(password, policy);
+      if (message) context.addIssue({ code: "custom", message });
+    }),
+  );
 }
 
 /** The new-password field's message when the BFF refuses the password (`invalid_password`): its reason, if it sent one. */

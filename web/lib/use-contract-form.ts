@@ -1,5 +1,5 @@
 import { useState } from "react";
-import type { z } from "zod";
+import type * as z from "zod/mini";
 import { isApiError, isConnectionFailure } from "./api-client";
 import { localizeServerFieldMessage, pickFieldErrors, summaryFieldErrors, validateForm, type FieldErrors, type SummaryLink } from "./form";
 
@@ -25,7 +25,7 @@ export interface ContractFormOptions<K extends string, Body, Answer> {
   /** The form's fields, each with its input's id, in the order the error summary lists them. */
   fieldIds: Readonly<Record<K, string>>;
   /** Turns the typed values into the request body; built from the contract's schemas, so the SPA and the BFF agree. */
-  schema: z.ZodType<Body>;
+  schema: z.core.$ZodType<Body>;
   /** What is in the inputs now. */
   values: Readonly<Record<NoInfer<K>, unknown>>;
   mutation: FormMutation<NoInfer<Body>, Answer>;

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from "react";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { changeEmailRequestSchema, verifyEmailRequestSchema, type Delivery } from "../../../../common/api-contract";
 import { EmailedCodeField, EmailField } from "../../../components/auth-fields";
 import { FormErrorSummary } from "../../../components/form-error-summary";
@@ -34,10 +34,7 @@ function emailErrorMessage(error: unknown): string {
 const emailFieldIds = { email: "account-new-email" };
 const codeFieldIds = { code: "account-email-code" };
 const codeFormSchema = z.object({
-  code: z
-    .string()
-    .min(1, { error: () => t("form.enterEmailedCode") })
-    .pipe(verifyEmailRequestSchema.shape.code),
+  code: z.pipe(z.string().check(z.minLength(1, { error: () => t("form.enterEmailedCode") })), verifyEmailRequestSchema.shape.code),
 });
 
 export interface ChangeEmailSectionProps {

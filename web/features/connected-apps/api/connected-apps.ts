@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { connectedAppsResponseSchema } from "../../../../common/api-contract";
 import { apiClient } from "../../../lib/api-client";
 

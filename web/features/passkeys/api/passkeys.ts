@@ -1,6 +1,6 @@
 import { startRegistration, type PublicKeyCredentialCreationOptionsJSON } from "@simplewebauthn/browser";
 import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { passkeyListResponseSchema, passkeySchema, passkeySignalsResponseSchema, type Passkey, type PasskeySignalsResponse } from "../../../../common/api-contract";
 import { apiClient, type RequestOptions } from "../../../lib/api-client";
 import { forgetPasskeyHere, rememberPasskeyHere, supportsSignal, webauthnSignals } from "../../../lib/webauthn";
@@ -25,7 +25,7 @@ export function usePasskeys(options: { enabled?: boolean } = {}) {
 }
 
 const creationOptionsSchema = z.looseObject({
-  challenge: z.string().min(1),
+  challenge: z.string().check(z.minLength(1)),
   rp: z.looseObject({ name: z.string() }),
   user: z.looseObject({ id: z.string(), name: z.string(), displayName: z.string() }),
   pubKeyCredParams: z.array(z.looseObject({ alg: z.number(), type: z.literal("public-key") })),

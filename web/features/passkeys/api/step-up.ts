@@ -1,6 +1,6 @@
 import { startAuthentication, type PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/browser";
 import { useMutation } from "@tanstack/react-query";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { stepUpResponseSchema, type StepUpResponse } from "../../../../common/api-contract";
 import { apiClient } from "../../../lib/api-client";
 
@@ -10,9 +10,9 @@ import { apiClient } from "../../../lib/api-client";
  * `POST /api/passkeys/step-up/options` (docs/architecture.md, "Adding a passkey: the step-up").
  */
 const requestOptionsSchema = z.looseObject({
-  challenge: z.string().min(1),
-  rpId: z.string().optional(),
-  allowCredentials: z.array(z.looseObject({ id: z.string(), type: z.literal("public-key") })).optional(),
+  challenge: z.string().check(z.minLength(1)),
+  rpId: z.optional(z.string()),
+  allowCredentials: z.optional(z.array(z.looseObject({ id: z.string(), type: z.literal("public-key") }))),
 });
 
 export function stepUpWithPassword(body: { password: string }): Promise<StepUpResponse> {

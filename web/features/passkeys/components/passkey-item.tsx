@@ -1,4 +1,5 @@
 import { useEffect, useId, useMemo, useRef, useState } from "react";
+import * as z from "zod/mini";
 import { renamePasskeyRequestSchema, type Passkey } from "../../../../common/api-contract";
 import { Button } from "../../../components/ui/button";
 import { TextField } from "../../../components/ui/text-field";
@@ -35,7 +36,14 @@ export function PasskeyItem({ passkey }: { passkey: Passkey }) {
   const removeStepUp = isApiError(remove.error) && remove.error.code === "step_up_required" ? remove.error : undefined;
   const headingId = useId();
   const fieldId = `${headingId}-name`;
-  const renameSchema = useMemo(() => renamePasskeyRequestSchema.transform((body) => ({ id: passkey.id, name: body.name })), [passkey.id]);
+  const renameSchema = useMemo(
+    () =>
+      z.pipe(
+        renamePasskeyRequestSchema,
+        z.transform((body: { name: string }) => ({ id: passkey.id, name: body.name })),
+      ),
+    [passkey.id],
+  );
   const form = useContractForm({
     fieldIds: { name: fieldId },
     schema: renameSchema,

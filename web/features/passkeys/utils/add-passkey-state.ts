@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 
 /**
  * What the "Add a passkey" page is told through history state: why it is shown, and where the
@@ -9,7 +9,7 @@ import { z } from "zod";
  */
 export const addPasskeyStateSchema = z.object({
   reason: z.enum(["offer", "signup", "resume"]),
-  continueTo: z.string().min(1),
+  continueTo: z.string().check(z.minLength(1)),
 });
 export type AddPasskeyState = z.infer<typeof addPasskeyStateSchema>;
 

@@ -1,6 +1,6 @@
 import { useMemo, useState } from "react";
 import { useNavigate } from "react-router-dom";
-import { z } from "zod";
+import * as z from "zod/mini";
 import type { PasswordPolicyRules } from "../../../../common/api-contract";
 import { EmailedCodeField, EmailField, NewPasswordField } from "../../../components/auth-fields";
 import { FormErrorSummary } from "../../../components/form-error-summary";

@@ -1,6 +1,6 @@
 import { startAuthentication, type AuthenticationResponseJSON, type PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/browser";
 import { useMutation } from "@tanstack/react-query";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { signInDoneResponseSchema, type PasskeyOptionsPurpose, type SignInDoneResponse } from "../../../../common/api-contract";
 import { apiClient, isApiError } from "../../../lib/api-client";
 import { rememberPasskeyHere, webauthnSignals } from "../../../lib/webauthn";
@@ -13,9 +13,9 @@ import { rememberPasskeyHere, webauthnSignals } from "../../../lib/webauthn";
  * user's passkeys only.
  */
 const requestOptionsSchema = z.looseObject({
-  challenge: z.string().min(1),
-  rpId: z.string().optional(),
-  allowCredentials: z.array(z.looseObject({ id: z.string(), type: z.literal("public-key") })).optional(),
+  challenge: z.string().check(z.minLength(1)),
+  rpId: z.optional(z.string()),
+  allowCredentials: z.optional(z.array(z.looseObject({ id: z.string(), type: z.literal("public-key") }))),
 });
 
 export function getPasskeySignInOptions(purpose: PasskeyOptionsPurpose): Promise<PublicKeyCredentialRequestOptionsJSON> {

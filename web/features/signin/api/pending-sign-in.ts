@@ -1,5 +1,5 @@
 import { queryOptions, useQuery } from "@tanstack/react-query";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { signInStatusResponseSchema, type SignInStatusResponse } from "../../../../common/api-contract";
 import { apiClient, type RequestOptions } from "../../../lib/api-client";
 

@@ -1,5 +1,5 @@
 import { useState } from "react";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { otpCodeSchema, type SignInDoneResponse } from "../../../../common/api-contract";
 import { FormErrorSummary } from "../../../components/form-error-summary";
 import { Button } from "../../../components/ui/button";
@@ -14,17 +14,20 @@ const codeLength = 6;
 const fieldIds = { code: "signin-code", rememberDevice: "signin-remember-device" };
 
 // The contract's rule, with a message for an empty field and one for a short code.
-const otpFormSchema = z
-  .object({
-    code: z
-      .string()
-      .min(1, { error: () => t("form.enterOtp") })
-      .refine((code) => otpCodeSchema.safeParse(code).success, { error: () => t("form.otpLength") })
-      .pipe(otpCodeSchema),
+const otpFormSchema = z.pipe(
+  z.object({
+    code: z.pipe(
+      z.string().check(
+        z.minLength(1, { error: () => t("form.enterOtp") }),
+        z.refine((code) => otpCodeSchema.safeParse(code).success, { error: () => t("form.otpLength") }),
+      ),
+      otpCodeSchema,
+    ),
     rememberDevice: z.boolean(),
-  })
+  }),
   // The box is sent only when ticked: `{code}` alone keeps meaning "ask again next time".
-  .transform(({ code, rememberDevice }) => (rememberDevice ? { code, rememberDevice } : { code }));
+  z.transform(({ code, rememberDevice }: { code: string; rememberDevice: boolean }) => (rememberDevice ? { code, rememberDevice } : { code })),
+);
 
 export interface OtpFormProps {
   onDone: (answer: SignInDoneResponse) => void;
