@@ -1,4 +1,4 @@
-import express, { Router, type Express } from "express";
+import express, { Router, type Express, type RequestHandler } from "express";
 import { createAccountRouter } from "./account/account-routes";
 import { createAccountSecurity } from "./account/account-security";
 import { createAccountService } from "./account/account-service";
@@ -41,6 +41,19 @@ import type { Store } from "./store/store";
 import { createAccountLimits, createKnownDevices, rememberingDevice } from "./throttle";
 import { createClientConfigRouter } from "./web/client-config";
 import { createSpaRouter } from "./web/spa";
+
+/**
+ * The OpenID Provider's router (rate limits, host pinning, its endpoints and the interaction) on its
+ * own paths only, so that /api, /healthz and the SPA do not pay for its middleware. Express matches
+ * routes whatever their case, and so does this test.
+ */
+function onProviderPaths(router: RequestHandler): RequestHandler {
+  return (req, res, next) => {
+    const path = req.path.toLowerCase();
+    if (path.startsWith("/oidc/") || path.startsWith("/interaction/") || path.startsWith("/.well-known/")) router(req, res, next);
+    else next();
+  };
+}
 
 export interface BffDeps {
   config: BffConfig;
@@ -111,12 +124,14 @@ export function createBffApp(deps: BffDeps): Express {
   app.use(requestLogging(logger));
   app.use(securityHeaders(config));
   app.use(createHealthRouter({ store, verifier }));
-  app.use(openId.router);
+  app.use(onProviderPaths(openId.router));
 
   const api = Router();
   api.use(apiOutcomeMetrics(metricsFor(logger)));
   api.use(apiDeadline(config.apiDeadlineMs, logger));
   api.use(noStore, crossSiteGuard(config.trustedOrigins), requireJsonContentType, parseJsonBody, sessionCookieMiddleware(config));
+  // First: GET /api/session is the call the SPA makes most (no other router shares its paths).
+  api.use(createSessionRouter({ sessions, signOut }));
   api.use(createSignUpRouter({ cognito, limits, signInAfterConfirm: createSignInAfterConfirm({ cognito, signIn, logger }) }));
   api.use(createSignInRouter({ signIn, pending: createPendingSignIns({ sessions, config }), limits }));
   api.use(passkeyEvents({ events: securityEvents, sessions, store }));
@@ -124,7 +139,6 @@ export function createBffApp(deps: BffDeps): Express {
     ...createPasskeyRouters({ config, store, cognito, sessions, signIn, account, logger, limits: [rateLimits.perIp], optionsLimits: [rateLimits.passkeyOptionsPerIp] }),
   );
   api.use(createPasswordRouter({ cognito, limits, afterReset: (email) => endAccessAfterReset({ store, sessions, signOut, cognito, logger }, email) }));
-  api.use(createSessionRouter({ sessions, signOut }));
   api.use(createClientConfigRouter("sign-in", config.passwordPolicy));
   api.use(createAccountRouter({ account, security: accountSecurity, limits: [rateLimits.perIp] }));
   api.use(createInteractionApiRouter({ pendingInteraction: openId.pendingInteraction, consent: openId.consent }));

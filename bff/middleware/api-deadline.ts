@@ -16,9 +16,8 @@ export function apiDeadline(deadlineMs: number, logger: Logger): RequestHandler 
       const log = (req as { log?: Logger }).log ?? logger;
       sendApiError(req, res, serviceUnavailable(new Error(`no answer within ${deadlineMs} ms`)), log);
     }, deadlineMs);
-    const clear = () => clearTimeout(timer);
-    res.once("finish", clear);
-    res.once("close", clear);
+    // "close" follows "finish", and comes alone when the client went away first.
+    res.once("close", () => clearTimeout(timer));
     next();
   };
 }

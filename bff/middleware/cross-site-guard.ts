@@ -28,6 +28,11 @@ export function crossSiteReason(request: RequestOriginHeaders, trustedOrigins: r
 
 export function crossSiteGuard(trustedOrigins: readonly string[]): RequestHandler {
   return (req, _res, next) => {
+    // Safe methods pass without reading a header (crossSiteReason says the same).
+    if (!stateChangingMethods.has(req.method)) {
+      next();
+      return;
+    }
     const reason = crossSiteReason({ method: req.method, origin: req.get("origin"), secFetchSite: req.get("sec-fetch-site") }, trustedOrigins);
     if (reason === undefined) {
       next();

@@ -22,5 +22,13 @@ export const requireJsonContentType: RequestHandler = (req, _res, next) => {
   next();
 };
 
-/** Parses JSON objects and arrays only; malformed JSON → 400, too large → 413 (see errors.ts). */
-export const parseJsonBody: RequestHandler = express.json({ limit: jsonBodyLimit, type: "application/json", strict: true });
+const parseJson = express.json({ limit: jsonBodyLimit, type: "application/json", strict: true });
+
+/**
+ * Parses JSON objects and arrays only; malformed JSON → 400, too large → 413 (see errors.ts).
+ * Only state-changing calls carry a body the API reads; a GET's is left unread.
+ */
+export const parseJsonBody: RequestHandler = (req, res, next) => {
+  if (stateChangingMethods.has(req.method)) parseJson(req, res, next);
+  else next();
+};
