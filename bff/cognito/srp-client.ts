@@ -1,4 +1,4 @@
-import { createHash, createHmac, getDiffieHellman, hkdfSync, randomBytes } from "node:crypto";
+import { createDiffieHellman, createHash, createHmac, getDiffieHellman, hkdfSync, randomBytes, type DiffieHellman } from "node:crypto";
 
 /**
  * The client half of Cognito's SRP, for the password step inside CUSTOM_AUTH
@@ -13,7 +13,8 @@ import { createHash, createHmac, getDiffieHellman, hkdfSync, randomBytes } from 
  * the other.
  */
 
-const N = BigInt(`0x${getDiffieHellman("modp15").getPrime("hex")}`);
+const primeBytes = getDiffieHellman("modp15").getPrime();
+const N = BigInt(`0x${primeBytes.toString("hex")}`);
 const G = 2n;
 
 function hex(value: bigint): string {
@@ -31,14 +32,32 @@ function sha256Hex(data: Buffer | string): string {
   return createHash("sha256").update(data).digest("hex");
 }
 
-function power(base: bigint, exponent: bigint): bigint {
+/** Square-and-multiply in BigInt: for the few bases OpenSSL refuses (below). */
+function bigIntPower(base: bigint, exponent: bigint): bigint {
   let result = 1n;
-  let square = base % N;
+  let square = base;
   for (let rest = exponent; rest > 0n; rest >>= 1n) {
     if ((rest & 1n) === 1n) result = (result * square) % N;
     square = (square * square) % N;
   }
   return result;
+}
+
+let openSsl: DiffieHellman | undefined;
+
+/**
+ * base^exponent mod N. OpenSSL's Diffie-Hellman does it natively, several times faster than BigInt
+ * (three 3072-bit exponentiations per sign-in): with the exponent as the private key,
+ * computeSecret(base) is base^exponent mod N. With generator 2 the group is RFC 3526's 3072-bit
+ * one, which OpenSSL knows by name, so creating it skips the primality checks a custom prime gets
+ * (seconds). OpenSSL refuses 0, 1 and N − 1 as a peer's key; those take the BigInt path.
+ */
+export function modPowN(base: bigint, exponent: bigint): bigint {
+  const reduced = base % N;
+  if (reduced <= 1n || reduced >= N - 1n) return bigIntPower(reduced, exponent);
+  openSsl ??= createDiffieHellman(primeBytes, Number(G));
+  openSsl.setPrivateKey(Buffer.from(hex(exponent), "hex"));
+  return BigInt(`0x${openSsl.computeSecret(Buffer.from(hex(reduced), "hex")).toString("hex")}`);
 }
 
 const MULTIPLIER = BigInt(`0x${sha256Hex(Buffer.from(padded(N) + padded(G), "hex"))}`);
@@ -53,7 +72,7 @@ export function startSrpHandshake(): SrpClientHandshake {
   for (;;) {
     // 256 random bits: twice the group's 128-bit security strength (NIST SP 800-56A).
     const secret = BigInt(`0x${randomBytes(32).toString("hex")}`);
-    const A = power(G, secret);
+    const A = modPowN(G, secret);
     if (A % N !== 0n) return { srpA: hex(A), secret };
   }
 }
@@ -103,8 +122,8 @@ export function passwordClaim(input: {
 
   const identityHash = sha256Hex(`${poolName}${parameters.USER_ID_FOR_SRP}:${password}`);
   const x = BigInt(`0x${sha256Hex(Buffer.from(padded(BigInt(`0x${parameters.SALT}`)) + identityHash, "hex"))}`);
-  const base = (((B - ((MULTIPLIER * power(G, x)) % N)) % N) + N) % N;
-  const S = power(base, handshake.secret + u * x);
+  const base = (((B - ((MULTIPLIER * modPowN(G, x)) % N)) % N) + N) % N;
+  const S = modPowN(base, handshake.secret + u * x);
   const key = Buffer.from(hkdfSync("sha256", Buffer.from(padded(S), "hex"), Buffer.from(padded(u), "hex"), "Caldera Derived Key", 16));
 
   const timestamp = srpTimestamp(input.at);

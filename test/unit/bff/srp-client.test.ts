@@ -1,7 +1,7 @@
-import { randomBytes } from "node:crypto";
+import { getDiffieHellman, randomBytes } from "node:crypto";
 import { signSrpSession } from "cognito-srp-helper";
 import { describe, expect, it } from "vitest";
-import { passwordClaim, SrpProtocolError, srpTimestamp, startSrpHandshake } from "../../../bff/cognito/srp-client";
+import { modPowN, passwordClaim, SrpProtocolError, srpTimestamp, startSrpHandshake } from "../../../bff/cognito/srp-client";
 
 /**
  * The BFF's SRP client (the password inside CUSTOM_AUTH) against cognito-srp-helper, a published
@@ -80,5 +80,46 @@ describe("the BFF's SRP password claim", () => {
     const second = startSrpHandshake();
     expect(first.srpA).not.toBe(second.srpA);
     expect(first.srpA).toMatch(/^[0-9a-f]+$/);
+  });
+});
+
+describe("modular exponentiation in the SRP group (OpenSSL, BigInt for the bases it refuses)", () => {
+  const N = BigInt(`0x${getDiffieHellman("modp15").getPrime("hex")}`);
+  /** Independent reference: square-and-multiply from the most significant bit. */
+  function reference(base: bigint, exponent: bigint): bigint {
+    let result = 1n;
+    for (const bit of exponent.toString(2)) {
+      result = (result * result) % N;
+      if (bit === "1") result = (result * (base % N)) % N;
+    }
+    return result;
+  }
+  const randomBelowN = () => BigInt(`0x${randomBytes(384).toString("hex")}`) % N;
+  const randomExponent = (bytes: number) => BigInt(`0x${randomBytes(bytes).toString("hex")}`);
+
+  it("agrees with plain arithmetic for random bases and exponents of a handshake's sizes", () => {
+    for (const bytes of [32, 64]) {
+      const base = randomBelowN();
+      const exponent = randomExponent(bytes);
+      expect(modPowN(base, exponent)).toBe(reference(base, exponent));
+    }
+    const exponent = randomExponent(32);
+    expect(modPowN(2n, exponent)).toBe(reference(2n, exponent));
+  });
+
+  it("reduces a base of N or more first", () => {
+    const exponent = randomExponent(32);
+    expect(modPowN(N + 5n, exponent)).toBe(reference(5n, exponent));
+  });
+
+  it("answers the bases OpenSSL refuses as a peer's key (0, 1, N - 1) and the ones next to them", () => {
+    const odd = randomExponent(32) | 1n;
+    expect(modPowN(0n, odd)).toBe(0n);
+    expect(modPowN(1n, odd)).toBe(1n);
+    expect(modPowN(N, odd)).toBe(0n);
+    expect(modPowN(N - 1n, odd)).toBe(N - 1n);
+    expect(modPowN(N - 1n, odd + 1n)).toBe(1n);
+    expect(modPowN(N - 2n, odd)).toBe(reference(N - 2n, odd));
+    expect(modPowN(2n, 5n)).toBe(32n);
   });
 });
