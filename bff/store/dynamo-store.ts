@@ -4,6 +4,7 @@ import { MetricName } from "../../common/metric-names";
 import type { Metrics } from "../metrics";
 import type { CounterState, IndexedRecord, PutOptions, Store } from "./store";
 import { fitsStoreKey, StoreKeyTooLongError, StoreUnavailableError } from "./store-errors";
+import { effectiveAdds, readWindows, windowAttribute, type WindowedAdd, type WindowedCounts } from "./windowed-counters";
 
 /**
  * The Store on Amazon DynamoDB (and on dynalite locally): one table keyed by `pk` =
@@ -70,6 +71,8 @@ const operationNames: Record<string, string> = {
 };
 
 const kindPattern = /^[A-Za-z][\w-]*$/;
+/** Counter records whose ended windows this process remembers to remove (bounded; forgetting one leaves it for a later answer). */
+const maxRememberedEndedWindows = 10_000;
 
 function keyOf(kind: string, id: string): string {
   if (!kindPattern.test(kind)) throw new Error(`Invalid store kind ${JSON.stringify(kind)}`);
@@ -154,6 +157,8 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoStore {
   const nowSeconds = () => Math.floor(now() / 1000);
   const isLive = (item: StoredItem) => item.expiresAt === undefined || item.expiresAt > nowSeconds();
   const deadlineMs = options.deadlineMs ?? defaultStoreTimeouts.deadlineMs;
+  /** Attributes of ended windows that a counter record's last answer showed: the next write to it removes them. */
+  const endedWindows = new Map<string, string[]>();
 
   /**
    * Runs one store operation under its deadline: every SDK call in it gets the same abort signal
@@ -296,6 +301,14 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoStore {
       return run("increment", (send) => incrementCounter(pk, kind, id, windowSeconds, by, send));
     },
 
+    async addToWindows(kind: string, id: string, adds: readonly WindowedAdd[], keepSeconds: number): Promise<WindowedCounts> {
+      const pk = keyOf(kind, id);
+      if (!fitsStoreKey(kind, id)) throw new StoreKeyTooLongError(kind);
+      // A bad counter name is our mistake, not the table's: thrown as it is, not as a 503.
+      for (const add of adds) windowAttribute(add.counter, add.windowSeconds, 0);
+      return run("addToWindows", (send) => addToWindowCounters(pk, kind, id, adds, keepSeconds, send));
+    },
+
     async ping() {
       await run("ping", (send) => documents.send(new GetCommand({ TableName: tableName, Key: { pk: "readiness#ping" } }), send));
     },
@@ -364,6 +377,62 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoStore {
       startKey = page.LastEvaluatedKey;
     } while (startKey !== undefined);
     return records;
+  }
+
+  /**
+   * One UpdateItem: ADD to the counters' current windows, REMOVE what an earlier answer showed of
+   * ended windows, ALL_NEW for the counts (windowed-counters.ts). A GetItem when there is nothing to write.
+   */
+  async function addToWindowCounters(
+    pk: string,
+    kind: string,
+    id: string,
+    adds: readonly WindowedAdd[],
+    keepSeconds: number,
+    send: SendOptions,
+  ): Promise<WindowedCounts> {
+    const at = now();
+    const changes = effectiveAdds(adds, at);
+    const ended = (endedWindows.get(pk) ?? []).filter((attribute) => !changes.has(attribute));
+    let attributes: Record<string, unknown> | undefined;
+    if (changes.size === 0 && ended.length === 0) {
+      ({ Item: attributes } = await documents.send(new GetCommand({ TableName: tableName, Key: { pk }, ConsistentRead: true }), send));
+    } else {
+      const names: Record<string, string> = { "#kind": "kind", "#id": "id" };
+      const values: Record<string, unknown> = { ":kind": kind, ":id": id, ":expires": Math.ceil(at / 1000 + keepSeconds) };
+      const added = [...changes].map(([attribute, by], index) => {
+        names[`#a${index}`] = attribute;
+        values[`:a${index}`] = by;
+        return `#a${index} :a${index}`;
+      });
+      const removed = ended.map((attribute, index) => {
+        names[`#r${index}`] = attribute;
+        return `#r${index}`;
+      });
+      const expression = [
+        "SET #kind = :kind, #id = :id, expiresAt = :expires",
+        added.length > 0 ? `ADD ${added.join(", ")}` : "",
+        removed.length > 0 ? `REMOVE ${removed.join(", ")}` : "",
+      ];
+      ({ Attributes: attributes } = await documents.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { pk },
+          UpdateExpression: expression.filter((part) => part !== "").join(" "),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ReturnValues: "ALL_NEW",
+        }),
+        send,
+      ));
+    }
+    endedWindows.delete(pk);
+    const read = readWindows(attributes, at);
+    if (read.ended.length > 0) {
+      if (endedWindows.size >= maxRememberedEndedWindows) endedWindows.clear();
+      endedWindows.set(pk, read.ended);
+    }
+    return read.counts;
   }
 
   async function incrementCounter(pk: string, kind: string, id: string, windowSeconds: number, by: number, send: SendOptions): Promise<CounterState> {

@@ -6,6 +6,8 @@
  * Values are plain JSON data (no Dates, no class instances).
  */
 
+import type { WindowedAdd, WindowedCounts } from "./windowed-counters";
+
 export interface PutOptions {
   /** Lifetime in seconds; the record reads as absent afterwards. Omit for records that do not expire. */
   ttlSeconds?: number;
@@ -58,6 +60,13 @@ export interface Store {
    * (a fixed window: rate limits shared by every BFF instance).
    */
   increment(kind: string, id: string, windowSeconds: number, by?: number): Promise<CounterState>;
+  /**
+   * Adds to several fixed-window counters of one record in one atomic write (windows aligned to
+   * the epoch: windowed-counters.ts) and answers every counter of the record as it is after the
+   * write. The record is kept at least `keepSeconds` from now: give the longest window of any
+   * counter it holds. With nothing to add it only reads.
+   */
+  addToWindows(kind: string, id: string, adds: readonly WindowedAdd[], keepSeconds: number): Promise<WindowedCounts>;
   /** Resolves when the backing service answers (readiness). */
   ping(): Promise<void>;
 }

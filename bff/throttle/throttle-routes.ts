@@ -59,18 +59,19 @@ export function createAccountThrottleRoutes(deps: {
       case "/signin": {
         const email = emailInBody(req);
         if (email === undefined) break;
-        const subject = subjectFor(req, email);
         // A stranger who used up the account's code budget gets no new code to guess, nor a mail
         // to bomb the owner with (NIST SP 800-63B §5.2.2; OWASP Credential Stuffing Prevention
-        // Cheat Sheet). The same 429 as for wrong passwords, before the password is checked.
-        await throttle.ensureOpen("signInCode", subject);
-        await throttle.ensureOpen("codeSent", subject);
-        await guard(res, "password", subject, ({ status }) => status === 401);
+        // Cheat Sheet). The same 429 as for wrong passwords, before the password is checked; read
+        // in the same write that reserves the password attempt.
+        const reservation = await throttle.reserve("password", subjectFor(req, email), { alsoOpen: ["signInCode", "codeSent"] });
+        // One write per record settles both: a right password is refunded, a code sent is counted.
         beforeAnswer(
           res,
-          async ({ status, body }) => {
-            if (status === 200 && (body as { next?: unknown } | undefined)?.next === "otp") await throttle.record("codeSent", subject);
-          },
+          ({ status, body }) =>
+            reservation.settle({
+              refund: status !== 401,
+              record: status === 200 && (body as { next?: unknown } | undefined)?.next === "otp" ? ["codeSent"] : [],
+            }),
           logger,
         );
         break;

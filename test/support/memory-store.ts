@@ -1,4 +1,5 @@
 import type { CounterState, IndexedRecord, PutCondition, Store } from "../../bff/store/store";
+import { effectiveAdds, readWindows } from "../../bff/store/windowed-counters";
 
 /**
  * A Map-backed Store for unit tests, with the DynamoDB store's meaning (bff/store/store.ts) in
@@ -17,6 +18,8 @@ interface MemoryItem {
   hits?: number;
   /** Epoch milliseconds at which a counter's window ends. */
   windowEndsAt?: number;
+  /** Windowed counters by attribute (bff/store/windowed-counters.ts). */
+  windows?: Record<string, number>;
 }
 
 /** The DynamoDB store's rule: a kind cannot contain the `#` that separates it from the id. */
@@ -103,6 +106,22 @@ export function memoryStore(now: () => number = Date.now): Store {
       const windowEndsAt = at + windowSeconds * 1000;
       items.set(key, { kind, id, hits: by, windowEndsAt, expiresAt: Math.ceil(at / 1000 + windowSeconds) });
       return { count: by, resetAt: windowEndsAt };
+    },
+
+    async addToWindows(kind, id, adds, keepSeconds) {
+      const key = keyOf(kind, id);
+      const at = now();
+      const changes = effectiveAdds(adds, at);
+      const current = items.get(key);
+      if (changes.size === 0) return readWindows(current?.windows, at).counts;
+      // The DynamoDB store removes ended windows on a later write; here at once (the counts are the same).
+      const windows: Record<string, number> = {};
+      for (const [attribute, count] of Object.entries(current?.windows ?? {})) {
+        if (!readWindows({ [attribute]: count }, at).ended.includes(attribute)) windows[attribute] = count;
+      }
+      for (const [attribute, by] of changes) windows[attribute] = (windows[attribute] ?? 0) + by;
+      items.set(key, { kind, id, windows, expiresAt: Math.ceil(at / 1000 + keepSeconds) });
+      return readWindows(windows, at).counts;
     },
 
     async ping() {
