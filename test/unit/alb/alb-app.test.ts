@@ -1,6 +1,10 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import type { Express } from "express";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createAlbModeApp } from "../../../bff/alb/alb-app";
 import { AlbAuthError, type AlbRequestVerifier, type AlbVerifiedRequest } from "../../../bff/alb/verify-alb-request";
 import { loadAlbModeConfig } from "../../../bff/config";
@@ -35,15 +39,21 @@ function verified(oidcData: Record<string, unknown>, accessToken: Record<string,
   };
 }
 
+async function listen(app: Express): Promise<{ server: Server; base: string }> {
+  const server = app.listen(0, "127.0.0.1");
+  await new Promise((resolve) => server.once("listening", resolve));
+  return { server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+// A fresh app for each test, so that what its construction sets up (routes, settings, the
+// logger) belongs to the tests that use it: with one app built in beforeAll, Stryker reported
+// mutants of that set-up as surviving although re-applying them by hand failed these tests.
 let server: Server;
 let base: string;
-beforeAll(async () => {
-  const app = createAlbModeApp({ config, verifier, fetchUserInfo: async () => ({ sub: SUB }), logger: createLogger("silent") });
-  server = app.listen(0, "127.0.0.1");
-  await new Promise((resolve) => server.once("listening", resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+beforeEach(async () => {
+  ({ server, base } = await listen(createAlbModeApp({ config, verifier, fetchUserInfo: async () => ({ sub: SUB }), logger: createLogger("silent") })));
 });
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterEach(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 const get = (path: string, headers: Record<string, string> = {}) => fetch(`${base}${path}`, { headers: { accept: "application/json", ...headers }, redirect: "manual" });
 const sameOrigin = { origin: new URL(config.publicUrl).origin, "content-type": "application/json" };
@@ -86,6 +96,11 @@ describe("GET /api/session in ALB mode", () => {
     expect(await (await get("/api/session")).json()).toMatchObject({ amr: ["hwk"] });
   });
 
+  it("takes only non-empty string claims: an email that is not a string shows empty, an empty username falls back", async () => {
+    next = verified({ email: 42, username: "" }, { username: "from-access" });
+    expect(await (await get("/api/session")).json()).toMatchObject({ user: { sub: SUB, email: "", username: "from-access" } });
+  });
+
   it("answers a refused header with the contract's 401, saying why without quoting it", async () => {
     next = new AlbAuthError("expired", "oidc_data");
     const response = await get("/api/session");
@@ -97,14 +112,31 @@ describe("GET /api/session in ALB mode", () => {
     next = new AlbAuthError("key_endpoint_unavailable", "oidc_data");
     const response = await get("/api/session");
     expect(response.status).toBe(503);
-    expect(await response.json()).toMatchObject({ error: { code: "service_unavailable" } });
+    // The verifier's own sentence, not the generic one for a 503.
+    expect(await response.json()).toEqual({ error: { code: "service_unavailable", message: "The keys needed to check the sign-in cannot be fetched right now." } });
   });
 
   it("answers any other verifier failure as its own fault (500), showing nothing of it", async () => {
     next = new Error("bug with a secret inside");
     const response = await get("/api/session");
     expect(response.status).toBe(500);
-    expect(await response.text()).not.toContain("secret");
+    expect(await response.json()).toEqual({ error: { code: "internal_error", message: "Something went wrong on our side. Try again." } });
+  });
+
+  it("logs why the headers were refused and which one, never the header's value", async () => {
+    const lines: string[] = [];
+    const logger = createLogger("info", { write: (line: string) => void lines.push(line) });
+    const own = await listen(createAlbModeApp({ config, verifier, fetchUserInfo: async () => ({ sub: SUB }), logger }));
+    try {
+      next = new AlbAuthError("wrong_signer", "oidc_data");
+      const response = await fetch(`${own.base}/api/session`, { headers: { accept: "application/json", "x-amzn-oidc-data": "forged.token.value" } });
+      expect(response.status).toBe(401);
+    } finally {
+      await new Promise<void>((resolve) => own.server.close(() => resolve()));
+    }
+    const refusal = lines.map((line) => JSON.parse(line) as Record<string, unknown>).find((entry) => entry.msg === "ALB sign-in headers refused");
+    expect(refusal).toMatchObject({ albAuthFailure: "wrong_signer", failedHeader: "oidc_data" });
+    expect(lines.join("\n")).not.toContain("forged.token.value");
   });
 });
 
@@ -147,6 +179,55 @@ describe("the rest of the ALB-mode app", () => {
     expect(response.status).toBe(200);
     expect(response.headers.get("cache-control")).toBe("no-store");
     expect(await response.json()).toEqual({ status: "ok" });
+  });
+
+  it("tells the SPA it runs behind the load balancer (GET /api/config)", async () => {
+    const response = await get("/api/config");
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ mode: "alb" });
+  });
+
+  it("does not announce Express (no X-Powered-By)", async () => {
+    const response = await get("/healthz");
+    expect(response.headers.has("x-powered-by")).toBe(false);
+  });
+
+  it("trusts as many proxy hops as TRUST_PROXY says (the load balancer is one)", () => {
+    const behindAlb = loadAlbModeConfig({ TOBIRA_MODE: "local", ALB_MODE: "true", COGNITO_ENDPOINT: "http://127.0.0.1:9", TRUST_PROXY: "1" });
+    expect(createAlbModeApp({ config: behindAlb, verifier, logger: createLogger("silent") }).get("trust proxy")).toBe(1);
+  });
+
+  describe("the web app", () => {
+    let distDir: string;
+    beforeAll(() => {
+      distDir = mkdtempSync(path.join(tmpdir(), "tobira-alb-web-"));
+      writeFileSync(path.join(distDir, "index.html"), "<!doctype html><title>Tobira test build</title>");
+    });
+    afterAll(() => rmSync(distDir, { recursive: true, force: true }));
+
+    async function accountPage(serveWeb: "true" | "false"): Promise<Response> {
+      const web = loadAlbModeConfig({ TOBIRA_MODE: "local", ALB_MODE: "true", COGNITO_ENDPOINT: "http://127.0.0.1:9", SERVE_WEB: serveWeb, WEB_DIST_DIR: distDir });
+      const own = await listen(createAlbModeApp({ config: web, verifier, logger: createLogger("silent") }));
+      try {
+        const response = await fetch(`${own.base}/account`, { headers: { accept: "text/html" } });
+        await response.clone().arrayBuffer();
+        return response;
+      } finally {
+        await new Promise<void>((resolve) => own.server.close(() => resolve()));
+      }
+    }
+
+    it("serves the SPA's pages from WEB_DIST_DIR", async () => {
+      const response = await accountPage("true");
+      expect(response.status).toBe(200);
+      expect(await response.text()).toContain("Tobira test build");
+    });
+
+    it("serves no page with SERVE_WEB=false (404)", async () => {
+      const response = await accountPage("false");
+      expect(response.status).toBe(404);
+      expect(await response.text()).not.toContain("Tobira test build");
+    });
   });
 
   it.each(["/api/signin", "/api/signup", "/api/password/forgot"])("has no sign-in routes: POST %s is 404", async (path) => {

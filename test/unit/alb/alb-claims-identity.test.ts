@@ -41,7 +41,12 @@ describe("ALB mode: the account claims", () => {
   it("answers with the user info when its sub is the verified identity", async () => {
     const response = await claimsWith(async () => ({ sub: SUB, email: "ada@example.com" }));
     expect(response.status).toBe(200);
-    expect(((await response.json()) as { userInfo: unknown }).userInfo).toEqual({ sub: SUB, email: "ada@example.com" });
+    // The verified tokens' claims next to the userInfo answer.
+    expect(await response.json()).toEqual({
+      idToken: { sub: SUB, email: "ada@example.com", exp: 0, iss: "issuer" },
+      accessToken: { sub: SUB, token_use: "access", client_id: "client" },
+      userInfo: { sub: SUB, email: "ada@example.com" },
+    });
   });
 
   it.each([
@@ -51,7 +56,7 @@ describe("ALB mode: the account claims", () => {
     const response = await claimsWith(async () => userInfo);
     expect(response.status).toBe(401);
     const body = await response.text();
-    expect(JSON.parse(body)).toMatchObject({ error: { code: "unauthenticated" } });
+    expect(JSON.parse(body)).toEqual({ error: { code: "unauthenticated", message: "Your sign-in is no longer valid. Sign in again." } });
     expect(body).not.toContain("mallory");
     expect(body).not.toContain("ada@example.com");
   });
