@@ -1,6 +1,7 @@
 import type { Request } from "express";
 import { ApiError } from "../errors";
 import { normalisedEmail, type SessionManager } from "../session/session-manager";
+import { pendingOf, signedInBy } from "../signin/request-records";
 import type { SignInService } from "../signin/sign-in-service";
 import type { Store } from "../store/store";
 import { clientOf, type SecurityEvents } from "./security-events";
@@ -32,7 +33,8 @@ export function withSignInEvents(
 
   /** After a completed sign-in: the event (a mail when the device is new to an account used before). */
   async function recorded(req: Request, knownBefore: boolean | undefined): Promise<void> {
-    const session = await sessions.readAuthenticated(req);
+    // The session this request has just established, not read back from the store.
+    const session = signedInBy(req) ?? (await sessions.readAuthenticated(req));
     if (session === undefined) return;
     const before = await subFor(session.email);
     // "New device" needs a device check and an account that has signed in before (not the first sign-in).
@@ -72,7 +74,7 @@ export function withSignInEvents(
     },
 
     async submitCode(req, code, ...rest) {
-      const pending = await sessions.readPending(req);
+      const pending = await pendingOf(req, sessions);
       const knownBefore = pending === undefined ? undefined : isKnown(req, pending.email);
       try {
         const done = await signIn.submitCode(req, code, ...rest);

@@ -85,9 +85,11 @@ export interface SessionManager {
    * Read-modify-write of the pending sign-in without lost updates: `mutate` gets the stored record
    * and returns the new one, written only if no other request changed it meanwhile (a conditional
    * put on `version`); on a conflict it runs again on the newer record. Resolves to what was
-   * written, or undefined when no sign-in is pending (it is never recreated).
+   * written, or undefined when no sign-in is pending (it is never recreated). `known`, the record
+   * as this request read it already, saves the first read: a stale one fails the version check, or
+   * is read again when `mutate` refuses it.
    */
-  updatePending(req: Request, mutate: (current: PendingSignIn) => PendingSignIn): Promise<PendingSignIn | undefined>;
+  updatePending(req: Request, mutate: (current: PendingSignIn) => PendingSignIn, known?: PendingSignIn): Promise<PendingSignIn | undefined>;
   /** Clears the pending sign-in; with `ifCognitoSession`, only while it still holds that Cognito session. */
   clearPending(req: Request, ifCognitoSession?: string): Promise<void>;
   readAuthenticated(req: Request): Promise<AuthenticatedSession | undefined>;
@@ -250,15 +252,23 @@ export function createSessionManager(deps: { store: Store; config: BffConfig }):
       await store.put(signInKind, storeKey(id), record, { ttlSeconds: pendingTtlSeconds(record) });
     },
 
-    async updatePending(req, mutate) {
+    async updatePending(req, mutate, known) {
       const id = currentId(req);
       if (id === undefined) return undefined;
       const key = storeKey(id);
       for (let attempt = 0; attempt < maxPendingUpdateAttempts; attempt += 1) {
-        const current = await store.get<PendingSignIn>(signInKind, key);
+        const guess = attempt === 0 ? known : undefined;
+        const current = guess ?? (await store.get<PendingSignIn>(signInKind, key));
         if (current === undefined) return undefined;
+        let changed: PendingSignIn;
+        try {
+          changed = mutate(current);
+        } catch (error) {
+          if (guess === undefined) throw error;
+          continue;
+        }
         // `version` is absent only from records written before it existed.
-        const next: PendingSignIn = { ...mutate(current), version: (current.version ?? 0) + 1 };
+        const next: PendingSignIn = { ...changed, version: (current.version ?? 0) + 1 };
         const written = await store.put(signInKind, key, next, {
           ttlSeconds: pendingTtlSeconds(next),
           condition: { field: "version", equals: current.version },

@@ -13,6 +13,7 @@ import { nowSeconds, type SessionManager } from "../session/session-manager";
 import type { AuthenticatedSession, PendingSignIn } from "../session/session-records";
 import { createCustomAuthRounds, type OtpRound } from "./custom-auth-rounds";
 import { createPendingSignIns, resendTiming, sessionExpired } from "./pending-sign-in";
+import { pendingReadBy, rememberSignedIn } from "./request-records";
 
 /**
  * The sign-in flow (docs/architecture.md, "Sign-in, step by step"):
@@ -128,13 +129,22 @@ export function createSignInService(deps: SignInDeps): SignInService {
    * sign-in is pending.
    */
   async function leaseRound(req: Request, leaseId: string, check: (current: PendingSignIn) => PendingSignIn): Promise<PendingSignIn | undefined> {
+    // The record this request has read already is the first guess (a version check guards it);
+    // after a busy round the record is read again.
+    let known = pendingReadBy(req);
     for (;;) {
       try {
-        return await sessions.updatePending(req, (current) => {
-          const lease = (current as LeasedPendingSignIn).answerLease;
-          if (lease !== undefined && lease.id !== leaseId && lease.until > Date.now()) throw new RoundBusy();
-          return { ...check(current), answerLease: { id: leaseId, until: Date.now() + ANSWER_LEASE_MS } } as PendingSignIn;
-        });
+        const leased = sessions.updatePending(
+          req,
+          (current) => {
+            const lease = (current as LeasedPendingSignIn).answerLease;
+            if (lease !== undefined && lease.id !== leaseId && lease.until > Date.now()) throw new RoundBusy();
+            return { ...check(current), answerLease: { id: leaseId, until: Date.now() + ANSWER_LEASE_MS } } as PendingSignIn;
+          },
+          known,
+        );
+        known = undefined;
+        return await leased;
       } catch (error) {
         if (!(error instanceof RoundBusy)) throw error;
         await sleep(LEASE_POLL_MS);
@@ -192,6 +202,7 @@ export function createSignInService(deps: SignInDeps): SignInService {
       expiresAt: now + config.session.ttlSeconds,
     };
     const replaced = await sessions.establish(req, session);
+    rememberSignedIn(req, session);
     // This browser was signed in before (maybe as someone else): end that Cognito session too.
     await revokeQuietly(replaced?.tokens.refreshToken, "replaced session");
     logger.info({ sub: session.sub }, "sign-in completed");

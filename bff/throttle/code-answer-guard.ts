@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { RequestHandler, Response } from "express";
 import type { Logger } from "../logger";
 import type { SessionManager } from "../session/session-manager";
+import { pendingOf, rememberPending } from "../signin/request-records";
 import type { Store } from "../store/store";
 import { beforeAnswer } from "./before-answer";
 
@@ -65,7 +66,9 @@ export function createCodeAnswerGuard(deps: { store: Store; sessions: SessionMan
 
     // A round is claimed at most a few times in a row (each loser moves on to the next round).
     for (let attempt = 0; attempt < 3; attempt += 1) {
-      const pending = await sessions.readPending(req);
+      // The first read is shared with the rest of this request (request-records.ts); a later round reads again.
+      const pending = attempt === 0 ? await pendingOf(req, sessions) : await sessions.readPending(req);
+      if (attempt > 0) rememberPending(req, pending);
       if (pending === undefined || pending.step !== "otp") return next();
       const roundId = digest(pending.cognitoSession);
       const codeDigest = digest(roundId, code);

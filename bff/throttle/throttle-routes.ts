@@ -3,6 +3,7 @@ import type { ThrottledAction } from "../config/account-throttle-limits";
 import type { Logger } from "../logger";
 import { emailInBody } from "../middleware/rate-limit";
 import type { SessionManager } from "../session/session-manager";
+import { pendingOf } from "../signin/request-records";
 import type { AccountThrottle, Reservation, ThrottleSubject } from "./account-throttle";
 import { beforeAnswer, type Outcome } from "./before-answer";
 import { clientNetworkOf } from "./client-network";
@@ -52,7 +53,8 @@ export function createAccountThrottleRoutes(deps: {
     );
   }
 
-  const pendingEmail = async (req: Request) => (await sessions.readPending(req))?.email;
+  // The email does not change during an attempt: the request's first read of it will do.
+  const pendingEmail = async (req: Request) => (await pendingOf(req, sessions))?.email;
 
   const signIn: RequestHandler = async (req, res, next) => {
     switch (req.path) {

@@ -1,0 +1,45 @@
+import type { Request } from "express";
+import type { SessionManager } from "../session/session-manager";
+import type { AuthenticatedSession, PendingSignIn } from "../session/session-records";
+
+/**
+ * What one sign-in request has already read or written, so that its steps — the code-answer
+ * guard, the per-account throttle, the sign-in itself and its history — do not each ask the store
+ * again for the same record. Kept per request object (nothing outlives the request).
+ *
+ * The pending sign-in as first read is right for what does not change during an attempt (its
+ * email, its user), and as the first guess of a versioned write (SessionManager.updatePending
+ * checks the version and reads again on a conflict); anything that depends on its current state
+ * reads it again.
+ */
+
+const pendingRead = new WeakMap<Request, PendingSignIn | undefined>();
+const signedIn = new WeakMap<Request, AuthenticatedSession>();
+
+/** This request's pending sign-in as first read (one store read per request). */
+export async function pendingOf(req: Request, sessions: Pick<SessionManager, "readPending">): Promise<PendingSignIn | undefined> {
+  if (pendingRead.has(req)) return pendingRead.get(req);
+  const pending = await sessions.readPending(req);
+  pendingRead.set(req, pending);
+  return pending;
+}
+
+/** Records a newer read of the pending sign-in made by this request. */
+export function rememberPending(req: Request, pending: PendingSignIn | undefined): void {
+  pendingRead.set(req, pending);
+}
+
+/** The pending sign-in this request has read, if it has (no store read). */
+export function pendingReadBy(req: Request): PendingSignIn | undefined {
+  return pendingRead.get(req);
+}
+
+/** Records the signed-in session this request has just established. */
+export function rememberSignedIn(req: Request, session: AuthenticatedSession): void {
+  signedIn.set(req, session);
+}
+
+/** The signed-in session this request established, if it did (no store read). */
+export function signedInBy(req: Request): AuthenticatedSession | undefined {
+  return signedIn.get(req);
+}
