@@ -2,6 +2,7 @@ import type { Request } from "express";
 import { describe, expect, it } from "vitest";
 import { loadBffConfig } from "../../../bff/config";
 import type { AccountThrottleLimits } from "../../../bff/config/account-throttle-limits";
+import type { Store } from "../../../bff/store/store";
 import { createAccountThrottle, type ThrottleSubject } from "../../../bff/throttle/account-throttle";
 import { clientNetworkOf } from "../../../bff/throttle/client-network";
 import { createKnownDevices, knownDeviceCookieName } from "../../../bff/throttle/known-device";
@@ -168,5 +169,109 @@ describe("the device cookie", () => {
     let set = "";
     older.remember({ headers: {}, res: { headersSent: false, cookie: (n: string, v: string) => (set = `${n}=${v}`) } } as unknown as Request, "owner@example.com");
     expect(devices.deviceFor(request(set), "owner@example.com")).toBeDefined();
+  });
+});
+
+/** The sign-in's three actions in one record per subject, each with tiers of its own. */
+const signInLimits: AccountThrottleLimits = {
+  password: {
+    knownDevice: [{ limit: 3, windowSeconds: minute }],
+    network: [
+      { limit: 2, windowSeconds: minute },
+      { limit: 3, windowSeconds: hour },
+    ],
+    account: [{ limit: 10, windowSeconds: hour }],
+  },
+  signInCode: { knownDevice: [{ limit: 2, windowSeconds: hour }], network: [{ limit: 2, windowSeconds: hour }], account: [{ limit: 3, windowSeconds: hour }] },
+  codeSent: { knownDevice: [], network: [{ limit: 2, windowSeconds: hour }], account: [{ limit: 5, windowSeconds: hour }] },
+  resetCode: { knownDevice: [], network: [{ limit: 1, windowSeconds: hour }], account: [] },
+  resetSent: { knownDevice: [], network: [], account: [] },
+};
+
+function setUpCombined() {
+  let now = Date.UTC(2030, 0, 1);
+  const inner = memoryStore(() => now);
+  const writes: string[] = [];
+  const store: Store = {
+    ...inner,
+    addToWindows: (kind, id, adds, keepSeconds) => {
+      writes.push(id.split(":").slice(0, 2).join(":"));
+      return inner.addToWindows(kind, id, adds, keepSeconds);
+    },
+  };
+  const throttle = createAccountThrottle({ store, limits: signInLimits, now: () => now });
+  return { throttle, writes, advance: (seconds: number) => (now += seconds * 1000) };
+}
+
+describe("the per-account throttle, every tier of a subject in one record", () => {
+  it("reserves in one write per record: the network's and the account's, or the known device's alone", async () => {
+    const { throttle, writes } = setUpCombined();
+    const attempt = await throttle.reserve("password", from("192.0.2.1"), { alsoOpen: ["signInCode", "codeSent"] });
+    expect(writes.sort()).toEqual(["signin:account", "signin:network"]);
+    writes.length = 0;
+    await attempt.settle({ refund: true, record: ["codeSent"] });
+    expect(writes.sort()).toEqual(["signin:account", "signin:network"]);
+    writes.length = 0;
+    await throttle.reserve("password", from("192.0.2.1", "device-1"), { alsoOpen: ["signInCode"] });
+    expect(writes).toEqual(["signin:knownDevice"]);
+  });
+
+  it("still counts each tier: past the minute's limit the minute refuses, past the hour's the hour does", async () => {
+    const { throttle, advance } = setUpCombined();
+    await throttle.reserve("password", from("192.0.2.1"));
+    await throttle.reserve("password", from("192.0.2.1"));
+    await expect(throttle.reserve("password", from("192.0.2.1"))).rejects.toMatchObject({ status: 429, headers: { "Retry-After": "60" } });
+    advance(minute);
+    await throttle.reserve("password", from("192.0.2.1"));
+    // The minute has room again; the hour's three are used.
+    await expect(throttle.reserve("password", from("192.0.2.1"))).rejects.toMatchObject({ status: 429, headers: { "Retry-After": String(hour - minute) } });
+  });
+
+  it("ends a window at the clock's boundary: the wait is what is left of it, and then the tier counts from zero", async () => {
+    const { throttle, advance } = setUpCombined();
+    advance(45);
+    await throttle.reserve("password", from("192.0.2.1"));
+    await throttle.reserve("password", from("192.0.2.1"));
+    await expect(throttle.reserve("password", from("192.0.2.1"))).rejects.toMatchObject({ headers: { "Retry-After": "15" } });
+    advance(15);
+    await throttle.reserve("password", from("192.0.2.1"));
+  });
+
+  it("refuses the password step while the code budget is used up, counting no password attempt", async () => {
+    const { throttle } = setUpCombined();
+    for (let guess = 0; guess < 2; guess += 1) await throttle.reserve("signInCode", from("192.0.2.1"));
+    await expect(throttle.reserve("password", from("192.0.2.1"), { alsoOpen: ["signInCode", "codeSent"] })).rejects.toMatchObject({ status: 429 });
+    await expect(throttle.reserve("password", from("192.0.2.1"), { alsoOpen: ["signInCode", "codeSent"] })).rejects.toMatchObject({ status: 429 });
+    // The refused password steps took nothing from the password budget (2 a minute).
+    await throttle.reserve("password", from("192.0.2.1"));
+    await throttle.reserve("password", from("192.0.2.1"));
+  });
+
+  it("refuses the password step once the codes sent reach their budget, and settles a sent code into it", async () => {
+    const { throttle } = setUpCombined();
+    for (let sent = 0; sent < 2; sent += 1) {
+      const attempt = await throttle.reserve("password", from("192.0.2.1"), { alsoOpen: ["signInCode", "codeSent"] });
+      await attempt.settle({ refund: true, record: ["codeSent"] });
+    }
+    await expect(throttle.reserve("password", from("192.0.2.1"), { alsoOpen: ["signInCode", "codeSent"] })).rejects.toMatchObject({ status: 429 });
+    // Another network still has its own code budget; the account's (5) is not used up.
+    await throttle.reserve("password", from("192.0.2.2"), { alsoOpen: ["signInCode", "codeSent"] });
+  });
+
+  it("keeps a wrong password counted when settled without a refund", async () => {
+    const { throttle } = setUpCombined();
+    await (await throttle.reserve("password", from("192.0.2.1"))).settle({ refund: false });
+    await (await throttle.reserve("password", from("192.0.2.1"))).settle({ refund: false });
+    await expect(throttle.reserve("password", from("192.0.2.1"))).rejects.toMatchObject({ status: 429 });
+  });
+
+  it("clears the sign-in's counters after a reset and keeps the reset's own", async () => {
+    const { throttle } = setUpCombined();
+    await throttle.reserve("password", from("192.0.2.1"));
+    await throttle.reserve("password", from("192.0.2.1"));
+    await throttle.reserve("resetCode", from("192.0.2.1"));
+    await throttle.clearAccount("owner@example.com", ["password", "signInCode", "codeSent"], "192.0.2.1");
+    await throttle.reserve("password", from("192.0.2.1"));
+    await expect(throttle.reserve("resetCode", from("192.0.2.1"))).rejects.toMatchObject({ status: 429 });
   });
 });
