@@ -1,6 +1,7 @@
 import type { Account } from "oidc-provider";
 import { normalisedEmail } from "../session/session-manager";
 import type { Store } from "../store/store";
+import { withRequestReads } from "./token-request-store";
 
 /**
  * What the provider knows about a user: a snapshot of the Cognito attributes (GetUser), written
@@ -71,7 +72,9 @@ export function claimsFromCognitoAttributes(attributes: Record<string, unknown>)
   return claims;
 }
 
-export function createAccountStore(store: Store) {
+export function createAccountStore(backing: Store) {
+  // A token request reads the snapshot with its code or refresh token (token-request-store.ts).
+  const store = withRequestReads(backing);
   return {
     async save(sub: string, attributes: Record<string, unknown>): Promise<void> {
       const username = typeof attributes.username === "string" ? attributes.username : undefined;

@@ -1,9 +1,10 @@
 import type { Request } from "express";
 import type Provider from "oidc-provider";
-import type { KoaContextWithOIDC } from "oidc-provider";
+import { errors, type KoaContextWithOIDC } from "oidc-provider";
 import type { Logger } from "../logger";
 import type { EndedProviderSession } from "./back-channel-logout";
 import { endedProviderSession } from "./provider-sign-out";
+import { flushTokenWrites } from "./token-request-store";
 
 /** What the provider's options cannot say: attached to the provider once it is built. */
 export interface ProviderHooksDeps {
@@ -61,6 +62,22 @@ export function setMetadataCaching(ctx: KoaContextWithOIDC): void {
   if ((route === "discovery" || route === "jwks") && ctx.status === 200) ctx.set("Cache-Control", metadataCacheControl);
 }
 
+/**
+ * Stores the tokens a successful token request issued before its answer leaves
+ * (token-request-store.ts). When they cannot be stored, the tokens are not sent: the store's
+ * outage is 503 temporarily_unavailable (RFC 6749 §5.2), anything else 500 server_error.
+ */
+export async function storeIssuedTokens(ctx: KoaContextWithOIDC, onServerError: (error: unknown) => void): Promise<void> {
+  try {
+    await flushTokenWrites(ctx, ctx.status === 200);
+  } catch (error) {
+    const known = error instanceof errors.OIDCProviderError && error.expose;
+    if (!known) onServerError(error);
+    ctx.status = known ? error.statusCode : 500;
+    ctx.body = known ? { error: error.error, error_description: error.error_description } : { error: "server_error", error_description: "oops! something went wrong" };
+  }
+}
+
 export function attachProviderHooks(provider: Provider, deps: ProviderHooksDeps): void {
   const { logger } = deps;
 
@@ -81,6 +98,7 @@ export function attachProviderHooks(provider: Provider, deps: ProviderHooksDeps)
   // revokes its Cognito refresh token, so neither session outlives the other.
   provider.use(async (ctx: KoaContextWithOIDC, next: () => Promise<void>) => {
     await next();
+    await storeIssuedTokens(ctx, (error) => provider.emit("server_error", ctx, error));
     // RFC 6749 §5.1: token answers carry Pragma: no-cache next to Cache-Control: no-store (for HTTP/1.0 caches).
     if (ctx.response.get("cache-control") === "no-store") ctx.set("Pragma", "no-cache");
     answerMissingClientAuthentication(ctx, provider.issuer);

@@ -1,6 +1,8 @@
 import { errors, type Adapter, type AdapterConstructor, type AdapterPayload } from "oidc-provider";
 import type { Store } from "../store/store";
 import { StoreUnavailableError } from "../store/store-errors";
+import { accountKind } from "./accounts";
+import { deferTokenWrite, readAhead, withRequestReads } from "./token-request-store";
 
 /**
  * oidc-provider's storage adapter over the BFF's Store (DynamoDB; dynalite locally), so that
@@ -9,13 +11,17 @@ import { StoreUnavailableError } from "../store/store-errors";
  * - Each model is a Store kind (`oidc-<Model>`); records expire with the library's `expiresIn`.
  * - Tokens are indexed by `grantId` (revokeByGrantId), Grants and Sessions by `accountId`
  *   (revokeAccountGrants after a password reset; back-channel logout of every session of a
- *   user); a Session's `uid` gets a pointer record
- *   read with a consistent read, since an index may lag behind a write (DynamoDB GSIs are
- *   eventually consistent) and a fresh session must be found at once.
- * - `consume` is single-winner: the Store's conditional delete hands the record to exactly one
- *   caller, who writes it back with `consumed` set (what oidc-provider checks on a replay). A
- *   caller that loses the race sees a replay: the grant and everything it issued are revoked
- *   and the request fails with invalid_grant (RFC 6749 §4.1.2; RFC 9700 §4.14 for refresh tokens).
+ *   user); a Session's `uid` gets a pointer record holding a copy of the session, read with a
+ *   consistent read, since an index may lag behind a write (DynamoDB GSIs are eventually
+ *   consistent) and a fresh session must be found at once. The copy is written with the
+ *   session at each save and deleted with it, so finding a session by uid is one read.
+ * - `consume` is single-winner: one conditional update sets `consumed` (what oidc-provider checks
+ *   on a replay) only on a live record that lacks it, so exactly one caller wins. A caller that
+ *   loses the race sees a replay: the grant and everything it issued are revoked and the request
+ *   fails with invalid_grant (RFC 6749 §4.1.2; RFC 9700 §4.14 for refresh tokens).
+ * - In a token request, finding the code or refresh token reads its grant, provider session and
+ *   account snapshot in the same round-trip, and the tokens it issues are written together
+ *   (token-request-store.ts).
  */
 
 export const oidcKindPrefix = "oidc-";
@@ -34,11 +40,6 @@ const userCodeKind = kindOf("UserCode");
 
 function nowSeconds(): number {
   return Math.floor(Date.now() / 1000);
-}
-
-/** Seconds left of a payload with an `exp`, at least 1; undefined when it has none. */
-function remainingTtl(payload: AdapterPayload): number | undefined {
-  return typeof payload.exp === "number" ? Math.max(1, payload.exp - nowSeconds()) : undefined;
 }
 
 /** Deletes a grant and every token issued under it (any model). */
@@ -112,8 +113,26 @@ function asProviderStore(store: Store): Store {
   });
 }
 
+/** What a token request reads after the code or refresh token: its grant, its provider session (pointer with copy), its account. */
+function keysReadWith(payload: AdapterPayload): { kind: string; id: string }[] {
+  const keys: { kind: string; id: string }[] = [];
+  if (isBoundedId(payload.grantId)) keys.push({ kind: kindOf("Grant"), id: payload.grantId });
+  if (payload.expiresWithSession === true && isBoundedId(payload.sessionUid)) keys.push({ kind: sessionUidKind, id: payload.sessionUid });
+  if (isBoundedId(payload.accountId)) keys.push({ kind: accountKind, id: payload.accountId });
+  return keys;
+}
+
+/** The models whose new records a token request issues (written together: token-request-store.ts). */
+const issuedAtTokenEndpoint: ReadonlySet<string> = new Set(["AccessToken", "RefreshToken"]);
+
+/** A session's uid pointer: the session's id, and a copy of the session (absent from pointers written before the copy was kept). */
+interface SessionPointer {
+  id: string;
+  session?: AdapterPayload;
+}
+
 export function createStoreAdapter(backing: Store): AdapterConstructor {
-  const store = asProviderStore(backing);
+  const store = withRequestReads(asProviderStore(backing));
   return class StoreAdapter implements Adapter {
     private readonly kind: string;
 
@@ -133,9 +152,12 @@ export function createStoreAdapter(backing: Store): AdapterConstructor {
 
     async upsert(id: string, payload: AdapterPayload, expiresIn: number | undefined): Promise<void> {
       const ttlSeconds = typeof expiresIn === "number" && expiresIn > 0 ? expiresIn : undefined;
+      // A token request's new tokens are written together before its answer leaves (token-request-store.ts).
+      if (issuedAtTokenEndpoint.has(this.model) && deferTokenWrite(store, { kind: this.kind, id, value: payload, options: this.putOptions(payload, ttlSeconds) })) return;
       await store.put(this.kind, id, payload, this.putOptions(payload, ttlSeconds));
       if (this.model === "Session" && typeof payload.uid === "string") {
-        await store.put(sessionUidKind, payload.uid, { id }, ttlSeconds === undefined ? {} : { ttlSeconds });
+        const pointer: SessionPointer = { id, session: payload };
+        await store.put(sessionUidKind, payload.uid, pointer, ttlSeconds === undefined ? {} : { ttlSeconds });
       }
       if (typeof payload.userCode === "string") {
         await store.put(userCodeKind, payload.userCode, { id }, ttlSeconds === undefined ? {} : { ttlSeconds });
@@ -144,13 +166,16 @@ export function createStoreAdapter(backing: Store): AdapterConstructor {
 
     async find(id: string): Promise<AdapterPayload | undefined> {
       if (!isBoundedId(id)) return undefined;
-      return store.get<AdapterPayload>(this.kind, id);
+      const payload = await store.get<AdapterPayload>(this.kind, id);
+      if (payload !== undefined && (this.model === "AuthorizationCode" || this.model === "RefreshToken")) await readAhead(store, keysReadWith(payload));
+      return payload;
     }
 
     async findByUid(uid: string): Promise<AdapterPayload | undefined> {
       if (!isBoundedId(uid)) return undefined;
-      const pointer = await store.get<{ id: string }>(sessionUidKind, uid);
-      return pointer === undefined ? undefined : this.find(pointer.id);
+      const pointer = await store.get<SessionPointer>(sessionUidKind, uid);
+      if (pointer === undefined) return undefined;
+      return pointer.session ?? this.find(pointer.id);
     }
 
     async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
@@ -161,16 +186,13 @@ export function createStoreAdapter(backing: Store): AdapterConstructor {
 
     async consume(id: string): Promise<void> {
       if (!isBoundedId(id)) throw new errors.InvalidGrant("grant request is invalid or already used");
-      const taken = await store.consume<AdapterPayload>(this.kind, id);
-      if (taken === undefined || taken.consumed !== undefined) {
-        // Another request redeemed it first (or it was already redeemed): a replay.
-        if (taken !== undefined) await store.put(this.kind, id, taken, this.putOptions(taken, remainingTtl(taken)));
-        const grantId = (taken ?? (await store.get<AdapterPayload>(this.kind, id)))?.grantId;
+      const taken = await store.markOnce<AdapterPayload>(this.kind, id, "consumed", nowSeconds());
+      if (taken === undefined) {
+        // Another request redeemed it first (or it was already redeemed, or it is gone): a replay.
+        const grantId = (await store.get<AdapterPayload>(this.kind, id))?.grantId;
         if (typeof grantId === "string") await revokeGrantEverywhere(store, grantId);
         throw new errors.InvalidGrant("grant request is invalid or already used");
       }
-      const consumed = { ...taken, consumed: nowSeconds() };
-      await store.put(this.kind, id, consumed, this.putOptions(consumed, remainingTtl(consumed)));
     }
 
     async destroy(id: string): Promise<void> {

@@ -1,5 +1,15 @@
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, UpdateTimeToLiveCommand, type DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand, type QueryCommandOutput } from "@aws-sdk/lib-dynamodb";
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type QueryCommandOutput,
+} from "@aws-sdk/lib-dynamodb";
 import { MetricName } from "../../common/metric-names";
 import type { Metrics } from "../metrics";
 import type { CounterState, IndexedRecord, PutOptions, Store } from "./store";
@@ -68,6 +78,8 @@ const operationNames: Record<string, string> = {
   DeleteCommand: "DeleteItem",
   UpdateCommand: "UpdateItem",
   QueryCommand: "Query",
+  BatchGetCommand: "BatchGetItem",
+  BatchWriteCommand: "BatchWriteItem",
 };
 
 const kindPattern = /^[A-Za-z][\w-]*$/;
@@ -279,6 +291,82 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoStore {
         } catch (error) {
           if (isConditionalCheckFailure(error)) return undefined;
           throw error;
+        }
+      });
+    },
+
+    async markOnce<T>(kind: string, id: string, field: string, mark: string | number) {
+      const pk = keyOf(kind, id);
+      if (!fitsStoreKey(kind, id)) return undefined;
+      return run("markOnce", async (send) => {
+        try {
+          const { Attributes } = await documents.send(
+            new UpdateCommand({
+              TableName: tableName,
+              Key: { pk },
+              UpdateExpression: "SET #value.#field = :mark",
+              // Only a live item without the mark, and only once (conditional write: exactly one winner).
+              ConditionExpression:
+                "attribute_exists(pk) AND (attribute_not_exists(expiresAt) OR expiresAt > :now) AND attribute_exists(#value) AND attribute_not_exists(#value.#field)",
+              ExpressionAttributeNames: { "#value": "value", "#field": field },
+              ExpressionAttributeValues: { ":now": nowSeconds(), ":mark": mark },
+              ReturnValues: "ALL_OLD",
+            }),
+            send,
+          );
+          return (Attributes as StoredItem | undefined)?.value as T | undefined;
+        } catch (error) {
+          if (isConditionalCheckFailure(error)) return undefined;
+          throw error;
+        }
+      });
+    },
+
+    async getMany(keys: readonly { kind: string; id: string }[]) {
+      if (keys.length > 100) throw new Error("getMany reads at most 100 records");
+      const pks = keys.map((key) => (fitsStoreKey(key.kind, key.id) ? keyOf(key.kind, key.id) : undefined));
+      const wanted = [...new Set(pks.filter((pk): pk is string => pk !== undefined))];
+      if (wanted.length === 0) return keys.map(() => undefined);
+      return run("getMany", async (send) => {
+        const found = new Map<string, StoredItem>();
+        let pending: Record<string, unknown>[] = wanted.map((pk) => ({ pk }));
+        // DynamoDB may leave keys unprocessed under load (BatchGetItem): they are asked again,
+        // within the operation's deadline.
+        while (pending.length > 0) {
+          const { Responses, UnprocessedKeys } = await documents.send(
+            new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } } }),
+            send,
+          );
+          for (const raw of Responses?.[tableName] ?? []) found.set((raw as StoredItem).pk, raw as StoredItem);
+          pending = (UnprocessedKeys?.[tableName]?.Keys as Record<string, unknown>[] | undefined) ?? [];
+        }
+        return pks.map((pk) => {
+          const item = pk === undefined ? undefined : found.get(pk);
+          return item !== undefined && isLive(item) ? item.value : undefined;
+        });
+      });
+    },
+
+    async putMany(records) {
+      if (records.length > 25) throw new Error("putMany writes at most 25 records");
+      if (records.length === 0) return;
+      const items = records.map(({ kind, id, value, options = {} }) => {
+        if (!fitsStoreKey(kind, id)) throw new StoreKeyTooLongError(kind);
+        const item: StoredItem = { pk: keyOf(kind, id), kind, id, value };
+        if (options.ttlSeconds !== undefined) item.expiresAt = Math.ceil(now() / 1000 + options.ttlSeconds);
+        if (options.index !== undefined) {
+          if (!fitsStoreKey(kind, options.index)) throw new StoreKeyTooLongError(kind);
+          item.ix = keyOf(kind, options.index);
+        }
+        return item;
+      });
+      await run("putMany", async (send) => {
+        let pending: { PutRequest: { Item: StoredItem } }[] = items.map((item) => ({ PutRequest: { Item: item } }));
+        // DynamoDB may leave items unprocessed under load (BatchWriteItem): they are sent again,
+        // within the operation's deadline.
+        while (pending.length > 0) {
+          const { UnprocessedItems } = await documents.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }), send);
+          pending = (UnprocessedItems?.[tableName] as { PutRequest: { Item: StoredItem } }[] | undefined) ?? [];
         }
       });
     },

@@ -52,6 +52,24 @@ export interface Store {
    * concurrent consumers one gets the value and the others undefined (single-use items).
    */
   consume<T>(kind: string, id: string): Promise<T | undefined>;
+  /**
+   * Sets the top-level field `field` of a live record's value to `mark` when the value does not
+   * have it yet, and returns the value as it was before: a conditional update, so that of
+   * concurrent callers exactly one gets the value and the others undefined (single use without
+   * deleting: the record keeps its TTL and index, and later readers see the mark). Undefined too
+   * when the record is absent or expired.
+   */
+  markOnce<T>(kind: string, id: string, field: string, mark: string | number): Promise<T | undefined>;
+  /**
+   * Reads several records in one round-trip (consistent reads), in the order of `keys`:
+   * undefined where a record is absent or expired. At most 100 keys.
+   */
+  getMany(keys: readonly { kind: string; id: string }[]): Promise<unknown[]>;
+  /**
+   * Creates or replaces several records in one round-trip, without conditions (e.g. freshly
+   * issued tokens under random ids). Not atomic: on failure some may have been written. At most 25.
+   */
+  putMany(records: readonly { kind: string; id: string; value: unknown; options?: Omit<PutOptions, "condition"> }[]): Promise<void>;
   delete(kind: string, id: string): Promise<void>;
   /** Every live record of `kind` whose index equals `indexValue`. */
   queryByIndex<T>(kind: string, indexValue: string): Promise<IndexedRecord<T>[]>;

@@ -81,6 +81,24 @@ export function memoryStore(now: () => number = Date.now): Store {
       return item.value as T | undefined;
     },
 
+    async markOnce<T>(kind: string, id: string, field: string, mark: string | number) {
+      const item = liveItem(kind, id);
+      if (item === undefined || typeof item.value !== "object" || item.value === null || fieldOf(item.value, field) !== undefined) return undefined;
+      const before = copy(item.value) as T;
+      (item.value as Record<string, unknown>)[field] = mark;
+      return before;
+    },
+
+    async getMany(keys) {
+      if (keys.length > 100) throw new Error("getMany reads at most 100 records");
+      return keys.map((key) => copy(liveItem(key.kind, key.id)?.value));
+    },
+
+    async putMany(records) {
+      if (records.length > 25) throw new Error("putMany writes at most 25 records");
+      for (const { kind, id, value, options = {} } of records) await this.put(kind, id, value, options);
+    },
+
     async delete(kind, id) {
       items.delete(keyOf(kind, id));
     },

@@ -279,6 +279,64 @@ export function describeStoreContract(name: string, open: OpenStore): void {
       });
     });
 
+    describe("markOnce (single use without deleting)", () => {
+      it("marks a live record once and hands its value as it was to that one caller; later reads see the mark", async () => {
+        const key = id();
+        await store.put("oidc-AuthorizationCode", key, { grantId: "g-1" }, { ttlSeconds: 60, index: "g-1" });
+        expect(await store.markOnce("oidc-AuthorizationCode", key, "consumed", 1234)).toEqual({ grantId: "g-1" });
+        expect(await store.markOnce("oidc-AuthorizationCode", key, "consumed", 1235)).toBeUndefined();
+        expect(await store.get("oidc-AuthorizationCode", key)).toEqual({ grantId: "g-1", consumed: 1234 });
+        // The record keeps its index and its TTL.
+        expect((await store.queryByIndex("oidc-AuthorizationCode", "g-1")).map((record) => record.id)).toContain(key);
+        advance(61_000);
+        expect(await store.get("oidc-AuthorizationCode", key)).toBeUndefined();
+      });
+
+      it("marks a record once: of 20 concurrent callers exactly one gets its value", async () => {
+        const key = id();
+        await store.put("oidc-RefreshToken", key, { grantId: "g-2" }, { ttlSeconds: 60 });
+        const results = await Promise.all(Array.from({ length: 20 }, (_, index) => store.markOnce("oidc-RefreshToken", key, "consumed", index)));
+        expect(results.filter((result) => result !== undefined)).toEqual([{ grantId: "g-2" }]);
+        const winner = results.findIndex((result) => result !== undefined);
+        expect(await store.get("oidc-RefreshToken", key)).toEqual({ grantId: "g-2", consumed: winner });
+      });
+
+      it("does not mark an absent record, an expired one, or one that already has the field", async () => {
+        expect(await store.markOnce("oidc-RefreshToken", id(), "consumed", 1)).toBeUndefined();
+        const expired = id();
+        await store.put("oidc-RefreshToken", expired, { grantId: "g-3" }, { ttlSeconds: 5 });
+        advance(6_000);
+        expect(await store.markOnce("oidc-RefreshToken", expired, "consumed", 1)).toBeUndefined();
+        const marked = id();
+        await store.put("oidc-RefreshToken", marked, { grantId: "g-4", consumed: 7 }, { ttlSeconds: 60 });
+        expect(await store.markOnce("oidc-RefreshToken", marked, "consumed", 8)).toBeUndefined();
+        expect(await store.get("oidc-RefreshToken", marked)).toEqual({ grantId: "g-4", consumed: 7 });
+      });
+    });
+
+    describe("getMany", () => {
+      it("reads several records of several kinds in the order asked, undefined for absent and expired ones", async () => {
+        const [a, b, c, d] = [id(), id(), id(), id()];
+        await store.put("session", a, { name: "a" });
+        await store.put("signin", b, { name: "b" }, { ttlSeconds: 60 });
+        await store.put("session", c, { name: "expired" }, { ttlSeconds: 1 });
+        advance(2_000);
+        expect(
+          await store.getMany([
+            { kind: "signin", id: b },
+            { kind: "session", id: d },
+            { kind: "session", id: a },
+            { kind: "session", id: c },
+            { kind: "session", id: a },
+          ]),
+        ).toEqual([{ name: "b" }, undefined, { name: "a" }, undefined, { name: "a" }]);
+      });
+
+      it("answers an empty list for no keys", async () => {
+        expect(await store.getMany([])).toEqual([]);
+      });
+    });
+
     describe("the index", () => {
       it("finds live records by index within one kind", async () => {
         const user = `sub-${id()}`;
