@@ -316,7 +316,8 @@ export function createSessionManager(deps: { store: Store; config: BffConfig }):
       const session: AuthenticatedSession =
         incoming.client === undefined ? { ...incoming, client: { userAgent: (req.headers?.["user-agent"] ?? "").slice(0, 512), ip: req.ip ?? "" } } : incoming;
       const oldId = currentId(req);
-      const replaced = oldId === undefined ? undefined : openSession(oldId, await store.get<StoredSession>(sessionKind, storeKey(oldId)));
+      // Read and ended in one round-trip (a delete that returns the record): the old id stops working.
+      const replaced = oldId === undefined ? undefined : openSession(oldId, await store.consume<StoredSession>(sessionKind, storeKey(oldId)));
       const id = newSessionId();
       const ttlSeconds = Math.max(1, session.expiresAt - nowSeconds());
       await writeSession(id, session);
@@ -325,9 +326,7 @@ export function createSessionManager(deps: { store: Store; config: BffConfig }):
       activityWritten.set(storeKey(id), nowSeconds());
       // Sessions have one absolute lifetime, so the newest pointer outlives every older session.
       await store.put(sessionUserKind, normalisedEmail(session.email), { sub: session.sub }, { ttlSeconds });
-      if (oldId !== undefined) {
-        await Promise.all([store.delete(sessionKind, storeKey(oldId)), store.delete(signInKind, storeKey(oldId))]);
-      }
+      if (oldId !== undefined) await store.delete(signInKind, storeKey(oldId));
       req.session = { sid: id };
       return replaced;
     },
