@@ -70,6 +70,22 @@ describe("the BFF's SRP password claim", () => {
     expect(() => passwordClaim({ handshake: startSrpHandshake(), userPoolId: poolId, password, parameters, at })).toThrow(SrpProtocolError);
   });
 
+  it("refuses an SRP_B or SALT with non-hex characters before or after hex digits", () => {
+    for (const bad of ["zz0a", "0azz"]) {
+      for (const parameters of [
+        { ...serverParameters(), SRP_B: bad },
+        { ...serverParameters(), SALT: bad },
+      ]) {
+        expect(() => passwordClaim({ handshake: startSrpHandshake(), userPoolId: poolId, password, parameters, at })).toThrow(SrpProtocolError);
+      }
+    }
+  });
+
+  it("refuses an SRP_B equal to N, which is zero modulo N", () => {
+    const parameters = { ...serverParameters(), SRP_B: getDiffieHellman("modp15").getPrime("hex") };
+    expect(() => passwordClaim({ handshake: startSrpHandshake(), userPoolId: poolId, password, parameters, at })).toThrow(SrpProtocolError);
+  });
+
   it("refuses an SRP_B that is zero modulo N (RFC 5054 §2.5.4)", () => {
     const parameters = { ...serverParameters(), SRP_B: "0" };
     expect(() => passwordClaim({ handshake: startSrpHandshake(), userPoolId: poolId, password, parameters, at })).toThrow(SrpProtocolError);
