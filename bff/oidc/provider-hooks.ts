@@ -3,6 +3,7 @@ import type Provider from "oidc-provider";
 import { errors, type KoaContextWithOIDC } from "oidc-provider";
 import type { Logger } from "../logger";
 import type { EndedProviderSession } from "./back-channel-logout";
+import { countFailedProviderRequest } from "./provider-rate-limits";
 import { endedProviderSession } from "./provider-sign-out";
 import { flushTokenWrites } from "./token-request-store";
 
@@ -99,6 +100,8 @@ export function attachProviderHooks(provider: Provider, deps: ProviderHooksDeps)
   provider.use(async (ctx: KoaContextWithOIDC, next: () => Promise<void>) => {
     await next();
     await storeIssuedTokens(ctx, (error) => provider.emit("server_error", ctx, error));
+    // A refused code, token or secret counts against the network's budget before the answer leaves.
+    await countFailedProviderRequest(ctx.req, ctx.status);
     // RFC 6749 §5.1: token answers carry Pragma: no-cache next to Cache-Control: no-store (for HTTP/1.0 caches).
     if (ctx.response.get("cache-control") === "no-store") ctx.set("Pragma", "no-cache");
     answerMissingClientAuthentication(ctx, provider.issuer);
