@@ -57,6 +57,7 @@ export function createChallengeStore(deps: { store: Store; ttlSeconds: number })
       const field = cookieField[ceremony];
       const handle: unknown = req.session?.[field];
       if (typeof handle !== "string" || !handlePattern.test(handle)) return undefined;
+      // Stryker disable next-line ConditionalExpression: a handle was read from req.session just above, so it exists here
       if (req.session) delete req.session[field];
       const record = await store.consume<StoredChallenge>(challengeKind, handle);
       return record !== undefined && ceremonyOf(record.purpose) === ceremony ? record : undefined;

@@ -35,11 +35,13 @@ export async function verifyPasskeyRegistration(input: { rp: RelyingParty; crede
   }
   if (!verification.verified) throw new PasskeyRejectedError("registration: not verified");
   const { credential, credentialDeviceType, credentialBackedUp, aaguid } = verification.registrationInfo;
+  // Stryker disable next-line LogicalOperator: SimpleWebAuthn copies response.transports into credential.transports, so either operand is the same list
+  const reportedTransports = credential.transports ?? response.response.transports;
   return {
     credentialId: credential.id,
     publicKey: isoBase64URL.fromBuffer(credential.publicKey),
     counter: credential.counter,
-    transports: credential.transports ?? response.response.transports ?? [],
+    transports: reportedTransports ?? [],
     deviceType: credentialDeviceType,
     backedUp: credentialBackedUp,
     // Labels only (the attestation is "none", so neither is proven): the provider's name, and whether a key is built in.

@@ -34,6 +34,8 @@ export interface CeremonyOverrides {
   rpId?: string;
   /** User verification done (default true). */
   userVerified?: boolean;
+  /** User presence tested (default true). */
+  userPresent?: boolean;
   /** A synced (backed-up) credential: BE and BS set (default false: single-device). */
   synced?: boolean;
   /** The signature counter to report instead of counter + 1. */
@@ -60,7 +62,7 @@ function uint32(value: number): Buffer {
 }
 
 function flagsFor(overrides: CeremonyOverrides, attested: boolean): number {
-  let flags = authenticatorFlags.UP;
+  let flags = overrides.userPresent === false ? 0 : authenticatorFlags.UP;
   if (overrides.userVerified !== false) flags |= authenticatorFlags.UV;
   if (overrides.synced) flags |= authenticatorFlags.BE | authenticatorFlags.BS;
   if (attested) flags |= authenticatorFlags.AT;

@@ -87,7 +87,7 @@ describe("parseAuthenticationResponse", () => {
         response: { clientDataJSON: "e30", authenticatorData: "AA", signature: "AA" },
         clientExtensionResults: {},
       }),
-    ).toThrow(expect.objectContaining({ code: "passkey_rejected" }));
+    ).toThrow(expect.objectContaining({ code: "passkey_rejected", reason: "malformed authentication response" }));
   });
 
   it("rejects a response that is not base64url", () => {

@@ -81,6 +81,10 @@ describe("verifyPasskeyAuthentication (WebAuthn L3 §7.2)", () => {
     expect(await rejection(assertion({}, (passkey) => ({ ...passkey, userHandle: "c29tZW9uZS1lbHNl" })))).toMatch(/user handle/i);
   });
 
+  it("accepts an assertion without a user handle: only a handle that is present must name the owner (§7.2 step 6)", async () => {
+    await expect(assertion({ omitUserHandle: true }, (passkey) => ({ ...passkey, userHandle: "c29tZW9uZS1lbHNl" }))).resolves.toMatchObject({ newCounter: 1 });
+  });
+
   it("rejects a signature by another key", async () => {
     const { passkey: other } = await registered();
     expect(await rejection(assertion({}, (passkey) => ({ ...passkey, publicKey: other.publicKey })))).toMatch(/signature|verified/i);
