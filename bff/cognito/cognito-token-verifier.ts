@@ -42,6 +42,7 @@ const webFetcher: Fetcher = {
     try {
       response = await fetch(uri, { signal: AbortSignal.timeout(fetchTimeoutMs), headers: { accept: "application/json" }, redirect: "error" });
     } catch (error) {
+      // Stryker disable next-line StringLiteral: fetch rejects with Errors only (TypeError, DOMException)
       throw new FetchError(uri, error instanceof Error ? error.message : "request failed");
     }
     if (response.status !== 200) throw new FetchError(uri, `JWKS request answered ${response.status}`);
@@ -57,6 +58,7 @@ async function verified(run: () => Promise<JwtPayload>): Promise<VerifiedClaims>
     if (error instanceof FetchError || error instanceof JwksNotAvailableInCacheError || (error instanceof Error && error.name === "TimeoutError")) {
       throw new ApiError(503, "service_unavailable", "Sign-in is temporarily unavailable. Try again shortly.", { expose: true, cause: error });
     }
+    // Stryker disable next-line StringLiteral: aws-jwt-verify and the checks below reject with Errors only
     throw new InvalidTokenError(error instanceof Error ? error.name : "unknown");
   }
 }
@@ -83,7 +85,10 @@ export function createCognitoTokenVerifier(settings: CognitoSettings): CognitoTo
         jwksUri: settings.jwksUri,
         audience: settings.clientId,
         customJwtCheck: ({ payload }) => {
-          if (payload.token_use !== "id") throw new Error("Not an ID token");
+          if (payload.token_use !== "id") {
+            // Stryker disable next-line StringLiteral: only the error's name reaches InvalidTokenError, never its message
+            throw new Error("Not an ID token");
+          }
         },
       },
       { jwksCache },
@@ -94,8 +99,14 @@ export function createCognitoTokenVerifier(settings: CognitoSettings): CognitoTo
         jwksUri: settings.jwksUri,
         audience: null, // Cognito access tokens carry client_id, not aud
         customJwtCheck: ({ payload }) => {
-          if (payload.token_use !== "access") throw new Error("Not an access token");
-          if (payload.client_id !== settings.clientId) throw new Error("Access token for another app client");
+          if (payload.token_use !== "access") {
+            // Stryker disable next-line StringLiteral: only the error's name reaches InvalidTokenError, never its message
+            throw new Error("Not an access token");
+          }
+          if (payload.client_id !== settings.clientId) {
+            // Stryker disable next-line StringLiteral: only the error's name reaches InvalidTokenError, never its message
+            throw new Error("Access token for another app client");
+          }
         },
       },
       { jwksCache },

@@ -3,6 +3,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { FetchError } from "aws-jwt-verify/error";
 import { generateKeyPair, SignJWT, type JWTPayload } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCognitoTokenVerifier, InvalidTokenError, type CognitoTokenVerifier } from "../../../bff/cognito/cognito-token-verifier";
@@ -33,7 +34,12 @@ interface Pool {
   keys: SigningKeys;
   dataDir: string;
   settings: CognitoSettings;
-  verifier: CognitoTokenVerifier;
+  /**
+   * A verifier for the pool, built afresh where a test calls it: what its construction chooses
+   * (the issuer's branch, the key cache and fetcher) then belongs to that test, for mutation
+   * testing's per-test coverage as for the reader.
+   */
+  verifier(): CognitoTokenVerifier;
 }
 
 async function startPool(kind: "aws" | "emulator"): Promise<Pool> {
@@ -58,7 +64,7 @@ async function startPool(kind: "aws" | "emulator"): Promise<Pool> {
           PUBLIC_URL: "https://id.example.com",
         }).cognito
       : loadBffConfig({ COGNITO_ENDPOINT: emulator.url }).cognito;
-  return { emulator, keys: await loadSigningKeys(path.join(dataDir, "keys.json")), dataDir, settings, verifier: createCognitoTokenVerifier(settings) };
+  return { emulator, keys: await loadSigningKeys(path.join(dataDir, "keys.json")), dataDir, settings, verifier: () => createCognitoTokenVerifier(settings) };
 }
 
 async function stopPool(pool: Pool | undefined): Promise<void> {
@@ -151,62 +157,75 @@ describe.each(["aws", "emulator"] as const)("the Cognito token verifier for %s's
     expect(signUp.status, await signUp.text()).toBe(200);
     const tokens = await pool.emulator.issueHostedTokens({ username: email, clientId: bffClient.clientId, scopes: ["openid", "email"] });
 
-    expect(await pool.verifier.verifyIdToken(tokens.IdToken)).toMatchObject({ email, token_use: "id", aud: bffClient.clientId, iss: pool.settings.issuer });
-    expect(await pool.verifier.verifyAccessToken(tokens.AccessToken)).toMatchObject({ token_use: "access", client_id: bffClient.clientId });
+    expect(await pool.verifier().verifyIdToken(tokens.IdToken)).toMatchObject({ email, token_use: "id", aud: bffClient.clientId, iss: pool.settings.issuer });
+    expect(await pool.verifier().verifyAccessToken(tokens.AccessToken)).toMatchObject({ token_use: "access", client_id: bffClient.clientId });
   });
 
   it("accepts tokens signed with the pool's keys and the claims Cognito gives them", async () => {
-    await expect(pool.verifier.verifyIdToken(await signed(pool, "id", idClaims(pool)))).resolves.toMatchObject({ sub: "sub-1" });
-    await expect(pool.verifier.verifyAccessToken(await signed(pool, "access", accessClaims(pool)))).resolves.toMatchObject({ sub: "sub-1" });
+    await expect(pool.verifier().verifyIdToken(await signed(pool, "id", idClaims(pool)))).resolves.toMatchObject({ sub: "sub-1" });
+    await expect(pool.verifier().verifyAccessToken(await signed(pool, "access", accessClaims(pool)))).resolves.toMatchObject({ sub: "sub-1" });
   });
 
   it("refuses an access token offered as the ID token, even one that names the client in aud (token_use)", async () => {
     const token = await signed(pool, "access", { ...accessClaims(pool), aud: bffClient.clientId });
-    expect(await invalidReason(pool.verifier.verifyIdToken(token))).toMatch(/Error$/);
+    expect(await invalidReason(pool.verifier().verifyIdToken(token))).toMatch(/Error$/);
   });
 
   it("refuses an ID token offered as the access token, even one that names the client in client_id (token_use)", async () => {
     const token = await signed(pool, "id", { ...idClaims(pool), client_id: bffClient.clientId });
-    await invalidReason(pool.verifier.verifyAccessToken(token));
+    await invalidReason(pool.verifier().verifyAccessToken(token));
   });
 
   it("refuses an access token issued to another app client (client_id)", async () => {
-    await invalidReason(pool.verifier.verifyAccessToken(await signed(pool, "access", { ...accessClaims(pool), client_id: otherClientId })));
+    await invalidReason(pool.verifier().verifyAccessToken(await signed(pool, "access", { ...accessClaims(pool), client_id: otherClientId })));
   });
 
   it("refuses an access token without client_id", async () => {
     const { client_id: _omitted, ...claims } = accessClaims(pool);
-    await invalidReason(pool.verifier.verifyAccessToken(await signed(pool, "access", claims)));
+    await invalidReason(pool.verifier().verifyAccessToken(await signed(pool, "access", claims)));
   });
 
   it("refuses an ID token for another app client (aud)", async () => {
-    await invalidReason(pool.verifier.verifyIdToken(await signed(pool, "id", { ...idClaims(pool), aud: otherClientId })));
+    await invalidReason(pool.verifier().verifyIdToken(await signed(pool, "id", { ...idClaims(pool), aud: otherClientId })));
   });
 
   it("refuses tokens from another issuer", async () => {
     const iss = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Someone";
-    await invalidReason(pool.verifier.verifyIdToken(await signed(pool, "id", { ...idClaims(pool), iss })));
-    await invalidReason(pool.verifier.verifyAccessToken(await signed(pool, "access", { ...accessClaims(pool), iss })));
+    await invalidReason(pool.verifier().verifyIdToken(await signed(pool, "id", { ...idClaims(pool), iss })));
+    await invalidReason(pool.verifier().verifyAccessToken(await signed(pool, "access", { ...accessClaims(pool), iss })));
   });
 
   it("refuses expired tokens", async () => {
     const past = { iat: now() - 7200, exp: now() - 3600 };
-    await invalidReason(pool.verifier.verifyIdToken(await signed(pool, "id", { ...idClaims(pool), ...past })));
-    await invalidReason(pool.verifier.verifyAccessToken(await signed(pool, "access", { ...accessClaims(pool), ...past })));
+    await invalidReason(pool.verifier().verifyIdToken(await signed(pool, "id", { ...idClaims(pool), ...past })));
+    await invalidReason(pool.verifier().verifyAccessToken(await signed(pool, "access", { ...accessClaims(pool), ...past })));
+  });
+
+  it("names the refusal's reason in its message (what the log shows)", async () => {
+    const expired = await signed(pool, "id", { ...idClaims(pool), iat: now() - 7200, exp: now() - 3600 });
+    const error = await pool
+      .verifier()
+      .verifyIdToken(expired)
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(InvalidTokenError);
+    const { name, reason, message } = error as InvalidTokenError;
+    expect(name).toBe("InvalidTokenError");
+    expect(reason).not.toBe("");
+    expect(message).toBe(`Invalid Cognito token: ${reason}`);
   });
 
   it("refuses a token signed by a key the pool does not publish, under a published kid", async () => {
     const { privateKey } = await generateKeyPair("RS256");
     const forged = await new SignJWT(accessClaims(pool)).setProtectedHeader({ alg: "RS256", kid: pool.keys.access.kid }).sign(privateKey);
-    await invalidReason(pool.verifier.verifyAccessToken(forged));
+    await invalidReason(pool.verifier().verifyAccessToken(forged));
   });
 
   it("refuses something that is not a JWT as an invalid token, not an outage", async () => {
-    await invalidReason(pool.verifier.verifyAccessToken("not-a-jwt"));
+    await invalidReason(pool.verifier().verifyAccessToken("not-a-jwt"));
   });
 
   it("answers readiness while the JWKS answers", async () => {
-    await expect(pool.verifier.ping()).resolves.toBeUndefined();
+    await expect(pool.verifier().ping()).resolves.toBeUndefined();
   });
 });
 
@@ -250,7 +269,10 @@ describe("the Cognito token verifier when the pool's keys cannot be fetched", ()
       const verifier = createCognitoTokenVerifier({ ...pool.settings, jwksUri: server.url });
       const error = await verifier.verifyAccessToken(await signed(pool, "access", accessClaims(pool))).catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(ApiError);
-      expect(error).toMatchObject({ status: 503, code: "service_unavailable" });
+      expect(error).toMatchObject({ status: 503, code: "service_unavailable", expose: true, message: "Sign-in is temporarily unavailable. Try again shortly." });
+      // The log's cause says what the JWKS address answered.
+      expect((error as ApiError).cause).toBeInstanceOf(FetchError);
+      expect((error as ApiError).cause).toMatchObject({ message: expect.stringContaining(`JWKS request answered ${status}`) });
       await expect(verifier.ping()).rejects.toThrow();
     } finally {
       await server.close();
@@ -272,6 +294,40 @@ describe("the Cognito token verifier when the pool's keys cannot be fetched", ()
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
   });
+
+  it("asks the JWKS address for JSON", async () => {
+    const accepted: (string | undefined)[] = [];
+    const server = createServer((req, res) => {
+      accepted.push(req.headers.accept);
+      res.writeHead(200, { "content-type": "application/json" }).end('{"keys":[]}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      await createCognitoTokenVerifier({ ...pool.settings, jwksUri: `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks.json` }).ping();
+      expect(accepted).toEqual(["application/json"]);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
+  it("answers 503 service_unavailable, not a 401, when the JWKS answer stalls past the fetch's time limit", async () => {
+    // Headers arrive, the body never ends: the time limit (5 s) ends the read with a TimeoutError.
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json", "content-length": "1000" });
+      res.write('{"keys":[');
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const verifier = createCognitoTokenVerifier({ ...pool.settings, jwksUri: `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks.json` });
+      const error = await verifier.verifyAccessToken(await signed(pool, "access", accessClaims(pool))).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(ApiError);
+      expect(error).toMatchObject({ status: 503, code: "service_unavailable" });
+      expect((error as ApiError).cause).toMatchObject({ name: "TimeoutError" });
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  }, 15_000);
 
   it("answers 503 service_unavailable when nothing listens at the JWKS address", async () => {
     const server = await answering(200);
