@@ -12,6 +12,7 @@ import type { PasswordResets } from "../password/password-resets";
 import { nowSeconds, type SessionManager } from "../session/session-manager";
 import type { AuthenticatedSession, PendingSignIn } from "../session/session-records";
 import { createCustomAuthRounds, type OtpRound } from "./custom-auth-rounds";
+import { codeMismatch, keepWrongCode } from "./kept-wrong-code";
 import { createPendingSignIns, resendTiming, sessionExpired } from "./pending-sign-in";
 import { pendingReadBy, rememberSignedIn } from "./request-records";
 
@@ -311,19 +312,21 @@ export function createSignInService(deps: SignInDeps): SignInService {
       // count: the attempt allows maxAttempts wrong codes in all (OWASP Authentication Cheat
       // Sheet, "limit the number of attempts"; NIST SP 800-63B §5.2.2).
       const nextRound = outcome.session;
-      const merged = await sessions.updatePending(req, (current) => ({
-        ...withoutLease(current, leaseId),
-        failedCodes: current.failedCodes + 1,
+      const merged = await sessions.updatePending(req, (current) => {
         // A resend that landed meanwhile sent a newer code: its round stays the one to answer.
-        cognitoSession: current.cognitoSession === answered ? nextRound : current.cognitoSession,
-      }));
+        const cognitoSession = current.cognitoSession === answered ? nextRound : current.cognitoSession;
+        const failedCodes = current.failedCodes + 1;
+        // The same wrong code sent again on that round gets this answer without a guess spent.
+        const kept = keepWrongCode(cognitoSession, code, Math.min(maxAttempts - failedCodes, outcome.attemptsLeft ?? Infinity));
+        return { ...withoutLease(current, leaseId), failedCodes, cognitoSession, ...kept };
+      });
       if (merged === undefined) throw sessionExpired();
       if (merged.failedCodes >= maxAttempts) {
         await sessions.clearPending(req);
         throw new ApiError(401, "challenge_failed", "Too many wrong codes. Start signing in again.");
       }
       const attemptsLeft = Math.min(maxAttempts - merged.failedCodes, outcome.attemptsLeft ?? Infinity);
-      throw new ApiError(400, "code_mismatch", "That code is not right. Check it and try again.", { extra: { attemptsLeft } });
+      throw codeMismatch(attemptsLeft);
     },
   };
 }

@@ -1,7 +1,7 @@
-import { createHash } from "node:crypto";
 import type { RequestHandler, Response } from "express";
 import type { Logger } from "../logger";
 import type { SessionManager } from "../session/session-manager";
+import { codeDigestOf, keptWrongAnswer, roundIdOf } from "../signin/kept-wrong-code";
 import { pendingOf, rememberPending } from "../signin/request-records";
 import type { Store } from "../store/store";
 import { beforeAnswer } from "./before-answer";
@@ -17,7 +17,8 @@ import { beforeAnswer } from "./before-answer";
  * - A concurrent request for the same round waits for that answer: the same code gets the same
  *   answer, without being judged or counted again; another code is judged on the next round.
  * - A code already judged wrong is answered wrong again without a guess being spent, also when
- *   it arrives after the first answer (it would be wrong on the next round too).
+ *   it arrives after the first answer (it would be wrong on the next round too): the sign-in
+ *   keeps its last wrong code (bff/signin/kept-wrong-code.ts).
  */
 
 export const codeAnswerKind = "signin-answer";
@@ -25,20 +26,13 @@ export const codeAnswerKind = "signin-answer";
 /** How long a duplicate waits for the first request's answer before being judged itself. */
 const waitForFirstMs = 15_000;
 const pollEveryMs = 50;
-/** Claims and answers outlive any one request; the "last wrong code" lives as long as a sign-in can. */
+/** Claims and answers outlive any one request. */
 const claimTtlSeconds = 120;
 
 interface KeptAnswer {
   codeDigest: string;
   status: number;
   body: unknown;
-}
-
-const digest = (...parts: string[]) => createHash("sha256").update(parts.join("\n")).digest("base64url");
-
-function errorCodeOf(body: unknown): string | undefined {
-  const code = (body as { error?: { code?: unknown } } | undefined)?.error?.code;
-  return typeof code === "string" ? code : undefined;
 }
 
 export function createCodeAnswerGuard(deps: { store: Store; sessions: SessionManager; signInTtlSeconds: number; logger: Logger }): RequestHandler {
@@ -70,15 +64,16 @@ export function createCodeAnswerGuard(deps: { store: Store; sessions: SessionMan
       const pending = attempt === 0 ? await pendingOf(req, sessions) : await sessions.readPending(req);
       if (attempt > 0) rememberPending(req, pending);
       if (pending === undefined || pending.step !== "otp") return next();
-      const roundId = digest(pending.cognitoSession);
-      const codeDigest = digest(roundId, code);
+      const roundId = roundIdOf(pending.cognitoSession);
+      const codeDigest = codeDigestOf(roundId, code);
 
-      const lastWrong = await store.get<KeptAnswer>(codeAnswerKind, `wrong:${roundId}`);
-      if (lastWrong?.codeDigest === codeDigest) return replay(res, lastWrong);
+      // The wrong code of the round before, sent again: kept in the pending sign-in itself.
+      const keptWrong = keptWrongAnswer(pending, code);
+      if (keptWrong !== undefined) return next(keptWrong);
 
       const claim = await store.increment(codeAnswerKind, `claim:${roundId}`, claimTtlSeconds);
       if (claim.count === 1) {
-        beforeAnswer(res, ({ status, body }) => keep(req, roundId, code, codeDigest, status, body), logger);
+        beforeAnswer(res, ({ status, body }) => keep(roundId, codeDigest, status, body), logger);
         return next();
       }
       const first = await waitForAnswer(roundId);
@@ -89,14 +84,8 @@ export function createCodeAnswerGuard(deps: { store: Store; sessions: SessionMan
     return next();
   };
 
-  async function keep(req: Parameters<RequestHandler>[0], roundId: string, code: string, codeDigest: string, status: number, body: unknown): Promise<void> {
+  /** For a duplicate waiting on this round. A wrong code for the next round is kept by the sign-in itself (kept-wrong-code.ts). */
+  async function keep(roundId: string, codeDigest: string, status: number, body: unknown): Promise<void> {
     await store.put<KeptAnswer>(codeAnswerKind, `result:${roundId}`, { codeDigest, status, body }, { ttlSeconds: claimTtlSeconds });
-    if (status !== 400 || errorCodeOf(body) !== "code_mismatch") return;
-    // The sign-in moved on to a new round: the same wrong code there is answered from memory.
-    const pending = await sessions.readPending(req);
-    if (pending === undefined) return;
-    const nextRound = digest(pending.cognitoSession);
-    if (nextRound === roundId) return;
-    await store.put<KeptAnswer>(codeAnswerKind, `wrong:${nextRound}`, { codeDigest: digest(nextRound, code), status, body }, { ttlSeconds: deps.signInTtlSeconds });
   }
 }
