@@ -47,12 +47,13 @@ function precompress(): Plugin {
 }
 
 /**
- * Preloads (`<link rel="modulepreload">`) the sign-in page's chunk and the chunks it imports in
- * index.html, so the browser fetches them alongside the entry instead of after the entry has run
- * and the router has asked for them: one round trip fewer on /signin, the page most first visits
- * open. Other pages pay a few kB of sign-in code fetched at low cost in parallel.
+ * Preloads (`<link rel="modulepreload">`) in index.html the chunks of `modules` — the app (which
+ * the small entry imports dynamically) and the sign-in page — and the chunks they import, so the
+ * browser fetches them alongside the entry instead of after the entry has run and the router has
+ * asked for them: round trips fewer on /signin, the page most first visits open. Other pages pay
+ * a few kB of sign-in code fetched at low cost in parallel.
  */
-function preloadSignInPage(routeModule: string): Plugin {
+function preloadFirstPage(modules: readonly string[]): Plugin {
   return {
     name: "tobira:preload-sign-in",
     apply: "build",
@@ -61,8 +62,6 @@ function preloadSignInPage(routeModule: string): Plugin {
       handler(_html, { bundle, chunk: entry }) {
         if (bundle === undefined || entry === undefined) return [];
         const chunks = Object.values(bundle).filter((output) => output.type === "chunk");
-        const page = chunks.find((chunk) => chunk.facadeModuleId?.endsWith(routeModule));
-        if (page === undefined) throw new Error(`no chunk for ${routeModule}: is it still lazy-loaded from web/app/router.tsx?`);
         const alreadyLoaded = new Set([entry.fileName, ...entry.imports]);
         const files = new Set<string>();
         const visit = (fileName: string) => {
@@ -70,7 +69,11 @@ function preloadSignInPage(routeModule: string): Plugin {
           files.add(fileName);
           for (const imported of chunks.find((chunk) => chunk.fileName === fileName)?.imports ?? []) visit(imported);
         };
-        visit(page.fileName);
+        for (const module of modules) {
+          const chunk = chunks.find((candidate) => candidate.facadeModuleId?.endsWith(module));
+          if (chunk === undefined) throw new Error(`no chunk of its own for ${module}: is it still imported dynamically (web/main.tsx, web/app/router.tsx)?`);
+          visit(chunk.fileName);
+        }
         return [...files].map((fileName) => ({ tag: "link", attrs: { rel: "modulepreload", crossorigin: true, href: `/${fileName}` }, injectTo: "head" as const }));
       },
     },
@@ -129,14 +132,35 @@ export default defineConfig(({ mode }) => {
   const env = loadEnv(mode, path.resolve(import.meta.dirname, "web"), "VITE_");
   return {
     root: "web",
-    plugins: [react(), compileCatalogs(), appNameInHtml(env.VITE_APP_NAME?.trim() || "Tobira"), preloadSignInPage("/features/signin/routes/sign-in.tsx"), precompress()],
+    plugins: [
+      react(),
+      compileCatalogs(),
+      appNameInHtml(env.VITE_APP_NAME?.trim() || "Tobira"),
+      preloadFirstPage(["/app/start.tsx", "/features/signin/routes/sign-in.tsx"]),
+      precompress(),
+    ],
     build: {
       outDir: "../dist/web",
       emptyOutDir: true,
       // dist/web/.vite/manifest.json: which chunks each entry and route loads, for the bundle
       // budget (scripts/check-bundle-size.ts). Not served (express.static skips dot folders).
       manifest: true,
-      rolldownOptions: { output: { codeSplitting: { groups: [{ name: "vendor", test: /node_modules/ }] } } },
+      rolldownOptions: {
+        output: {
+          codeSplitting: {
+            includeDependenciesRecursively: false,
+            groups: [
+              { name: "vendor", test: /node_modules/, priority: 3 },
+              {
+                name: "shared",
+                test: /[\\/]web[\\/](?:app[\\/](?!start\.tsx)|lib[\\/](?!early-requests)|components|i18n[\\/](?!messages|catalogs|locales))|[\\/]web[\\/]config\.ts$|[\\/]common[\\/]/,
+                priority: 2,
+              },
+              { name: "signin-flow", test: /[\\/]web[\\/]features[\\/]signin[\\/](?!routes)/, priority: 1 },
+            ],
+          },
+        },
+      },
     },
     server: {
       port: 5173,

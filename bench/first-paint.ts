@@ -11,7 +11,8 @@
  * Prints each run and the median, and exits 1 when a median misses its target (FCP ≤ 1.8 s,
  * Lighthouse's "good"; usable ≤ 2.5 s). Serves dist/web (run `npm run build` first), or another
  * build with --dist <dir> to compare; --runs <n> (default 5); --cpu <n> for another CPU slowdown
- * (1 shows what the network alone costs; on a busy machine the slowed CPU dominates the figures).
+ * (1 shows what the network alone costs; on a busy machine the slowed CPU dominates the figures);
+ * --timeline prints each visit's requests (start → end, ms since navigation).
  */
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -38,7 +39,12 @@ function median(values: number[]): number {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { dist: { type: "string" }, runs: { type: "string", default: "5" }, cpu: { type: "string", default: String(defaultCpuSlowdown) } },
+    options: {
+      dist: { type: "string" },
+      runs: { type: "string", default: "5" },
+      cpu: { type: "string", default: String(defaultCpuSlowdown) },
+      timeline: { type: "boolean", default: false },
+    },
   });
   const runs = Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1) throw new Error("--runs takes a whole number of at least 1");
@@ -77,12 +83,23 @@ async function main(): Promise<void> {
         const scripts = performance
           .getEntriesByType("resource")
           .filter((entry) => (entry as PerformanceResourceTiming).initiatorType !== "fetch" && entry.name.endsWith(".js"));
-        return { fcpMs: fcp, scripts: scripts.length, scriptBytes: scripts.reduce((sum, entry) => sum + (entry as PerformanceResourceTiming).transferSize, 0) };
+        const timeline = performance.getEntriesByType("resource").map((entry) => {
+          const { startTime, responseEnd, name } = entry as PerformanceResourceTiming;
+          return `${startTime.toFixed(0).padStart(6)} → ${responseEnd.toFixed(0).padStart(6)} ms  ${new URL(name).pathname}`;
+        });
+        return {
+          fcpMs: fcp,
+          scripts: scripts.length,
+          scriptBytes: scripts.reduce((sum, entry) => sum + (entry as PerformanceResourceTiming).transferSize, 0),
+          timeline,
+        };
       });
       await context.close();
       if (index === 0) continue;
       const run = { ...measured, usableMs };
       results.push(run);
+      // --timeline: when each request started and ended, to see what the form waits for.
+      if (values.timeline) for (const line of run.timeline) console.log(`    ${line}`);
       console.log(
         `run ${index}: FCP ${run.fcpMs.toFixed(0).padStart(5)} ms   form usable ${run.usableMs.toFixed(0).padStart(5)} ms   JS ${(run.scriptBytes / 1000).toFixed(1)} kB in ${run.scripts} files`,
       );

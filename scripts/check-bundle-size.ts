@@ -1,6 +1,6 @@
 /**
  * The bundle budget (`npm run build` runs it after Vite): the JavaScript a first visit to
- * /signin downloads — the entry chunk, the sign-in page's chunk and every chunk those import
+ * /signin downloads — the entry chunk, the app it starts, the sign-in page's chunk and every chunk those import
  * statically, plus the heavier language's strings, counted as the build's gzip copies (what the BFF sends) — must stay within the
  * limit. Reads dist/web/.vite/manifest.json; prints the figure and each chunk; exits 1 on a miss
  * or when a page that /signin must not load (account, passkey management, consent) is among them.
@@ -15,16 +15,18 @@ import { gzipSync } from "node:zlib";
 /** The issue's target for /signin's JS (gzip): the size of the libraries alone in a minimal build. */
 export const targetBytes = 110_000;
 /**
- * What the build fails above today: /signin loads 142.9 kB, most of it the libraries (React DOM,
- * React Router's declarative router, TanStack Query and zod's full build; README, "Performance of
- * the first visit"), so the target needs zod/mini in the pages. Until then this ceiling — the
- * figure plus about 5 kB of headroom — stops it from growing. Lower it as the figure falls;
- * replace it by `targetBytes` once the target is met.
+ * What the build fails above today: /signin loads 126.1 kB, most of it the libraries (React DOM
+ * about 60 kB, React Router's declarative router, TanStack Query, zod/mini, Lingui; README,
+ * "Performance of the first visit"). This ceiling — the figure plus about 3 kB of headroom —
+ * stops it from growing. Lower it as the figure falls; replace it by `targetBytes` once the
+ * target is met.
  */
-export const ceilingBytes = 148_000;
+export const ceilingBytes = 129_000;
 
 /** The sign-in page's module, as the manifest names its chunk. */
 export const signInRoute = "features/signin/routes/sign-in.tsx";
+/** The app itself, which the small entry (web/main.tsx) imports dynamically as soon as it runs. */
+export const appStart = "app/start.tsx";
 /**
  * The sign-in pages' strings, one chunk per language (web/i18n/i18n.tsx loads the active one with
  * a dynamic import): /signin downloads one of them, so the heaviest counts.
@@ -45,6 +47,7 @@ export interface ManifestChunk {
   isEntry?: boolean;
   isDynamicEntry?: boolean;
   imports?: string[];
+  dynamicImports?: string[];
 }
 
 export interface SignInBundle {
@@ -71,7 +74,8 @@ export function measureSignInBundle(manifest: Record<string, ManifestChunk>, gzi
       failures: [`the manifest has no entry or no chunk for ${signInRoute} (is the sign-in page still lazy-loaded from web/app/router.tsx?)`],
     };
   }
-  // The entry, the sign-in page, and what they import statically (dynamic imports load later, on demand).
+  // The entry, the app it starts, the sign-in page, and what they import statically (other
+  // dynamic imports load later, on demand).
   const loaded = new Set<string>();
   const visit = (key: string): void => {
     if (loaded.has(key)) return;
@@ -79,6 +83,7 @@ export function measureSignInBundle(manifest: Record<string, ManifestChunk>, gzi
     for (const imported of manifest[key]?.imports ?? []) visit(imported);
   };
   visit(entryKey);
+  if (manifest[appStart] !== undefined) visit(appStart);
   visit(signInRoute);
 
   const chunks = [...loaded]

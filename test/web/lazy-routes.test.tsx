@@ -1,4 +1,5 @@
 import { act, screen } from "@testing-library/react";
+import type { ComponentType } from "react";
 import type { RouteObject } from "react-router-dom";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { lazyPage } from "../../web/app/lazy-route";
@@ -19,24 +20,54 @@ function renderLazy(path: string, routeList: RouteObject[] = routes) {
   return renderRoutes(routeList, path, (app) => <AppProvider queryClient={queryClient}>{app}</AppProvider>).router;
 }
 
+/** The same tree with `Page` at `path`. */
+function withPage(list: RouteObject[], path: string, Page: ComponentType): RouteObject[] {
+  return list.map((route) => {
+    const children = route.children ? { children: withPage(route.children, path, Page) } : {};
+    if (route.path !== path) return { ...route, ...children } as RouteObject;
+    return { ...route, element: <Page /> } as RouteObject;
+  });
+}
+
 /** The same tree with the page at `path` failing to load, as a chunk does when the network drops or a deploy removed it. */
 function withFailingPage(list: RouteObject[], path: string): RouteObject[] {
-  return list.map((route) => {
-    const children = route.children ? { children: withFailingPage(route.children, path) } : {};
-    if (route.path !== path) return { ...route, ...children } as RouteObject;
-    const FailingPage = lazyPage(() => Promise.reject(new TypeError("Failed to fetch dynamically imported module")));
-    return { ...route, element: <FailingPage /> } as RouteObject;
-  });
+  return withPage(
+    list,
+    path,
+    lazyPage(() => Promise.reject(new TypeError("Failed to fetch dynamically imported module"))),
+  );
+}
+
+/**
+ * The same tree with the sign-in page's code not fetched yet (the test helpers preload every
+ * page of `routes`, and a preloaded page renders at once).
+ */
+function withSignInNotLoaded(list: RouteObject[]): RouteObject[] {
+  return withPage(
+    list,
+    paths.signIn,
+    lazyPage(() => import("../../web/features/signin/routes/sign-in").then((module) => module.SignInRoute)),
+  );
 }
 
 describe("pages loaded on first visit (route-level code splitting)", () => {
   it("shows the layout and a named loading status while the sign-in page's code arrives, then the page", async () => {
     mockApi({ "GET /api/interaction": apiError(404, "not_found") });
-    renderLazy(paths.signIn);
+    renderLazy(paths.signIn, withSignInNotLoaded(routes));
 
     expect(screen.getByRole("banner")).toHaveTextContent("Tobira");
     expect(screen.getByRole("status")).toHaveTextContent("Loading…");
     expect(await screen.findByRole("heading", { level: 1, name: "Sign in" })).toBeInTheDocument();
+    expect(screen.queryByText("Loading…")).not.toBeInTheDocument();
+  });
+
+  it("renders a page whose code was preloaded (the first page, web/app/start.tsx) on the first pass, with no loading status", async () => {
+    mockApi({ "GET /api/interaction": apiError(404, "not_found") });
+    const SignInPage = lazyPage(() => import("../../web/features/signin/routes/sign-in").then((module) => module.SignInRoute));
+    await SignInPage.preload();
+    renderLazy(paths.signIn, withPage(routes, paths.signIn, SignInPage));
+
+    expect(screen.getByRole("heading", { level: 1, name: "Sign in" })).toBeInTheDocument();
     expect(screen.queryByText("Loading…")).not.toBeInTheDocument();
   });
 

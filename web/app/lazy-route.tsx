@@ -1,4 +1,4 @@
-import { Component, lazy, Suspense, type ComponentType, type ReactNode } from "react";
+import { Component, lazy, Suspense, useState, type ComponentType, type ReactNode } from "react";
 import { Outlet, useLocation } from "react-router-dom";
 import { Button } from "../components/ui/button";
 import { Page } from "../components/ui/page";
@@ -13,11 +13,24 @@ export type LazyPage = ComponentType & { preload: () => Promise<ComponentType> }
  * A page whose code is a chunk of its own, fetched on its first render (`React.lazy`): the
  * sign-in page downloads no account, passkey-management or consent code. The router renders a
  * navigation as a transition, so React keeps the previous page until the next one can render and
- * the layout's focus move still finds the new page's heading.
+ * the layout's focus move still finds the new page's heading. Once `preload` has fetched it, the
+ * page renders at once: React.lazy would suspend for a moment even then, and React holds a
+ * Suspense boundary's fallback on screen for at least 300 ms before revealing its content.
  */
 export function lazyPage(load: () => Promise<ComponentType>): LazyPage {
-  const Loaded = lazy(async () => ({ default: await load() }));
-  return Object.assign(() => <Loaded />, { preload: load });
+  let Ready: ComponentType | undefined;
+  const preload = () =>
+    load().then((component) => {
+      Ready = component;
+      return component;
+    });
+  const Loaded = lazy(async () => ({ default: await preload() }));
+  function LazyPageFrame() {
+    // Chosen once per mount: swapping Loaded for Ready later would remount the page and lose what was typed.
+    const [Page] = useState(() => Ready);
+    return Page === undefined ? <Loaded /> : <Page />;
+  }
+  return Object.assign(LazyPageFrame, { preload });
 }
 
 /**

@@ -1,9 +1,9 @@
-import type { ComponentType } from "react";
-import { BrowserRouter, useRoutes, type RouteObject } from "react-router-dom";
+import { isValidElement, type ComponentType } from "react";
+import { BrowserRouter, matchRoutes, useRoutes, type RouteObject } from "react-router-dom";
 import { loadCatalogPart } from "../i18n/i18n";
 import { paths } from "../lib/paths";
 import { AppLayout } from "./layout";
-import { lazyPage, PageFrame } from "./lazy-route";
+import { lazyPage, PageFrame, type LazyPage } from "./lazy-route";
 import { HomeRoute } from "./routes/home";
 import { NotFoundRoute } from "./routes/not-found";
 import { SignInModeOnly } from "./sign-in-mode-only";
@@ -83,6 +83,17 @@ export const routes: RouteObject[] = [
     ],
   },
 ];
+
+/**
+ * Starts fetching the code of the page at `pathname` (the first page, before the app renders), so
+ * that page renders at once instead of suspending (`lazyPage`).
+ */
+export function preloadPageAt(pathname: string): void {
+  const element = matchRoutes(routes, pathname)?.at(-1)?.route.element;
+  if (isValidElement(element) && typeof element.type === "function" && "preload" in element.type) {
+    (element.type as LazyPage).preload().catch(() => undefined);
+  }
+}
 
 /** The pages for the current address (tests render them in a memory router). */
 export function AppRoutes() {

@@ -1,7 +1,8 @@
 import { setupI18n, type Messages } from "@lingui/core";
 import { I18nProvider, Trans, useLingui } from "@lingui/react";
 import { useEffect, type ReactNode } from "react";
-import { browserLanguages, chooseLocale, firstSupported, isLocale, readSavedLocale, saveLocale, type Locale } from "./locales";
+import { catalogs, type CatalogPart } from "./catalogs";
+import { firstSupported, isLocale, saveLocale, type Locale } from "./locales";
 import type { CoreMessageId } from "./messages/en";
 import type { AccountMessageId } from "./messages/en-account";
 
@@ -16,22 +17,8 @@ export type MessageId = CoreMessageId | AccountMessageId;
  */
 export const i18n = setupI18n();
 
-/**
- * A language's strings come in parts: "core" (every page the sign-in flow shows) and "account"
- * (the account, passkey and consent pages), so /signin downloads only the first.
- */
-export type CatalogPart = "core" | "account";
-
-const catalogs: Record<Locale, Record<CatalogPart, () => Promise<Messages>>> = {
-  en: {
-    core: () => import("./messages/en").then((module) => module.en),
-    account: () => import("./messages/en-account").then((module) => module.enAccount),
-  },
-  ja: {
-    core: () => import("./messages/ja").then((module) => module.ja),
-    account: () => import("./messages/ja-account").then((module) => module.jaAccount),
-  },
-};
+export type { CatalogPart } from "./catalogs";
+export { startLocale } from "./locales";
 
 /** Values for a message's `{placeholders}`: text, numbers, or elements (with `Msg`). */
 export type MessageValues = Record<string, unknown>;
@@ -76,11 +63,6 @@ export async function loadCatalogPart(part: CatalogPart): Promise<void> {
 export function loadCatalog(locale: Locale, messages: Messages): void {
   i18n.load(locale, messages);
   for (const part of Object.keys(catalogs[locale]) as CatalogPart[]) loadedParts.add(`${locale}:${part}`);
-}
-
-/** The language at start-up: the saved choice, else the browser's (ui_locales arrives later with the interaction). */
-export function startLocale(): Locale {
-  return chooseLocale({ saved: readSavedLocale(), browser: browserLanguages() });
 }
 
 /** The switcher: save the choice in this browser, then switch. */

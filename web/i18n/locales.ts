@@ -66,3 +66,8 @@ export function saveLocale(locale: Locale): void {
 export function browserLanguages(): readonly string[] {
   return navigator.languages.length > 0 ? navigator.languages : [navigator.language];
 }
+
+/** The language at start-up: the saved choice, else the browser's (ui_locales arrives later with the interaction). */
+export function startLocale(): Locale {
+  return chooseLocale({ saved: readSavedLocale(), browser: browserLanguages() });
+}

@@ -1,5 +1,6 @@
 import * as z from "zod/mini";
 import { apiErrorBodySchema, type ApiErrorCode } from "../../common/api-contract";
+import { takeEarly } from "./early-requests";
 
 /**
  * The one fetch wrapper of the SPA. Every answer is parsed with the contract's zod schema, and
@@ -95,6 +96,16 @@ function deadlineSignal(callerSignal: AbortSignal | undefined, timeoutMs: number
   };
 }
 
+/** `promise`, or a rejection with the signal's reason once it aborts (for a request sent before the signal existed). */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason as Error);
+    if (signal.aborted) onAbort();
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
+
 async function request<T>(method: Method, path: string, schema: z.core.$ZodType<T>, body: unknown, options: RequestOptions): Promise<T> {
   const headers: Record<string, string> = { Accept: "application/json" };
   // The BFF refuses state-changing calls without a JSON content type (a CSRF defence:
@@ -104,17 +115,25 @@ async function request<T>(method: Method, path: string, schema: z.core.$ZodType<
   const deadline = deadlineSignal(options.signal, options.timeoutMs ?? requestTimeoutMs);
   let response: Response;
   let payload: unknown;
+  // A GET the entry sent ahead (lib/early-requests.ts): its answer, under this request's deadline.
+  const early = method === "GET" ? takeEarly(path) : undefined;
   try {
-    response = await fetch(path, {
-      method,
-      headers,
-      // The BFF session cookie is same-origin; never send it anywhere else.
-      credentials: "same-origin",
-      body: method === "GET" ? undefined : JSON.stringify(body ?? {}),
-      signal: deadline.signal,
-    });
-    // The body can stall too: the deadline covers it.
-    payload = await readJson(response);
+    if (early === undefined) {
+      response = await fetch(path, {
+        method,
+        headers,
+        // The BFF session cookie is same-origin; never send it anywhere else.
+        credentials: "same-origin",
+        body: method === "GET" ? undefined : JSON.stringify(body ?? {}),
+        signal: deadline.signal,
+      });
+      // The body can stall too: the deadline covers it.
+      payload = await readJson(response);
+    } else {
+      response = await untilAborted(early, deadline.signal);
+      const answer = response;
+      payload = await untilAborted(readJson(answer), deadline.signal);
+    }
   } catch (error) {
     if (deadline.timedOut()) {
       throw new ApiError({

@@ -5,12 +5,26 @@ import type { SignInDoneResponse } from "../../../../common/api-contract";
 import { paths } from "../../../lib/paths";
 import { useFollowRedirect } from "../../../lib/redirect";
 import { takeResume } from "../../../lib/resume";
-import { passkeyUpgradeAfterPasswordSignIn } from "../../passkeys/api/passkey-upgrade";
+import type { PasskeyUpgradeOutcome } from "../../passkeys/api/passkey-upgrade";
 import type { AddPasskeyState } from "../../passkeys/utils/add-passkey-state";
 
 export interface FinishOptions {
   /** A sign-in with a password and a code: the moment to offer a passkey (or let the password manager add one). */
   offerPasskey?: boolean;
+}
+
+/**
+ * The passkey offer's check, fetched only when a sign-in with a code has finished: the sign-in
+ * page does not download passkey-management code for it. A chunk that cannot be fetched skips
+ * the offer, as any other failure of the check does.
+ */
+async function passkeyUpgrade(): Promise<PasskeyUpgradeOutcome> {
+  try {
+    const { passkeyUpgradeAfterPasswordSignIn } = await import("../../passkeys/api/passkey-upgrade");
+    return await passkeyUpgradeAfterPasswordSignIn();
+  } catch {
+    return "none";
+  }
 }
 
 /**
@@ -32,7 +46,7 @@ export function useFinishSignIn(): (answer: SignInDoneResponse, options?: Finish
         void navigate(paths.passkeyAdd, { replace: true, state });
         return;
       }
-      if (options.offerPasskey === true && (await passkeyUpgradeAfterPasswordSignIn()) === "offer") {
+      if (options.offerPasskey === true && (await passkeyUpgrade()) === "offer") {
         const state: AddPasskeyState = { reason: "offer", continueTo: redirectTo };
         void navigate(paths.passkeyAdd, { replace: true, state });
         return;
