@@ -25,8 +25,9 @@ export function createCognitoClient(settings: CognitoSettings): CognitoIdentityP
     // Cognito forever; with it, a late attempt's socket is destroyed, so the request cannot land
     // (and send a code) after the user was told it failed.
     requestHandler: { connectionTimeout: timeouts.connectMs, requestTimeout: timeouts.totalMs, throwOnRequestTimeout: true },
+    // Undefined (AWS) leaves the SDK its regional endpoint, as an absent property does.
+    endpoint: settings.endpoint,
   };
-  if (settings.endpoint !== undefined) config.endpoint = settings.endpoint;
   if (!settings.awsIssuer) config.credentials = { accessKeyId: "local", secretAccessKey: "local" };
   const client = new CognitoIdentityProviderClient(config);
   // The whole call, retries and back-off included, ends at the deadline: the caller answers 503.

@@ -1,6 +1,7 @@
 import { once } from "node:events";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { GlobalSignOutCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createCognitoClient } from "../../../bff/cognito/cognito-client";
 import { createCognitoGateway } from "../../../bff/cognito/cognito-gateway";
@@ -69,6 +70,53 @@ describe("a Cognito that never answers", () => {
     const started = Date.now();
     await expect(gateway.globalSignOut("access-token")).rejects.toMatchObject({ status: 503, code: "service_unavailable" });
     expect(Date.now() - started).toBeLessThan(1_200);
+  });
+});
+
+describe("the deadline itself", () => {
+  /** A build step that takes longer than any deadline below: the request is never sent in time. */
+  const slowStep = (client: ReturnType<typeof createCognitoClient>) =>
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        await new Promise((resolve) => setTimeout(resolve, 1_500));
+        return next(args);
+      },
+      { step: "build", name: "slowStepForTest" },
+    );
+
+  it("fails like the SDK's own timeout (a TimeoutError without an HTTP answer), naming the deadline", async () => {
+    const client = createCognitoClient(settings({ timeouts: { connectMs: 500, totalMs: 300 } }));
+    slowStep(client);
+    await expect(client.send(new GlobalSignOutCommand({ AccessToken: "access-token" }))).rejects.toMatchObject({
+      name: "TimeoutError",
+      message: "Cognito did not answer within 300 ms",
+      $metadata: {},
+    });
+  });
+
+  it("wraps the whole call from the initialize step, before retries and back-off", () => {
+    expect(createCognitoClient(settings()).middlewareStack.identify()).toContain("tobiraCognitoDeadline - initialize");
+  });
+
+  it("leaves no deadline timer behind once Cognito has answered", async () => {
+    const answering = createServer((_req, res) => res.writeHead(200, { "content-type": "application/x-amz-json-1.1" }).end("{}"));
+    answering.listen(0, "127.0.0.1");
+    await once(answering, "listening");
+    const totalMs = 4_321;
+    const started = vi.spyOn(globalThis, "setTimeout");
+    const cleared = vi.spyOn(globalThis, "clearTimeout");
+    try {
+      const client = createCognitoClient(settings({ endpoint: `http://127.0.0.1:${(answering.address() as AddressInfo).port}`, timeouts: { connectMs: 500, totalMs } }));
+      await client.send(new GlobalSignOutCommand({ AccessToken: "access-token" }));
+      const deadlines = started.mock.results.filter((_result, index) => started.mock.calls[index]?.[1] === totalMs).map((result) => result.value as unknown);
+      expect(deadlines.length).toBeGreaterThan(0);
+      for (const timer of deadlines) expect(cleared.mock.calls.some(([candidate]) => candidate === timer)).toBe(true);
+    } finally {
+      started.mockRestore();
+      cleared.mockRestore();
+      answering.closeAllConnections();
+      await new Promise((resolve) => answering.close(resolve));
+    }
   });
 });
 
