@@ -145,6 +145,12 @@ export default defineConfig(({ mode }) => {
       // dist/web/.vite/manifest.json: which chunks each entry and route loads, for the bundle
       // budget (scripts/check-bundle-size.ts). Not served (express.static skips dot folders).
       manifest: true,
+      // Few, larger chunks for the first page: each request costs a round trip on a phone, and an
+      // HTTP/1.1 browser opens at most six at a time. `vendor`: the libraries, which outlive
+      // deploys that change only the app's code. `shared`: the app's own common code (layout,
+      // lib/, components/, the contract). `signin-flow`: what the sign-in pages share. Each page
+      // stays a chunk of its own. Dependencies are not pulled into a group, so the entry's few
+      // modules (web/main.tsx: locales, catalogs, early requests) stay in the small entry chunk.
       rolldownOptions: {
         output: {
           codeSplitting: {
