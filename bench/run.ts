@@ -18,9 +18,12 @@
  */
 import { fork, type ChildProcess } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { Agent } from "node:http";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { buildServer } from "../scripts/build-server";
 import { HttpClient } from "../test/support/http-client";
 import { benchEnv } from "./bench-config";
 import { benchClient, type Minted, type ServerKind, type ServerStats } from "./bench-protocol";
@@ -78,10 +81,23 @@ class BenchServer {
   }
 }
 
-async function startServer<Ready extends object>(kind: ServerKind, env: Record<string, string> = {}): Promise<{ server: BenchServer; ready: Ready }> {
-  const child = fork(path.join(here, "servers.ts"), [], {
+/** The node flags the Dockerfile starts the server with (`CMD ["node", …flags, "dist/server/main.mjs"]`). */
+function productionNodeFlags(): string[] {
+  const command = /^CMD\s+(\[.*\])\s*$/m.exec(readFileSync(path.join(here, "../Dockerfile"), "utf8"))?.[1];
+  if (command === undefined) throw new Error("the Dockerfile has no CMD [...] line to take the server's node flags from");
+  return (JSON.parse(command) as string[]).filter((argument) => argument.startsWith("--"));
+}
+
+/**
+ * The BFF runs from an esbuild bundle of bench/tobira-server.ts, built with the production
+ * settings (scripts/build-server.ts) and run with the Dockerfile's node flags; the other servers
+ * under tsx. SIGUSR2 makes it write a heap snapshot into the working folder.
+ */
+async function startServer<Ready extends object>(kind: ServerKind, env: Record<string, string> = {}, bundle?: string): Promise<{ server: BenchServer; ready: Ready }> {
+  const profile = kind === "tobira" && benchEnv.cpuProfileDir !== undefined ? ["--cpu-prof", `--cpu-prof-dir=${benchEnv.cpuProfileDir}`] : [];
+  const child = fork(kind === "tobira" ? bundle! : path.join(here, "servers.ts"), [], {
     env: { ...benchEnv.inherited(), ...env, BENCH_SERVER: kind, NODE_ENV: "production" },
-    execArgv: ["--expose-gc", "--import", "tsx"],
+    execArgv: kind === "tobira" ? ["--expose-gc", "--heapsnapshot-signal=SIGUSR2", ...productionNodeFlags(), ...profile] : ["--expose-gc", "--import", "tsx"],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   const server = new BenchServer(kind, child);
@@ -273,13 +289,16 @@ async function main(): Promise<void> {
   const started = performance.now();
   const servers: BenchServer[] = [];
   let missed = 0;
+  const bundleDir = mkdtempSync(path.join(tmpdir(), "tobira-bench-bundle-"));
   try {
+    // Built afresh for every run: never a stale dist/.
+    const { bundle } = await buildServer({ entry: path.join(here, "tobira-server.ts"), outfile: path.join(bundleDir, "tobira-server.mjs") });
     const infra = await startServer<{ emulatorUrl: string; issuer: string; dynamoEndpoint: string }>("infra");
     servers.push(infra.server);
     const { emulatorUrl } = infra.ready;
     const env = { BENCH_EMULATOR_URL: emulatorUrl, BENCH_EMULATOR_ISSUER: infra.ready.issuer, BENCH_DYNAMO_ENDPOINT: infra.ready.dynamoEndpoint };
     // The table first (the BFF creates it), then the rest side by side.
-    const tobira = (await startServer("tobira", env)).server;
+    const tobira = (await startServer("tobira", env, bundle)).server;
     servers.push(tobira);
     const [hello, sessionBaseline, bare] = await Promise.all([
       startServer("express-hello", env).then(({ server }) => server),
@@ -514,6 +533,7 @@ async function main(): Promise<void> {
     );
   } finally {
     for (const server of servers) server.process.kill();
+    rmSync(bundleDir, { recursive: true, force: true });
   }
   process.exitCode = missed === 0 ? 0 : 1;
 }

@@ -3,7 +3,7 @@
  * that its CPU time, RSS and heap are its own. Which server is `BENCH_SERVER`:
  *
  *   infra            the Cognito emulator and dynalite (what the BFF and the baselines call)
- *   tobira           the BFF, with a counting hook on its store and timing of its Cognito calls
+ *   tobira           the BFF: not here but in bench/tobira-server.ts, run from its esbuild bundle
  *   express-hello    Express 5 answering `{"status":"ok"}` (the floor for any Express route)
  *   express-session  Express 5 + cookie-session + one DynamoDB GetItem of a session record keyed
  *                    by the id's SHA-256, through the BFF's own client settings (the same design
@@ -11,145 +11,26 @@
  *   oidc-bare        oidc-provider alone with its in-memory adapter and the same client metadata,
  *                    PKCE rule, token lifetimes and refresh rotation as the BFF's provider
  *
- * It answers bench/run.ts over the IPC channel: `ready` with its URL, then `stats` (CPU, memory,
- * store calls, Cognito time, per-step timings) and, for oidc-bare, freshly minted codes and
- * refresh tokens.
+ * It answers bench/run.ts over the IPC channel (bench/bench-server.ts): `ready` with its URL, then
+ * `stats` (CPU, memory, requests) and, for oidc-bare, freshly minted codes and refresh tokens.
  */
 import { createHash, randomBytes } from "node:crypto";
 import { mkdtempSync } from "node:fs";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import cookieSession from "cookie-session";
 import express from "express";
 import Provider, { type Adapter } from "oidc-provider";
-import { createBffApp } from "../bff/app";
-import { createCognitoClient } from "../bff/cognito/cognito-client";
-import type { CognitoGateway } from "../bff/cognito/cognito-gateway";
-import { createCognitoGateway } from "../bff/cognito/cognito-gateway";
-import { loadBffConfig, type BffConfig } from "../bff/config";
-import { createLogger } from "../bff/logger";
 import { oidcRoutes, toClientMetadata } from "../bff/oidc/provider-options";
 import { generateSigningKeys } from "../bff/oidc/signing-keys";
-import { createDynamoDbClient, createDynamoStore } from "../bff/store/dynamo-store";
+import { createDynamoDbClient } from "../bff/store/dynamo-store";
 import { loadLocalConfig } from "../common/local-config";
 import { startDynalite } from "../emulator/local/local-dynalite";
 import { startEmulator } from "../emulator/server";
 import { benchEnv } from "./bench-config";
-import { benchClient, type BenchRequest, type Minted, type ServerStats } from "./bench-protocol";
-
-const kind = benchEnv.server;
-const send = (message: unknown) => process.send!(message);
-const gc = (globalThis as { gc?: () => void }).gc;
-
-const storeCalls: Record<string, number> = {};
-const steps: ServerStats["steps"] = {};
-let requests = 0;
-let cognitoMs = 0;
-/** The sign-in steps whose server-side time is recorded (the bench runs them one at a time). */
-const timedPaths = new Set(["/api/signin", "/api/signin/otp"]);
-
-function stats(): ServerStats {
-  const cpu = process.cpuUsage();
-  const memory = process.memoryUsage();
-  return {
-    cpuMicros: cpu.user + cpu.system,
-    rssBytes: memory.rss,
-    heapUsedBytes: memory.heapUsed,
-    requests,
-    storeCalls: { ...storeCalls },
-    steps: structuredClone(steps),
-  };
-}
-
-async function listen(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ server: Server; url: string }> {
-  const server = createServer();
-  server.keepAliveTimeout = 60_000;
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  server.on("request", (req: IncomingMessage, res: ServerResponse) => {
-    requests += 1;
-    const path = (req.url ?? "").split("?", 1)[0]!;
-    if (timedPaths.has(path)) {
-      const start = performance.now();
-      const cognitoAtStart = cognitoMs;
-      res.once("finish", () => {
-        const step = (steps[path] ??= { totalMs: [], cognitoMs: [] });
-        step.totalMs.push(performance.now() - start);
-        step.cognitoMs.push(cognitoMs - cognitoAtStart);
-      });
-    }
-    handler(req, res);
-  });
-  return { server, url: `http://127.0.0.1:${port}` };
-}
-
-/** Every gateway call timed: what the BFF waits for Cognito is not the BFF's own cost. */
-function timedGateway(gateway: CognitoGateway): CognitoGateway {
-  return new Proxy(gateway, {
-    get(target, property, receiver) {
-      const member: unknown = Reflect.get(target, property, receiver);
-      if (typeof member !== "function") return member;
-      return async (...args: unknown[]) => {
-        const start = performance.now();
-        try {
-          return await (member as (...values: unknown[]) => Promise<unknown>).apply(target, args);
-        } finally {
-          cognitoMs += performance.now() - start;
-        }
-      };
-    },
-  });
-}
-
-function countCall(operation: string): void {
-  storeCalls[operation] = (storeCalls[operation] ?? 0) + 1;
-}
-
-function benchConfig(): BffConfig {
-  const dataDir = mkdtempSync(path.join(tmpdir(), "tobira-bench-"));
-  const config = loadBffConfig({
-    TOBIRA_MODE: "local",
-    TOBIRA_DATA_DIR: dataDir,
-    LOG_LEVEL: "silent",
-    PORT: "0",
-    COGNITO_ENDPOINT: benchEnv.emulatorUrl,
-    COGNITO_ISSUER: benchEnv.emulatorIssuer,
-    DYNAMODB_ENDPOINT: benchEnv.dynamoEndpoint,
-    DYNAMODB_TABLE: "tobira-bench",
-    SERVE_WEB: "false",
-    RATE_LIMIT_PER_IP: "100000000",
-    RATE_LIMIT_PER_EMAIL: "100000000",
-    OIDC_RATE_LIMIT_PER_IP: "100000000",
-    ACCOUNT_THROTTLE_FACTOR: "100000",
-    OTP_RESEND_COOLDOWN_SECONDS: "0",
-    SECURITY_MAILS: "false",
-  });
-  return { ...config, oidc: { ...config.oidc, clients: [...config.oidc.clients, benchClient] } };
-}
-
-async function startTobira(): Promise<string> {
-  const base = benchConfig();
-  const client = createDynamoDbClient({
-    region: base.dynamodb.region,
-    endpoint: base.dynamodb.endpoint,
-    placeholderCredentials: true,
-    connectTimeoutMs: base.dynamodb.timeouts.connectMs,
-    attemptTimeoutMs: base.dynamodb.timeouts.totalMs,
-  });
-  const store = createDynamoStore({ client, tableName: base.dynamodb.tableName, deadlineMs: base.dynamodb.timeouts.totalMs, onCall: countCall });
-  await store.ensureTable();
-  const logger = createLogger(base.logLevel);
-  const cognito = timedGateway(createCognitoGateway({ client: createCognitoClient(base.cognito), settings: base.cognito, logger }));
-  // The app needs its URL (issuer, trusted origin), known once the server listens.
-  const holder: { app?: ReturnType<typeof createBffApp> } = {};
-  const { url } = await listen((req, res) => holder.app!(req, res));
-  const config: BffConfig = { ...base, publicUrl: url, trustedOrigins: [url, ...base.trustedOrigins.slice(1)] };
-  holder.app = createBffApp({ config, store, logger, cognito });
-  return url;
-}
+import { benchClient, type Minted, type ServerKind } from "./bench-protocol";
+import { benchConfig, listen, serveBench } from "./bench-server";
 
 async function startExpressHello(): Promise<string> {
   const app = express();
@@ -260,40 +141,13 @@ async function startInfra(): Promise<{ emulatorUrl: string; issuer: string; dyna
   return { emulatorUrl: emulator.url, issuer: emulator.issuer, dynamoEndpoint: dynalite.endpoint };
 }
 
-async function main(): Promise<void> {
-  process.on("message", (message: BenchRequest) => {
-    void (async () => {
-      try {
-        if (message.type === "stats") {
-          if (message.gc) gc?.();
-          const result = stats();
-          if (message.resetSteps) for (const key of Object.keys(steps)) delete steps[key];
-          send({ id: message.id, result });
-        } else if (message.type === "mint") {
-          send({ id: message.id, result: await mint!(message) });
-        }
-      } catch (error) {
-        send({ id: message.id, error: error instanceof Error ? error.stack : String(error) });
-      }
-    })();
-  });
-  if (kind === "infra") {
-    send({ type: "ready", ...(await startInfra()) });
-    return;
-  }
-  const url =
-    kind === "tobira"
-      ? await startTobira()
-      : kind === "express-hello"
-        ? await startExpressHello()
-        : kind === "express-session"
-          ? await startExpressSession()
-          : await startBareProvider();
-  send({ type: "ready", url });
-}
+const start: Record<Exclude<ServerKind, "tobira">, () => Promise<Record<string, unknown>>> = {
+  infra: startInfra,
+  "express-hello": async () => ({ url: await startExpressHello() }),
+  "express-session": async () => ({ url: await startExpressSession() }),
+  "oidc-bare": async () => ({ url: await startBareProvider() }),
+};
 
-process.on("disconnect", () => process.exit(0));
-main().catch((error: unknown) => {
-  console.error(`bench server ${kind}:`, error instanceof Error ? error.stack : error);
-  process.exit(1);
-});
+const kind = benchEnv.server;
+if (kind === "tobira") throw new Error("the BFF's bench server is bench/tobira-server.ts");
+serveBench(kind, start[kind], (request) => mint!(request));

@@ -22,18 +22,18 @@ export const developmentOnlyPackages = ["dynalite", "tsx", "openid-client", "vit
  * In the bundle each `import.meta.url` of ours becomes the URL its source file would have next to
  * the bundle's folder, so those paths stay what they are in the source tree.
  */
-const sourceLocations: Plugin = {
+const sourceLocations = (outDir: string): Plugin => ({
   name: "source-locations",
   setup(builder) {
     builder.onLoad({ filter: /\.ts$/ }, async (args) => {
       if (args.path.includes(`${path.sep}node_modules${path.sep}`)) return undefined;
       const source = await readFile(args.path, "utf8");
       if (!source.includes("import.meta.url")) return { contents: source, loader: "ts" };
-      const relative = path.relative(serverOutDir, args.path).split(path.sep).join("/");
+      const relative = path.relative(outDir, args.path).split(path.sep).join("/");
       return { contents: source.replaceAll("import.meta.url", `new URL(${JSON.stringify(relative)}, import.meta.url).href`), loader: "ts" };
     });
   },
-};
+});
 
 function bundledPackages(metafile: Metafile): Set<string> {
   const names = new Set<string>();
@@ -50,10 +50,11 @@ export interface ServerBuild {
   bytes: number;
 }
 
-export async function buildServer(): Promise<ServerBuild> {
+/** `target`: another entry and output file, built the same way (npm run bench bundles its BFF server so). */
+export async function buildServer(target: { entry: string; outfile: string } = { entry: serverEntry, outfile: serverBundle }): Promise<ServerBuild> {
   const result = await build({
-    entryPoints: [serverEntry],
-    outfile: serverBundle,
+    entryPoints: [target.entry],
+    outfile: target.outfile,
     bundle: true,
     platform: "node",
     // Node 20 features at most, so the same file runs on 20 and 22.
@@ -67,15 +68,15 @@ export async function buildServer(): Promise<ServerBuild> {
     metafile: true,
     legalComments: "linked",
     logLevel: "warning",
-    plugins: [sourceLocations],
+    plugins: [sourceLocations(path.dirname(target.outfile))],
     // CommonJS packages inside an ES module still call require() for Node's built-ins.
     banner: { js: 'import { createRequire as __tobiraCreateRequire } from "node:module"; const require = __tobiraCreateRequire(import.meta.url);' },
   });
   const packages = [...bundledPackages(result.metafile)].sort();
   const leaked = packages.filter((name) => developmentOnlyPackages.includes(name));
   if (leaked.length > 0) throw new Error(`The server bundle must not contain development-only packages: ${leaked.join(", ")}`);
-  const output = result.metafile.outputs[path.relative(process.cwd(), serverBundle).split(path.sep).join("/")];
-  return { bundle: serverBundle, packages, bytes: output?.bytes ?? 0 };
+  const output = result.metafile.outputs[path.relative(process.cwd(), target.outfile).split(path.sep).join("/")];
+  return { bundle: target.outfile, packages, bytes: output?.bytes ?? 0 };
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
