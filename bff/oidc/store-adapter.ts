@@ -2,7 +2,7 @@ import { errors, type Adapter, type AdapterConstructor, type AdapterPayload } fr
 import type { Store } from "../store/store";
 import { StoreUnavailableError } from "../store/store-errors";
 import { accountKind } from "./accounts";
-import { deferTokenWrite, readAhead, withRequestReads } from "./token-request-store";
+import { codeExchangeExpects, consumedInThisRequest, deferTokenWrite, readAhead, rememberConsumed, withRequestReads } from "./token-request-store";
 
 /**
  * oidc-provider's storage adapter over the BFF's Store (DynamoDB; dynalite locally), so that
@@ -166,6 +166,16 @@ export function createStoreAdapter(backing: Store): AdapterConstructor {
 
     async find(id: string): Promise<AdapterPayload | undefined> {
       if (!isBoundedId(id)) return undefined;
+      const expects = this.model === "AuthorizationCode" ? codeExchangeExpects(id) : undefined;
+      if (expects !== undefined) {
+        // The code exchange reads and consumes the code at once (token-request-store.ts).
+        const redeemed = await store.markOnce<AdapterPayload>(this.kind, id, "consumed", nowSeconds(), expects);
+        if (redeemed !== undefined) {
+          rememberConsumed(this.kind, id);
+          await readAhead(store, keysReadWith(redeemed));
+          return redeemed;
+        }
+      }
       const payload = await store.get<AdapterPayload>(this.kind, id);
       if (payload !== undefined && (this.model === "AuthorizationCode" || this.model === "RefreshToken")) await readAhead(store, keysReadWith(payload));
       return payload;
@@ -186,6 +196,7 @@ export function createStoreAdapter(backing: Store): AdapterConstructor {
 
     async consume(id: string): Promise<void> {
       if (!isBoundedId(id)) throw new errors.InvalidGrant("grant request is invalid or already used");
+      if (consumedInThisRequest(this.kind, id)) return;
       const taken = await store.markOnce<AdapterPayload>(this.kind, id, "consumed", nowSeconds());
       if (taken === undefined) {
         // Another request redeemed it first (or it was already redeemed, or it is gone): a replay.

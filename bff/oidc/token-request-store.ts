@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import Provider, { type KoaContextWithOIDC } from "oidc-provider";
 import type { PutOptions, Store } from "../store/store";
 
@@ -15,6 +16,11 @@ import type { PutOptions, Store } from "../store/store";
  *   (Store.putMany) when the provider has built its answer, before the answer leaves
  *   (flushTokenWrites, provider-hooks.ts); an answer that is not a success writes none. A single-use
  *   consume is never deferred: it is decided before any token is issued.
+ * - The code exchange reads and consumes the code in one conditional write, made only when the
+ *   request would pass the provider's own checks of the code (its client, redirect_uri and PKCE
+ *   challenge, RFC 6749 §4.1.3, RFC 7636 §4.6): a request that fails them neither uses up the
+ *   code nor sees it consumed, and reads it plainly so that the provider answers with its error.
+ *   The provider's later consume of the same code in the same request is then already done.
  */
 
 const reads = new WeakMap<object, Map<string, unknown>>();
@@ -34,6 +40,44 @@ function tokenRequest(): object | undefined {
 }
 
 const keyOf = (kind: string, id: string) => `${kind}#${id}`;
+
+const consumedHere = new WeakMap<object, Set<string>>();
+
+/** RFC 7636 §4.1: a verifier is 43–128 characters of [A-Za-z0-9-._~]. */
+const verifierPattern = /^[A-Za-z0-9\-._~]{43,128}$/;
+
+/**
+ * What the stored code must hold for this code exchange to pass the provider's checks of it
+ * (clientId, redirectUri, codeChallenge: S256 of the verifier, or none without one); undefined
+ * outside an authorization_code request for this code by an authenticated client.
+ */
+export function codeExchangeExpects(code: string): Record<string, string | undefined> | undefined {
+  const ctx = tokenRequest() as KoaContextWithOIDC | undefined;
+  const params = ctx?.oidc.params;
+  const clientId = ctx?.oidc.client?.clientId;
+  if (params?.grant_type !== "authorization_code" || params.code !== code || clientId === undefined || typeof params.redirect_uri !== "string") return undefined;
+  const verifier = params.code_verifier;
+  if (verifier !== undefined && (typeof verifier !== "string" || !verifierPattern.test(verifier))) return undefined;
+  return {
+    clientId,
+    redirectUri: params.redirect_uri,
+    codeChallenge: verifier === undefined ? undefined : createHash("sha256").update(verifier).digest("base64url"),
+  };
+}
+
+/** Remembers that this request consumed the record (its later consume is already done). */
+export function rememberConsumed(kind: string, id: string): void {
+  const ctx = tokenRequest();
+  if (ctx === undefined) return;
+  const consumed = consumedHere.get(ctx);
+  if (consumed === undefined) consumedHere.set(ctx, new Set([keyOf(kind, id)]));
+  else consumed.add(keyOf(kind, id));
+}
+
+export function consumedInThisRequest(kind: string, id: string): boolean {
+  const ctx = tokenRequest();
+  return ctx !== undefined && consumedHere.get(ctx)?.has(keyOf(kind, id)) === true;
+}
 
 /** Reads these records together for the rest of this token request (nothing outside one). */
 export async function readAhead(store: Store, keys: readonly { kind: string; id: string }[]): Promise<void> {
@@ -106,9 +150,9 @@ export function withRequestReads(store: Store): Store {
       forget(kind, id);
       return store.consume(kind, id);
     },
-    markOnce(kind, id, field, mark) {
+    markOnce(kind, id, field, mark, only) {
       forget(kind, id);
-      return store.markOnce(kind, id, field, mark);
+      return store.markOnce(kind, id, field, mark, only);
     },
     getMany: (keys) => store.getMany(keys),
     putMany(records) {

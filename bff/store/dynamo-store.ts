@@ -295,7 +295,7 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoStore {
       });
     },
 
-    async markOnce<T>(kind: string, id: string, field: string, mark: string | number) {
+    async markOnce<T>(kind: string, id: string, field: string, mark: string | number, only: Record<string, string | undefined> = {}) {
       const pk = keyOf(kind, id);
       if (!fitsStoreKey(kind, id)) return undefined;
       return run("markOnce", async (send) => {
@@ -306,10 +306,18 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoStore {
               Key: { pk },
               UpdateExpression: "SET #value.#field = :mark",
               // Only a live item without the mark, and only once (conditional write: exactly one winner).
-              ConditionExpression:
+              ConditionExpression: [
                 "attribute_exists(pk) AND (attribute_not_exists(expiresAt) OR expiresAt > :now) AND attribute_exists(#value) AND attribute_not_exists(#value.#field)",
-              ExpressionAttributeNames: { "#value": "value", "#field": field },
-              ExpressionAttributeValues: { ":now": nowSeconds(), ":mark": mark },
+                ...Object.entries(only).map(([, equals], index) =>
+                  equals === undefined ? `attribute_not_exists(#value.#only${index})` : `#value.#only${index} = :only${index}`,
+                ),
+              ].join(" AND "),
+              ExpressionAttributeNames: { "#value": "value", "#field": field, ...Object.fromEntries(Object.keys(only).map((name, index) => [`#only${index}`, name])) },
+              ExpressionAttributeValues: {
+                ":now": nowSeconds(),
+                ":mark": mark,
+                ...Object.fromEntries(Object.entries(only).flatMap(([, equals], index) => (equals === undefined ? [] : [[`:only${index}`, equals]]))),
+              },
               ReturnValues: "ALL_OLD",
             }),
             send,

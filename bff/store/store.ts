@@ -57,9 +57,10 @@ export interface Store {
    * have it yet, and returns the value as it was before: a conditional update, so that of
    * concurrent callers exactly one gets the value and the others undefined (single use without
    * deleting: the record keeps its TTL and index, and later readers see the mark). Undefined too
-   * when the record is absent or expired.
+   * when the record is absent or expired, or when a field named in `only` differs from the value
+   * given there (undefined: the field must be absent).
    */
-  markOnce<T>(kind: string, id: string, field: string, mark: string | number): Promise<T | undefined>;
+  markOnce<T>(kind: string, id: string, field: string, mark: string | number, only?: Record<string, string | undefined>): Promise<T | undefined>;
   /**
    * Reads several records in one round-trip (consistent reads), in the order of `keys`:
    * undefined where a record is absent or expired. At most 100 keys.

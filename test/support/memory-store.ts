@@ -81,9 +81,10 @@ export function memoryStore(now: () => number = Date.now): Store {
       return item.value as T | undefined;
     },
 
-    async markOnce<T>(kind: string, id: string, field: string, mark: string | number) {
+    async markOnce<T>(kind: string, id: string, field: string, mark: string | number, only: Record<string, string | undefined> = {}) {
       const item = liveItem(kind, id);
       if (item === undefined || typeof item.value !== "object" || item.value === null || fieldOf(item.value, field) !== undefined) return undefined;
+      if (Object.entries(only).some(([name, equals]) => fieldOf(item.value, name) !== equals)) return undefined;
       const before = copy(item.value) as T;
       (item.value as Record<string, unknown>)[field] = mark;
       return before;

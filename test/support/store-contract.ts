@@ -314,6 +314,21 @@ export function describeStoreContract(name: string, open: OpenStore): void {
       });
     });
 
+    describe("markOnce with conditions on other fields", () => {
+      it("marks only when every named field has the value given (undefined: absent)", async () => {
+        const key = id();
+        await store.put("oidc-AuthorizationCode", key, { clientId: "app", redirectUri: "https://app/cb" }, { ttlSeconds: 60 });
+        expect(await store.markOnce("oidc-AuthorizationCode", key, "consumed", 1, { clientId: "other" })).toBeUndefined();
+        expect(await store.markOnce("oidc-AuthorizationCode", key, "consumed", 1, { clientId: "app", codeChallenge: "x" })).toBeUndefined();
+        expect(await store.get("oidc-AuthorizationCode", key)).toEqual({ clientId: "app", redirectUri: "https://app/cb" });
+        expect(await store.markOnce("oidc-AuthorizationCode", key, "consumed", 2, { clientId: "app", redirectUri: "https://app/cb", codeChallenge: undefined })).toEqual({
+          clientId: "app",
+          redirectUri: "https://app/cb",
+        });
+        expect(await store.get("oidc-AuthorizationCode", key)).toEqual({ clientId: "app", redirectUri: "https://app/cb", consumed: 2 });
+      });
+    });
+
     describe("getMany", () => {
       it("reads several records of several kinds in the order asked, undefined for absent and expired ones", async () => {
         const [a, b, c, d] = [id(), id(), id(), id()];

@@ -92,12 +92,12 @@ function userInfoStatus(accessToken: string): Promise<number> {
 }
 
 describe("store round-trips per token request", () => {
-  it("a code exchange reads the code, then its grant, provider session and account in one batch, consumes it once and writes both tokens together", async () => {
+  it("a code exchange consumes the code as it reads it, reads its grant, provider session and account in one batch and writes both tokens together", async () => {
     const code = await freshCode();
     const { result, calls: made } = await counting(() => exchange(code));
     await tokensOf(result);
-    // The rate limit's read, the code, the batch, the consume, the tokens.
-    expect(made.sort()).toEqual(["addToWindows", "get", "getMany", "markOnce", "putMany"]);
+    // The rate limit's read, the code (read and consumed), the batch, the tokens.
+    expect(made.sort()).toEqual(["addToWindows", "getMany", "markOnce", "putMany"]);
   });
 
   it("a refresh reads its token, then its grant, provider session and account in one batch, consumes it once and writes both tokens together", async () => {
@@ -143,6 +143,16 @@ describe("the guarantees", () => {
     } finally {
       failPutMany = false;
     }
+  });
+
+  it("an exchange that fails the code's checks does not use the code up: the right request still gets tokens", async () => {
+    const code = await freshCode();
+    const otherVerifier = "x".repeat(43);
+    expect(await errorOf(await exchange({ ...code, verifier: otherVerifier }))).toBe("invalid_grant");
+    expect(
+      await errorOf(await token({ grant_type: "authorization_code", code: code.code, code_verifier: code.verifier, redirect_uri: `${client.redirectUris[0]!}x` })),
+    ).toBe("invalid_grant");
+    await tokensOf(await exchange(code));
   });
 
   it("a failed exchange writes no token", async () => {
