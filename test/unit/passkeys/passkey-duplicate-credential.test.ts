@@ -76,6 +76,7 @@ describe("registering a credential id that is already registered", () => {
       status: 400,
       code: "passkey_rejected",
       message: passkeyMessages.alreadyRegistered,
+      reason: "credential id already registered",
     });
     expect(await passkeys.find(credential.id)).toEqual(alicesPasskey);
     expect(await passkeys.listForUser(bob.username)).toEqual([]);

@@ -109,6 +109,7 @@ describe("adding a passkey needs a factor proved within PASSKEY_STEP_UP_SECONDS"
     const req = browser();
     const error = await refusal(management.registrationOptions(req));
     expect(error).toMatchObject({ status: 403, code: "step_up_required", extra: { passkeyAvailable: true } });
+    expect(error.message).toMatch(/add a passkey/);
     expect(req.session?.passkeyRegistration).toBeUndefined();
   });
 
@@ -117,6 +118,14 @@ describe("adding a passkey needs a factor proved within PASSKEY_STEP_UP_SECONDS"
     await passkeys.save(stored("paused", alice, beforeReset));
     signInAs(aliceWithoutStepUp);
     expect(await refusal(management.registrationOptions(browser()))).toMatchObject({ code: "step_up_required", extra: { passkeyAvailable: false } });
+  });
+
+  it("says a passkey can do the step-up when at least one of the account's passkeys is active, though another is paused", async () => {
+    const { management, passkeys, browser, signInAs } = setUp({ lastResetAt: resetAt });
+    await passkeys.save(stored("paused", alice, beforeReset));
+    await passkeys.save(stored("active", alice));
+    signInAs(aliceWithoutStepUp);
+    expect(await refusal(management.registrationOptions(browser()))).toMatchObject({ code: "step_up_required", extra: { passkeyAvailable: true } });
   });
 
   it("refuses the registration itself without a recent factor, even with a live challenge", async () => {
@@ -153,7 +162,9 @@ describe(`at most ${MAX_PASSKEYS_PER_USER} passkeys per account`, () => {
 
   it(`answers 409 limit_exceeded to registration options at ${MAX_PASSKEYS_PER_USER}`, async () => {
     const { management, browser } = await holding(MAX_PASSKEYS_PER_USER);
-    expect(await refusal(management.registrationOptions(browser()))).toMatchObject({ status: 409, code: "limit_exceeded" });
+    const error = await refusal(management.registrationOptions(browser()));
+    expect(error).toMatchObject({ status: 409, code: "limit_exceeded" });
+    expect(error.message).toMatch(`at most ${MAX_PASSKEYS_PER_USER} passkeys`);
   });
 
   it("answers 409 limit_exceeded to a registration when the limit was reached after its options were given", async () => {
@@ -187,7 +198,11 @@ describe("registering a passkey", () => {
     const { management, browser } = setUp();
     const options = await management.registrationOptions(browser());
     const credential = new SoftwareAuthenticator(origin).register(options);
-    expect(await refusal(management.register(browser(), { credential }))).toMatchObject({ code: "passkey_rejected", message: passkeyMessages.expired });
+    expect(await refusal(management.register(browser(), { credential }))).toMatchObject({
+      code: "passkey_rejected",
+      message: passkeyMessages.expired,
+      reason: "no live registration challenge for this session",
+    });
   });
 
   it("refuses a registration challenge issued to another user's session in this browser", async () => {
@@ -207,7 +222,11 @@ describe("registering a passkey", () => {
     const credential = new SoftwareAuthenticator(origin).register(await management.registrationOptions(req));
     // The store's conditional write (absent) refuses: another request saved this id meanwhile.
     passkeys.save = async () => false;
-    expect(await refusal(management.register(req, { credential }))).toMatchObject({ code: "passkey_rejected", message: passkeyMessages.alreadyRegistered });
+    expect(await refusal(management.register(req, { credential }))).toMatchObject({
+      code: "passkey_rejected",
+      message: passkeyMessages.alreadyRegistered,
+      reason: "credential id already registered",
+    });
   });
 });
 
@@ -223,7 +242,11 @@ describe("renaming, confirming and deleting a passkey", () => {
     const { management, passkeys, browser } = setUp();
     await passkeys.save(stored("bobs", bob));
     const before = await passkeys.find("bobs");
-    expect(await refusal(management.rename(browser(), "bobs", "Mine now"))).toMatchObject({ status: 404, code: "not_found" });
+    expect(await refusal(management.rename(browser(), "bobs", "Mine now"))).toMatchObject({
+      status: 404,
+      code: "not_found",
+      message: "There is no such passkey on your account.",
+    });
     expect(await refusal(management.rename(browser(), "nobodys", "x"))).toMatchObject({ status: 404, code: "not_found" });
     expect(await refusal(management.confirm(browser(), "bobs"))).toMatchObject({ status: 404, code: "not_found" });
     expect(await refusal(management.remove(browser(), "bobs"))).toMatchObject({ status: 404, code: "not_found" });

@@ -28,7 +28,7 @@ const signedInLongAgo = Math.floor(Date.now() / 1000) - 3600;
 const alice = { sub: "alice-sub", username: "alice-internal", email: "alice@example.com", authTime: signedInLongAgo } as AuthenticatedSession;
 const bob = { sub: "bob-sub", username: "bob-internal", email: "bob@example.com", authTime: signedInLongAgo } as AuthenticatedSession;
 
-function setUp(options: { lastResetAt?: number } = {}) {
+function setUp(options: { lastResetAt?: number; withResets?: boolean } = {}) {
   const store = memoryStore();
   const passkeys = createPasskeyRepository(store);
   let current: AuthenticatedSession = alice;
@@ -53,7 +53,7 @@ function setUp(options: { lastResetAt?: number } = {}) {
     throttle,
     knownDevices,
     logger: createLogger("silent"),
-    passwordResets: { lastForSub },
+    ...(options.withResets === false ? {} : { passwordResets: { lastForSub } }),
   });
 
   async function register(session: AuthenticatedSession, createdAt = new Date().toISOString(), authenticator = new SoftwareAuthenticator(origin)) {
@@ -115,6 +115,12 @@ describe("passkey step-up: options", () => {
     expect(options.allowCredentials?.map((allowed) => allowed.id)).toEqual([after.credentialId]);
   });
 
+  it("offers the account's passkeys when the BFF keeps no password resets", async () => {
+    const { stepUp, register, req } = setUp({ withResets: false });
+    const { passkey } = await register(alice);
+    expect((await stepUp.options(req)).allowCredentials?.map((allowed) => allowed.id)).toEqual([passkey.credentialId]);
+  });
+
   it("answers 400 bad_request when every passkey of the account is paused", async () => {
     const resetAt = Date.now();
     const { stepUp, register, req } = setUp({ lastResetAt: resetAt });
@@ -125,7 +131,9 @@ describe("passkey step-up: options", () => {
 
   it("answers 400 bad_request when the account has no passkey, without reading its password resets", async () => {
     const { stepUp, req, lastForSub } = setUp();
-    expect(await refusal(stepUp.options(req))).toMatchObject({ status: 400, code: "bad_request" });
+    const error = await refusal(stepUp.options(req));
+    expect(error).toMatchObject({ status: 400, code: "bad_request" });
+    expect(error.message).toMatch(/no passkey that can confirm/);
     expect(lastForSub).not.toHaveBeenCalled();
   });
 });
@@ -149,7 +157,12 @@ describe("passkey step-up: the password", () => {
     const { stepUp, req, refund, startCustomAuthWithPassword, sessions } = setUp();
     startCustomAuthWithPassword.mockRejectedValueOnce(new ApiError(401, "invalid_credentials", "Incorrect email or password."));
     const error = await refusal(stepUp.prove(req, { password: "wrong" }));
-    expect(error).toMatchObject({ status: 400, code: "invalid_credentials", extra: { fields: { password: "That password is not right." } } });
+    expect(error).toMatchObject({
+      status: 400,
+      code: "invalid_credentials",
+      message: "That password is not right.",
+      extra: { fields: { password: "That password is not right." } },
+    });
     expect(refund).not.toHaveBeenCalled();
     expect(sessions.renewAuthenticated).not.toHaveBeenCalled();
   });
@@ -213,7 +226,7 @@ describe("passkey step-up: an existing passkey (WebAuthn L3 §7.2)", () => {
     const credential = asBody(authenticator.authenticate(await stepUp.options(req)));
     await stepUp.prove(req, { credential });
     const replay = await refusal(stepUp.prove(req, { credential }));
-    expect(replay).toMatchObject({ status: 400, code: "passkey_rejected", message: passkeyMessages.expired });
+    expect(replay).toMatchObject({ status: 400, code: "passkey_rejected", message: passkeyMessages.expired, reason: "no live step-up challenge for this session" });
     expect(sessions.renewAuthenticated).toHaveBeenCalledTimes(1);
   });
 
@@ -234,7 +247,7 @@ describe("passkey step-up: an existing passkey (WebAuthn L3 §7.2)", () => {
     const { authenticator: bobs } = await register(bob);
     const options = await stepUp.options(req);
     const error = await refusal(stepUp.prove(req, { credential: asBody(bobs.authenticate(options, {}, bobs.credentials[0])) }));
-    expect(error).toMatchObject({ code: "passkey_rejected", message: expect.stringMatching(/different account/) });
+    expect(error).toMatchObject({ code: "passkey_rejected", message: expect.stringMatching(/different account/), reason: "step-up with another user's credential" });
     expect(sessions.renewAuthenticated).not.toHaveBeenCalled();
   });
 
