@@ -59,6 +59,10 @@ describe("passkeyAmr (RFC 8176)", () => {
     expect(passkeyAmr({ deviceType: "singleDevice", userVerified: true }, true, securityKey)).toEqual(["pwd", "hwk", "user", "mfa"]);
   });
 
+  it("records hwk for a single-device passkey of a known platform authenticator (Windows Hello)", () => {
+    expect(passkeyAmr({ deviceType: "singleDevice", userVerified: true }, false, "08987058-cadc-4b81-b6e1-30de50dcbe96")).toEqual(["hwk", "user"]);
+  });
+
   it("records swk for a single-device passkey whose AAGUID is unknown (the flag alone is the authenticator's word)", () => {
     expect(passkeyAmr({ deviceType: "singleDevice", userVerified: true }, true, "00000000-0000-0000-0000-000000000000")).toEqual(["pwd", "swk", "user", "mfa"]);
     expect(passkeyAmr({ deviceType: "singleDevice", userVerified: true }, false)).toEqual(["swk", "user"]);
