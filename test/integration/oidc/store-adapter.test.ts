@@ -57,6 +57,19 @@ describe("the oidc-provider store adapter", () => {
     expect(await sessions.findByUid(uid)).toBeUndefined();
   });
 
+  it("finds a session by uid in one read, as it was last saved", async () => {
+    const operations: string[] = [];
+    const counted = createDynamoStore({ client, tableName: "tobira-oidc-adapter-test", onCall: (operation) => operations.push(operation) });
+    const sessions = new (createStoreAdapter(counted))("Session");
+    const uid = id("uid");
+    const key = id("session");
+    await sessions.upsert(key, { jti: key, uid, accountId: "a", authorizations: { app: { grantId: "g-1" } } }, 600);
+    await sessions.upsert(key, { jti: key, uid, accountId: "a", authorizations: { app: { grantId: "g-2" } } }, 600);
+    operations.length = 0;
+    expect(await sessions.findByUid(uid)).toMatchObject({ jti: key, authorizations: { app: { grantId: "g-2" } } });
+    expect(operations).toEqual(["GetItem"]);
+  });
+
   it("revokes every record of a grant, and only those", async () => {
     const tokens = adapter("AccessToken");
     const grantId = id("grant");
