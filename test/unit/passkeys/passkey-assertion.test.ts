@@ -43,7 +43,7 @@ describe("usablePasskeyFor", () => {
     const { passkeys, response } = await ceremony();
     const passwordResets = { lastForSub: async (sub: string) => (sub === user.sub ? Date.parse(createdAt) + 1000 : undefined) };
     const error = await rejection(usablePasskeyFor({ passkeys, passwordResets }, response));
-    expect(error.message).toBe(passkeyMessages.suspended);
+    expect(error).toMatchObject({ message: passkeyMessages.suspended, reason: "passkey paused by a password reset" });
   });
 
   it("returns a passkey created after the last reset", async () => {
