@@ -93,7 +93,7 @@ const configModules = [
 ];
 
 export default defineConfig([
-  globalIgnores(["dist/", "cdk.out/", ".data/", "coverage/", ".vite/", "infra/lambda/**/*.js"]),
+  globalIgnores(["dist/", "cdk.out/", ".data/", "coverage/", ".vite/", ".stryker-tmp/", "reports/", "infra/lambda/**/*.js"]),
 
   {
     files: ["**/*.{ts,tsx,js,mjs}"],
