@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from "node:crypto";
 import { createServer, type RequestListener } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { AlbAuthError, createAlbRequestVerifier, type AlbRequestVerifierOptions } from "../../../bff/alb/verify-alb-request";
 import { createLocalAlbSigner, startAlbKeyServer, type AlbKeyServer, type LocalAlbSigner } from "../../../emulator/local/local-alb-signer";
 import { startTestCognitoIssuer, type TestCognitoIssuer } from "./cognito-issuer";
@@ -242,6 +242,48 @@ describe("fetching ALB keys for the kid a token names (chosen by whoever sends i
       for (let attempt = 0; attempt < 5; attempt += 1) expect(await refusal(verifier.verify(forged))).toMatchObject({ reason: "invalid_signature", status: 401 });
       expect(fetches()).toBe(1);
     });
+  });
+
+  it("asks the endpoint again about an unpublished kid once its 10 minutes in memory are over", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      await countingKeyEndpoint(async (url, fetches) => {
+        const verifier = createAlbRequestVerifier(options({ albKeysEndpoint: url }));
+        const headers = await goodHeaders();
+        const forged = { ...headers, "x-amzn-oidc-data": withKid(headers["x-amzn-oidc-data"]!, crypto.randomUUID()) };
+        expect(await refusal(verifier.verify(forged))).toMatchObject({ reason: "invalid_signature" });
+        vi.setSystemTime(Date.now() + 10 * 60 * 1000 - 1);
+        await refusal(verifier.verify(forged));
+        expect(fetches()).toBe(1);
+        vi.setSystemTime(Date.now() + 1);
+        expect(await refusal(verifier.verify(forged))).toMatchObject({ reason: "invalid_signature" });
+        expect(fetches()).toBe(2);
+      });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("fetches uncached kids again when the next minute starts", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      await countingKeyEndpoint(async (url, fetches) => {
+        const verifier = createAlbRequestVerifier(options({ albKeysEndpoint: url, keyFetchesPerMinute: 2 }));
+        const headers = await goodHeaders();
+        const forged = () => ({ ...headers, "x-amzn-oidc-data": withKid(headers["x-amzn-oidc-data"]!, crypto.randomUUID()) });
+        await refusal(verifier.verify(forged()));
+        await refusal(verifier.verify(forged()));
+        expect(await refusal(verifier.verify(forged()))).toMatchObject({ reason: "key_endpoint_unavailable", status: 503 });
+        vi.setSystemTime(Date.now() + 60_000 - 1);
+        expect(await refusal(verifier.verify(forged()))).toMatchObject({ reason: "key_endpoint_unavailable", status: 503 });
+        expect(fetches()).toBe(2);
+        vi.setSystemTime(Date.now() + 1);
+        expect(await refusal(verifier.verify(forged()))).toMatchObject({ reason: "invalid_signature", status: 401 });
+        expect(fetches()).toBe(3);
+      });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("fetches at most keyFetchesPerMinute uncached kids a minute (503 beyond), while the cached key keeps verifying", async () => {
