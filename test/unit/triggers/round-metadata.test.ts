@@ -9,6 +9,7 @@ import {
   parseProvideRoundNonce,
   provideRoundMetadata,
   roundStep,
+  sameSecret,
 } from "../../../triggers/round-metadata";
 import { otpSeal, round } from "./events";
 
@@ -75,5 +76,17 @@ describe("round metadata", () => {
     expect(roundStep(provideRoundMetadata("attempt-nonce-0123456789ab"))).toBe("PROVIDE_AUTH_PARAMETERS");
     expect(roundStep(otpRoundMetadata(seal))).toBe("OTP");
     for (const other of [undefined, null, "", "OTP", "SOMETHING"]) expect(roundStep(other)).toBeUndefined();
+  });
+});
+
+describe("sameSecret", () => {
+  it("answers false, without throwing, for secrets of different lengths", () => {
+    expect(sameSecret("abc", "abcd")).toBe(false);
+    expect(sameSecret("", "x")).toBe(false);
+  });
+
+  it("answers true only for the same secret", () => {
+    expect(sameSecret("mac-value", "mac-value")).toBe(true);
+    expect(sameSecret("mac-value", "mac-valuf")).toBe(false);
   });
 });
