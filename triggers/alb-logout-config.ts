@@ -27,6 +27,8 @@ export const albLogoutConfigSchema = z
     // Cognito accepts sign-out URLs over https, and http only for localhost (Cognito DG, app client
     // "Allowed sign-out URLs"); a fragment has no place in a redirect target (RFC 6749 §3.1.2).
     APP_LOGOUT_URL: z.url({ protocol: /^https?$/, error: (issue) => (issue.input === undefined ? "is required" : "must be an http(s) URL") }).refine((value) => {
+      // Not a URL at all: z.url() has said so already; only a parsed URL has a scheme and fragment to judge.
+      if (!URL.canParse(value)) return true;
       const url = new URL(value);
       return url.hash === "" && (url.protocol === "https:" || isLocalhost(url));
     }, "must be https (http only for localhost) and carry no fragment"),

@@ -18,4 +18,14 @@ describe("the ALB logout Lambda's APP_LOGOUT_URL", () => {
   it("says a URL of another scheme must be an http(s) URL", () => {
     expect(() => loadAlbLogoutConfig({ ...env, APP_LOGOUT_URL: "ftp://app.example.com/out" })).toThrow(/APP_LOGOUT_URL: must be an http\(s\) URL/);
   });
+
+  it("names a value that is no URL at all as the configuration error, not a bare TypeError", () => {
+    expect(() => loadAlbLogoutConfig({ ...env, APP_LOGOUT_URL: "not a url" })).toThrow(
+      /Invalid ALB logout configuration:\n\s+- APP_LOGOUT_URL: must be an http\(s\) URL/,
+    );
+  });
+
+  it("refuses plain http for a host other than the local one", () => {
+    expect(() => loadAlbLogoutConfig({ ...env, APP_LOGOUT_URL: "http://app.example.com/out" })).toThrow(/must be https \(http only for localhost\)/);
+  });
 });
