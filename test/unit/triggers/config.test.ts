@@ -1,4 +1,4 @@
-import { loadTriggersConfig } from "../../../triggers/config";
+import { loadCustomMessageConfig, loadTriggersConfig, triggersConfigSchema } from "../../../triggers/config";
 import { PROOF_SECRET } from "./events";
 
 const valid = { PASSKEY_PROOF_SECRET: PROOF_SECRET, SES_FROM_ADDRESS: "no-reply@tobira.example" };
@@ -62,6 +62,45 @@ describe("triggers config", () => {
   it("lists every problem at once", () => {
     expect(() => loadTriggersConfig({ OTP_TTL_SECONDS: "-1" })).toThrow(
       /PASSKEY_PROOF_SECRET[\s\S]*OTP_TTL_SECONDS[\s\S]*SES_FROM_ADDRESS|PASSKEY_PROOF_SECRET[\s\S]*SES_FROM_ADDRESS[\s\S]*OTP_TTL_SECONDS/,
+    );
+  });
+
+  it("leaves sesFromAddress and region out, not undefined, when they are not set", () => {
+    const config = loadTriggersConfig({ PASSKEY_PROOF_SECRET: PROOF_SECRET, CODE_DELIVERY: "emulator" });
+    expect(Object.keys(config).sort()).toEqual(["otpMaxAttempts", "otpTtlSeconds", "passkeyProofSecret"]);
+  });
+
+  it("names the triggers configuration and each problem's reason in the error", () => {
+    expect(() => loadTriggersConfig({ ...valid, SES_FROM_ADDRESS: "not-an-address" })).toThrow(
+      /^Invalid triggers configuration:\n {2}- SES_FROM_ADDRESS: must be an email address$/,
+    );
+  });
+
+  it("refuses an input that is no object without throwing from the sender-address check", () => {
+    for (const input of [null, undefined, "PASSKEY_PROOF_SECRET"]) {
+      const parsed = triggersConfigSchema.safeParse(input);
+      expect(parsed.success).toBe(false);
+      expect(parsed.error?.issues.map((issue) => issue.path.join("."))).toEqual([""]);
+    }
+  });
+
+  it("refuses an empty AWS_REGION handed to the schema directly", () => {
+    expect(triggersConfigSchema.safeParse({ ...valid, AWS_REGION: "" }).success).toBe(false);
+  });
+});
+
+describe("custom message trigger config", () => {
+  it("defaults to the pool sending mail with its own SES identity", () => {
+    expect(loadCustomMessageConfig({})).toEqual({ emailSendingAccount: "DEVELOPER" });
+  });
+
+  it("reads COGNITO_DEFAULT", () => {
+    expect(loadCustomMessageConfig({ EMAIL_SENDING_ACCOUNT: "COGNITO_DEFAULT" })).toEqual({ emailSendingAccount: "COGNITO_DEFAULT" });
+  });
+
+  it("names the custom message trigger configuration when EMAIL_SENDING_ACCOUNT is unknown", () => {
+    expect(() => loadCustomMessageConfig({ EMAIL_SENDING_ACCOUNT: "SOMEONE_ELSE" })).toThrow(
+      /^Invalid custom message trigger configuration:\n {2}- EMAIL_SENDING_ACCOUNT: /,
     );
   });
 });
