@@ -37,6 +37,8 @@ export default {
     "bff/middleware/rate-limit.ts",
     // The store's conditional writes: put with a condition, single-use consume, the counters.
     "bff/store/dynamo-store.ts",
+    // The throttle's clock-aligned windows behind Store.addToWindows (which attribute a hit lands in).
+    "bff/store/windowed-counters.ts",
   ],
   // Module-level constants would need every test file reloaded per mutant; they are plain values.
   ignoreStatic: true,

@@ -26,6 +26,8 @@ export default defineConfig({
       "test/unit/bff/rate-limit.test.ts",
       "test/unit/bff/store-contract.test.ts",
       "test/unit/bff/dynamo-store.test.ts",
+      "test/unit/bff/windowed-counters.test.ts",
+      "test/unit/bff/windowed-counter-windows.test.ts",
     ],
   },
 });
