@@ -180,12 +180,15 @@ export function createSessionManager(deps: { store: Store; config: BffConfig }):
   async function liveRecordsOf(sub: string) {
     const now = nowSeconds();
     const records = (await store.queryByIndex<StoredSession>(sessionKind, sub)).filter((record) => record.value.sub === sub && record.value.expiresAt > now);
-    const withActivity = await Promise.all(
-      records.map(async (record) => {
-        const activity = await store.get<{ at: number }>(sessionActivityKind, record.id);
-        return { ...record, lastActiveAt: Math.max(activity?.at ?? 0, activityWritten.get(record.id) ?? 0, record.value.createdAt) };
-      }),
-    );
+    // The sessions' activity records in one round-trip per 100 (BatchGetItem's limit), not one each.
+    const activities: unknown[] = [];
+    for (let start = 0; start < records.length; start += 100) {
+      activities.push(...(await store.getMany(records.slice(start, start + 100).map((record) => ({ kind: sessionActivityKind, id: record.id })))));
+    }
+    const withActivity = records.map((record, index) => {
+      const activity = activities[index] as { at: number } | undefined;
+      return { ...record, lastActiveAt: Math.max(activity?.at ?? 0, activityWritten.get(record.id) ?? 0, record.value.createdAt) };
+    });
     return withActivity.filter((record) => !isIdle(record.value, record.lastActiveAt, now));
   }
 

@@ -173,6 +173,51 @@ describe("ending sessions from elsewhere", () => {
   });
 });
 
+describe("store round-trips of the live-user check", () => {
+  function countedSetUp() {
+    const calls: string[] = [];
+    const store = memoryStore();
+    const counted = new Proxy(store, {
+      get(target, property, receiver) {
+        const member: unknown = Reflect.get(target, property, receiver);
+        if (typeof member !== "function") return member;
+        return (...args: unknown[]) => {
+          calls.push(String(property));
+          return (member as (...values: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+    const sessions = createSessionManager({ store: counted, config: loadBffConfig({}) });
+    const browser = () => ({ session: {}, headers: {} }) as unknown as Request;
+    return { calls, sessions, browser };
+  }
+
+  it("reads the activity of all the user's sessions in one batch after the query, not one read each", async () => {
+    const { calls, sessions, browser } = countedSetUp();
+    for (const name of ["a", "b", "c"]) await sessions.establish(browser(), signedIn("alice", `refresh-${name}`));
+    calls.length = 0;
+
+    expect(await sessions.liveSessionsOf("alice")).toHaveLength(3);
+    expect(calls).toEqual(["queryByIndex", "getMany"]);
+  });
+
+  it("reads the activity of more than 100 sessions in batches of 100 (BatchGetItem's limit), missing none", async () => {
+    const { calls, sessions, browser } = countedSetUp();
+    for (let index = 0; index < 101; index += 1) await sessions.establish(browser(), signedIn("alice", `refresh-${index}`));
+    calls.length = 0;
+
+    expect(await sessions.liveSessionsOf("alice")).toHaveLength(101);
+    expect(calls).toEqual(["queryByIndex", "getMany", "getMany"]);
+  });
+
+  it("makes no activity read for a user without sessions", async () => {
+    const { calls, sessions } = countedSetUp();
+
+    expect(await sessions.liveSessionsOf("alice")).toEqual([]);
+    expect(calls).toEqual(["queryByIndex"]);
+  });
+});
+
 describe("renewing the session id at a step-up", () => {
   it("moves the session to a new id with what the step-up proved; the old id is signed out and its pending sign-in gone", async () => {
     const { sessions, browser, copyOf, sidOf } = setUp();
