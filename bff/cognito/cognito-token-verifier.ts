@@ -58,9 +58,15 @@ async function verified(run: () => Promise<JwtPayload>): Promise<VerifiedClaims>
     if (error instanceof FetchError || error instanceof JwksNotAvailableInCacheError || (error instanceof Error && error.name === "TimeoutError")) {
       throw new ApiError(503, "service_unavailable", "Sign-in is temporarily unavailable. Try again shortly.", { expose: true, cause: error });
     }
-    // Stryker disable next-line StringLiteral: aws-jwt-verify and the checks below reject with Errors only
-    throw new InvalidTokenError(error instanceof Error ? error.name : "unknown");
+    throw new InvalidTokenError(refusalReason(error));
   }
+}
+
+/** What the log says failed: aws-jwt-verify's errors keep Error's `name`, so their class names it (JwtExpiredError, …). */
+function refusalReason(error: unknown): string {
+  // Stryker disable next-line StringLiteral: aws-jwt-verify and the checks below reject with Errors only
+  if (!(error instanceof Error)) return "unknown";
+  return error.name === "Error" ? error.constructor.name : error.name;
 }
 
 export function createCognitoTokenVerifier(settings: CognitoSettings): CognitoTokenVerifier {

@@ -201,6 +201,11 @@ describe.each(["aws", "emulator"] as const)("the Cognito token verifier for %s's
     await invalidReason(pool.verifier().verifyAccessToken(await signed(pool, "access", { ...accessClaims(pool), ...past })));
   });
 
+  it("names what failed in the refusal's reason: an expired token reads JwtExpiredError, not a bare Error", async () => {
+    const expired = await signed(pool, "access", { ...accessClaims(pool), iat: now() - 7200, exp: now() - 3600 });
+    expect(await invalidReason(pool.verifier().verifyAccessToken(expired))).toBe("JwtExpiredError");
+  });
+
   it("names the refusal's reason in its message (what the log shows)", async () => {
     const expired = await signed(pool, "id", { ...idClaims(pool), iat: now() - 7200, exp: now() - 3600 });
     const error = await pool
