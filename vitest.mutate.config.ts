@@ -26,6 +26,7 @@ export default defineConfig({
       "test/unit/bff/rate-limit.test.ts",
       "test/unit/bff/store-contract.test.ts",
       "test/unit/bff/dynamo-store.test.ts",
+      "test/unit/bff/dynamo-store-guards.test.ts",
       "test/unit/bff/windowed-counters.test.ts",
       "test/unit/bff/windowed-counter-windows.test.ts",
     ],

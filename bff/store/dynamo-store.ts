@@ -316,6 +316,7 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoStore {
               ExpressionAttributeValues: {
                 ":now": nowSeconds(),
                 ":mark": mark,
+                // Stryker disable next-line ConditionalExpression: a value of undefined is dropped by the document client (removeUndefinedValues), as if never set
                 ...Object.fromEntries(Object.entries(only).flatMap(([, equals], index) => (equals === undefined ? [] : [[`:only${index}`, equals]]))),
               },
               ReturnValues: "ALL_OLD",
