@@ -109,6 +109,8 @@ describe("CustomMessage trigger: choosing the language", () => {
     ["ja_JP", "ja"],
     [" ja ", "ja"],
     ["jav", "en"],
+    ["kaja", "en"],
+    ["x-ja", "en"],
     ["en-GB", "en"],
     ["", "en"],
     [undefined, "en"],

@@ -45,8 +45,8 @@ describe("an invitation's user name", () => {
 
   it.each(["en", "ja"] as const)("is left empty, not 'undefined', when Cognito names no placeholder (%s)", (language) => {
     const message = customMessageFor("CustomMessage_AdminCreateUser", language, { code: "{####}" });
-    expect(message.smsMessage).not.toContain("undefined");
-    expect(message.emailMessage).not.toContain("undefined");
+    expect(message.smsMessage).toBe(expectedSms[language].CustomMessage_AdminCreateUser!.replace("{username}", ""));
+    expect(message.emailMessage).toMatch(/<tr><th [^>]*>[^<]+<\/th><td style="padding:2px 0"><\/td><\/tr>/);
   });
 });
 
@@ -68,6 +68,19 @@ describe("a mail's content", () => {
 <p style="margin:0 0 16px"><span style="display:inline-block;padding:12px 20px;background:#eef2fb;border:1px solid #c9d5f2;border-radius:6px;font:700 28px/1.2 ui-monospace,Menlo,Consolas,monospace;letter-spacing:4px;color:#10245e">C</span></p>
 <p style="margin:0 0 16px">Va</p>
 <p style="margin:0 0 16px">Y</p>`);
+  });
+
+  it("puts each fact in a row of its own, rows side by side", () => {
+    const html = mailHtml("en", {
+      ...words,
+      facts: [
+        ["N", "V"],
+        ["M", "W"],
+      ],
+    });
+    expect(html).toContain(
+      '<table role="presentation" style="margin:0 0 16px"><tr><th align="left" style="padding:2px 12px 2px 0;color:#555;font-weight:normal">N</th><td style="padding:2px 0">V</td></tr><tr><th align="left" style="padding:2px 12px 2px 0;color:#555;font-weight:normal">M</th><td style="padding:2px 0">W</td></tr></table>',
+    );
   });
 
   it("has no facts table when there are no facts", () => {
@@ -128,6 +141,10 @@ describe("the sign-in code's lifetime", () => {
             "サインインしようとしていない場合は、このメッセージを無視してください。パスワードが他人に知られている可能性があるため、変更をおすすめします。",
           ];
     for (const text of expected) expect(html).toContain(`>${text}</`);
+    const heading = language === "en" ? "Your sign-in code" : "サインインコード";
+    const codeLabel = language === "en" ? "Sign-in code" : "サインインコード";
+    expect(html).toContain(`<h1 style="margin:0 0 12px;font-size:20px">${heading}</h1>`);
+    expect(html).toContain(`<p style="margin:0 0 4px;color:#555;font-size:14px">${codeLabel}</p>`);
     expect(html).toContain(`<title>${language === "en" ? "Your Tobira sign-in code" : "Tobira のサインインコード"}</title>`);
   });
 });
