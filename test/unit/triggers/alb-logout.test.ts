@@ -80,6 +80,12 @@ describe("ALB logout Lambda: the chain's shard parameter", () => {
     expect(shardName(String(result.headers?.["Set-Cookie"]))).toBe(`AWSELBAuthSessionCookie-${expected}`);
   });
 
+  it("starts at shard 0 when the event carries no query parameters at all", async () => {
+    const result = await logout({ ...base, path: "/cognito/logout", headers: {} });
+    expect(result.headers?.Location).toBe("/cognito/logout?shard=1");
+    expect(shardName(String(result.headers?.["Set-Cookie"]))).toBe("AWSELBAuthSessionCookie-0");
+  });
+
   it("redirects to the next shard up to the last one shown, then to Cognito", async () => {
     const shown = "AWSELBAuthSessionCookie-0=a; AWSELBAuthSessionCookie-1=b; AWSELBAuthSessionCookie-2=c";
     expect((await logout(singleValue({ cookie: shown }, { shard: "1" }))).headers?.Location).toBe("/cognito/logout?shard=2");
