@@ -27,6 +27,7 @@ export default defineConfig({
       "test/unit/bff/store-contract.test.ts",
       "test/unit/bff/dynamo-store.test.ts",
       "test/unit/bff/dynamo-store-guards.test.ts",
+      "test/unit/bff/dynamo-store-writes.test.ts",
       "test/unit/bff/windowed-counters.test.ts",
       "test/unit/bff/windowed-counter-windows.test.ts",
     ],
