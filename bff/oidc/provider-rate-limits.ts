@@ -47,13 +47,15 @@ const backChannelCounter = "failed";
 const pendingFailures = new WeakMap<IncomingMessage, () => Promise<void>>();
 
 /**
- * Counts a failed back-channel request (status 400 or more) against its network's budget, before
- * its answer is sent; does nothing for other requests.
+ * Counts a refused back-channel request (a 4xx: a wrong secret, code or token) against its
+ * network's budget, before its answer is sent; does nothing for other requests. A 5xx is our own
+ * outage, not a guess: counting it would hold a 503 for one more store deadline while the store
+ * hangs, and spend an app's budget on our failure.
  */
 export async function countFailedProviderRequest(req: IncomingMessage, status: number): Promise<void> {
   const count = pendingFailures.get(req);
   pendingFailures.delete(req);
-  if (count !== undefined && status >= 400) await count();
+  if (count !== undefined && status >= 400 && status < 500) await count();
 }
 
 /** express-rate-limit's store for the back channel: reads the failures of the window (nothing is written per request). */
