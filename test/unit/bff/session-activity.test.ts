@@ -2,10 +2,11 @@ import type { Request } from "express";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { loadBffConfig } from "../../../bff/config";
 import { createSessionManager, normalisedEmail, sessionActivityKind, sessionKind, sessionUserKind, signInKind } from "../../../bff/session/session-manager";
-import type { AuthenticatedSession, PendingSignIn } from "../../../bff/session/session-records";
+import type { AuthenticatedSession } from "../../../bff/session/session-records";
 import { sessionStoreKey } from "../../../bff/session/token-sealing";
 import type { Store } from "../../../bff/store/store";
 import { memoryStore } from "../../support/memory-store";
+import { signedInRecord, pendingSignInRecord } from "../../support/session-fixtures";
 
 /**
  * When a signed-in session ends (bff/session/session-manager.ts): at its absolute expiry, or once
@@ -64,28 +65,9 @@ function setUp(idleTimeoutSeconds: number) {
   return { store, calls, instance, browser, copyOf, keyOf, activityWrites };
 }
 
-const signedIn = (lifetimeSeconds = 8 * 3600): AuthenticatedSession => ({
-  sub: "sub-1",
-  email: "Alice@Example.com",
-  username: "internal-1",
-  amr: ["pwd", "otp", "mfa"],
-  authTime: start,
-  tokens: { idToken: "id", accessToken: "access", refreshToken: "refresh", accessTokenExpiresAt: start + 3600 },
-  createdAt: start,
-  expiresAt: start + lifetimeSeconds,
-});
+const signedIn = (lifetimeSeconds = 8 * 3600): AuthenticatedSession => signedInRecord({ email: "Alice@Example.com", username: "internal-1", at: start, lifetimeSeconds });
 
-const pendingSignIn = (): Omit<PendingSignIn, "version"> => ({
-  email: "alice@example.com",
-  username: "internal-1",
-  cognitoSession: "round-1",
-  step: "otp",
-  methods: ["otp"],
-  failedCodes: 0,
-  resends: 0,
-  passwordVerifiedAt: start,
-  startedAt: start,
-});
+const pendingSignIn = () => pendingSignInRecord({ email: "alice@example.com", at: start });
 
 beforeEach(() => {
   vi.useFakeTimers({ toFake: ["Date"] });

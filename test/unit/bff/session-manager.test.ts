@@ -2,9 +2,10 @@ import type { Request } from "express";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { loadBffConfig } from "../../../bff/config";
 import { createSessionManager } from "../../../bff/session/session-manager";
-import type { AuthenticatedSession, PendingSignIn, StoredSession } from "../../../bff/session/session-records";
+import type { AuthenticatedSession, StoredSession } from "../../../bff/session/session-records";
 import { openSession, sessionStoreKey } from "../../../bff/session/token-sealing";
 import { memoryStore } from "../../support/memory-store";
+import { signedInRecord, pendingSignInRecord } from "../../support/session-fixtures";
 
 function setUp() {
   const sessions = createSessionManager({ store: memoryStore(), config: loadBffConfig({}) });
@@ -13,28 +14,9 @@ function setUp() {
 
 const now = () => Math.floor(Date.now() / 1000);
 
-const signedIn = (): AuthenticatedSession => ({
-  sub: "sub-1",
-  email: "a@example.com",
-  username: "internal-1",
-  amr: ["pwd", "otp", "mfa"],
-  authTime: now(),
-  tokens: { idToken: "id", accessToken: "access", refreshToken: "refresh", accessTokenExpiresAt: now() + 3600 },
-  createdAt: now(),
-  expiresAt: now() + 3600,
-});
+const signedIn = (): AuthenticatedSession => signedInRecord({ email: "a@example.com", username: "internal-1" });
 
-const pendingSignIn = (): Omit<PendingSignIn, "version"> => ({
-  email: "a@example.com",
-  username: "internal-1",
-  cognitoSession: "round-1",
-  step: "otp",
-  methods: ["otp"],
-  failedCodes: 0,
-  resends: 0,
-  passwordVerifiedAt: now(),
-  startedAt: now(),
-});
+const pendingSignIn = () => pendingSignInRecord();
 
 describe("the session manager under concurrent requests", () => {
   it("leaves a session ended when a token refresh finishes after the logout", async () => {

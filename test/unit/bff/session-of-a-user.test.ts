@@ -2,9 +2,10 @@ import type { Request } from "express";
 import { describe, expect, it } from "vitest";
 import { loadBffConfig } from "../../../bff/config";
 import { createSessionManager, sessionKind } from "../../../bff/session/session-manager";
-import type { AuthenticatedSession, PendingSignIn } from "../../../bff/session/session-records";
+import type { AuthenticatedSession } from "../../../bff/session/session-records";
 import { sealSession, sessionStoreKey } from "../../../bff/session/token-sealing";
 import { memoryStore } from "../../support/memory-store";
+import { signedInRecord, pendingSignInRecord } from "../../support/session-fixtures";
 
 /**
  * A user's signed-in sessions as the rest of the BFF sees them (bff/session/session-manager.ts):
@@ -15,28 +16,10 @@ import { memoryStore } from "../../support/memory-store";
 
 const now = () => Math.floor(Date.now() / 1000);
 
-const signedIn = (sub: string, refreshToken = `refresh-${sub}`, authTime = now()): AuthenticatedSession => ({
-  sub,
-  email: `${sub}@example.com`,
-  username: `internal-${sub}`,
-  amr: ["pwd", "otp", "mfa"],
-  authTime,
-  tokens: { idToken: `id-${sub}`, accessToken: `access-${sub}`, refreshToken, accessTokenExpiresAt: now() + 3600 },
-  createdAt: now(),
-  expiresAt: now() + 3600,
-});
+const signedIn = (sub: string, refreshToken = `refresh-${sub}`, authTime = now()): AuthenticatedSession =>
+  signedInRecord({ sub, authTime, tokens: { idToken: `id-${sub}`, accessToken: `access-${sub}`, refreshToken } });
 
-const pendingSignIn = (): Omit<PendingSignIn, "version"> => ({
-  email: "alice@example.com",
-  username: "internal-alice",
-  cognitoSession: "round-1",
-  step: "otp",
-  methods: ["otp"],
-  failedCodes: 0,
-  resends: 0,
-  passwordVerifiedAt: now(),
-  startedAt: now(),
-});
+const pendingSignIn = () => pendingSignInRecord({ email: "alice@example.com", username: "internal-alice" });
 
 function setUp() {
   const store = memoryStore();

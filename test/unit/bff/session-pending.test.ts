@@ -6,6 +6,7 @@ import { createSessionManager, signInKind } from "../../../bff/session/session-m
 import type { PendingSignIn } from "../../../bff/session/session-records";
 import { sessionStoreKey } from "../../../bff/session/token-sealing";
 import { memoryStore } from "../../support/memory-store";
+import { pendingSignInRecord } from "../../support/session-fixtures";
 
 /**
  * A sign-in between the password step and the second factor (bff/session/session-manager.ts):
@@ -14,17 +15,7 @@ import { memoryStore } from "../../support/memory-store";
 
 const now = () => Math.floor(Date.now() / 1000);
 
-const pendingSignIn = (startedAt = now()): Omit<PendingSignIn, "version"> => ({
-  email: "a@example.com",
-  username: "internal-1",
-  cognitoSession: "round-1",
-  step: "otp",
-  methods: ["otp"],
-  failedCodes: 0,
-  resends: 0,
-  passwordVerifiedAt: startedAt,
-  startedAt,
-});
+const pendingSignIn = (startedAt = now()) => pendingSignInRecord({ at: startedAt });
 
 function setUp(store = memoryStore()) {
   const sessions = createSessionManager({ store, config: loadBffConfig({ SIGNIN_TTL_SECONDS: "600" }) });

@@ -2,8 +2,9 @@ import type { Request } from "express";
 import { describe, expect, it } from "vitest";
 import { loadBffConfig } from "../../../bff/config";
 import { createSessionManager } from "../../../bff/session/session-manager";
-import type { AuthenticatedSession, PendingSignIn } from "../../../bff/session/session-records";
+import type { AuthenticatedSession } from "../../../bff/session/session-records";
 import { memoryStore } from "../../support/memory-store";
+import { pendingSignInRecord } from "../../support/session-fixtures";
 
 /**
  * Signing in replaces the browser's session under a new id AND deletes the records of the old
@@ -27,17 +28,7 @@ function signedIn(sub: string, email: string): AuthenticatedSession {
   };
 }
 
-const pending = (): Omit<PendingSignIn, "version"> => ({
-  email: "b@example.com",
-  username: "internal-b",
-  cognitoSession: "round-1",
-  step: "otp",
-  methods: ["otp"],
-  failedCodes: 0,
-  resends: 0,
-  passwordVerifiedAt: now(),
-  startedAt: now(),
-});
+const pending = () => pendingSignInRecord({ email: "b@example.com", username: "internal-b" });
 
 function setUp() {
   const sessions = createSessionManager({ store: memoryStore(), config: loadBffConfig({}) });

@@ -6,6 +6,7 @@ import type { PendingSignIn } from "../../../bff/session/session-records";
 import { pendingOf, pendingReadBy, rememberPending } from "../../../bff/signin/request-records";
 import type { Store } from "../../../bff/store/store";
 import { memoryStore } from "../../support/memory-store";
+import { pendingSignInRecord } from "../../support/session-fixtures";
 
 /**
  * One sign-in request reads its pending sign-in once (bff/signin/request-records.ts), and a
@@ -13,19 +14,7 @@ import { memoryStore } from "../../support/memory-store";
  * losing a concurrent update or acting on a stale record.
  */
 
-const now = () => Math.floor(Date.now() / 1000);
-
-const pendingSignIn = (): Omit<PendingSignIn, "version"> => ({
-  email: "a@example.com",
-  username: "internal-1",
-  cognitoSession: "round-1",
-  step: "otp",
-  methods: ["otp"],
-  failedCodes: 0,
-  resends: 0,
-  passwordVerifiedAt: now(),
-  startedAt: now(),
-});
+const pendingSignIn = () => pendingSignInRecord();
 
 /** The memory store, counting `get`s. */
 function countingStore(): { store: Store; gets: () => number } {

@@ -6,34 +6,14 @@ import { ApiError } from "../../../bff/errors";
 import { createLogger } from "../../../bff/logger";
 import type { EndedProviderSession } from "../../../bff/oidc/back-channel-logout";
 import { createSessionManager } from "../../../bff/session/session-manager";
-import type { AuthenticatedSession, PendingSignIn } from "../../../bff/session/session-records";
+import type { AuthenticatedSession } from "../../../bff/session/session-records";
 import { createSignOut } from "../../../bff/session/sign-out";
 import { memoryStore } from "../../support/memory-store";
+import { signedInRecord, pendingSignInRecord } from "../../support/session-fixtures";
 
-const now = () => Math.floor(Date.now() / 1000);
+const signedIn = (sub: string, refreshToken: string): AuthenticatedSession => signedInRecord({ sub, tokens: { refreshToken } });
 
-const signedIn = (sub: string, refreshToken: string): AuthenticatedSession => ({
-  sub,
-  email: `${sub}@example.com`,
-  username: `internal-${sub}`,
-  amr: ["pwd", "otp", "mfa"],
-  authTime: now(),
-  tokens: { idToken: "id", accessToken: "access", refreshToken, accessTokenExpiresAt: now() + 3600 },
-  createdAt: now(),
-  expiresAt: now() + 3600,
-});
-
-const pendingSignIn = (): Omit<PendingSignIn, "version"> => ({
-  email: "victim@example.com",
-  username: "internal-victim",
-  cognitoSession: "round-1",
-  step: "otp",
-  methods: ["otp"],
-  failedCodes: 0,
-  resends: 0,
-  passwordVerifiedAt: now(),
-  startedAt: now(),
-});
+const pendingSignIn = () => pendingSignInRecord({ email: "victim@example.com", username: "internal-victim" });
 
 function setUp(revokeToken: (token: string) => Promise<void>) {
   const store = memoryStore();
