@@ -67,10 +67,16 @@ export interface Store {
    */
   getMany(keys: readonly { kind: string; id: string }[]): Promise<unknown[]>;
   /**
-   * Creates or replaces several records in one round-trip, without conditions (e.g. freshly
-   * issued tokens under random ids). Not atomic: on failure some may have been written. At most 25.
+   * Creates or replaces several records, and deletes the records named in `deletes`, in one
+   * round-trip, without conditions (e.g. freshly issued tokens under random ids). Neither atomic
+   * nor ordered: on failure some may have been written or deleted, and a concurrent reader may
+   * see any of them done before the others — keep writes whose order matters in calls of their
+   * own. At most 25 puts and deletes together, each key at most once.
    */
-  putMany(records: readonly { kind: string; id: string; value: unknown; options?: Omit<PutOptions, "condition"> }[]): Promise<void>;
+  putMany(
+    records: readonly { kind: string; id: string; value: unknown; options?: Omit<PutOptions, "condition"> }[],
+    deletes?: readonly { kind: string; id: string }[],
+  ): Promise<void>;
   delete(kind: string, id: string): Promise<void>;
   /** Every live record of `kind` whose index equals `indexValue`. */
   queryByIndex<T>(kind: string, indexValue: string): Promise<IndexedRecord<T>[]>;

@@ -95,9 +95,13 @@ export function memoryStore(now: () => number = Date.now): Store {
       return keys.map((key) => copy(liveItem(key.kind, key.id)?.value));
     },
 
-    async putMany(records) {
-      if (records.length > 25) throw new Error("putMany writes at most 25 records");
+    async putMany(records, deletes = []) {
+      if (records.length + deletes.length > 25) throw new Error("putMany writes at most 25 records");
+      if (new Set([...records, ...deletes].map(({ kind, id }) => keyOf(kind, id))).size < records.length + deletes.length) {
+        throw new Error("putMany names each record at most once");
+      }
       for (const { kind, id, value, options = {} } of records) await this.put(kind, id, value, options);
+      for (const { kind, id } of deletes) await this.delete(kind, id);
     },
 
     async delete(kind, id) {

@@ -352,6 +352,52 @@ export function describeStoreContract(name: string, open: OpenStore): void {
       });
     });
 
+    describe("putMany", () => {
+      it("writes and deletes several records of several kinds in one call", async () => {
+        const [a, b, c, d, user] = [id(), id(), id(), id(), id()];
+        await store.put("signin", c, { name: "pending" });
+        await store.put("session", d, { name: "old" });
+        await store.putMany(
+          [
+            { kind: "session", id: a, value: { name: "a" }, options: { ttlSeconds: 60, index: user } },
+            { kind: "session-user", id: b, value: { sub: user } },
+          ],
+          [
+            { kind: "signin", id: c },
+            { kind: "session", id: d },
+            { kind: "session", id: id() },
+          ],
+        );
+        expect(
+          await store.getMany([
+            { kind: "session", id: a },
+            { kind: "session-user", id: b },
+            { kind: "signin", id: c },
+            { kind: "session", id: d },
+          ]),
+        ).toEqual([{ name: "a" }, { sub: user }, undefined, undefined]);
+        expect(await store.queryByIndex("session", user)).toEqual([{ id: a, value: { name: "a" } }]);
+      });
+
+      it("deletes with nothing to put", async () => {
+        const a = id();
+        await store.put("signin", a, { name: "pending" });
+        await store.putMany([], [{ kind: "signin", id: a }]);
+        expect(await store.get("signin", a)).toBeUndefined();
+      });
+
+      it("refuses more than 25 puts and deletes together, and a record named twice, writing nothing", async () => {
+        const a = id();
+        const puts = Array.from({ length: 13 }, () => ({ kind: "session", id: id(), value: {} }));
+        const deletes = Array.from({ length: 13 }, () => ({ kind: "session", id: id() }));
+        await expect(store.putMany(puts, deletes)).rejects.toThrow("at most 25");
+        await store.put("signin", a, { name: "kept" });
+        await expect(store.putMany([{ kind: "signin", id: a, value: { name: "replaced" } }], [{ kind: "signin", id: a }])).rejects.toThrow("at most once");
+        expect(await store.get("signin", a)).toEqual({ name: "kept" });
+        expect(await store.get("session", puts[0]!.id)).toBeUndefined();
+      });
+    });
+
     describe("the index", () => {
       it("finds live records by index within one kind", async () => {
         const user = `sub-${id()}`;
