@@ -28,6 +28,8 @@ export default defineConfig({
       "test/unit/bff/dynamo-store.test.ts",
       "test/unit/bff/dynamo-store-guards.test.ts",
       "test/unit/bff/dynamo-store-writes.test.ts",
+      "test/unit/bff/dynamo-store-requests.test.ts",
+      "test/unit/bff/dynamo-store-client.test.ts",
       "test/unit/bff/windowed-counters.test.ts",
       "test/unit/bff/windowed-counter-windows.test.ts",
     ],

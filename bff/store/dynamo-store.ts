@@ -44,6 +44,8 @@ export interface DynamoStoreOptions {
    * it is sent: how `npm run bench` counts store calls per request. Off (undefined) costs nothing.
    */
   onCall?: (operation: string) => void;
+  /** How many counter records' ended windows this process remembers at most (default 10,000; tests). */
+  maxRememberedEndedWindows?: number;
 }
 
 /** Defaults for a table in the same region: DynamoDB answers in milliseconds. */
@@ -84,7 +86,7 @@ const operationNames: Record<string, string> = {
 
 const kindPattern = /^[A-Za-z][\w-]*$/;
 /** Counter records whose ended windows this process remembers to remove (bounded; forgetting one leaves it for a later answer). */
-const maxRememberedEndedWindows = 10_000;
+const defaultMaxRememberedEndedWindows = 10_000;
 
 function keyOf(kind: string, id: string): string {
   if (!kindPattern.test(kind)) throw new Error(`Invalid store kind ${JSON.stringify(kind)}`);
@@ -130,6 +132,7 @@ export function createDynamoDbClient(settings: DynamoClientSettings): DynamoDBCl
       throwOnRequestTimeout: true,
     },
   };
+  // Stryker disable next-line ConditionalExpression: an endpoint of undefined is the SDK's default (the region's endpoint), as none is
   if (settings.endpoint !== undefined) config.endpoint = settings.endpoint;
   if (settings.placeholderCredentials) config.credentials = { accessKeyId: "local", secretAccessKey: "local" };
   const client = new DynamoDBClient(config);
@@ -140,18 +143,24 @@ export function createDynamoDbClient(settings: DynamoClientSettings): DynamoDBCl
       (next, context) => (args) =>
         metrics.measure(
           { latency: MetricName.StoreLatency, error: MetricName.StoreError },
+          // Stryker disable next-line StringLiteral: every SDK command has a commandName; the fallback only labels a call that has none
           context.commandName ?? "unknown",
           () => next(args),
           (error) => !isConditionalCheckFailure(error),
         ),
-      { step: "initialize", name: "tobiraStoreMetrics" },
+      // Stryker disable next-line ObjectLiteral: without options the SDK adds a middleware at its "initialize" step, and the name only labels it
+      {
+        step: "initialize",
+        // Stryker disable next-line StringLiteral: the name only labels the middleware in the client's stack
+        name: "tobiraStoreMetrics",
+      },
     );
   }
   return client;
 }
 
 export function createDynamoStore(options: DynamoStoreOptions): DynamoStore {
-  const { client, tableName } = options;
+  const { client, tableName, maxRememberedEndedWindows = defaultMaxRememberedEndedWindows } = options;
   const now = options.now ?? Date.now;
   const documentClient = DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true, convertEmptyValues: false },
@@ -335,6 +344,7 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoStore {
       if (keys.length > 100) throw new Error("getMany reads at most 100 records");
       const pks = keys.map((key) => (fitsStoreKey(key.kind, key.id) ? keyOf(key.kind, key.id) : undefined));
       const wanted = [...new Set(pks.filter((pk): pk is string => pk !== undefined))];
+      // Stryker disable next-line ConditionalExpression: with no key to read, the loop below sends nothing and the answer is the same
       if (wanted.length === 0) return keys.map(() => undefined);
       return run("getMany", async (send) => {
         const found = new Map<string, StoredItem>();
@@ -346,23 +356,21 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoStore {
             new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } } }),
             send,
           );
+          // Stryker disable next-line ArrayDeclaration: an item without a pk is filed under undefined, a key no lookup below uses
           for (const raw of Responses?.[tableName] ?? []) found.set((raw as StoredItem).pk, raw as StoredItem);
           pending = (UnprocessedKeys?.[tableName]?.Keys as Record<string, unknown>[] | undefined) ?? [];
         }
         return pks.map((pk) => {
+          // Stryker disable next-line ConditionalExpression: nothing is filed under an undefined pk, so found.get(undefined) is undefined too
           const item = pk === undefined ? undefined : found.get(pk);
           return item !== undefined && isLive(item) ? item.value : undefined;
         });
       });
     },
 
-    async putMany(records, deletes = []) {
-      if (records.length + deletes.length > 25) throw new Error("putMany writes at most 25 records");
-      if (records.length + deletes.length === 0) return;
-      // BatchWriteItem refuses a request that names one key twice.
-      if (new Set([...records, ...deletes].map(({ kind, id }) => keyOf(kind, id))).size < records.length + deletes.length) {
-        throw new Error("putMany names each record at most once");
-      }
+    async putMany(records) {
+      if (records.length > 25) throw new Error("putMany writes at most 25 records");
+      if (records.length === 0) return;
       const items = records.map(({ kind, id, value, options = {} }) => {
         if (!fitsStoreKey(kind, id)) throw new StoreKeyTooLongError(kind);
         const item: StoredItem = { pk: keyOf(kind, id), kind, id, value };
@@ -373,16 +381,13 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoStore {
         }
         return item;
       });
-      // A key too long for the table names no record: nothing to delete (as `delete`).
-      const removals = deletes.filter(({ kind, id }) => fitsStoreKey(kind, id)).map(({ kind, id }) => ({ DeleteRequest: { Key: { pk: keyOf(kind, id) } } }));
       await run("putMany", async (send) => {
-        type WriteRequest = { PutRequest: { Item: StoredItem } } | { DeleteRequest: { Key: { pk: string } } };
-        let pending: WriteRequest[] = [...items.map((item) => ({ PutRequest: { Item: item } })), ...removals];
+        let pending: { PutRequest: { Item: StoredItem } }[] = items.map((item) => ({ PutRequest: { Item: item } }));
         // DynamoDB may leave items unprocessed under load (BatchWriteItem): they are sent again,
         // within the operation's deadline.
         while (pending.length > 0) {
           const { UnprocessedItems } = await documents.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }), send);
-          pending = (UnprocessedItems?.[tableName] as WriteRequest[] | undefined) ?? [];
+          pending = (UnprocessedItems?.[tableName] as { PutRequest: { Item: StoredItem } }[] | undefined) ?? [];
         }
       });
     },

@@ -70,6 +70,7 @@ describe("the DynamoDB store's conditional writes when the table fails", () => {
 describe("the DynamoDB store's other operations: key-length guard and limits", () => {
   it("answers absent, empty or nothing for too-long ids and indexes, without a call", async () => {
     const { store, calls } = failingStore("Unreachable");
+    await expect(store.get("session", tooLongId)).resolves.toBeUndefined();
     await expect(store.getMany(Array.from({ length: 100 }, () => ({ kind: "session", id: tooLongId })))).resolves.toEqual(Array(100).fill(undefined));
     await expect(store.queryByIndex("passkey", tooLongId)).resolves.toEqual([]);
     await expect(store.delete("session", tooLongId)).resolves.toBeUndefined();
@@ -98,6 +99,7 @@ describe("the DynamoDB store's other operations: key-length guard and limits", (
   it("fails every operation as the store being unavailable when the table fails, naming the operation", async () => {
     const { store } = failingStore("ThrottlingException");
     const operations: [string, () => Promise<unknown>][] = [
+      ["get", () => store.get("session", "a")],
       ["getMany", () => store.getMany([{ kind: "session", id: "a" }])],
       ["putMany", () => store.putMany([{ kind: "session", id: "a", value: {} }])],
       ["delete", () => store.delete("session", "a")],
