@@ -368,9 +368,13 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoStore {
       });
     },
 
-    async putMany(records) {
-      if (records.length > 25) throw new Error("putMany writes at most 25 records");
-      if (records.length === 0) return;
+    async putMany(records, deletes = []) {
+      if (records.length + deletes.length > 25) throw new Error("putMany writes at most 25 records");
+      if (records.length + deletes.length === 0) return;
+      // BatchWriteItem refuses a request that names one key twice.
+      if (new Set([...records, ...deletes].map(({ kind, id }) => keyOf(kind, id))).size < records.length + deletes.length) {
+        throw new Error("putMany names each record at most once");
+      }
       const items = records.map(({ kind, id, value, options = {} }) => {
         if (!fitsStoreKey(kind, id)) throw new StoreKeyTooLongError(kind);
         const item: StoredItem = { pk: keyOf(kind, id), kind, id, value };
@@ -381,13 +385,16 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoStore {
         }
         return item;
       });
+      // A key too long for the table names no record: nothing to delete (as `delete`).
+      const removals = deletes.filter(({ kind, id }) => fitsStoreKey(kind, id)).map(({ kind, id }) => ({ DeleteRequest: { Key: { pk: keyOf(kind, id) } } }));
       await run("putMany", async (send) => {
-        let pending: { PutRequest: { Item: StoredItem } }[] = items.map((item) => ({ PutRequest: { Item: item } }));
+        type WriteRequest = { PutRequest: { Item: StoredItem } } | { DeleteRequest: { Key: { pk: string } } };
+        let pending: WriteRequest[] = [...items.map((item) => ({ PutRequest: { Item: item } })), ...removals];
         // DynamoDB may leave items unprocessed under load (BatchWriteItem): they are sent again,
         // within the operation's deadline.
         while (pending.length > 0) {
           const { UnprocessedItems } = await documents.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }), send);
-          pending = (UnprocessedItems?.[tableName] as { PutRequest: { Item: StoredItem } }[] | undefined) ?? [];
+          pending = (UnprocessedItems?.[tableName] as WriteRequest[] | undefined) ?? [];
         }
       });
     },
