@@ -192,14 +192,20 @@ export function createSessionManager(deps: { store: Store; config: BffConfig }):
     return withActivity.filter((record) => !isIdle(record.value, record.lastActiveAt, now));
   }
 
-  /** Writes a signed-in session under `id`, its tokens sealed (token-sealing.ts). */
+  /** A signed-in session's record under `id`, its tokens sealed (token-sealing.ts). */
+  function sessionRecord(id: string, session: AuthenticatedSession) {
+    return {
+      kind: sessionKind,
+      id: storeKey(id),
+      value: sealSession(id, session, config.cookie.keys),
+      options: { ttlSeconds: Math.max(1, session.expiresAt - nowSeconds()), index: session.sub },
+    };
+  }
+
+  /** Writes a signed-in session under `id`. */
   async function writeSession(id: string, session: AuthenticatedSession, condition?: { exists: true }): Promise<void> {
-    const ttlSeconds = Math.max(1, session.expiresAt - nowSeconds());
-    await store.put(sessionKind, storeKey(id), sealSession(id, session, config.cookie.keys), {
-      ttlSeconds,
-      index: session.sub,
-      ...(condition === undefined ? {} : { condition }),
-    });
+    const record = sessionRecord(id, session);
+    await store.put(record.kind, record.id, record.value, { ...record.options, ...(condition === undefined ? {} : { condition }) });
   }
 
   const ended = (record: { id: string; value: StoredSession }) => endedSession(record.id, record.value, config.cookie.keys);
@@ -324,13 +330,19 @@ export function createSessionManager(deps: { store: Store; config: BffConfig }):
       const replaced = oldId === undefined ? undefined : openSession(oldId, await store.consume<StoredSession>(sessionKind, storeKey(oldId)));
       const id = newSessionId();
       const ttlSeconds = Math.max(1, session.expiresAt - nowSeconds());
-      await writeSession(id, session);
+      // One round-trip, in no set order (Store.putMany): the new id is known to no one until this
+      // answer sets it, so no request can find the session before the pending sign-in is gone.
+      await store.putMany(
+        [
+          sessionRecord(id, session),
+          // Sessions have one absolute lifetime, so the newest pointer outlives every older session.
+          { kind: sessionUserKind, id: normalisedEmail(session.email), value: { sub: session.sub }, options: { ttlSeconds } },
+        ],
+        oldId === undefined ? [] : [{ kind: signInKind, id: storeKey(oldId) }],
+      );
       // The sign-in is the session's first activity (isIdle counts from createdAt): the next read
       // on this instance needs no activity record, only the session's.
       activityWritten.set(storeKey(id), nowSeconds());
-      // Sessions have one absolute lifetime, so the newest pointer outlives every older session.
-      await store.put(sessionUserKind, normalisedEmail(session.email), { sub: session.sub }, { ttlSeconds });
-      if (oldId !== undefined) await store.delete(signInKind, storeKey(oldId));
       req.session = { sid: id };
       return replaced;
     },
