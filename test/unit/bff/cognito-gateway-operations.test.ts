@@ -51,6 +51,8 @@ function cognitoError(name: keyof typeof sdk, message = "Cognito's own words", h
 }
 
 const tokens = { IdToken: "id-1", AccessToken: "access-1", RefreshToken: "refresh-1", ExpiresIn: 900 };
+/** The failed round as the user sees it: start again, in words (exposed), not a generic 502. */
+const startAgain = { status: 502, code: "challenge_failed", expose: true, message: "Sign-in could not be completed. Start again." };
 const emailDelivery = { CodeDeliveryDetails: { DeliveryMedium: "EMAIL", Destination: "a***@e***", AttributeName: "email" } };
 
 describe("the command and parameters each operation sends", () => {
@@ -72,6 +74,15 @@ describe("the command and parameters each operation sends", () => {
           UserAttributes: [{ Name: "email", Value: email }],
         },
       },
+    ]);
+  });
+
+  it("signUp stores the SPA's language as the user's locale attribute, which picks the language of their mails", async () => {
+    const { gateway, sent } = gatewayWith(() => ({ UserSub: "sub-1", UserConfirmed: false, ...emailDelivery }));
+    await gateway.signUp({ email, password: "Correct-Horse-9", locale: "ja" });
+    expect(sent[0]!.input["UserAttributes"]).toEqual([
+      { Name: "email", Value: email },
+      { Name: "locale", Value: "ja" },
     ]);
   });
 
@@ -142,7 +153,13 @@ describe("the command and parameters each operation sends", () => {
 
   it("refuses an answer with an ID token but no access token (502)", async () => {
     const { gateway } = gatewayWith(() => ({ AuthenticationResult: { IdToken: "id-1" } }));
-    await expect(gateway.respondToCustomChallenge({ username, session, answer: "123456" })).rejects.toMatchObject({ status: 502, code: "service_unavailable" });
+    // Not exposed: the user reads the generic 502 sentence; the log says what Cognito left out.
+    await expect(gateway.respondToCustomChallenge({ username, session, answer: "123456" })).rejects.toMatchObject({
+      status: 502,
+      code: "service_unavailable",
+      expose: false,
+      message: "Cognito answered without tokens.",
+    });
   });
 
   it("refreshTokens sends REFRESH_TOKEN_AUTH keyed by the internal username, not the email", async () => {
@@ -217,6 +234,11 @@ describe("the command and parameters each operation sends", () => {
     expect(await gateway.updateEmail({ accessToken, email: "bob@new.example" })).toEqual({ medium: "EMAIL", destination: "b***@n***" });
   });
 
+  it("updateEmail masks the new address itself when Cognito's answer has no delivery list at all", async () => {
+    const { gateway } = gatewayWith(() => ({}));
+    expect(await gateway.updateEmail({ accessToken, email: "bob@new.example" })).toEqual({ medium: "EMAIL", destination: "b***@n***" });
+  });
+
   it("verifyEmail sends VerifyUserAttribute for email with the code", async () => {
     const { gateway, sent } = gatewayWith();
     await gateway.verifyEmail({ accessToken, code: "111222" });
@@ -227,6 +249,11 @@ describe("the command and parameters each operation sends", () => {
     const { gateway, sent } = gatewayWith(() => emailDelivery);
     expect(await gateway.resendEmailCode(accessToken)).toEqual({ medium: "EMAIL", destination: "a***@e***" });
     expect(sent).toEqual([{ name: "GetUserAttributeVerificationCodeCommand", input: { AccessToken: accessToken, AttributeName: "email" } }]);
+  });
+
+  it("resendEmailCode shows no letter of any address when Cognito names no delivery (it does not know which address the code went to)", async () => {
+    const { gateway } = gatewayWith(() => ({}));
+    expect(await gateway.resendEmailCode(accessToken)).toEqual({ medium: "EMAIL", destination: "***@***" });
   });
 
   it("deleteUser sends DeleteUser with the access token", async () => {
@@ -246,6 +273,25 @@ describe("the command and parameters each operation sends", () => {
   it("adminGetUser answers undefined for a user Cognito no longer knows, and passes other failures on", async () => {
     expect(await gatewayWith(() => cognitoError("UserNotFoundException", "User does not exist.")).gateway.adminGetUser!(username)).toBeUndefined();
     await expect(gatewayWith(() => cognitoError("InternalErrorException", "boom", 500)).gateway.adminGetUser!(username)).rejects.toMatchObject({ status: 503 });
+  });
+});
+
+describe("ending every session of a user after a password reset (AdminUserGlobalSignOut)", () => {
+  it("sends AdminUserGlobalSignOut in the pool for the user and answers true", async () => {
+    const { gateway, sent } = gatewayWith();
+    expect(await gateway.adminUserGlobalSignOut!(email)).toBe(true);
+    expect(sent).toEqual([{ name: "AdminUserGlobalSignOutCommand", input: { UserPoolId: userPoolId, Username: email } }]);
+  });
+
+  it("answers false for a user Cognito does not know", async () => {
+    const { gateway } = gatewayWith(() => cognitoError("UserNotFoundException", "User does not exist."));
+    expect(await gateway.adminUserGlobalSignOut!(email)).toBe(false);
+  });
+
+  it("passes another failure on as the error table's answer (a Cognito fault is 503), not as a signed-out user", async () => {
+    const { gateway, logLines } = gatewayWith(() => cognitoError("InternalErrorException", "boom", 500));
+    await expect(gateway.adminUserGlobalSignOut!(email)).rejects.toMatchObject({ status: 503, code: "service_unavailable" });
+    expect(logLines).toContainEqual(expect.objectContaining({ operation: "adminUserGlobalSignOut", cognitoError: "InternalErrorException" }));
   });
 });
 
@@ -296,7 +342,7 @@ describe("the password step (SRP inside CUSTOM_AUTH)", () => {
     "refuses a PASSWORD_VERIFIER without %s (502 challenge_failed) and answers nothing",
     async (missing) => {
       const { gateway, sent } = srpCognito({ [missing]: "" });
-      await expect(gateway.startCustomAuthWithPassword({ email, password: "Correct-Horse-9" })).rejects.toMatchObject({ status: 502, code: "challenge_failed" });
+      await expect(gateway.startCustomAuthWithPassword({ email, password: "Correct-Horse-9" })).rejects.toMatchObject(startAgain);
       expect(sent.map((command) => command.name)).toEqual(["InitiateAuthCommand"]);
     },
   );
@@ -304,7 +350,7 @@ describe("the password step (SRP inside CUSTOM_AUTH)", () => {
   it("refuses an SRP_B the protocol forbids (B ≡ 0 mod N) as a failed challenge (502), not a server error", async () => {
     const { gateway, sent } = srpCognito({ SRP_B: "00" });
     const error = await gateway.startCustomAuthWithPassword({ email, password: "Correct-Horse-9" }).catch((caught: unknown) => caught);
-    expect(error).toMatchObject({ status: 502, code: "challenge_failed", expose: true });
+    expect(error).toMatchObject(startAgain);
     expect(sent).toHaveLength(1);
   });
 
@@ -425,6 +471,37 @@ describe("what the gateway records about failures", () => {
     const { gateway, logLines } = gatewayWith(() => cognitoError("CodeMismatchException"));
     await expect(gateway.verifyEmail({ accessToken, code: "000000" })).rejects.toMatchObject({ status: 400 });
     expect(cognitoErrorMetrics(logLines)).toEqual([]);
+  });
+
+  it("logs a Cognito fault as a warning naming the exception, and a user's refusal only at debug level with our error code", async () => {
+    const fault = gatewayWith(() => cognitoError("InternalErrorException", "boom", 500));
+    await expect(fault.gateway.globalSignOut(accessToken)).rejects.toMatchObject({ status: 503 });
+    expect(fault.logLines).toContainEqual(
+      expect.objectContaining({ level: 40, msg: "cognito call failed", operation: "globalSignOut", cognitoError: "InternalErrorException", status: 503 }),
+    );
+    expect(fault.logLines.filter((line) => line["level"] === 20)).toEqual([]);
+
+    const refusal = gatewayWith(() => cognitoError("CodeMismatchException"));
+    await expect(refusal.gateway.verifyEmail({ accessToken, code: "000000" })).rejects.toMatchObject({ status: 400 });
+    expect(refusal.logLines).toContainEqual(
+      expect.objectContaining({ level: 20, msg: "cognito refused", operation: "verifyUserAttribute", cognitoError: "CodeMismatchException", errorCode: "code_mismatch" }),
+    );
+    expect(refusal.logLines.filter((line) => line["level"] === 40)).toEqual([]);
+  });
+
+  it("treats a refused SECRET_HASH (500, our misconfiguration) as a fault: a warning and a Cognito error metric", async () => {
+    const { gateway, logLines } = gatewayWith(() => cognitoError("NotAuthorizedException", "Unable to verify secret hash for client"));
+    await expect(gateway.confirmSignUp({ email, code: "123456" })).rejects.toMatchObject({ status: 500, code: "internal_error" });
+    expect(logLines).toContainEqual(expect.objectContaining({ level: 40, msg: "cognito call failed", status: 500 }));
+    expect(cognitoErrorMetrics(logLines)).toEqual([expect.objectContaining({ operation: "confirmSignUp", cognitoError: "NotAuthorizedException" })]);
+  });
+
+  it("names a failure that is not an Error 'unknown' in the log", async () => {
+    const logLines: Record<string, unknown>[] = [];
+    const client = { send: () => Promise.reject("a rejection that is not an Error") } as unknown as sdk.CognitoIdentityProviderClient;
+    const logger = createLogger("debug", { write: (line: string) => void logLines.push(JSON.parse(line) as Record<string, unknown>) });
+    await expect(createCognitoGateway({ client, settings, logger }).globalSignOut(accessToken)).rejects.toMatchObject({ status: 500, code: "internal_error" });
+    expect(logLines).toContainEqual(expect.objectContaining({ msg: "cognito call failed", cognitoError: "unknown" }));
   });
 
   it("records each call's latency under its operation", async () => {

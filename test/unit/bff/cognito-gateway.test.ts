@@ -38,6 +38,8 @@ function gatewayAnswering(answer: (command: { constructor: { name: string }; inp
 
 const userNotFound = () => new UserNotFoundException({ message: "Username/client id combination not found.", $metadata: { httpStatusCode: 400 } });
 const email = "alice@example.com";
+/** The failed round as the user sees it: start again, in words (exposed), not a generic 502. */
+const startAgain = { status: 502, code: "challenge_failed", expose: true, message: "Sign-in could not be completed. Start again." };
 const maskedEmail = { medium: "EMAIL", destination: "a***@e***" };
 
 describe("hiding whether an account exists", () => {
@@ -131,7 +133,7 @@ describe("signing up again with a taken email", () => {
 describe("answers the gateway does not take", () => {
   it("refuses a password step that asks for a challenge other than PASSWORD_VERIFIER (502 challenge_failed)", async () => {
     const { gateway } = gatewayAnswering(() => ({ ChallengeName: "NEW_PASSWORD_REQUIRED", Session: "s", ChallengeParameters: {} }));
-    await expect(gateway.startCustomAuthWithPassword({ email, password: "x" })).rejects.toMatchObject({ status: 502, code: "challenge_failed" });
+    await expect(gateway.startCustomAuthWithPassword({ email, password: "x" })).rejects.toMatchObject(startAgain);
   });
 
   it("refuses an answer without tokens as a fault of Cognito's (502), not a sign-in", async () => {
@@ -147,7 +149,7 @@ describe("answers the gateway does not take", () => {
     ["no username", { ChallengeName: "CUSTOM_CHALLENGE", Session: "s", ChallengeParameters: {} }],
   ])("refuses a custom-auth round with %s (502 challenge_failed)", async (_what, output) => {
     const { gateway } = gatewayAnswering(() => output);
-    await expect(gateway.startCustomAuth({ username: email })).rejects.toMatchObject({ status: 502, code: "challenge_failed" });
+    await expect(gateway.startCustomAuth({ username: email })).rejects.toMatchObject(startAgain);
   });
 
   it("splits a custom challenge into its session, the internal username and the other parameters", async () => {
