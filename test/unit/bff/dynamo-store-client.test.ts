@@ -94,6 +94,20 @@ describe("the DynamoDB client's credentials", () => {
 });
 
 describe("the DynamoDB client's metrics", () => {
+  it("measures a call once, the SDK's retries included, as its caller waits for them", async () => {
+    let attempts = 0;
+    const endpoint = await fakeEndpoint((_, response) => {
+      attempts += 1;
+      if (attempts === 1) answer(response, 500, { __type: "com.amazonaws.dynamodb.v20120810#InternalServerError", message: "retry" });
+      else answer(response, 200, {});
+    });
+    const measured: string[] = [];
+    const metrics: Metrics = { count: () => {}, duration: () => {}, measure: (_, operation, run) => (measured.push(operation), run()) };
+    await client({ region: "us-east-1", endpoint, placeholderCredentials: true, metrics }).send(getItem());
+    expect(attempts).toBe(2);
+    expect(measured).toEqual(["GetItemCommand"]);
+  });
+
   it("measures every call by its command, and counts failures but not a lost conditional write", async () => {
     const endpoint = await fakeEndpoint((operation, response) => {
       if (operation === "GetItem") answer(response, 200, {});

@@ -74,6 +74,7 @@ describe("the DynamoDB store's other operations: key-length guard and limits", (
     await expect(store.getMany(Array.from({ length: 100 }, () => ({ kind: "session", id: tooLongId })))).resolves.toEqual(Array(100).fill(undefined));
     await expect(store.queryByIndex("passkey", tooLongId)).resolves.toEqual([]);
     await expect(store.delete("session", tooLongId)).resolves.toBeUndefined();
+    await expect(store.putMany([], [{ kind: "session", id: tooLongId }])).resolves.toBeUndefined();
     await expect(store.increment("ratelimit", tooLongId, 60)).rejects.toBeInstanceOf(StoreKeyTooLongError);
     await expect(store.addToWindows("throttle", tooLongId, [{ counter: "password", windowSeconds: 60, by: 1 }], 3600)).rejects.toBeInstanceOf(StoreKeyTooLongError);
     expect(calls).toEqual([]);
