@@ -113,6 +113,33 @@ function compileCatalogs(): Plugin {
   };
 }
 
+/** The npm package a module of node_modules belongs to ("@scope/name" or "name"), from its path. */
+function packageOf(moduleId: string): string | undefined {
+  const match = /.*[\\/]node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)/.exec(moduleId);
+  return match?.[1]?.replace("\\", "/");
+}
+
+/**
+ * Writes dist/web/.vite/chunk-packages.json: the npm packages whose code each JavaScript chunk
+ * holds. The bundle budget (scripts/check-bundle-size.ts) reads it to fail a build whose /signin
+ * loads a library the sign-in pages must not (TanStack Query). Not served (a dot folder).
+ */
+function chunkPackages(): Plugin {
+  return {
+    name: "tobira:chunk-packages",
+    apply: "build",
+    generateBundle(_options, bundle) {
+      const packages: Record<string, string[]> = {};
+      for (const output of Object.values(bundle)) {
+        if (output.type !== "chunk") continue;
+        const names = new Set(output.moduleIds.map(packageOf).filter((name) => name !== undefined));
+        packages[output.fileName] = [...names].sort();
+      }
+      this.emitFile({ type: "asset", fileName: ".vite/chunk-packages.json", source: `${JSON.stringify(packages, null, 2)}\n` });
+    },
+  };
+}
+
 const htmlEscapes: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 
 /**
@@ -137,6 +164,7 @@ export default defineConfig(({ mode }) => {
       compileCatalogs(),
       appNameInHtml(env.VITE_APP_NAME?.trim() || "Tobira"),
       preloadFirstPage(["/app/start.tsx", "/features/signin/routes/sign-in.tsx"]),
+      chunkPackages(),
       precompress(),
     ],
     build: {
@@ -149,17 +177,21 @@ export default defineConfig(({ mode }) => {
       // HTTP/1.1 browser opens at most six at a time. `vendor`: the libraries, which outlive
       // deploys that change only the app's code. `shared`: the app's own common code (layout,
       // lib/, components/, the contract). `signin-flow`: what the sign-in pages share. Each page
-      // stays a chunk of its own. Dependencies are not pulled into a group, so the entry's few
-      // modules (web/main.tsx: locales, catalogs, early requests) stay in the small entry chunk.
+      // stays a chunk of its own. `query`: TanStack Query with the app's code around it
+      // (web/lib/query/, web/app/query-pages.tsx), which only the account, passkey and consent
+      // pages load: the sign-in pages read and write without it. Dependencies are not pulled into
+      // a group, so the entry's few modules (web/main.tsx: locales, catalogs, early requests) stay
+      // in the small entry chunk.
       rolldownOptions: {
         output: {
           codeSplitting: {
             includeDependenciesRecursively: false,
             groups: [
+              { name: "query", test: /[\\/]node_modules[\\/]@tanstack[\\/]|[\\/]web[\\/](?:lib[\\/]query[\\/]|app[\\/]query-pages\.tsx)/, priority: 4 },
               { name: "vendor", test: /node_modules/, priority: 3 },
               {
                 name: "shared",
-                test: /[\\/]web[\\/](?:app[\\/](?!start\.tsx)|lib[\\/](?!early-requests)|components|i18n[\\/](?!messages|catalogs|locales))|[\\/]web[\\/]config\.ts$|[\\/]common[\\/]/,
+                test: /[\\/]web[\\/](?:app[\\/](?!start\.tsx|query-pages)|lib[\\/](?!early-requests|query[\\/])|components|i18n[\\/](?!messages|catalogs|locales))|[\\/]web[\\/]config\.ts$|[\\/]common[\\/]/,
                 priority: 2,
               },
               { name: "signin-flow", test: /[\\/]web[\\/]features[\\/]signin[\\/](?!routes)/, priority: 1 },

@@ -2,8 +2,10 @@
  * The bundle budget (`npm run build` runs it after Vite): the JavaScript a first visit to
  * /signin downloads — the entry chunk, the app it starts, the sign-in page's chunk and every chunk those import
  * statically, plus the heavier language's strings, counted as the build's gzip copies (what the BFF sends) — must stay within the
- * limit. Reads dist/web/.vite/manifest.json; prints the figure and each chunk; exits 1 on a miss
- * or when a page that /signin must not load (account, passkey management, consent) is among them.
+ * limit. Reads dist/web/.vite/manifest.json (which chunks load which) and chunk-packages.json
+ * (which npm packages each chunk holds, written by vite.config.ts); prints the figure and each
+ * chunk; exits 1 on a miss, when a page that /signin must not load (account, passkey management,
+ * consent) is among them, or when they hold a library the sign-in pages do without.
  *
  *   npm run check:bundle            after `npm run build`
  */
@@ -40,6 +42,13 @@ export const notOnSignIn = [
   "features/consent/routes/consent.tsx",
 ];
 
+/**
+ * Libraries /signin must never download: the sign-in pages read and write without TanStack
+ * Query (web/lib/use-request.ts, use-submit.ts), which only the account, passkey and consent
+ * pages load (web/app/query-pages.tsx).
+ */
+export const packagesNotOnSignIn = ["@tanstack/react-query", "@tanstack/query-core"];
+
 /** One entry of Vite's build manifest (the fields used here). */
 export interface ManifestChunk {
   file: string;
@@ -55,6 +64,8 @@ export interface SignInBundle {
   totalBytes: number;
   /** Pages of `notOnSignIn` that /signin loads. */
   misplaced: string[];
+  /** Packages of `packagesNotOnSignIn` in what /signin loads, with the chunk holding each. */
+  misplacedPackages: { name: string; file: string }[];
   /** Why the build fails, empty when it passes. */
   failures: string[];
 }
@@ -63,14 +74,23 @@ function kB(bytes: number): string {
   return `${(bytes / 1000).toFixed(1)} kB`;
 }
 
-/** What /signin loads according to `manifest`, each file weighed by `gzipBytes`, against the ceiling. */
-export function measureSignInBundle(manifest: Record<string, ManifestChunk>, gzipBytes: (file: string) => number, ceiling = ceilingBytes): SignInBundle {
+/**
+ * What /signin loads according to `manifest`, each file weighed by `gzipBytes`, against the
+ * ceiling; `packagesIn` names the npm packages a chunk holds.
+ */
+export function measureSignInBundle(
+  manifest: Record<string, ManifestChunk>,
+  gzipBytes: (file: string) => number,
+  ceiling = ceilingBytes,
+  packagesIn: (file: string) => readonly string[] = () => [],
+): SignInBundle {
   const entryKey = Object.keys(manifest).find((key) => manifest[key]!.isEntry);
   if (entryKey === undefined || manifest[signInRoute] === undefined) {
     return {
       chunks: [],
       totalBytes: 0,
       misplaced: [],
+      misplacedPackages: [],
       failures: [`the manifest has no entry or no chunk for ${signInRoute} (is the sign-in page still lazy-loaded from web/app/router.tsx?)`],
     };
   }
@@ -99,11 +119,17 @@ export function measureSignInBundle(manifest: Record<string, ManifestChunk>, gzi
   chunks.sort((a, b) => b.bytes - a.bytes);
   const totalBytes = chunks.reduce((sum, { bytes }) => sum + bytes, 0);
   const misplaced = notOnSignIn.filter((key) => loaded.has(key));
+  const misplacedPackages = chunks.flatMap(({ file }) =>
+    packagesIn(file)
+      .filter((name) => packagesNotOnSignIn.includes(name))
+      .map((name) => ({ name, file })),
+  );
   const failures = [
     ...(totalBytes > ceiling ? [`/signin loads ${kB(totalBytes)} of JS (gzip), above the ceiling of ${kB(ceiling)}`] : []),
     ...misplaced.map((key) => `/signin loads ${key}`),
+    ...misplacedPackages.map(({ name, file }) => `/signin loads ${name} (in ${file})`),
   ];
-  return { chunks, totalBytes, misplaced, failures };
+  return { chunks, totalBytes, misplaced, misplacedPackages, failures };
 }
 
 function main(): number {
@@ -114,12 +140,18 @@ function main(): number {
     return 1;
   }
   const manifest = JSON.parse(readFileSync(manifestFile, "utf8")) as Record<string, ManifestChunk>;
+  const packagesFile = path.join(distDir, ".vite/chunk-packages.json");
+  if (!existsSync(packagesFile)) {
+    console.error(`bundle budget: ${packagesFile} is missing (vite.config.ts writes it); run npm run build`);
+    return 1;
+  }
+  const packages = JSON.parse(readFileSync(packagesFile, "utf8")) as Record<string, string[]>;
   // The build's own gzip copy (what the BFF sends), or the file gzipped here when it has none.
   const gzipBytes = (file: string): number => {
     const absolute = path.join(distDir, file);
     return existsSync(`${absolute}.gz`) ? statSync(`${absolute}.gz`).size : gzipSync(readFileSync(absolute), { level: 9 }).length;
   };
-  const bundle = measureSignInBundle(manifest, gzipBytes);
+  const bundle = measureSignInBundle(manifest, gzipBytes, ceilingBytes, (file) => packages[file] ?? []);
 
   console.log(`bundle budget: JS loaded by /signin (gzip), ${bundle.chunks.length} chunks`);
   for (const { file, bytes } of bundle.chunks) console.log(`  ${kB(bytes).padStart(9)}  ${file}`);

@@ -4,9 +4,11 @@ import { createElement, isValidElement, type ComponentType, type ReactNode } fro
 import { MemoryRouter, useLocation, useNavigate, useNavigationType, useRoutes, type Location, type NavigationType, type RouteObject } from "react-router-dom";
 import { vi } from "vitest";
 import type { PasswordPolicyRules } from "../../common/api-contract";
-import { AppProvider, createQueryClient } from "../../web/app/provider";
+import { AppProvider } from "../../web/app/provider";
 import { routes } from "../../web/app/router";
-import { clientConfigQueryOptions } from "../../web/lib/client-config";
+import { interactionRequest } from "../../web/features/signin/api/get-interaction";
+import { clientConfigRequest } from "../../web/lib/client-config";
+import { createQueryClient } from "../../web/lib/query/query-client";
 
 /** A JSON answer like the BFF's. */
 export function json(status: number, body: unknown): Response {
@@ -153,8 +155,21 @@ export function renderRoutes(routeList: RouteObject[], initialEntry: { pathname:
 }
 
 /**
- * Renders the app's real routes (pages loaded) in a memory router with a fresh QueryClient: the app's own
- * (network mode "always"), with no retries of reads.
+ * Forgets the answers the sign-in pages share across a visit (the BFF's mode, the waiting app),
+ * so each test starts as a fresh page load; with `mode`, as if GET /api/config had answered it.
+ */
+export function resetSharedRequests(config?: { mode: "sign-in" | "alb"; passwordPolicy?: PasswordPolicyRules | undefined }): void {
+  clientConfigRequest.forget();
+  interactionRequest.forget();
+  if (config !== undefined) {
+    clientConfigRequest.set({ mode: config.mode, ...(config.passwordPolicy === undefined ? {} : { passwordPolicy: config.passwordPolicy }) });
+  }
+}
+
+/**
+ * Renders the app's real routes (pages loaded) in a memory router, as a fresh page load, with a
+ * fresh QueryClient for the account pages: the app's own (network mode "always"), with no
+ * retries of reads.
  */
 export function renderApp(path: string, state?: unknown, options: { mode?: "sign-in" | "alb" | "ask"; passwordPolicy?: PasswordPolicyRules } = {}) {
   const queryClient = createQueryClient();
@@ -164,8 +179,7 @@ export function renderApp(path: string, state?: unknown, options: { mode?: "sign
   });
   // The BFF's mode as if GET /api/config had answered already ("ask": the app asks for it).
   const mode = options.mode ?? "sign-in";
-  if (mode !== "ask")
-    queryClient.setQueryData(clientConfigQueryOptions().queryKey, { mode, ...(options.passwordPolicy === undefined ? {} : { passwordPolicy: options.passwordPolicy }) });
+  resetSharedRequests(mode === "ask" ? undefined : { mode, passwordPolicy: options.passwordPolicy });
   const user = userEvent.setup();
   const { view, router } = renderRoutes(loadedRoutes, { pathname: path, state }, (app) => <AppProvider queryClient={queryClient}>{app}</AppProvider>);
   return { ...view, user, router, queryClient };

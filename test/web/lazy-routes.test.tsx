@@ -3,11 +3,10 @@ import type { ComponentType } from "react";
 import type { RouteObject } from "react-router-dom";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { lazyPage } from "../../web/app/lazy-route";
-import { AppProvider, createQueryClient } from "../../web/app/provider";
+import { AppProvider } from "../../web/app/provider";
 import { routes } from "../../web/app/router";
-import { clientConfigQueryOptions } from "../../web/lib/client-config";
 import { paths } from "../../web/lib/paths";
-import { apiError, mockApi, renderRoutes } from "./helpers";
+import { apiError, mockApi, renderRoutes, resetSharedRequests } from "./helpers";
 
 afterEach(() => {
   vi.unstubAllGlobals();
@@ -15,9 +14,8 @@ afterEach(() => {
 
 /** The app's routes as the browser gets them: each feature page fetched on its first visit. */
 function renderLazy(path: string, routeList: RouteObject[] = routes) {
-  const queryClient = createQueryClient();
-  queryClient.setQueryData(clientConfigQueryOptions().queryKey, { mode: "sign-in" });
-  return renderRoutes(routeList, path, (app) => <AppProvider queryClient={queryClient}>{app}</AppProvider>).router;
+  resetSharedRequests({ mode: "sign-in" });
+  return renderRoutes(routeList, path, (app) => <AppProvider>{app}</AppProvider>).router;
 }
 
 /** The same tree with `Page` at `path`. */

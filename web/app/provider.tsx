@@ -1,35 +1,18 @@
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { useState, type ReactNode } from "react";
+import type { QueryClient } from "@tanstack/react-query";
+import { createContext, type ReactNode } from "react";
 import { LanguageProvider } from "../i18n/i18n";
-import { isApiError } from "../lib/api-client";
 
 /**
- * The app's QueryClient: retries only reads that may succeed on a second try (no answer, or a
- * 5xx). Network mode "always": TanStack Query's default ("online") pauses a request while the
- * browser reports itself offline and sends it by itself once it is back, so a sign-in could go
- * through, and mail a code, without a second click. Here a request without a network fails at
- * once with a message, the page offers "Try again", and only the person sends it again.
+ * A QueryClient given from outside (tests, to turn retries off): the account pages' wrapper
+ * (web/app/query-pages.tsx) uses it instead of making its own. A type-only import: the sign-in
+ * pages, which this file reaches, load no TanStack Query code.
  */
-export function createQueryClient(): QueryClient {
-  return new QueryClient({
-    defaultOptions: {
-      queries: {
-        networkMode: "always",
-        retry: (failureCount, error) => failureCount < 2 && isApiError(error) && (error.status === 0 || error.status >= 500),
-        staleTime: 30_000,
-        refetchOnWindowFocus: false,
-      },
-      // A write is never repeated behind the person's back (a code could be spent twice).
-      mutations: { networkMode: "always", retry: false },
-    },
-  });
-}
+export const GivenQueryClient = createContext<QueryClient | undefined>(undefined);
 
 export function AppProvider({ children, queryClient }: { children: ReactNode; queryClient?: QueryClient }) {
-  const [client] = useState(() => queryClient ?? createQueryClient());
   return (
     <LanguageProvider>
-      <QueryClientProvider client={client}>{children}</QueryClientProvider>
+      <GivenQueryClient value={queryClient}>{children}</GivenQueryClient>
     </LanguageProvider>
   );
 }

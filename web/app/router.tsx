@@ -46,6 +46,14 @@ function page(load: () => Promise<ComponentType>) {
 }
 
 /**
+ * The layout of the pages that read through TanStack Query (web/app/query-pages.tsx): loaded with
+ * them, so the sign-in pages load no TanStack Query code.
+ */
+function queryPages() {
+  return page(() => import("./query-pages").then((module) => module.QueryPages));
+}
+
+/**
  * Every page of the SPA; `lib/paths.ts` lists the same paths for links and redirects. Each
  * feature page is its own chunk (`lazyPage`); the layout, the start page and "not found" are in
  * the entry.
@@ -70,13 +78,23 @@ export const routes: RouteObject[] = [
               { path: paths.passwordForgot, element: page(() => import("../features/password/routes/forgot-password").then((module) => module.ForgotPasswordRoute)) },
               { path: paths.passwordReset, element: page(() => import("../features/password/routes/reset-password").then((module) => module.ResetPasswordRoute)) },
               {
-                path: paths.passkeyAdd,
-                element: page(() => withAccountStrings(import("../features/passkeys/routes/add-passkey")).then((module) => module.AddPasskeyRoute)),
+                element: queryPages(),
+                children: [
+                  {
+                    path: paths.passkeyAdd,
+                    element: page(() => withAccountStrings(import("../features/passkeys/routes/add-passkey")).then((module) => module.AddPasskeyRoute)),
+                  },
+                ],
               },
             ],
           },
-          { path: paths.account, element: page(loadAccountPage) },
-          { path: paths.consent, element: page(() => withAccountStrings(import("../features/consent/routes/consent")).then((module) => module.ConsentRoute)) },
+          {
+            element: queryPages(),
+            children: [
+              { path: paths.account, element: page(loadAccountPage) },
+              { path: paths.consent, element: page(() => withAccountStrings(import("../features/consent/routes/consent")).then((module) => module.ConsentRoute)) },
+            ],
+          },
           { path: "*", element: <NotFoundRoute /> },
         ],
       },
@@ -85,13 +103,15 @@ export const routes: RouteObject[] = [
 ];
 
 /**
- * Starts fetching the code of the page at `pathname` (the first page, before the app renders), so
- * that page renders at once instead of suspending (`lazyPage`).
+ * Starts fetching the code of the page at `pathname` and of the lazy layout it sits in, if any (the
+ * first page, before the app renders), so that page renders at once instead of suspending (`lazyPage`).
  */
 export function preloadPageAt(pathname: string): void {
-  const element = matchRoutes(routes, pathname)?.at(-1)?.route.element;
-  if (isValidElement(element) && typeof element.type === "function" && "preload" in element.type) {
-    (element.type as LazyPage).preload().catch(() => undefined);
+  for (const { route } of matchRoutes(routes, pathname) ?? []) {
+    const element = route.element;
+    if (isValidElement(element) && typeof element.type === "function" && "preload" in element.type) {
+      (element.type as LazyPage).preload().catch(() => undefined);
+    }
   }
 }
 
@@ -101,8 +121,7 @@ export function AppRoutes() {
 }
 
 /**
- * React Router's declarative router: the SPA loads no data through the router (TanStack Query
- * does), and the data router's code weighs about 16 kB gzip on every first visit (README,
+ * React Router's declarative router: the SPA loads no data through the router (the pages do), and the data router's code weighs about 16 kB gzip on every first visit (README,
  * "Performance of the first visit").
  */
 export function AppRouter() {

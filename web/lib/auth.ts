@@ -1,24 +1,17 @@
-import { queryOptions, useQuery } from "@tanstack/react-query";
 import { sessionResponseSchema, type SessionResponse } from "../../common/api-contract";
 import { apiClient, type RequestOptions } from "./api-client";
+import { useRequest } from "./use-request";
 
 /**
- * `GET /api/session`: who is signed in. Shared by the app shell (`/` picks a page from it) and the
- * account page, so it lives here rather than in one feature.
+ * `GET /api/session`: who is signed in. Shared by the app shell (`/` picks a page from it), the
+ * sign-in pages and the account pages, so it lives here rather than in one feature. The account
+ * pages read it through TanStack Query (lib/query/session.ts), where their writes refresh it.
  */
-export const sessionQueryKey = ["session"] as const;
-
 export function getSession(options: RequestOptions = {}): Promise<SessionResponse> {
   return apiClient.get("/api/session", sessionResponseSchema, options);
 }
 
-export function sessionQueryOptions() {
-  return queryOptions({
-    queryKey: sessionQueryKey,
-    queryFn: ({ signal }) => getSession({ signal }),
-  });
-}
-
-export function useSession(options: { enabled?: boolean } = {}) {
-  return useQuery({ ...sessionQueryOptions(), enabled: options.enabled ?? true });
+/** Is someone signed in, asked on arrival (`/`, and the sign-in pages when no sign-in is pending). */
+export function useSessionCheck(options: { enabled?: boolean } = {}) {
+  return useRequest((signal) => getSession({ signal }), options);
 }

@@ -1,10 +1,9 @@
-import { useQuery } from "@tanstack/react-query";
 import * as z from "zod/mini";
 import { passwordSchema, type PasswordPolicyRules } from "../../common/api-contract";
 import { config } from "../config";
 import { i18n, t } from "../i18n/i18n";
 import { isApiError } from "./api-client";
-import { clientConfigQueryOptions } from "./client-config";
+import { useClientConfig } from "./client-config";
 import { localizeServerFieldMessage } from "./form";
 
 export interface PasswordRule {
@@ -57,7 +56,7 @@ export function passwordRulesFor(policy: PasswordPolicyRules): readonly Password
 
 /** The pool's policy as the BFF reports it (GET /api/config); the fallback while it loads. */
 export function usePasswordPolicy(): PasswordPolicyRules {
-  const clientConfig = useQuery(clientConfigQueryOptions());
+  const clientConfig = useClientConfig();
   return clientConfig.data?.passwordPolicy ?? fallbackPasswordPolicy;
 }
 

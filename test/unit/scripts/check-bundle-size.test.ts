@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { appStart, measureSignInBundle, signInCatalogs, signInRoute, type ManifestChunk } from "../../../scripts/check-bundle-size";
+import { appStart, measureSignInBundle, packagesNotOnSignIn, signInCatalogs, signInRoute, type ManifestChunk } from "../../../scripts/check-bundle-size";
 
 /** A manifest like Vite's: the entry imports the vendor chunk; the sign-in and account pages are lazy chunks sharing a form chunk. */
 function manifest(signInImports: string[] = ["_form.js"]): Record<string, ManifestChunk> {
@@ -66,6 +66,23 @@ describe("the /signin bundle budget", () => {
     const bundle = measureSignInBundle(manifest(["_form.js", "features/account/routes/account.tsx"]), sizeOf, 1_000_000);
     expect(bundle.misplaced).toEqual(["features/account/routes/account.tsx"]);
     expect(bundle.failures).toEqual(["/signin loads features/account/routes/account.tsx"]);
+  });
+
+  it("fails when a chunk /signin loads holds TanStack Query, naming the package and the chunk", () => {
+    const packages: Record<string, string[]> = { "assets/vendor.js": ["react", "react-dom"], "assets/form.js": ["@tanstack/query-core", "@tanstack/react-query"] };
+    const bundle = measureSignInBundle(manifest(), sizeOf, 1_000_000, (file) => packages[file] ?? []);
+    expect(packagesNotOnSignIn).toEqual(["@tanstack/react-query", "@tanstack/query-core"]);
+    expect(bundle.misplacedPackages).toEqual([
+      { name: "@tanstack/query-core", file: "assets/form.js" },
+      { name: "@tanstack/react-query", file: "assets/form.js" },
+    ]);
+    expect(bundle.failures).toEqual(["/signin loads @tanstack/query-core (in assets/form.js)", "/signin loads @tanstack/react-query (in assets/form.js)"]);
+  });
+
+  it("does not count TanStack Query in a chunk only other pages load", () => {
+    const packages: Record<string, string[]> = { "assets/account.js": ["@tanstack/react-query"] };
+    const bundle = measureSignInBundle(manifest(), sizeOf, 1_000_000, (file) => packages[file] ?? []);
+    expect(bundle.failures).toEqual([]);
   });
 
   it("fails when the sign-in page is no chunk of its own (no longer lazy-loaded)", () => {

@@ -4,14 +4,14 @@ import { Button } from "../../components/ui/button";
 import { Page } from "../../components/ui/page";
 import { LoadingBlock } from "../../components/ui/spinner";
 import { useT } from "../../i18n/i18n";
-import { useSession } from "../../lib/auth";
+import { useSessionCheck } from "../../lib/auth";
 import { describeError } from "../../lib/error-messages";
 import { paths } from "../../lib/paths";
 
 /** `/`: the account page when signed in, otherwise sign-in. */
 export function HomeRoute() {
   const t = useT();
-  const session = useSession();
+  const session = useSessionCheck();
   if (session.isPending) return <LoadingBlock label={t("app.loading")} />;
   if (session.isError) {
     return (

@@ -14,7 +14,7 @@ import {
   type VerifyEmailRequest,
 } from "../../../../common/api-contract";
 import { apiClient } from "../../../lib/api-client";
-import { sessionQueryKey } from "../../../lib/auth";
+import { sessionQueryKey } from "../../../lib/query/session";
 
 /**
  * The account security centre's calls (docs/architecture.md, "The JSON API"): the overview, the

@@ -1,6 +1,6 @@
-import { useMutation } from "@tanstack/react-query";
 import { deliveryResponseSchema } from "../../../../common/api-contract";
 import { apiClient } from "../../../lib/api-client";
+import { useSubmit } from "../../../lib/use-submit";
 
 /**
  * `POST /api/password/forgot`: sends a reset code. The answer looks the same whether or not the
@@ -11,5 +11,5 @@ export function forgotPassword(body: { email: string }) {
 }
 
 export function useForgotPassword() {
-  return useMutation({ mutationFn: forgotPassword });
+  return useSubmit(forgotPassword);
 }

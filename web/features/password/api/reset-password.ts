@@ -1,6 +1,6 @@
-import { useMutation } from "@tanstack/react-query";
 import { nextSignInResponseSchema, type ResetPasswordRequest } from "../../../../common/api-contract";
 import { apiClient } from "../../../lib/api-client";
+import { useSubmit } from "../../../lib/use-submit";
 
 /** `POST /api/password/reset`: sets a new password with the emailed code. */
 export function resetPassword(body: ResetPasswordRequest) {
@@ -8,5 +8,5 @@ export function resetPassword(body: ResetPasswordRequest) {
 }
 
 export function useResetPassword() {
-  return useMutation({ mutationFn: resetPassword });
+  return useSubmit(resetPassword);
 }

@@ -1,6 +1,6 @@
-import { queryOptions, useQuery } from "@tanstack/react-query";
 import { interactionResponseSchema, type InteractionResponse } from "../../../../common/api-contract";
 import { apiClient, isApiError, type RequestOptions } from "../../../lib/api-client";
+import { SharedRequest, useSharedRequest } from "../../../lib/use-request";
 
 /**
  * `GET /api/interaction`: the relying party waiting for this sign-in, or null (404) when the
@@ -15,16 +15,12 @@ export async function getInteraction(options: RequestOptions = {}): Promise<Inte
   }
 }
 
-export function interactionQueryOptions() {
-  return queryOptions({
-    queryKey: ["signin", "interaction"],
-    queryFn: ({ signal }) => getInteraction({ signal }),
-    // Naming the app is a courtesy: never retry or block the form for it.
-    retry: false,
-    staleTime: 60_000,
-  });
-}
+/**
+ * One answer for every page of the sign-in (each names the app), asked again on arrival once a
+ * minute old. Naming the app is a courtesy: never retried, and the form never waits for it.
+ */
+export const interactionRequest = new SharedRequest(() => getInteraction(), { maxAgeMs: 60_000 });
 
 export function useInteraction() {
-  return useQuery(interactionQueryOptions());
+  return useSharedRequest(interactionRequest);
 }

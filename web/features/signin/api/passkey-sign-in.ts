@@ -1,8 +1,8 @@
 import { startAuthentication, type AuthenticationResponseJSON, type PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/browser";
-import { useMutation } from "@tanstack/react-query";
 import * as z from "zod/mini";
 import { signInDoneResponseSchema, type PasskeyOptionsPurpose, type SignInDoneResponse } from "../../../../common/api-contract";
 import { apiClient, isApiError } from "../../../lib/api-client";
+import { useSubmit } from "../../../lib/use-submit";
 import { rememberPasskeyHere, webauthnSignals } from "../../../lib/webauthn";
 
 /**
@@ -48,5 +48,5 @@ export async function signInWithPasskey(purpose: PasskeyOptionsPurpose): Promise
 }
 
 export function usePasskeySignIn(purpose: PasskeyOptionsPurpose) {
-  return useMutation({ mutationFn: () => signInWithPasskey(purpose) });
+  return useSubmit(() => signInWithPasskey(purpose));
 }

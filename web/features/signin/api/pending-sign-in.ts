@@ -1,7 +1,7 @@
-import { queryOptions, useQuery } from "@tanstack/react-query";
 import * as z from "zod/mini";
 import { signInStatusResponseSchema, type SignInStatusResponse } from "../../../../common/api-contract";
 import { apiClient, type RequestOptions } from "../../../lib/api-client";
+import { useRequest } from "../../../lib/use-request";
 
 /**
  * The sign-in this browser has pending: `GET /api/signin` (the code and choose pages ask on
@@ -13,18 +13,9 @@ export function getSignInStatus(options: RequestOptions = {}): Promise<SignInSta
   return apiClient.get("/api/signin", signInStatusResponseSchema, options);
 }
 
-export const signInStatusQueryKey = ["signin", "status"] as const;
-
+/** Asked afresh on every arrival: the server's word is the only one that counts. */
 export function useSignInStatus() {
-  return useQuery(
-    queryOptions({
-      queryKey: signInStatusQueryKey,
-      queryFn: ({ signal }) => getSignInStatus({ signal }),
-      // Asked afresh on every arrival: the server's word is the only one that counts.
-      staleTime: 0,
-      gcTime: 0,
-    }),
-  );
+  return useRequest((signal) => getSignInStatus({ signal }));
 }
 
 let ending: Promise<unknown> = Promise.resolve();

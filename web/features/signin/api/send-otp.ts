@@ -1,6 +1,6 @@
-import { useMutation } from "@tanstack/react-query";
 import { otpSentResponseSchema } from "../../../../common/api-contract";
 import { apiClient } from "../../../lib/api-client";
+import { useSubmit } from "../../../lib/use-submit";
 
 /** `POST /api/signin/otp/send`: sends (or sends again) a one-time code for the pending sign-in. */
 export function sendOtp() {
@@ -8,5 +8,5 @@ export function sendOtp() {
 }
 
 export function useSendOtp() {
-  return useMutation({ mutationFn: sendOtp });
+  return useSubmit(sendOtp);
 }

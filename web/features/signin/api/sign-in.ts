@@ -1,6 +1,6 @@
-import { useMutation } from "@tanstack/react-query";
 import { signInResponseSchema, type SignInRequest, type SignInResponse } from "../../../../common/api-contract";
 import { apiClient } from "../../../lib/api-client";
+import { useSubmit } from "../../../lib/use-submit";
 import { pendingSignInEnded } from "./pending-sign-in";
 
 /** `POST /api/signin`: checks the password; answers with the next step (a code was sent, or a choice). */
@@ -10,5 +10,5 @@ export async function signIn(body: SignInRequest): Promise<SignInResponse> {
 }
 
 export function useSignIn() {
-  return useMutation({ mutationFn: signIn });
+  return useSubmit(signIn);
 }

@@ -1,6 +1,6 @@
-import { useMutation } from "@tanstack/react-query";
 import { signInDoneResponseSchema, type OtpRequest, type SignInDoneResponse } from "../../../../common/api-contract";
 import { apiClient } from "../../../lib/api-client";
+import { useSubmit } from "../../../lib/use-submit";
 
 /** `POST /api/signin/otp`: answers the challenge with the code; on success the sign-in is done. */
 export function verifyOtp(body: OtpRequest): Promise<SignInDoneResponse> {
@@ -8,5 +8,5 @@ export function verifyOtp(body: OtpRequest): Promise<SignInDoneResponse> {
 }
 
 export function useVerifyOtp() {
-  return useMutation({ mutationFn: verifyOtp });
+  return useSubmit(verifyOtp);
 }

@@ -3,7 +3,7 @@ import { Navigate } from "react-router-dom";
 import type { SignInStatusResponse } from "../../../../common/api-contract";
 import { LoadingBlock } from "../../../components/ui/spinner";
 import { useT } from "../../../i18n/i18n";
-import { useSession } from "../../../lib/auth";
+import { useSessionCheck } from "../../../lib/auth";
 import type { NavigationState } from "../../../lib/navigation-state";
 import { paths } from "../../../lib/paths";
 import { useSignInStatus } from "../api/pending-sign-in";
@@ -22,10 +22,10 @@ export function PendingSignInGate({ email, children }: { email: string | undefin
   const t = useT();
   const status = useSignInStatus();
   const none = status.data?.pending === false;
-  const session = useSession({ enabled: none });
+  const session = useSessionCheck({ enabled: none });
 
-  // Only an answer fetched for this arrival counts: the previous page's may be out of date.
-  if (status.isPending || !status.isFetchedAfterMount || (none && session.isPending)) return <LoadingBlock label={t("app.loading")} />;
+  // Only an answer fetched for this arrival counts (useSignInStatus asks on every mount).
+  if (status.isPending || (none && session.isPending)) return <LoadingBlock label={t("app.loading")} />;
   if (none) {
     if (session.data?.authenticated === true) return <Navigate to={paths.account} replace />;
     const state: NavigationState = { email, flash: { tone: "info", message: t("signIn.noneInProgress") } };

@@ -1,4 +1,3 @@
-import { useQueryClient } from "@tanstack/react-query";
 import { useCallback } from "react";
 import { useNavigate } from "react-router-dom";
 import type { SignInDoneResponse } from "../../../../common/api-contract";
@@ -7,6 +6,7 @@ import { useFollowRedirect } from "../../../lib/redirect";
 import { takeResume } from "../../../lib/resume";
 import type { PasskeyUpgradeOutcome } from "../../passkeys/api/passkey-upgrade";
 import type { AddPasskeyState } from "../../passkeys/utils/add-passkey-state";
+import { interactionRequest } from "../api/get-interaction";
 
 export interface FinishOptions {
   /** A sign-in with a password and a code: the moment to offer a passkey (or let the password manager add one). */
@@ -28,6 +28,14 @@ async function passkeyUpgrade(): Promise<PasskeyUpgradeOutcome> {
 }
 
 /**
+ * What was read signed out is not kept into the new session: the sign-in's relying party
+ * (the account pages start a new cache of their own, web/app/query-pages.tsx).
+ */
+export function forgetSignedOutData(): void {
+  interactionRequest.forget();
+}
+
+/**
  * After `{next:"done"}` (code, passkey or passkey autofill): forget what was fetched signed out,
  * since a new session starts from scratch, then go on — to finish adding a passkey when that is
  * why the person signed in again, to the passkey offer after a code, else where the BFF says.
@@ -35,12 +43,11 @@ async function passkeyUpgrade(): Promise<PasskeyUpgradeOutcome> {
  * whose sign-in is over.
  */
 export function useFinishSignIn(): (answer: SignInDoneResponse, options?: FinishOptions) => Promise<void> {
-  const queryClient = useQueryClient();
   const navigate = useNavigate();
   const followRedirect = useFollowRedirect();
   return useCallback(
     async ({ redirectTo }: SignInDoneResponse, options: FinishOptions = {}) => {
-      queryClient.removeQueries();
+      forgetSignedOutData();
       if (takeResume() === "add-passkey") {
         const state: AddPasskeyState = { reason: "resume", continueTo: redirectTo };
         void navigate(paths.passkeyAdd, { replace: true, state });
@@ -53,6 +60,6 @@ export function useFinishSignIn(): (answer: SignInDoneResponse, options?: Finish
       }
       followRedirect(redirectTo, { fallback: paths.account, replace: true });
     },
-    [queryClient, navigate, followRedirect],
+    [navigate, followRedirect],
   );
 }

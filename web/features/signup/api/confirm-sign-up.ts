@@ -1,6 +1,6 @@
-import { useMutation } from "@tanstack/react-query";
 import { confirmSignUpResponseSchema, type ConfirmSignUpRequest, type ConfirmSignUpResponse } from "../../../../common/api-contract";
 import { apiClient } from "../../../lib/api-client";
+import { useSubmit } from "../../../lib/use-submit";
 import { heldSignUpPassword } from "../utils/held-password";
 
 /**
@@ -13,10 +13,8 @@ export function confirmSignUp(body: ConfirmSignUpRequest): Promise<ConfirmSignUp
 }
 
 export function useConfirmSignUp() {
-  return useMutation({
-    mutationFn: (body: Omit<ConfirmSignUpRequest, "password">) => {
-      const password = heldSignUpPassword(body.email);
-      return confirmSignUp(password === undefined ? body : { ...body, password });
-    },
+  return useSubmit((body: Omit<ConfirmSignUpRequest, "password">) => {
+    const password = heldSignUpPassword(body.email);
+    return confirmSignUp(password === undefined ? body : { ...body, password });
   });
 }

@@ -1,6 +1,6 @@
-import { useMutation } from "@tanstack/react-query";
 import { deliveryResponseSchema } from "../../../../common/api-contract";
 import { apiClient } from "../../../lib/api-client";
+import { useSubmit } from "../../../lib/use-submit";
 
 /** `POST /api/signup/resend`: sends a new confirmation code. */
 export function resendSignUpCode(body: { email: string }) {
@@ -8,5 +8,5 @@ export function resendSignUpCode(body: { email: string }) {
 }
 
 export function useResendSignUpCode() {
-  return useMutation({ mutationFn: resendSignUpCode });
+  return useSubmit(resendSignUpCode);
 }

@@ -1,5 +1,4 @@
 import { browserSupportsWebAuthn } from "@simplewebauthn/browser";
-import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useNavigate } from "react-router-dom";
 import * as z from "zod/mini";
@@ -16,6 +15,7 @@ import { paths } from "../../../lib/paths";
 import { useFollowRedirect } from "../../../lib/redirect";
 import { useContractForm } from "../../../lib/use-contract-form";
 import type { AddPasskeyState } from "../../passkeys/utils/add-passkey-state";
+import { forgetSignedOutData } from "../../signin/hooks/use-finish-sign-in";
 import { useConfirmSignUp } from "../api/confirm-sign-up";
 import { useResendSignUpCode } from "../api/resend-sign-up-code";
 import { signUpErrorMessage } from "../utils/error-messages";
@@ -28,7 +28,6 @@ const fieldIds = { email: "confirm-email", code: "confirm-code" };
 export function ConfirmSignUpForm({ defaultEmail = "" }: { defaultEmail?: string | undefined }) {
   const t = useT();
   const navigate = useNavigate();
-  const queryClient = useQueryClient();
   const followRedirect = useFollowRedirect();
   const confirm = useConfirmSignUp();
   const resend = useResendSignUpCode();
@@ -43,7 +42,7 @@ export function ConfirmSignUpForm({ defaultEmail = "" }: { defaultEmail?: string
       forgetSignUpPassword();
       if (answer.next === "done") {
         // Signed in by the confirmation: a passkey can be added right away (it counts as a recent sign-in).
-        queryClient.removeQueries();
+        forgetSignedOutData();
         if (browserSupportsWebAuthn()) {
           const state: AddPasskeyState = { reason: "signup", continueTo: answer.redirectTo };
           void navigate(paths.passkeyAdd, { replace: true, state });
