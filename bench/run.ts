@@ -18,12 +18,12 @@
  */
 import { fork, type ChildProcess } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { Agent } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { buildServer } from "../scripts/build-server";
+import { buildServer, productionNodeFlags } from "../scripts/build-server";
 import { HttpClient } from "../test/support/http-client";
 import { benchEnv } from "./bench-config";
 import { benchClient, type Minted, type ServerKind, type ServerStats } from "./bench-protocol";
@@ -79,13 +79,6 @@ class BenchServer {
   stats(options: { gc?: boolean; resetSteps?: boolean } = {}): Promise<ServerStats> {
     return this.ask<ServerStats>({ type: "stats", ...options });
   }
-}
-
-/** The node flags the Dockerfile starts the server with (`CMD ["node", …flags, "dist/server/main.mjs"]`). */
-function productionNodeFlags(): string[] {
-  const command = /^CMD\s+(\[.*\])\s*$/m.exec(readFileSync(path.join(here, "../Dockerfile"), "utf8"))?.[1];
-  if (command === undefined) throw new Error("the Dockerfile has no CMD [...] line to take the server's node flags from");
-  return (JSON.parse(command) as string[]).filter((argument) => argument.startsWith("--"));
 }
 
 /**

@@ -12,7 +12,7 @@ import { loadLocalConfig } from "../../../common/local-config";
 import { METRIC_NAMESPACE } from "../../../common/metric-names";
 import { startDynalite, type RunningDynalite } from "../../../emulator/local/local-dynalite";
 import { startEmulator, type RunningEmulator } from "../../../emulator/server";
-import { buildServer, serverBundle } from "../../../scripts/build-server";
+import { buildServer, productionNodeFlags, serverBundle } from "../../../scripts/build-server";
 import { HttpClient } from "../../support/http-client";
 import { strongPassword, uniqueEmail } from "../bff/flows";
 
@@ -102,7 +102,12 @@ describe("the compiled production server (dist/server/main.mjs)", () => {
       OIDC_JWKS: JSON.stringify(generateSigningKeys()),
       SERVE_WEB: "false",
     };
-    const child = spawn(process.execPath, [path.join(workDir, "dist/server/main.mjs")], { cwd: workDir, env, stdio: ["ignore", "pipe", "pipe"] });
+    // The image's command: node with the Dockerfile's flags (heap sizes), then the bundle.
+    const child = spawn(process.execPath, [...productionNodeFlags(), path.join(workDir, "dist/server/main.mjs")], {
+      cwd: workDir,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     server = { child, lines: [], stderr: [] };
     let buffered = "";
     child.stdout!.setEncoding("utf8").on("data", (chunk: string) => {
