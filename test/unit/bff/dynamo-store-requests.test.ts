@@ -61,9 +61,9 @@ function inTurn(...answers: Answer[]): (call: DynamoCall) => Answer {
 }
 
 /** A stored record as DynamoDB's wire format has it (string and number attributes only). */
-function wireItem(kind: string, id: string, value: Record<string, string | number>, extra: Json = {}): Json {
+function wireItem(kind: string, id: string, value: Record<string, string | number>): Json {
   const attributes = Object.fromEntries(Object.entries(value).map(([name, v]) => [name, typeof v === "number" ? { N: String(v) } : { S: v }]));
-  return { pk: { S: `${kind}#${id}` }, kind: { S: kind }, id: { S: id }, value: { M: attributes }, ...extra };
+  return { pk: { S: `${kind}#${id}` }, kind: { S: kind }, id: { S: id }, value: { M: attributes } };
 }
 
 afterEach(() => {
@@ -76,7 +76,7 @@ describe("the DynamoDB store's pages and batches", () => {
     const dynamo = scriptedDynamo(
       inTurn(
         { Items: [wireItem("passkey", "a", { n: 1 })], LastEvaluatedKey: pageEnd("a") },
-        // A page may hold no item (a query's page is cut by size, before filtering).
+        // A page without Items (the output's type allows it): nothing to add, but more pages follow.
         { LastEvaluatedKey: pageEnd("x") },
         { Items: [wireItem("passkey", "b", { n: 2 })] },
       ),
