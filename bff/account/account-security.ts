@@ -14,7 +14,7 @@ import type { Logger } from "../logger";
 import { summariseUserAgent } from "../security/device-summary";
 import { clientOf, type SecurityEvents } from "../security/security-events";
 import { toSecurityEventView } from "../security/security-history";
-import { securitySubjectKind } from "../security/sign-in-events";
+import { securityAccountKind, securitySubjectKind } from "../security/sign-in-events";
 import { localeOfIdToken, signInMethodOf } from "../security/sign-in-method";
 import { normalisedEmail, nowSeconds, sessionUserKind, type SessionManager } from "../session/session-manager";
 import type { AuthenticatedSession } from "../session/session-records";
@@ -100,6 +100,7 @@ export function createAccountSecurity(deps: AccountSecurityDeps): AccountSecurit
       store.delete(emailChangeKind, session.sub),
       store.delete(sessionUserKind, normalisedEmail(session.email)),
       store.delete(securitySubjectKind, normalisedEmail(session.email)),
+      store.delete(securityAccountKind, session.username),
       store.delete("oidc-account", session.sub),
     ]);
   }

@@ -19,16 +19,20 @@ export interface PasswordResets {
   lastForSub(sub: string): Promise<number | undefined>;
   /** Epoch milliseconds of the last reset of the account signing in with this email, if any (recent ones only). */
   lastForEmail(email: string): Promise<number | undefined>;
+  /** lastForEmail, and the records named in `others` read in the same round-trip (their values in that order). */
+  lastForEmailWith(email: string, others: readonly { kind: string; id: string }[]): Promise<{ at: number | undefined; others: unknown[] }>;
 }
 
 const emailKey = (email: string) => `email:${email.trim().toLowerCase()}`;
 const subKey = (sub: string) => `sub:${sub}`;
 
+const atOf = (record: unknown) => {
+  const at = (record as { at?: unknown } | undefined)?.at;
+  return typeof at === "number" ? at : undefined;
+};
+
 export function createPasswordResets(store: Store): PasswordResets {
-  async function read(id: string): Promise<number | undefined> {
-    const record = await store.get<{ at?: unknown }>(passwordResetKind, id);
-    return typeof record?.at === "number" ? record.at : undefined;
-  }
+  const read = async (id: string) => atOf(await store.get(passwordResetKind, id));
   return {
     async record({ subs, email, at }) {
       await Promise.all([
@@ -39,5 +43,9 @@ export function createPasswordResets(store: Store): PasswordResets {
     },
     lastForSub: (sub) => read(subKey(sub)),
     lastForEmail: (email) => read(emailKey(email)),
+    async lastForEmailWith(email, others) {
+      const [mark, ...values] = await store.getMany([{ kind: passwordResetKind, id: emailKey(email) }, ...others]);
+      return { at: atOf(mark), others: values };
+    },
   };
 }

@@ -14,8 +14,12 @@ import type { SecurityEvent } from "./security-event-types";
 export const securityEventKind = "security-event";
 const maxListed = 200;
 
+/** A record written in the same round-trip as a history entry (Store.putMany: not atomic, no order). */
+export type WrittenAlongside = Parameters<Store["putMany"]>[0][number];
+
 export interface SecurityHistory {
-  add(event: Omit<SecurityEvent, "id">): Promise<SecurityEvent>;
+  /** Stores the event, and `alongside` with it in one round-trip. */
+  add(event: Omit<SecurityEvent, "id">, alongside?: readonly WrittenAlongside[]): Promise<SecurityEvent>;
   list(sub: string): Promise<SecurityEvent[]>;
   /** Erases every event of the account (account deletion). */
   eraseAll(sub: string): Promise<void>;
@@ -24,10 +28,10 @@ export interface SecurityHistory {
 export function createSecurityHistory(deps: { store: Store; ttlSeconds: number }): SecurityHistory {
   const { store, ttlSeconds } = deps;
   return {
-    async add(event) {
+    async add(event, alongside = []) {
       // Milliseconds first: ids sort in the order events happened, also within one second.
       const stored: SecurityEvent = { ...event, id: `${Date.now().toString(36).padStart(9, "0")}${randomBytes(9).toString("base64url")}` };
-      await store.put(securityEventKind, stored.id, stored, { ttlSeconds, index: stored.sub });
+      await store.putMany([{ kind: securityEventKind, id: stored.id, value: stored, options: { ttlSeconds, index: stored.sub } }, ...alongside]);
       return stored;
     },
 

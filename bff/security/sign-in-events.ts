@@ -1,7 +1,7 @@
 import type { Request } from "express";
 import { ApiError } from "../errors";
 import { normalisedEmail, type SessionManager } from "../session/session-manager";
-import { pendingOf, signedInBy } from "../signin/request-records";
+import { pendingOf, readWithAnswer, signedInBy, wantWithAnswer } from "../signin/request-records";
 import type { SignInService } from "../signin/sign-in-service";
 import type { Store } from "../store/store";
 import { clientOf, type SecurityEvents } from "./security-events";
@@ -13,9 +13,22 @@ import { localeOfIdToken, signInMethodOf } from "./sign-in-method";
  * A refusal names the account only by the email typed, so a pointer from the address to the
  * account (`security-subject`, kept as long as the history) is written at each sign-in; an address
  * that never signed in has no history to add to.
+ *
+ * Whether the account has signed in before (for the "new device" mail) is told by that pointer, or,
+ * once the address has changed outside Tobira, by `security-account`: the same `{sub}` keyed by the
+ * Cognito username, which no address change alters. Both are written with each sign-in's event and
+ * kept as long as it, so they are live exactly while a sign-in of the account is in its history. A
+ * code's answer reads them with the password-reset check (bff/signin/request-records.ts), and the
+ * event, the pointer and the account record are written in one round-trip.
  */
 
 export const securitySubjectKind = "security-subject";
+export const securityAccountKind = "security-account";
+
+const pointerKey = (email: string) => ({ kind: securitySubjectKind, id: normalisedEmail(email) });
+/** The records that tell who signs in with `email` and whether `username`'s account signed in before. */
+const historyKeys = (email: string, username: string) => [pointerKey(email), { kind: securityAccountKind, id: username }];
+const subOf = (record: unknown) => (record as { sub?: string } | undefined)?.sub;
 
 export interface KnownDeviceCheck {
   /** The browser's device id when it signed in to this email's account before (bff/throttle/known-device.ts). */
@@ -28,7 +41,9 @@ export function withSignInEvents(
 ): SignInService {
   const { events, sessions, store, historyTtlSeconds, knownDevices } = deps;
 
-  const subFor = async (email: string) => (await store.get<{ sub: string }>(securitySubjectKind, normalisedEmail(email)))?.sub;
+  /** The records of `keys` as the code's answer read them, or read now in one round-trip. */
+  const readRecords = async (req: Request, keys: { kind: string; id: string }[]) => readWithAnswer(req, keys) ?? (await store.getMany(keys));
+  const subFor = async (req: Request, email: string) => subOf((await readRecords(req, [pointerKey(email)]))[0]);
   const isKnown = (req: Request, email: string) => (knownDevices === undefined ? undefined : knownDevices.deviceFor(req, email) !== undefined);
 
   /** After a completed sign-in: the event (a mail when the device is new to an account used before). */
@@ -36,23 +51,26 @@ export function withSignInEvents(
     // The session this request has just established, not read back from the store.
     const session = signedInBy(req) ?? (await sessions.readAuthenticated(req));
     if (session === undefined) return;
-    const before = await subFor(session.email);
+    const keys = historyKeys(session.email, session.username);
     // "New device" needs a device check and an account that has signed in before (not the first sign-in).
-    const hadHistory = before === session.sub || (await events.history.list(session.sub)).some((event) => event.type === "sign_in_succeeded");
-    await store.put(securitySubjectKind, normalisedEmail(session.email), { sub: session.sub }, { ttlSeconds: historyTtlSeconds });
-    await events.record({
-      type: "sign_in_succeeded",
-      sub: session.sub,
-      email: session.email,
-      client: clientOf(req),
-      method: signInMethodOf(session.amr) ?? undefined,
-      ...(knownBefore === undefined ? {} : { knownDevice: knownBefore, newDevice: !knownBefore && hadHistory }),
-      locale: localeOfIdToken(session.tokens.idToken),
-    });
+    const hadHistory = (await readRecords(req, keys)).some((record) => subOf(record) === session.sub);
+    const alongside = keys.map((key) => ({ ...key, value: { sub: session.sub }, options: { ttlSeconds: historyTtlSeconds } }));
+    await events.record(
+      {
+        type: "sign_in_succeeded",
+        sub: session.sub,
+        email: session.email,
+        client: clientOf(req),
+        method: signInMethodOf(session.amr) ?? undefined,
+        ...(knownBefore === undefined ? {} : { knownDevice: knownBefore, newDevice: !knownBefore && hadHistory }),
+        locale: localeOfIdToken(session.tokens.idToken),
+      },
+      { alongside },
+    );
   }
 
   async function refused(req: Request, email: string, method: "password" | "code", knownBefore: boolean | undefined): Promise<void> {
-    const sub = await subFor(email);
+    const sub = await subFor(req, email);
     if (sub === undefined) return;
     await events.record({ type: "sign_in_failed", sub, email: "", client: clientOf(req), method, ...(knownBefore === undefined ? {} : { knownDevice: knownBefore }) });
   }
@@ -76,6 +94,8 @@ export function withSignInEvents(
     async submitCode(req, code, ...rest) {
       const pending = await pendingOf(req, sessions);
       const knownBefore = pending === undefined ? undefined : isKnown(req, pending.email);
+      // The history's records ride with the code's answer (the password-reset check reads them).
+      if (pending !== undefined) wantWithAnswer(req, historyKeys(pending.email, pending.username));
       try {
         const done = await signIn.submitCode(req, code, ...rest);
         await recorded(req, knownBefore);

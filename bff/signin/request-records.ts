@@ -16,6 +16,45 @@ import type { AuthenticatedSession, PendingSignIn } from "../session/session-rec
 const pendingRead = new WeakMap<Request, PendingSignIn | undefined>();
 const signedIn = new WeakMap<Request, AuthenticatedSession>();
 
+export interface RecordKey {
+  kind: string;
+  id: string;
+}
+const keyName = ({ kind, id }: RecordKey) => `${kind}#${id}`;
+const wantedAlong = new WeakMap<Request, RecordKey[]>();
+const readAlong = new WeakMap<Request, Map<string, unknown>>();
+
+/**
+ * Asks for records a later step of this request will need to be read with the code's answer
+ * (the pending sign-in's password-reset check, sign-in-service.ts), in its round-trip: a step
+ * that finds them with `readWithAnswer` reads nothing itself. Only keys known before the answer
+ * (from the pending sign-in) can ride along.
+ */
+export function wantWithAnswer(req: Request, keys: readonly RecordKey[]): void {
+  wantedAlong.set(req, [...(wantedAlong.get(req) ?? []), ...keys]);
+}
+
+/** The keys asked for with wantWithAnswer, once: the reader takes them. */
+export function takeWantedWithAnswer(req: Request): RecordKey[] {
+  const keys = wantedAlong.get(req) ?? [];
+  wantedAlong.delete(req);
+  return keys;
+}
+
+/** Records what was read for those keys (values in their order, undefined for absent records). */
+export function rememberReadWithAnswer(req: Request, keys: readonly RecordKey[], values: readonly unknown[]): void {
+  const read = readAlong.get(req) ?? new Map<string, unknown>();
+  keys.forEach((key, index) => read.set(keyName(key), values[index]));
+  readAlong.set(req, read);
+}
+
+/** The values of `keys` as read with the answer, or undefined when any of them was not read then. */
+export function readWithAnswer(req: Request, keys: readonly RecordKey[]): unknown[] | undefined {
+  const read = readAlong.get(req);
+  if (read === undefined || !keys.every((key) => read.has(keyName(key)))) return undefined;
+  return keys.map((key) => read.get(keyName(key)));
+}
+
 /** This request's pending sign-in as first read (one store read per request). */
 export async function pendingOf(req: Request, sessions: Pick<SessionManager, "readPending">): Promise<PendingSignIn | undefined> {
   if (pendingRead.has(req)) return pendingRead.get(req);

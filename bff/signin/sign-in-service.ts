@@ -14,7 +14,7 @@ import type { AuthenticatedSession, PendingSignIn } from "../session/session-rec
 import { createCustomAuthRounds, type OtpRound } from "./custom-auth-rounds";
 import { codeMismatch, keepWrongCode } from "./kept-wrong-code";
 import { createPendingSignIns, resendTiming, sessionExpired } from "./pending-sign-in";
-import { pendingReadBy, rememberSignedIn } from "./request-records";
+import { pendingReadBy, rememberReadWithAnswer, rememberSignedIn, takeWantedWithAnswer } from "./request-records";
 
 /**
  * The sign-in flow (docs/architecture.md, "Sign-in, step by step"):
@@ -76,7 +76,7 @@ export interface SignInDeps {
    * sign-in begun before it dies with it, even though Cognito's attempt already holds the old
    * password's PASSWORD_VERIFIER (docs/architecture.md, "After a password reset").
    */
-  passwordResets?: Pick<PasswordResets, "lastForEmail">;
+  passwordResets?: Pick<PasswordResets, "lastForEmailWith">;
   /** Where the browser goes after signing in; the OpenID Provider returns its interaction URL. */
   completionRedirect?: (req: Request, session: AuthenticatedSession) => Promise<string>;
 }
@@ -155,7 +155,12 @@ export function createSignInService(deps: SignInDeps): SignInService {
 
   /** Ends a pending sign-in that began before the account's last password reset. */
   async function refuseIfReset(req: Request, pending: PendingSignIn): Promise<void> {
-    const resetAt = await deps.passwordResets?.lastForEmail(pending.email);
+    if (deps.passwordResets === undefined) return;
+    // What later steps of this request asked for (the sign-in history's records) comes in the same round-trip.
+    const others = takeWantedWithAnswer(req);
+    const read = await deps.passwordResets.lastForEmailWith(pending.email, others);
+    rememberReadWithAnswer(req, others, read.others);
+    const resetAt = read.at;
     // Cognito accepted the old password no earlier than the moment the check began, and a reset is
     // recorded only once Cognito has the new one: a reset recorded at or after that moment came
     // later. Records without the moment (written before it existed) keep the whole-second rule.

@@ -16,6 +16,7 @@ describe("POST /api/account/delete: delete the account", () => {
     const here = await signInBrowser(stack, email, chromeOnMac);
     const there = await signInBrowser(stack, email, firefoxOnWindows);
     const { sub, username } = (await storedSession(stack, here))!;
+    expect(await stack.store.get("security-account", username)).toEqual({ sub });
     await stack.store.put("passkey", `credential-of-${sub}`, { username, name: "Laptop" }, { index: username });
     await stack.store.put("oidc-Grant", `grant-of-${sub}`, { accountId: sub, clientId: "some-app" }, { index: sub, ttlSeconds: 600 });
 
@@ -29,6 +30,7 @@ describe("POST /api/account/delete: delete the account", () => {
     expect(await stack.store.get("passkey", `credential-of-${sub}`)).toBeUndefined();
     expect(await stack.store.get("oidc-Grant", `grant-of-${sub}`)).toBeUndefined();
     expect(await stack.store.queryByIndex("security-event", sub)).toEqual([]);
+    expect(await stack.store.get("security-account", username)).toBeUndefined();
     expect(await stack.store.queryByIndex("session", sub)).toEqual([]);
     const [goodbye] = await mailsTo(stack, email, /account was deleted/);
     expect(goodbye?.text).toMatch(/cannot be restored/);

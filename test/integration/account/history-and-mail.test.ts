@@ -1,4 +1,4 @@
-import { GetItemCommand } from "@aws-sdk/client-dynamodb";
+import { DeleteItemCommand, GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDynamoDbClient } from "../../../bff/store/dynamo-store";
 import type { SecurityHistoryResponse } from "../../../common/api-contract";
@@ -71,6 +71,20 @@ describe("sign-in history and security mails", () => {
     await passwordStep(mac, email);
     await mac.post("/api/signin/otp", { code: await stack.latestCode(email) });
     expect(await mailsTo(stack, email, /New sign-in/)).toHaveLength(1);
+  });
+
+  it("mails a new-device notice also once the address's pointer is gone (an address changed outside Tobira): the account's own record tells", async () => {
+    const { email } = await signUpConfirmed(stack);
+    await signInBrowser(stack, email, chromeOnMac);
+    const client = createDynamoDbClient({ region: stack.config.dynamodb.region, endpoint: stack.dynamoEndpoint, placeholderCredentials: true });
+    try {
+      await client.send(new DeleteItemCommand({ TableName: stack.config.dynamodb.tableName, Key: { pk: { S: `security-subject#${email.toLowerCase()}` } } }));
+    } finally {
+      client.destroy();
+    }
+    await signInBrowser(stack, email, firefoxOnWindows);
+    const [notice] = await mailsTo(stack, email, /New sign-in/);
+    expect(notice?.text).toContain("Firefox on Windows");
   });
 
   it("shows nobody else's events", async () => {

@@ -154,7 +154,7 @@ describe("answers of one pending sign-in are serialized (Cognito's Session is si
 
 describe("a pending sign-in begun before a password reset dies with it", () => {
   it("refuses its code with session_expired and ends it, without asking Cognito", async () => {
-    const { service, cognito, sessions, req } = setUp({ passwordResets: { lastForEmail: async () => Date.now() + 2000 } });
+    const { service, cognito, sessions, req } = setUp({ passwordResets: { lastForEmailWith: async () => ({ at: Date.now() + 2000, others: [] }) } });
     await service.start(req, { email: "a@example.com", password: "pw" });
     const calls = cognito.respondToCustomChallenge.mock.calls.length;
     await expect(service.submitCode(req, "123456")).rejects.toMatchObject({ status: 401, code: "session_expired" });
@@ -163,14 +163,14 @@ describe("a pending sign-in begun before a password reset dies with it", () => {
   });
 
   it("refuses a resend with session_expired", async () => {
-    const { service, req } = setUp({ passwordResets: { lastForEmail: async () => Date.now() + 2000 } });
+    const { service, req } = setUp({ passwordResets: { lastForEmailWith: async () => ({ at: Date.now() + 2000, others: [] }) } });
     await service.start(req, { email: "a@example.com", password: "pw" });
     await expect(service.sendCode(req)).rejects.toMatchObject({ status: 401, code: "session_expired" });
   });
 
   it("refuses a sign-in whose password check began in the same second as the reset, before it", async () => {
     let resetAt = 0;
-    const { service, sessions, req } = setUp({ passwordResets: { lastForEmail: async () => resetAt } });
+    const { service, sessions, req } = setUp({ passwordResets: { lastForEmailWith: async () => ({ at: resetAt, others: [] }) } });
     await service.start(req, { email: "a@example.com", password: "pw" });
     const pending = (await sessions.readPending(req))!;
     // The reset lands within the second the sign-in began, after its password check started.
@@ -180,14 +180,14 @@ describe("a pending sign-in begun before a password reset dies with it", () => {
 
   it("keeps a sign-in whose password check began after the reset, within the same second", async () => {
     let resetAt = 0;
-    const { service, sessions, req } = setUp({ passwordResets: { lastForEmail: async () => resetAt } });
+    const { service, sessions, req } = setUp({ passwordResets: { lastForEmailWith: async () => ({ at: resetAt, others: [] }) } });
     await service.start(req, { email: "a@example.com", password: "pw" });
     resetAt = (await sessions.readPending(req))!.passwordCheckStartedAtMs! - 1;
     await expect(service.submitCode(req, "123456")).resolves.toMatchObject({ next: "done" });
   });
 
   it("keeps a sign-in begun after the last reset", async () => {
-    const { service, req } = setUp({ passwordResets: { lastForEmail: async () => Date.now() - 5000 } });
+    const { service, req } = setUp({ passwordResets: { lastForEmailWith: async () => ({ at: Date.now() - 5000, others: [] }) } });
     await service.start(req, { email: "a@example.com", password: "pw" });
     await expect(service.submitCode(req, "123456")).resolves.toMatchObject({ next: "done" });
   });
