@@ -80,7 +80,7 @@ export interface SessionManager {
    * Starts a new pending sign-in (after the password step), replacing any other of this browser,
    * under a NEW session id (the old one stops working); it gets a fresh version.
    */
-  savePending(req: Request, pending: Omit<PendingSignIn, "version">): Promise<void>;
+  savePending(req: Request, pending: Omit<PendingSignIn, "version" | "signedInUnderId">): Promise<void>;
   /**
    * Read-modify-write of the pending sign-in without lost updates: `mutate` gets the stored record
    * and returns the new one, written only if no other request changed it meanwhile (a conditional
@@ -103,8 +103,11 @@ export interface SessionManager {
    * the session: a step-up). Whoever copied the old id does not get what this session just proved.
    */
   renewAuthenticated(req: Request, session: AuthenticatedSession): Promise<void>;
-  /** Starts a signed-in session under a NEW id; returns the session it replaced, if any. */
-  establish(req: Request, session: AuthenticatedSession): Promise<AuthenticatedSession | undefined>;
+  /**
+   * Starts a signed-in session under a NEW id; returns the session it replaced, if any. With
+   * `signedInUnderId: false` (from the pending sign-in being completed) there is none to look for.
+   */
+  establish(req: Request, session: AuthenticatedSession, options?: { signedInUnderId?: boolean }): Promise<AuthenticatedSession | undefined>;
   /** Deletes this browser's records and clears the cookie; returns the signed-in session, if any. */
   end(req: Request): Promise<AuthenticatedSession | undefined>;
   /** The sub of whoever last signed in with this email, while that session may still be live. */
@@ -226,13 +229,15 @@ export function createSessionManager(deps: { store: Store; config: BffConfig }):
    * the old id moves to the new one (it ends when this sign-in completes); every record under the
    * old id is deleted, so the old id stops working.
    */
-  async function rotateId(req: Request): Promise<string> {
+  async function rotateId(req: Request): Promise<{ id: string; movedSignedIn: boolean }> {
     const oldId = currentId(req);
     const id = newSessionId();
+    let movedSignedIn = false;
     if (oldId !== undefined) {
       const oldKey = storeKey(oldId);
       const signedIn = await readAuthenticated(req);
       if (signedIn !== undefined) {
+        movedSignedIn = true;
         const now = nowSeconds();
         const ttlSeconds = Math.max(1, signedIn.expiresAt - now);
         await writeSession(id, signedIn);
@@ -242,7 +247,7 @@ export function createSessionManager(deps: { store: Store; config: BffConfig }):
     }
     // The cookie's other handles (pending WebAuthn challenges, single-use server-side) stay.
     req.session = { ...req.session, sid: id };
-    return id;
+    return { id, movedSignedIn };
   }
 
   /** Absolute lifetime from the password step: the whole attempt must finish in time. */
@@ -255,9 +260,9 @@ export function createSessionManager(deps: { store: Store; config: BffConfig }):
     readAuthenticated,
 
     async savePending(req, pending) {
-      const id = await rotateId(req);
+      const { id, movedSignedIn } = await rotateId(req);
       // A random first version: an update read from the attempt this one replaces cannot match it.
-      const record: PendingSignIn = { ...pending, version: randomInt(2 ** 40) };
+      const record: PendingSignIn = { ...pending, version: randomInt(2 ** 40), signedInUnderId: movedSignedIn };
       await store.put(signInKind, storeKey(id), record, { ttlSeconds: pendingTtlSeconds(record) });
     },
 
@@ -322,12 +327,15 @@ export function createSessionManager(deps: { store: Store; config: BffConfig }):
       req.session = { ...req.session, sid: id };
     },
 
-    async establish(req, incoming) {
+    async establish(req, incoming, options = {}) {
       const session: AuthenticatedSession =
         incoming.client === undefined ? { ...incoming, client: { userAgent: (req.headers?.["user-agent"] ?? "").slice(0, 512), ip: req.ip ?? "" } } : incoming;
       const oldId = currentId(req);
       // Read and ended in one round-trip (a delete that returns the record): the old id stops working.
-      const replaced = oldId === undefined ? undefined : openSession(oldId, await store.consume<StoredSession>(sessionKind, storeKey(oldId)));
+      // Sessions are written only under fresh ids, so none appears under a pending sign-in's id
+      // after its password step: when that step moved none there, there is nothing to end.
+      const lookFor = oldId !== undefined && options.signedInUnderId !== false;
+      const replaced = lookFor ? openSession(oldId, await store.consume<StoredSession>(sessionKind, storeKey(oldId))) : undefined;
       const id = newSessionId();
       const ttlSeconds = Math.max(1, session.expiresAt - nowSeconds());
       // One round-trip, in no set order (Store.putMany): the new id is known to no one until this

@@ -35,6 +35,11 @@ export interface PendingSignIn {
    * requests of one attempt (a wrong code, a resend) cannot overwrite each other's counts.
    */
   version: number;
+  /**
+   * Whether the password step moved this browser's signed-in session under this sign-in's id (it
+   * ends when the sign-in completes). Absent on older records: the completion then looks for one.
+   */
+  signedInUnderId?: boolean;
 }
 
 export interface StoredCognitoTokens {

@@ -185,14 +185,15 @@ export function createSignInService(deps: SignInDeps): SignInService {
     }
   }
 
-  async function complete(req: Request, pending: SignInUser, tokens: CognitoTokens, amr: string[]): Promise<SignInDoneResponse> {
+  /** `pending`: the pending sign-in this completes, when there is one (it knows whether a signed-in session waits under its id). */
+  async function complete(req: Request, user: SignInUser, tokens: CognitoTokens, amr: string[], pending?: PendingSignIn): Promise<SignInDoneResponse> {
     if (tokens.refreshToken === undefined) throw new ApiError(502, "service_unavailable", "Cognito answered without a refresh token.", { expose: false });
     const claims = await verifier.verifyIdToken(tokens.idToken);
     const now = nowSeconds();
     const session: AuthenticatedSession = {
       sub: String(claims.sub),
-      email: typeof claims.email === "string" ? claims.email : pending.email,
-      username: typeof claims["cognito:username"] === "string" ? claims["cognito:username"] : pending.username,
+      email: typeof claims.email === "string" ? claims.email : user.email,
+      username: typeof claims["cognito:username"] === "string" ? claims["cognito:username"] : user.username,
       amr,
       authTime: typeof claims.auth_time === "number" ? claims.auth_time : now,
       // Every sign-in proves a factor in this very request (the password, a passkey, the sign-up
@@ -207,7 +208,7 @@ export function createSignInService(deps: SignInDeps): SignInService {
       createdAt: now,
       expiresAt: now + config.session.ttlSeconds,
     };
-    const replaced = await sessions.establish(req, session);
+    const replaced = await sessions.establish(req, session, { signedInUnderId: pending?.signedInUnderId });
     rememberSignedIn(req, session);
     // This browser was signed in before (maybe as someone else): end that Cognito session too.
     await revokeQuietly(replaced?.tokens.refreshToken, "replaced session");
@@ -310,7 +311,7 @@ export function createSignInService(deps: SignInDeps): SignInService {
         }
         throw error;
       }
-      if (outcome.type === "tokens") return complete(req, pending, outcome.tokens, passwordAndOtpAmr);
+      if (outcome.type === "tokens") return complete(req, pending, outcome.tokens, passwordAndOtpAmr, pending);
 
       // A wrong (or expired) code: Cognito issued a new round with a new code-less Session.
       // Counted with a compare-and-set so that a concurrent resend cannot write back a stale
