@@ -15,6 +15,7 @@ import { createLogger, type Logger } from "./logger";
 import { apiOutcomeMetrics, metricsFor } from "./metrics";
 import { apiDeadline } from "./middleware/api-deadline";
 import { crossSiteGuard } from "./middleware/cross-site-guard";
+import { inSequence } from "./middleware/in-sequence";
 import { parseJsonBody, requireJsonContentType } from "./middleware/json-body";
 import { noStore } from "./middleware/no-store";
 import { createAuthRateLimits } from "./middleware/rate-limit";
@@ -67,7 +68,8 @@ export interface BffDeps {
 /**
  * The BFF as an Express app: no listening and no environment reads here (see server.ts and
  * main.ts). Order matters: security headers and logging first; under /api the cross-site
- * guard, the content-type rule and the body parser run before any route; one error middleware last.
+ * guard, the content-type rule and the body parser run before any route; the health checks after
+ * the API, before the SPA; one error middleware last.
  */
 export function createBffApp(deps: BffDeps): Express {
   const { config, store } = deps;
@@ -120,16 +122,27 @@ export function createBffApp(deps: BffDeps): Express {
 
   const app = express();
   app.disable("x-powered-by");
+  // No ETag on res.json/res.send answers: the API's are no-store, so a SHA-1 of every body would
+  // serve no cache. Files (the SPA, via sendFile and express.static) keep theirs, made from the
+  // file's size and time: Express passes only "on" to them, and this function counts as on.
+  app.set("etag", () => undefined);
   app.set("trust proxy", config.trustProxy);
-  app.use(requestLogging(logger));
-  app.use(securityHeaders(config));
-  app.use(createHealthRouter({ store, verifier }));
+  // What every request gets, as one router layer (bff/middleware/in-sequence.ts).
+  app.use(inSequence(requestLogging(logger), securityHeaders(config)));
   app.use(onProviderPaths(openId.router));
 
   const api = Router();
-  api.use(apiOutcomeMetrics(metricsFor(logger)));
-  api.use(apiDeadline(config.apiDeadlineMs, logger));
-  api.use(noStore, crossSiteGuard(config.trustedOrigins), requireJsonContentType, parseJsonBody, sessionCookieMiddleware(config));
+  api.use(
+    inSequence(
+      apiOutcomeMetrics(metricsFor(logger)),
+      apiDeadline(config.apiDeadlineMs, logger),
+      noStore,
+      crossSiteGuard(config.trustedOrigins),
+      requireJsonContentType,
+      parseJsonBody,
+      sessionCookieMiddleware(config),
+    ),
+  );
   // First: GET /api/session is the call the SPA makes most (no other router shares its paths).
   api.use(createSessionRouter({ sessions, signOut }));
   api.use(createSignUpRouter({ cognito, limits, signInAfterConfirm: createSignInAfterConfirm({ cognito, signIn, logger }) }));
@@ -144,6 +157,8 @@ export function createBffApp(deps: BffDeps): Express {
   api.use(createInteractionApiRouter({ pendingInteraction: openId.pendingInteraction, consent: openId.consent }));
   api.use(notFoundMiddleware);
   app.use("/api", api);
+  // After /api, so that the API's calls do not pass its routes.
+  app.use(createHealthRouter({ store, verifier }));
 
   if (config.web.serve) app.use(createSpaRouter(config.web.distDir));
   app.use(notFoundMiddleware);

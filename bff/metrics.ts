@@ -122,20 +122,16 @@ interface AnswerBody {
  */
 export function apiOutcomeMetrics(metrics: Metrics): RequestHandler {
   return (req, res, next) => {
-    // Express routes ignore case and a trailing slash; so does this.
-    const path = (req.originalUrl.split("?")[0] ?? "").toLowerCase().replace(/\/+$/, "");
     const method = req.method;
     let body: AnswerBody | undefined;
-    const json = res.json.bind(res);
-    res.json = (value: unknown) => {
-      body = typeof value === "object" && value !== null ? (value as AnswerBody) : undefined;
-      return json(value);
-    };
-    res.on("finish", () => {
+    let counting = false;
+    const onFinish = () => {
       const ok = res.statusCode < 400;
       const errorCode = typeof body?.error?.code === "string" ? body.error.code : undefined;
       if (res.statusCode === 429 && errorCode === "rate_limited") metrics.count(MetricName.RateLimited);
       if (method !== "POST") return;
+      // Express routes ignore case and a trailing slash; so does this.
+      const path = (req.originalUrl.split("?")[0] ?? "").toLowerCase().replace(/\/+$/, "");
       if (signInPaths.has(path)) {
         if (!ok) metrics.count(MetricName.SignInFailed, { Reason: errorCode ?? `http_${res.statusCode}` });
         // The password was accepted: the second factor begins (passkey-first starts are counted where the ceremony is known).
@@ -146,7 +142,22 @@ export function apiOutcomeMetrics(metrics: Metrics): RequestHandler {
       if (passkeyCeremonyPaths.has(path)) {
         metrics.count(MetricName.PasskeyCeremony, {}, { ceremony: path === "/api/passkeys" ? "registration" : "authentication", outcome: ok ? "success" : "failure" });
       }
-    });
+    };
+    const countAtFinish = () => {
+      if (counting) return;
+      counting = true;
+      res.on("finish", onFinish);
+    };
+    const json = res.json;
+    res.json = (value: unknown) => {
+      body = typeof value === "object" && value !== null ? (value as AnswerBody) : undefined;
+      // Other methods count only a rate-limit refusal, which is always a JSON answer: the rest of
+      // their answers (most of the API's calls, e.g. GET /api/session) add no listener.
+      if (res.statusCode === 429) countAtFinish();
+      return json.call(res, value);
+    };
+    // A POST counts whatever its answer is, JSON or not.
+    if (method === "POST") countAtFinish();
     next();
   };
 }

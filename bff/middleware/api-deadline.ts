@@ -1,4 +1,4 @@
-import type { RequestHandler } from "express";
+import type { Request, RequestHandler, Response } from "express";
 import { sendApiError, serviceUnavailable } from "../errors";
 import type { Logger } from "../logger";
 
@@ -10,14 +10,26 @@ import type { Logger } from "../logger";
  * bff/errors.ts).
  */
 export function apiDeadline(deadlineMs: number, logger: Logger): RequestHandler {
+  function answerLate(req: Request, res: Response): void {
+    if (res.headersSent) return;
+    const log = (req as { log?: Logger }).log ?? logger;
+    sendApiError(req, res, serviceUnavailable(new Error(`no answer within ${deadlineMs} ms`)), log);
+  }
   return (req, res, next) => {
-    const timer = setTimeout(() => {
-      if (res.headersSent) return;
-      const log = (req as { log?: Logger }).log ?? logger;
-      sendApiError(req, res, serviceUnavailable(new Error(`no answer within ${deadlineMs} ms`)), log);
-    }, deadlineMs);
+    (res as TimedResponse)[deadlineTimer] = setTimeout(answerLate, deadlineMs, req, res);
     // "close" follows "finish", and comes alone when the client went away first.
-    res.once("close", () => clearTimeout(timer));
+    res.on("close", clearDeadline);
     next();
   };
+}
+
+const deadlineTimer = Symbol("api-deadline.timer");
+
+interface TimedResponse extends Response {
+  [deadlineTimer]?: NodeJS.Timeout;
+}
+
+/** One listener for every answer, no closure per request. */
+function clearDeadline(this: TimedResponse): void {
+  clearTimeout(this[deadlineTimer]);
 }

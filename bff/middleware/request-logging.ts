@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { IncomingMessage } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Request, RequestHandler } from "express";
 import type { Logger } from "../logger";
 
@@ -14,10 +14,12 @@ declare module "http" {
 
 const baseLogger = Symbol("request-logging.logger");
 const childLogger = Symbol("request-logging.child");
+const startedAt = Symbol("request-logging.started");
 
 interface LoggedRequest extends IncomingMessage {
   [baseLogger]?: Logger;
   [childLogger]?: Logger;
+  [startedAt]?: number;
 }
 
 /** What a line says of its request: never the query string (see requestLogging). */
@@ -55,21 +57,28 @@ function defineLazyLog(prototype: object): void {
  * failures at error; a line is built only when its level is on.
  */
 export function requestLogging(logger: Logger): RequestHandler {
+  // One listener for every answer (no closure per request): "close" follows "finish", and comes
+  // alone when the client went away first.
+  function logAnswer(this: ServerResponse<LoggedRequest>): void {
+    const statusCode = this.statusCode;
+    const level = statusCode >= 500 ? "error" : statusCode >= 400 ? "info" : "debug";
+    if (!logger.isLevelEnabled(level)) return;
+    const message = !this.writableFinished ? "request aborted" : level === "error" ? "request errored" : "request completed";
+    logger[level]({ req: requestFields(this.req), res: { statusCode }, responseTime: Date.now() - (this.req[startedAt] ?? 0) }, message);
+  }
+  // At "silent" no answer is ever logged.
+  const logsAnswers = logger.level !== "silent";
   return (req, res, next) => {
     const id = randomUUID();
     req.id = id;
     res.setHeader("X-Request-Id", id);
-    (req as LoggedRequest)[baseLogger] = logger;
+    const logged = req as LoggedRequest;
+    logged[baseLogger] = logger;
     defineLazyLog(Object.getPrototypeOf(req) as object);
-    const started = Date.now();
-    // "close" follows "finish", and comes alone when the client went away first.
-    res.once("close", () => {
-      const statusCode = res.statusCode;
-      const level = statusCode >= 500 ? "error" : statusCode >= 400 ? "info" : "debug";
-      if (!logger.isLevelEnabled(level)) return;
-      const message = !res.writableFinished ? "request aborted" : level === "error" ? "request errored" : "request completed";
-      logger[level]({ req: requestFields(req), res: { statusCode }, responseTime: Date.now() - started }, message);
-    });
+    if (logsAnswers) {
+      logged[startedAt] = Date.now();
+      res.on("close", logAnswer);
+    }
     next();
   };
 }

@@ -170,6 +170,14 @@ describe("HTTP hardening of /api", () => {
       expect(response.headers.get("cache-control")).toBe("no-store");
     });
 
+    it("sends no ETag with a JSON answer, so a conditional GET still gets the answer, never an empty 304", async () => {
+      const first = await stack.client().get("/api/session");
+      expect(first.headers.get("etag")).toBeNull();
+      const conditional = await stack.client().get("/api/session", { headers: { "if-none-match": "*" } });
+      expect(conditional.status).toBe(200);
+      expect(conditional.body).toEqual({ authenticated: false });
+    });
+
     it("sends the strict CSP, no Referer, nosniff and a request id", async () => {
       const response = await stack.client().get("/api/session");
       const csp = response.headers.get("content-security-policy") ?? "";
@@ -198,6 +206,17 @@ describe("HTTP hardening of /api", () => {
       const response = await stack.client().get("/healthz");
       expect(response.status).toBe(200);
       expect(response.body).toEqual({ status: "ok" });
+    });
+
+    it("answers /healthz with the security headers, a request id and no-store, in any case and with a trailing slash", async () => {
+      for (const path of ["/healthz", "/HEALTHZ/"]) {
+        const response = await stack.client().get(path);
+        expect(response.status).toBe(200);
+        expect(response.headers.get("content-security-policy")).toContain("default-src 'self'");
+        expect(response.headers.get("x-frame-options")).toBe("DENY");
+        expect(response.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+        expect(response.headers.get("cache-control")).toBe("no-store");
+      }
     });
 
     it("answers GET /readyz with 200 when Cognito and the store answer", async () => {

@@ -71,6 +71,13 @@ describe("serving the built SPA (dist/web)", () => {
     expect(response.headers.get("content-security-policy")).toContain("script-src 'self'");
   });
 
+  it("keeps an ETag on index.html (revalidated, no-cache) though JSON answers have none", async () => {
+    const page = await new HttpClient(withSpa.url).get("/");
+    expect(page.headers.get("etag")).toMatch(/^W\/"/);
+    const json = await new HttpClient(withSpa.url).get("/api/session");
+    expect(json.headers.get("etag")).toBeNull();
+  });
+
   it("serves index.html for client-side routes such as /signin/code", async () => {
     const response = await new HttpClient(withSpa.url).get("/signin/code");
     expect(response.status).toBe(200);

@@ -139,7 +139,10 @@ describe("apiOutcomeMetrics (sign-in outcomes from the API's answers)", () => {
       if (email === "passkey@example.com") return void res.json({ next: "choose", methods: ["passkey", "otp"] });
       res.json({ next: "otp", delivery: { medium: "EMAIL", destination: "u***@e***.com" } });
     });
-    api.post("/signin/otp/send", (_req, res) => void res.json({ next: "otp", delivery: { medium: "EMAIL", destination: "u***@e***.com" } }));
+    api.post("/signin/otp/send", (req, res) => {
+      if ((req.body as { plain?: boolean }).plain === true) return void res.status(502).send("bad gateway");
+      res.json({ next: "otp", delivery: { medium: "EMAIL", destination: "u***@e***.com" } });
+    });
     api.post("/signin/otp", (req, res) => {
       if ((req.body as { code?: string }).code !== "123456") throw new ApiError(400, "code_mismatch", "Not right.");
       res.json({ next: "done", redirectTo: "/account" });
@@ -150,6 +153,9 @@ describe("apiOutcomeMetrics (sign-in outcomes from the API's answers)", () => {
     api.post("/passkeys", (_req, res) => void res.status(201).json({ id: "pk" }));
     api.post("/signup", (_req, res) => void res.status(201).json({ next: "confirm", delivery: { medium: "EMAIL", destination: "x" } }));
     api.get("/session", (_req, res) => void res.json({ authenticated: false }));
+    api.get("/limited", (_req, _res) => {
+      throw new ApiError(429, "rate_limited", "Too many.");
+    });
     app.use("/api", api);
     app.use(((error, _req, res, _next) => {
       const apiError = error as ApiError;
@@ -197,6 +203,18 @@ describe("apiOutcomeMetrics (sign-in outcomes from the API's answers)", () => {
   it("counts a rate-limit refusal, and as a failed sign-in on a sign-in path", async () => {
     expect(await post("/api/signin", { email: "limited@example.com", password: "x" })).toEqual(["RateLimited", "SignInFailed"]);
     expect(records[1]).toMatchObject({ Reason: "rate_limited" });
+  });
+
+  it("counts a rate-limit refusal of a GET", async () => {
+    records.length = 0;
+    expect((await fetch(`${baseUrl}/api/limited`)).status).toBe(429);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(names()).toEqual(["RateLimited"]);
+  });
+
+  it("counts a sign-in step answered without JSON as failed, by its status", async () => {
+    expect(await post("/api/signin/otp/send", { plain: true })).toEqual(["SignInFailed"]);
+    expect(records[0]).toMatchObject({ Reason: "http_502" });
   });
 
   it("counts passkey ceremonies with their kind and outcome", async () => {
