@@ -310,6 +310,14 @@ describe("the DynamoDB store's windowed counters: removing ended windows", () =>
     });
   });
 
+  it("reads the count of a counter with the shortest windows, one second", async () => {
+    const secondIndex = startMs / 1000;
+    const dynamo = scriptedDynamo(() => ({ Attributes: { [`c.password.1.${secondIndex}`]: { N: "3" } } }));
+    const store = createDynamoStore({ client: dynamo.client, tableName, now: () => startMs });
+    const counts = await store.addToWindows("throttle", "alice", [{ counter: "password", windowSeconds: 1, by: 1 }], 60);
+    expect(counts.count("password", 1)).toBe(3);
+  });
+
   it("remembers the ended windows of at most maxRememberedEndedWindows records, then forgets them all", async () => {
     // Each record's answer shows an ended window, except "quiet"'s.
     const dynamo = scriptedDynamo((call) =>
