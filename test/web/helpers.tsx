@@ -1,7 +1,6 @@
 import { render } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { createElement, isValidElement, type ComponentType, type ReactNode } from "react";
-import { MemoryRouter, useLocation, useNavigate, useNavigationType, useRoutes, type Location, type NavigationType, type RouteObject } from "react-router-dom";
 import { vi } from "vitest";
 import type { PasswordPolicyRules } from "../../common/api-contract";
 import { AppProvider } from "../../web/app/provider";
@@ -9,6 +8,7 @@ import { routes } from "../../web/app/router";
 import { interactionRequest } from "../../web/features/signin/api/get-interaction";
 import { clientConfigRequest } from "../../web/lib/client-config";
 import { createQueryClient } from "../../web/lib/query/query-client";
+import { MemoryRouter, useLocation, useNavigate, useNavigationType, useRoutes, type Location, type NavigationType, type RouteObject } from "../../web/lib/router";
 
 /** A JSON answer like the BFF's. */
 export function json(status: number, body: unknown): Response {

@@ -1,11 +1,11 @@
 import { act, screen } from "@testing-library/react";
 import type { ComponentType } from "react";
-import type { RouteObject } from "react-router-dom";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { lazyPage } from "../../web/app/lazy-route";
 import { AppProvider } from "../../web/app/provider";
 import { routes } from "../../web/app/router";
 import { paths } from "../../web/lib/paths";
+import type { RouteObject } from "../../web/lib/router";
 import { apiError, mockApi, renderRoutes, resetSharedRequests } from "./helpers";
 
 afterEach(() => {

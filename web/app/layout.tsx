@@ -1,9 +1,9 @@
 import { useEffect, useRef } from "react";
-import { Link, Outlet, useLocation } from "react-router-dom";
 import { config } from "../config";
 import { useT } from "../i18n/i18n";
 import { LanguageSwitcher } from "../i18n/language-switcher";
 import { paths } from "../lib/paths";
+import { Link, Outlet, useLocation } from "../lib/router";
 
 /**
  * The shell of every page: a skip link, the header, and the main landmark. On each route change

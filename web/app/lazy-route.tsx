@@ -1,10 +1,10 @@
 import { Component, lazy, Suspense, useState, type ComponentType, type ReactNode } from "react";
-import { Outlet, useLocation } from "react-router-dom";
 import { Button } from "../components/ui/button";
 import { Page } from "../components/ui/page";
 import { LoadingBlock } from "../components/ui/spinner";
 import { useT } from "../i18n/i18n";
 import { useServerMode } from "../lib/client-config";
+import { Outlet, useLocation } from "../lib/router";
 
 /** A page whose code is a chunk of its own; `preload` fetches it ahead of the first render. */
 export type LazyPage = ComponentType & { preload: () => Promise<ComponentType> };

@@ -1,7 +1,7 @@
 import { QueryClientProvider } from "@tanstack/react-query";
 import { useContext, useState } from "react";
-import { Outlet } from "react-router-dom";
 import { createQueryClient } from "../lib/query/query-client";
+import { Outlet } from "../lib/router";
 import { GivenQueryClient } from "./provider";
 
 /**

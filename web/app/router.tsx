@@ -1,7 +1,7 @@
 import { isValidElement, type ComponentType } from "react";
-import { BrowserRouter, matchRoutes, useRoutes, type RouteObject } from "react-router-dom";
 import { loadCatalogPart } from "../i18n/i18n";
 import { paths } from "../lib/paths";
+import { BrowserRouter, matchRoutes, useRoutes, type RouteObject } from "../lib/router";
 import { AppLayout } from "./layout";
 import { lazyPage, PageFrame, type LazyPage } from "./lazy-route";
 import { HomeRoute } from "./routes/home";
@@ -121,8 +121,9 @@ export function AppRoutes() {
 }
 
 /**
- * React Router's declarative router: the SPA loads no data through the router (the pages do), and the data router's code weighs about 16 kB gzip on every first visit (README,
- * "Performance of the first visit").
+ * The app's own small router (web/lib/router.tsx) on the browser's history: the pages load their
+ * data themselves, and the paths are fixed, so a routing library's code on every first visit buys
+ * nothing (README, "Performance of the first visit").
  */
 export function AppRouter() {
   return (

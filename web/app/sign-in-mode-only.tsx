@@ -1,8 +1,8 @@
-import { Navigate, Outlet } from "react-router-dom";
 import { LoadingBlock } from "../components/ui/spinner";
 import { useT } from "../i18n/i18n";
 import { useServerMode } from "../lib/client-config";
 import { paths } from "../lib/paths";
+import { Navigate, Outlet } from "../lib/router";
 
 /**
  * The sign-in, sign-up and password pages: shown only where Tobira signs people in itself. In

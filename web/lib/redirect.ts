@@ -1,6 +1,6 @@
 import { useCallback } from "react";
-import { useNavigate } from "react-router-dom";
 import { isSpaPath } from "./paths";
+import { useNavigate } from "./router";
 
 export type RedirectTarget = { kind: "route"; to: string } | { kind: "document"; href: string };
 

@@ -1,4 +1,3 @@
-import { Navigate } from "react-router-dom";
 import { Alert } from "../../components/ui/alert";
 import { Button } from "../../components/ui/button";
 import { Page } from "../../components/ui/page";
@@ -7,6 +6,7 @@ import { useT } from "../../i18n/i18n";
 import { useSessionCheck } from "../../lib/auth";
 import { describeError } from "../../lib/error-messages";
 import { paths } from "../../lib/paths";
+import { Navigate } from "../../lib/router";
 
 /** `/`: the account page when signed in, otherwise sign-in. */
 export function HomeRoute() {

@@ -1,7 +1,7 @@
-import { Link } from "react-router-dom";
 import { Page } from "../../components/ui/page";
 import { useT } from "../../i18n/i18n";
 import { paths } from "../../lib/paths";
+import { Link } from "../../lib/router";
 
 export function NotFoundRoute() {
   const t = useT();

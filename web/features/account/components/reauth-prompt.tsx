@@ -1,8 +1,8 @@
-import { Link } from "react-router-dom";
 import { Alert } from "../../../components/ui/alert";
 import { Msg, useT } from "../../../i18n/i18n";
 import type { NavigationState } from "../../../lib/navigation-state";
 import { paths } from "../../../lib/paths";
+import { Link } from "../../../lib/router";
 import { rememberAccountAction, type AccountAction } from "../utils/resume-action";
 
 /**

@@ -1,6 +1,5 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState, type ReactNode } from "react";
-import { Navigate } from "react-router-dom";
 import { Alert } from "../../../components/ui/alert";
 import { Button } from "../../../components/ui/button";
 import { Page } from "../../../components/ui/page";
@@ -14,6 +13,7 @@ import type { NavigationState } from "../../../lib/navigation-state";
 import { paths } from "../../../lib/paths";
 import { useSession } from "../../../lib/query/session";
 import { useFollowRedirect } from "../../../lib/redirect";
+import { Navigate } from "../../../lib/router";
 import { useClaims } from "../api/get-claims";
 import { useLogout } from "../api/logout";
 import { useAccountOverview } from "../api/security";

@@ -1,5 +1,4 @@
 import { useId } from "react";
-import { Link, Navigate } from "react-router-dom";
 import { Alert } from "../../../components/ui/alert";
 import { Button } from "../../../components/ui/button";
 import { Page } from "../../../components/ui/page";
@@ -12,6 +11,7 @@ import type { NavigationState } from "../../../lib/navigation-state";
 import { paths } from "../../../lib/paths";
 import { useSession } from "../../../lib/query/session";
 import { useFollowRedirect } from "../../../lib/redirect";
+import { Link, Navigate } from "../../../lib/router";
 import { useConsentDecision, usePendingConsent } from "../api/consent";
 import { describeScope, orderedScopes } from "../utils/scope-text";
 

@@ -1,6 +1,5 @@
 import { browserSupportsWebAuthn } from "@simplewebauthn/browser";
 import { useEffect, useRef, useState } from "react";
-import { Link } from "react-router-dom";
 import { Alert } from "../../../components/ui/alert";
 import { Button } from "../../../components/ui/button";
 import { LoadingBlock } from "../../../components/ui/spinner";
@@ -11,6 +10,7 @@ import { describeError } from "../../../lib/error-messages";
 import type { NavigationState } from "../../../lib/navigation-state";
 import { paths } from "../../../lib/paths";
 import { rememberResume } from "../../../lib/resume";
+import { Link } from "../../../lib/router";
 import { syncPasskeySignals, useAddPasskey, usePasskeys } from "../api/passkeys";
 import { registrationCeremonyOutcome } from "../utils/passkey-text";
 import { PasskeyItem } from "./passkey-item";

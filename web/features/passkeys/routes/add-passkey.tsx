@@ -1,6 +1,5 @@
 import { browserSupportsWebAuthn } from "@simplewebauthn/browser";
 import { useState } from "react";
-import { Link, Navigate, useLocation } from "react-router-dom";
 import { Alert } from "../../../components/ui/alert";
 import { Button } from "../../../components/ui/button";
 import { Page } from "../../../components/ui/page";
@@ -13,6 +12,7 @@ import { paths } from "../../../lib/paths";
 import { useSession } from "../../../lib/query/session";
 import { useFollowRedirect } from "../../../lib/redirect";
 import { rememberResume } from "../../../lib/resume";
+import { Link, Navigate, useLocation } from "../../../lib/router";
 import { declinePasskeyOffer } from "../../../lib/webauthn";
 import { CancelSignInLink, ClientName, useRelyingParty } from "../../signin/components/relying-party";
 import { useAddPasskey } from "../api/passkeys";

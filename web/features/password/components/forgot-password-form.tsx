@@ -1,5 +1,4 @@
 import { useState } from "react";
-import { useNavigate } from "react-router-dom";
 import * as z from "zod/mini";
 import { EmailField } from "../../../components/auth-fields";
 import { FormErrorSummary } from "../../../components/form-error-summary";
@@ -9,6 +8,7 @@ import { describeError } from "../../../lib/error-messages";
 import { enterEmailSchema } from "../../../lib/form";
 import type { NavigationState } from "../../../lib/navigation-state";
 import { paths } from "../../../lib/paths";
+import { useNavigate } from "../../../lib/router";
 import { useContractForm } from "../../../lib/use-contract-form";
 import { useForgotPassword } from "../api/forgot-password";
 

@@ -1,5 +1,4 @@
 import { useMemo, useState } from "react";
-import { useNavigate } from "react-router-dom";
 import * as z from "zod/mini";
 import type { PasswordPolicyRules } from "../../../../common/api-contract";
 import { EmailedCodeField, EmailField, NewPasswordField } from "../../../components/auth-fields";
@@ -13,6 +12,7 @@ import { enterEmailedCodeSchema, enterEmailSchema, useResendToEmail } from "../.
 import type { NavigationState } from "../../../lib/navigation-state";
 import { newPasswordSchemaFor, rejectedPasswordFieldErrors, usePasswordPolicy } from "../../../lib/password-policy";
 import { paths } from "../../../lib/paths";
+import { useNavigate } from "../../../lib/router";
 import { useContractForm } from "../../../lib/use-contract-form";
 import { useForgotPassword } from "../api/forgot-password";
 import { useResetPassword } from "../api/reset-password";

@@ -1,8 +1,8 @@
-import { Link, useLocation } from "react-router-dom";
 import { Page } from "../../../components/ui/page";
 import { useT } from "../../../i18n/i18n";
 import { readNavigationState } from "../../../lib/navigation-state";
 import { paths } from "../../../lib/paths";
+import { Link, useLocation } from "../../../lib/router";
 import { ForgotPasswordForm } from "../components/forgot-password-form";
 
 export function ForgotPasswordRoute() {

@@ -1,11 +1,11 @@
 import type { ReactNode } from "react";
-import { Navigate } from "react-router-dom";
 import type { SignInStatusResponse } from "../../../../common/api-contract";
 import { LoadingBlock } from "../../../components/ui/spinner";
 import { useT } from "../../../i18n/i18n";
 import { useSessionCheck } from "../../../lib/auth";
 import type { NavigationState } from "../../../lib/navigation-state";
 import { paths } from "../../../lib/paths";
+import { Navigate } from "../../../lib/router";
 import { useSignInStatus } from "../api/pending-sign-in";
 
 export type PendingSignIn = Extract<SignInStatusResponse, { pending: true }>;

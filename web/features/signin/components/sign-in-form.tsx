@@ -1,5 +1,4 @@
 import { useState } from "react";
-import { Link, useNavigate } from "react-router-dom";
 import * as z from "zod/mini";
 import { passwordSchema } from "../../../../common/api-contract";
 import { EmailField } from "../../../components/auth-fields";
@@ -11,6 +10,7 @@ import { isApiError } from "../../../lib/api-client";
 import { enterEmailSchema } from "../../../lib/form";
 import type { NavigationState } from "../../../lib/navigation-state";
 import { paths } from "../../../lib/paths";
+import { Link, useNavigate } from "../../../lib/router";
 import { useContractForm } from "../../../lib/use-contract-form";
 import { useSignIn } from "../api/sign-in";
 import { useFinishSignIn } from "../hooks/use-finish-sign-in";

@@ -1,9 +1,9 @@
 import { useCallback } from "react";
-import { useNavigate } from "react-router-dom";
 import type { SignInDoneResponse } from "../../../../common/api-contract";
 import { paths } from "../../../lib/paths";
 import { useFollowRedirect } from "../../../lib/redirect";
 import { takeResume } from "../../../lib/resume";
+import { useNavigate } from "../../../lib/router";
 import type { PasskeyUpgradeOutcome } from "../../passkeys/api/passkey-upgrade";
 import type { AddPasskeyState } from "../../passkeys/utils/add-passkey-state";
 import { interactionRequest } from "../api/get-interaction";

@@ -1,5 +1,4 @@
 import { useState } from "react";
-import { Link, useLocation, useNavigate } from "react-router-dom";
 import { Alert, ErrorSummary } from "../../../components/ui/alert";
 import { Button } from "../../../components/ui/button";
 import { Page } from "../../../components/ui/page";
@@ -7,6 +6,7 @@ import { Msg, useT } from "../../../i18n/i18n";
 import { describeError } from "../../../lib/error-messages";
 import { readNavigationState, type NavigationState } from "../../../lib/navigation-state";
 import { paths } from "../../../lib/paths";
+import { Link, useLocation, useNavigate } from "../../../lib/router";
 import { usePasskeySignIn } from "../api/passkey-sign-in";
 import { endPendingSignIn } from "../api/pending-sign-in";
 import { useSendOtp } from "../api/send-otp";

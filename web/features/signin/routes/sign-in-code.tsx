@@ -1,5 +1,4 @@
 import { useState } from "react";
-import { Link, Navigate, useLocation, useNavigate } from "react-router-dom";
 import type { OtpSentResponse } from "../../../../common/api-contract";
 import { ResendCode } from "../../../components/resend-code";
 import { Page } from "../../../components/ui/page";
@@ -8,6 +7,7 @@ import { isApiError } from "../../../lib/api-client";
 import { describeDelivery } from "../../../lib/format";
 import { readNavigationState, type NavigationState } from "../../../lib/navigation-state";
 import { paths } from "../../../lib/paths";
+import { Link, Navigate, useLocation, useNavigate } from "../../../lib/router";
 import { useCountdown } from "../../../lib/use-countdown";
 import { endPendingSignIn } from "../api/pending-sign-in";
 import { useSendOtp } from "../api/send-otp";

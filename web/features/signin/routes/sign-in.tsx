@@ -1,11 +1,11 @@
 import { useEffect, useState } from "react";
-import { Link, useLocation } from "react-router-dom";
 import { Alert } from "../../../components/ui/alert";
 import { Page } from "../../../components/ui/page";
 import { Msg, useT } from "../../../i18n/i18n";
 import { describeError } from "../../../lib/error-messages";
 import { readNavigationState } from "../../../lib/navigation-state";
 import { paths } from "../../../lib/paths";
+import { Link, useLocation } from "../../../lib/router";
 import { endPendingSignIn } from "../api/pending-sign-in";
 import { PasskeySignInButton } from "../components/passkey-sign-in-button";
 import { CancelSignInLink, ClientName, useRelyingParty } from "../components/relying-party";

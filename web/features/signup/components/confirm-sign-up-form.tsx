@@ -1,6 +1,5 @@
 import { browserSupportsWebAuthn } from "@simplewebauthn/browser";
 import { useState } from "react";
-import { useNavigate } from "react-router-dom";
 import * as z from "zod/mini";
 import { EmailedCodeField, EmailField } from "../../../components/auth-fields";
 import { FormErrorSummary } from "../../../components/form-error-summary";
@@ -13,6 +12,7 @@ import { enterEmailedCodeSchema, enterEmailSchema, useResendToEmail } from "../.
 import type { NavigationState } from "../../../lib/navigation-state";
 import { paths } from "../../../lib/paths";
 import { useFollowRedirect } from "../../../lib/redirect";
+import { useNavigate } from "../../../lib/router";
 import { useContractForm } from "../../../lib/use-contract-form";
 import type { AddPasskeyState } from "../../passkeys/utils/add-passkey-state";
 import { forgetSignedOutData } from "../../signin/hooks/use-finish-sign-in";

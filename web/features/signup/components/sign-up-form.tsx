@@ -1,5 +1,4 @@
 import { useMemo, useState } from "react";
-import { Link, useNavigate } from "react-router-dom";
 import * as z from "zod/mini";
 import type { PasswordPolicyRules } from "../../../../common/api-contract";
 import { EmailField, NewPasswordField } from "../../../components/auth-fields";
@@ -11,6 +10,7 @@ import { enterEmailSchema } from "../../../lib/form";
 import type { NavigationState } from "../../../lib/navigation-state";
 import { newPasswordSchemaFor, rejectedPasswordFieldErrors, usePasswordPolicy } from "../../../lib/password-policy";
 import { paths } from "../../../lib/paths";
+import { Link, useNavigate } from "../../../lib/router";
 import { useContractForm } from "../../../lib/use-contract-form";
 import { usePrefillFromLoginHint } from "../../signin/components/relying-party";
 import { useSignUp } from "../api/sign-up";

@@ -1,9 +1,9 @@
-import { Link, useLocation } from "react-router-dom";
 import { Page } from "../../../components/ui/page";
 import { useT } from "../../../i18n/i18n";
 import { describeDelivery } from "../../../lib/format";
 import { readNavigationState } from "../../../lib/navigation-state";
 import { paths } from "../../../lib/paths";
+import { Link, useLocation } from "../../../lib/router";
 import { ConfirmSignUpForm } from "../components/confirm-sign-up-form";
 
 export function SignUpConfirmRoute() {

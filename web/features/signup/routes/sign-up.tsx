@@ -1,9 +1,9 @@
-import { Link, useLocation } from "react-router-dom";
 import { Page } from "../../../components/ui/page";
 import { config } from "../../../config";
 import { useT } from "../../../i18n/i18n";
 import { readNavigationState } from "../../../lib/navigation-state";
 import { paths } from "../../../lib/paths";
+import { Link, useLocation } from "../../../lib/router";
 import { SignUpForm } from "../components/sign-up-form";
 
 export function SignUpRoute() {
