@@ -10,7 +10,7 @@ import { createCognitoGateway, type CognitoGateway } from "./cognito/cognito-gat
 import { createCognitoTokenVerifier, type CognitoTokenVerifier } from "./cognito/cognito-token-verifier";
 import type { BffConfig } from "./config";
 import { errorMiddleware, notFoundMiddleware } from "./errors";
-import { createHealthRouter } from "./health";
+import { createHealthRouter, liveness } from "./health";
 import { createLogger, type Logger } from "./logger";
 import { apiOutcomeMetrics, metricsFor } from "./metrics";
 import { apiDeadline } from "./middleware/api-deadline";
@@ -127,8 +127,9 @@ export function createBffApp(deps: BffDeps): Express {
   // file's size and time: Express passes only "on" to them, and this function counts as on.
   app.set("etag", () => undefined);
   app.set("trust proxy", config.trustProxy);
-  // What every request gets, as one router layer (bff/middleware/in-sequence.ts).
-  app.use(inSequence(requestLogging(logger), securityHeaders(config)));
+  // What every request gets, as one router layer (bff/middleware/in-sequence.ts); liveness right
+  // after the headers.
+  app.use(inSequence(requestLogging(logger), securityHeaders(config), liveness));
   app.use(onProviderPaths(openId.router));
 
   const api = Router();
@@ -157,7 +158,7 @@ export function createBffApp(deps: BffDeps): Express {
   api.use(createInteractionApiRouter({ pendingInteraction: openId.pendingInteraction, consent: openId.consent }));
   api.use(notFoundMiddleware);
   app.use("/api", api);
-  // After /api, so that the API's calls do not pass its routes.
+  // After /api, so that the API's calls do not pass its route.
   app.use(createHealthRouter({ store, verifier }));
 
   if (config.web.serve) app.use(createSpaRouter(config.web.distDir));

@@ -216,7 +216,18 @@ describe("HTTP hardening of /api", () => {
         expect(response.headers.get("x-frame-options")).toBe("DENY");
         expect(response.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
         expect(response.headers.get("cache-control")).toBe("no-store");
+        expect(response.headers.get("content-type")).toBe("application/json; charset=utf-8");
       }
+    });
+
+    it("answers HEAD /healthz with the headers and no body, and other methods or longer paths with 404", async () => {
+      const head = await fetch(`${stack.bffUrl}/healthz`, { method: "HEAD" });
+      expect(head.status).toBe(200);
+      expect(head.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+      expect(await head.text()).toBe("");
+      const post = await stack.client().post("/healthz", {});
+      const longer = await stack.client().get("/healthzz");
+      expect([post.status, longer.status]).toEqual([404, 404]);
     });
 
     it("answers GET /readyz with 200 when Cognito and the store answer", async () => {
