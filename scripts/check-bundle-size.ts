@@ -17,13 +17,12 @@ import { gzipSync } from "node:zlib";
 /** The issue's target for /signin's JS (gzip): the size of the libraries alone in a minimal build. */
 export const targetBytes = 110_000;
 /**
- * What the build fails above today: /signin loads 126.1 kB, most of it the libraries (React DOM
- * about 60 kB, React Router's declarative router, TanStack Query, zod/mini, Lingui; README,
- * "Performance of the first visit"). This ceiling — the figure plus about 3 kB of headroom —
- * stops it from growing. Lower it as the figure falls; replace it by `targetBytes` once the
- * target is met.
+ * What the build fails above: /signin loads 105.3 kB, most of it the libraries (React DOM about
+ * 60 kB, zod/mini, Lingui, React; README, "Performance of the first visit"). The target is met;
+ * this ceiling — the figure plus about 3 kB of headroom, under the target — stops the figure
+ * from creeping back up to it unnoticed. Lower it when the figure falls.
  */
-export const ceilingBytes = 129_000;
+export const ceilingBytes = 108_500;
 
 /** The sign-in page's module, as the manifest names its chunk. */
 export const signInRoute = "features/signin/routes/sign-in.tsx";
@@ -132,6 +131,11 @@ export function measureSignInBundle(
   return { chunks, totalBytes, misplaced, misplacedPackages, failures };
 }
 
+/** The figure against the issue's target, as the build prints it: met at or under 110 kB, else by how much it is missed. */
+export function describeTarget(totalBytes: number): string {
+  return totalBytes <= targetBytes ? `target ${kB(targetBytes)}: met` : `target ${kB(targetBytes)}: missed by ${kB(totalBytes - targetBytes)}`;
+}
+
 function main(): number {
   const distDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../dist/web");
   const manifestFile = path.join(distDir, ".vite/manifest.json");
@@ -155,10 +159,7 @@ function main(): number {
 
   console.log(`bundle budget: JS loaded by /signin (gzip), ${bundle.chunks.length} chunks`);
   for (const { file, bytes } of bundle.chunks) console.log(`  ${kB(bytes).padStart(9)}  ${file}`);
-  const targetMet = bundle.totalBytes <= targetBytes;
-  console.log(
-    `  ${kB(bundle.totalBytes).padStart(9)}  total — target ${kB(targetBytes)}: ${targetMet ? "met" : `missed by ${kB(bundle.totalBytes - targetBytes)}`}; build ceiling ${kB(ceilingBytes)}`,
-  );
+  console.log(`  ${kB(bundle.totalBytes).padStart(9)}  total — ${describeTarget(bundle.totalBytes)}; build ceiling ${kB(ceilingBytes)}`);
   for (const failure of bundle.failures) console.error(`bundle budget: ${failure}`);
   return bundle.failures.length === 0 ? 0 : 1;
 }
