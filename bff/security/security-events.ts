@@ -4,7 +4,7 @@ import type { Logger } from "../logger";
 import type { Metrics } from "../metrics";
 import type { MailDelivery } from "./mail-delivery";
 import type { SecurityEvent, SecurityEventInput } from "./security-event-types";
-import type { SecurityHistory, WrittenAlongside } from "./security-history";
+import type { HistoryWriteOptions, SecurityHistory } from "./security-history";
 import { securityMailFor, type MailLinks } from "./security-mail";
 
 /**
@@ -17,11 +17,10 @@ import { securityMailFor, type MailLinks } from "./security-mail";
  * notice could be sent. A consumer's failure is logged (without the address) and counted.
  */
 
-export interface RecordOptions {
+/** `alongside` and `writeWith` apply to the history entry (none when `history` is false); like it, they never fail the action. */
+export interface RecordOptions extends HistoryWriteOptions {
   /** False when the history is being erased (account deletion): only the mail and the metric. */
   history?: boolean;
-  /** Records written with the history entry in its round-trip (none when `history` is false); like it, never failing the action. */
-  alongside?: readonly WrittenAlongside[];
 }
 
 export interface SecurityEvents {
@@ -63,7 +62,7 @@ export function createSecurityEvents(deps: {
       metrics.count(MetricName.SecurityEvent, { Event: event.type });
       const content = securityMailFor(event, links);
       await Promise.all([
-        options.history === false ? undefined : attempt(event.type, "history", () => history.add({ ...input, at: event.at }, options.alongside)),
+        options.history === false ? undefined : attempt(event.type, "history", () => history.add({ ...input, at: event.at }, options)),
         content === undefined || event.email === "" ? undefined : attempt(event.type, "mail", () => mail.send({ to: event.email, ...content })),
       ]);
     },

@@ -17,9 +17,16 @@ const maxListed = 200;
 /** A record written in the same round-trip as a history entry (Store.putMany: not atomic, no order). */
 export type WrittenAlongside = Parameters<Store["putMany"]>[0][number];
 
+export interface HistoryWriteOptions {
+  /** Records written in the same round-trip as the entry. */
+  alongside?: readonly WrittenAlongside[];
+  /** Takes the entry's records (answers true) into a batch the request writes later; false: written now. */
+  writeWith?: (records: readonly WrittenAlongside[]) => boolean;
+}
+
 export interface SecurityHistory {
-  /** Stores the event, and `alongside` with it in one round-trip. */
-  add(event: Omit<SecurityEvent, "id">, alongside?: readonly WrittenAlongside[]): Promise<SecurityEvent>;
+  /** Stores the event (and `alongside` with it, in one round-trip, or in `writeWith`'s batch). */
+  add(event: Omit<SecurityEvent, "id">, options?: HistoryWriteOptions): Promise<SecurityEvent>;
   list(sub: string): Promise<SecurityEvent[]>;
   /** Erases every event of the account (account deletion). */
   eraseAll(sub: string): Promise<void>;
@@ -28,10 +35,11 @@ export interface SecurityHistory {
 export function createSecurityHistory(deps: { store: Store; ttlSeconds: number }): SecurityHistory {
   const { store, ttlSeconds } = deps;
   return {
-    async add(event, alongside = []) {
+    async add(event, { alongside = [], writeWith } = {}) {
       // Milliseconds first: ids sort in the order events happened, also within one second.
       const stored: SecurityEvent = { ...event, id: `${Date.now().toString(36).padStart(9, "0")}${randomBytes(9).toString("base64url")}` };
-      await store.putMany([{ kind: securityEventKind, id: stored.id, value: stored, options: { ttlSeconds, index: stored.sub } }, ...alongside]);
+      const records = [{ kind: securityEventKind, id: stored.id, value: stored, options: { ttlSeconds, index: stored.sub } }, ...alongside];
+      if (writeWith?.(records) !== true) await store.putMany(records);
       return stored;
     },
 

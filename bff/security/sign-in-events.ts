@@ -1,7 +1,7 @@
 import type { Request } from "express";
 import { ApiError } from "../errors";
 import { normalisedEmail, type SessionManager } from "../session/session-manager";
-import { pendingOf, readWithAnswer, signedInBy, wantWithAnswer } from "../signin/request-records";
+import { pendingOf, readWithAnswer, signedInBy, wantWithAnswer, writeWithAnswer } from "../signin/request-records";
 import type { SignInService } from "../signin/sign-in-service";
 import type { Store } from "../store/store";
 import { clientOf, type SecurityEvents } from "./security-events";
@@ -19,7 +19,8 @@ import { localeOfIdToken, signInMethodOf } from "./sign-in-method";
  * Cognito username, which no address change alters. Both are written with each sign-in's event and
  * kept as long as it, so they are live exactly while a sign-in of the account is in its history. A
  * code's answer reads them with the password-reset check (bff/signin/request-records.ts), and the
- * event, the pointer and the account record are written in one round-trip.
+ * event, the pointer and the account record are written in one round-trip: with the code's kept
+ * answer when there is one (bff/throttle/code-answer-guard.ts), just before the answer leaves.
  */
 
 export const securitySubjectKind = "security-subject";
@@ -65,14 +66,17 @@ export function withSignInEvents(
         ...(knownBefore === undefined ? {} : { knownDevice: knownBefore, newDevice: !knownBefore && hadHistory }),
         locale: localeOfIdToken(session.tokens.idToken),
       },
-      { alongside },
+      { alongside, writeWith: (records) => writeWithAnswer(req, records) },
     );
   }
 
   async function refused(req: Request, email: string, method: "password" | "code", knownBefore: boolean | undefined): Promise<void> {
     const sub = await subFor(req, email);
     if (sub === undefined) return;
-    await events.record({ type: "sign_in_failed", sub, email: "", client: clientOf(req), method, ...(knownBefore === undefined ? {} : { knownDevice: knownBefore }) });
+    await events.record(
+      { type: "sign_in_failed", sub, email: "", client: clientOf(req), method, ...(knownBefore === undefined ? {} : { knownDevice: knownBefore }) },
+      { writeWith: (records) => writeWithAnswer(req, records) },
+    );
   }
 
   return {

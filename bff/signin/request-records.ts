@@ -1,6 +1,7 @@
 import type { Request } from "express";
 import type { SessionManager } from "../session/session-manager";
 import type { AuthenticatedSession, PendingSignIn } from "../session/session-records";
+import type { Store } from "../store/store";
 
 /**
  * What one sign-in request has already read or written, so that its steps — the code-answer
@@ -61,6 +62,36 @@ export async function pendingOf(req: Request, sessions: Pick<SessionManager, "re
   const pending = await sessions.readPending(req);
   pendingRead.set(req, pending);
   return pending;
+}
+
+type WrittenRecord = Parameters<Store["putMany"]>[0][number];
+const writesWithAnswer = new WeakMap<Request, WrittenRecord[]>();
+
+/**
+ * Opens a batch of records written in one round-trip just before this request's answer leaves,
+ * with the code-answer guard's kept answer (bff/throttle/code-answer-guard.ts).
+ */
+export function openWritesWithAnswer(req: Request): void {
+  writesWithAnswer.set(req, []);
+}
+
+/**
+ * Queues `records` for that batch; false when none is open (the caller writes them itself). Like
+ * the kept answer, they are not written when the answer had to leave without them (the API
+ * deadline answered first), nor if the batch fails (logged).
+ */
+export function writeWithAnswer(req: Request, records: readonly WrittenRecord[]): boolean {
+  const queued = writesWithAnswer.get(req);
+  if (queued === undefined) return false;
+  queued.push(...records);
+  return true;
+}
+
+/** Takes the records queued for the answer's batch, closing it. */
+export function takeWritesWithAnswer(req: Request): WrittenRecord[] {
+  const queued = writesWithAnswer.get(req) ?? [];
+  writesWithAnswer.delete(req);
+  return queued;
 }
 
 /** Records a newer read of the pending sign-in made by this request. */

@@ -1,8 +1,8 @@
-import type { RequestHandler, Response } from "express";
+import type { Request, RequestHandler, Response } from "express";
 import type { Logger } from "../logger";
 import type { SessionManager } from "../session/session-manager";
 import { codeDigestOf, keptWrongAnswer, roundIdOf } from "../signin/kept-wrong-code";
-import { pendingOf, rememberPending } from "../signin/request-records";
+import { openWritesWithAnswer, pendingOf, rememberPending, takeWritesWithAnswer } from "../signin/request-records";
 import type { Store } from "../store/store";
 import { beforeAnswer } from "./before-answer";
 
@@ -73,7 +73,9 @@ export function createCodeAnswerGuard(deps: { store: Store; sessions: SessionMan
 
       const claim = await store.increment(codeAnswerKind, `claim:${roundId}`, claimTtlSeconds);
       if (claim.count === 1) {
-        beforeAnswer(res, ({ status, body }) => keep(roundId, codeDigest, status, body), logger);
+        // What the sign-in writes about its outcome (its history) goes in the same round-trip as the answer kept here.
+        openWritesWithAnswer(req);
+        beforeAnswer(res, ({ status, body }) => keep(roundId, codeDigest, status, body, req), logger);
         return next();
       }
       const first = await waitForAnswer(roundId);
@@ -85,7 +87,8 @@ export function createCodeAnswerGuard(deps: { store: Store; sessions: SessionMan
   };
 
   /** For a duplicate waiting on this round. A wrong code for the next round is kept by the sign-in itself (kept-wrong-code.ts). */
-  async function keep(roundId: string, codeDigest: string, status: number, body: unknown): Promise<void> {
-    await store.put<KeptAnswer>(codeAnswerKind, `result:${roundId}`, { codeDigest, status, body }, { ttlSeconds: claimTtlSeconds });
+  async function keep(roundId: string, codeDigest: string, status: number, body: unknown, req: Request): Promise<void> {
+    const answer: KeptAnswer = { codeDigest, status, body };
+    await store.putMany([{ kind: codeAnswerKind, id: `result:${roundId}`, value: answer, options: { ttlSeconds: claimTtlSeconds } }, ...takeWritesWithAnswer(req)]);
   }
 }

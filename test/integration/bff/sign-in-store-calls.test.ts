@@ -62,7 +62,7 @@ describe("store round-trips of a full sign-in", () => {
     return messages[0]!.code;
   };
 
-  it("is at most 7 calls for the password step and 12 for the code step (46 in all before the throttle's tiers shared a record, 25 before the session's and the history's writes and reads were batched)", async () => {
+  it("is at most 7 calls for the password step and 11 for the code step (46 in all before the throttle's tiers shared a record, 25 before the session's and the history's writes and reads were batched)", async () => {
     const email = uniqueEmail("store-calls");
     const setup = new HttpClient(bff.url);
     expect((await setup.post("/api/signup", { email, password: strongPassword })).status).toBe(201);
@@ -80,6 +80,6 @@ describe("store round-trips of a full sign-in", () => {
     const codeStep = [...calls];
 
     expect(passwordStep.length, passwordStep.join(", ")).toBeLessThanOrEqual(7);
-    expect(codeStep.length, codeStep.join(", ")).toBeLessThanOrEqual(12);
+    expect(codeStep.length, codeStep.join(", ")).toBeLessThanOrEqual(11);
   });
 });
