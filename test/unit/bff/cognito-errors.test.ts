@@ -116,4 +116,9 @@ describe("mapCognitoError: the one table from Cognito exceptions to the contract
     const mapped = mapCognitoError(unknown, "signUp");
     expect({ status: mapped.status, code: mapped.code, expose: mapped.expose }).toEqual({ status: 500, code: "internal_error", expose: false });
   });
+
+  it("keeps an unknown exception as the cause of its 500, so the log can say what Cognito answered", () => {
+    const unknown = cognitoError("ResourceNotFoundException", "User pool us-east-1_X does not exist.");
+    expect(mapCognitoError(unknown, "signUp").cause).toBe(unknown);
+  });
 });

@@ -229,6 +229,16 @@ describe("the command and parameters each operation sends", () => {
     expect(sent).toEqual([{ name: "UpdateUserAttributesCommand", input: { AccessToken: accessToken, UserAttributes: [{ Name: "email", Value: "bob@new.example" }] } }]);
   });
 
+  it("updateEmail answers the destination Cognito names for the email attribute, not one made up from the address", async () => {
+    const { gateway } = gatewayWith(() => ({
+      CodeDeliveryDetailsList: [
+        { AttributeName: "phone_number", DeliveryMedium: "SMS", Destination: "+*******0100" },
+        { AttributeName: "email", DeliveryMedium: "EMAIL", Destination: "b***@x***" },
+      ],
+    }));
+    expect(await gateway.updateEmail({ accessToken, email: "bob@new.example" })).toEqual({ medium: "EMAIL", destination: "b***@x***" });
+  });
+
   it("updateEmail masks the new address itself when Cognito names no email delivery", async () => {
     const { gateway } = gatewayWith(() => ({ CodeDeliveryDetailsList: [{ AttributeName: "phone_number", DeliveryMedium: "SMS", Destination: "+*******0100" }] }));
     expect(await gateway.updateEmail({ accessToken, email: "bob@new.example" })).toEqual({ medium: "EMAIL", destination: "b***@n***" });
@@ -341,9 +351,13 @@ describe("the password step (SRP inside CUSTOM_AUTH)", () => {
   it.each(["SALT", "SRP_B", "SECRET_BLOCK", "USER_ID_FOR_SRP", "USERNAME"])(
     "refuses a PASSWORD_VERIFIER without %s (502 challenge_failed) and answers nothing",
     async (missing) => {
-      const { gateway, sent } = srpCognito({ [missing]: "" });
+      const { gateway, sent, logLines } = srpCognito({ [missing]: "" });
       await expect(gateway.startCustomAuthWithPassword({ email, password: "Correct-Horse-9" })).rejects.toMatchObject(startAgain);
       expect(sent.map((command) => command.name)).toEqual(["InitiateAuthCommand"]);
+      // The log says Cognito's answer was incomplete (not that its SRP values were malformed).
+      expect(logLines).toContainEqual(
+        expect.objectContaining({ level: 40, msg: "CUSTOM_AUTH with SRP_A did not ask for the password verifier", challenge: "PASSWORD_VERIFIER" }),
+      );
     },
   );
 

@@ -131,6 +131,16 @@ describe("signing up again with a taken email", () => {
 });
 
 describe("answers the gateway does not take", () => {
+  it("refuses a password step that asks for another challenge even when it carries SRP parameters, and answers nothing", async () => {
+    const { gateway, sent } = gatewayAnswering(() => ({
+      ChallengeName: "DEVICE_PASSWORD_VERIFIER",
+      Session: "s",
+      ChallengeParameters: { SALT: "a1b2", SRP_B: "7f".repeat(384), SECRET_BLOCK: "c2VjcmV0", USER_ID_FOR_SRP: "u-1", USERNAME: "u-1" },
+    }));
+    await expect(gateway.startCustomAuthWithPassword({ email, password: "x" })).rejects.toMatchObject(startAgain);
+    expect(sent.map((command) => command.name)).toEqual(["InitiateAuthCommand"]);
+  });
+
   it("refuses a password step that asks for a challenge other than PASSWORD_VERIFIER (502 challenge_failed)", async () => {
     const { gateway } = gatewayAnswering(() => ({ ChallengeName: "NEW_PASSWORD_REQUIRED", Session: "s", ChallengeParameters: {} }));
     await expect(gateway.startCustomAuthWithPassword({ email, password: "x" })).rejects.toMatchObject(startAgain);
@@ -162,6 +172,7 @@ describe("answers the gateway does not take", () => {
 
   it("keeps only named attributes with values from GetUser", async () => {
     const { gateway } = gatewayAnswering(() => ({ Username: "u-1", UserAttributes: [{ Name: "email", Value: email }, { Name: "phone_number" }, { Value: "orphan" }] }));
-    expect(await gateway.getUser("access")).toEqual({ username: "u-1", attributes: { email } });
+    // Strict: an attribute without a value must be absent, not present as undefined.
+    expect(await gateway.getUser("access")).toStrictEqual({ username: "u-1", attributes: { email } });
   });
 });

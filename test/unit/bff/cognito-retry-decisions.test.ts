@@ -28,4 +28,9 @@ describe("neverReachedCognito", () => {
     expect(neverReachedCognito(new Error("the request socket did not establish a connection with the server"))).toBe(false);
     expect(neverReachedCognito({ name: "SomeError", message: "did not establish a connection" })).toBe(false);
   });
+
+  it("answers no for a TimeoutError whose message is not a string, whatever it reads as", () => {
+    const message = { toString: () => "the request socket did not establish a connection" };
+    expect(neverReachedCognito({ name: "TimeoutError", message })).toBe(false);
+  });
 });

@@ -234,6 +234,22 @@ describe.each(["aws", "emulator"] as const)("the Cognito token verifier for %s's
   });
 });
 
+describe("the Cognito token verifier for AWS's issuer, in the log", () => {
+  let pool: Pool;
+
+  beforeAll(async () => {
+    pool = await startPool("aws");
+  });
+  afterAll(() => stopPool(pool));
+
+  it("names Cognito's own token_use and client checks in the refusal's reason (aws-jwt-verify's Cognito verifier runs them)", async () => {
+    const accessAsId = await signed(pool, "access", { ...accessClaims(pool), aud: bffClient.clientId });
+    expect(await invalidReason(pool.verifier().verifyIdToken(accessAsId))).toBe("CognitoJwtInvalidTokenUseError");
+    const otherClient = await signed(pool, "access", { ...accessClaims(pool), client_id: otherClientId });
+    expect(await invalidReason(pool.verifier().verifyAccessToken(otherClient))).toBe("CognitoJwtInvalidClientIdError");
+  });
+});
+
 describe("the Cognito token verifier for AWS's issuer with COGNITO_JWKS_URI set", () => {
   let pool: Pool;
 
