@@ -105,6 +105,16 @@ describe("offline", () => {
     expect(api.callsTo("POST /api/signin")).toHaveLength(1);
   });
 
+  it("reads the account page's data while the browser says it is offline: TanStack Query's reads are not paused until it is back", async () => {
+    onlineManager.setOnline(false);
+    const api = mockApi({ ...noInteraction, "GET /api/session": json(200, { authenticated: false }) });
+    const { router } = renderApp("/account");
+
+    // Sent, answered (signed out) and acted on, though the browser still reports itself offline.
+    await waitFor(() => expect(router.state.location.pathname).toBe("/signin"));
+    expect(api.callsTo("GET /api/session")).toHaveLength(1);
+  });
+
   it("sends the same values again on 'Try again' and goes on when the answer comes", async () => {
     let online = false;
     const api = mockApi({
