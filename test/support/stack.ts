@@ -35,6 +35,8 @@ export interface TestStackOptions {
    * (WebAuthn L3 §5.1.3). The BFF still listens on 127.0.0.1, on a port chosen up front.
    */
   publicHost?: string;
+  /** Told of every DynamoDB round-trip the store makes, by operation (Store's onCall hook). */
+  onStoreCall?: (operation: string) => void;
 }
 
 /** A free port on 127.0.0.1, known before the server that will use it starts. */
@@ -100,7 +102,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     const parsed = loadBffConfig(env);
     const config = options.configure ? options.configure(parsed) : parsed;
     const dynamoClient = createDynamoDbClient({ region: config.dynamodb.region, endpoint: dynalite.endpoint, placeholderCredentials: true });
-    const store = createDynamoStore({ client: dynamoClient, tableName: config.dynamodb.tableName });
+    const store = createDynamoStore({ client: dynamoClient, tableName: config.dynamodb.tableName, onCall: options.onStoreCall });
     await store.ensureTable();
 
     const logger = createLogger(config.logLevel);
