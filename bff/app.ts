@@ -30,8 +30,8 @@ import { createPasswordRouter } from "./password/password-routes";
 import { createSecurityEventsFor } from "./security";
 import { passkeyEvents } from "./security/passkey-events";
 import { withSignInEvents } from "./security/sign-in-events";
-import { createSessionManager, sessionCookieMiddleware } from "./session/session-manager";
-import { createSessionRouter } from "./session/session-routes";
+import { createSessionManager, sessionCookieMiddleware, sessionCookieReader } from "./session/session-manager";
+import { createSessionRouter, sessionRead } from "./session/session-routes";
 import { createSignOut } from "./session/sign-out";
 import { createPendingSignIns } from "./signin/pending-sign-in";
 import { createSignInRouter } from "./signin/sign-in-routes";
@@ -130,6 +130,11 @@ export function createBffApp(deps: BffDeps): Express {
   // What every request gets, as one router layer (bff/middleware/in-sequence.ts); liveness right
   // after the headers.
   app.use(inSequence(requestLogging(logger), securityHeaders(config), liveness));
+  // GET /api/session, the call the SPA makes most, first and with only what it needs: no body to
+  // parse, no Origin to check (a GET changes nothing), no outcome to count (it is never refused),
+  // the session cookie only read. It keeps the API's deadline: a signed-in read may make several
+  // store calls in a row.
+  app.get("/api/session", inSequence(apiDeadline(config.apiDeadlineMs, logger), noStore, sessionCookieReader(config), sessionRead(sessions)));
   app.use(onProviderPaths(openId.router));
 
   const api = Router();
@@ -144,8 +149,7 @@ export function createBffApp(deps: BffDeps): Express {
       sessionCookieMiddleware(config),
     ),
   );
-  // First: GET /api/session is the call the SPA makes most (no other router shares its paths).
-  api.use(createSessionRouter({ sessions, signOut }));
+  api.use(createSessionRouter({ signOut }));
   api.use(createSignUpRouter({ cognito, limits, signInAfterConfirm: createSignInAfterConfirm({ cognito, signIn, logger }) }));
   api.use(createSignInRouter({ signIn, pending: createPendingSignIns({ sessions, config }), limits }));
   api.use(passkeyEvents({ events: securityEvents, sessions, store }));

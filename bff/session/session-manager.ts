@@ -1,6 +1,8 @@
 import { createHash, randomBytes, randomInt } from "node:crypto";
 import cookieSession from "cookie-session";
+import Cookies from "cookies";
 import type { Request, RequestHandler } from "express";
+import Keygrip from "keygrip";
 import type { BffConfig } from "../config";
 import { ApiError } from "../errors";
 import type { Store } from "../store/store";
@@ -69,6 +71,41 @@ export function sessionCookieMiddleware(config: BffConfig): RequestHandler {
     path: "/",
     maxAge: config.session.ttlSeconds * 1000,
   });
+}
+
+/**
+ * The session cookie for a route that only reads it (GET /api/session), without cookie-session's
+ * per-request set-up (a cookie jar, a `req.session` accessor, a hook on the answer's headers): the
+ * same signed-cookie check by the same library (`cookies`, which cookie-session uses: the `.sig`
+ * cookie's HMAC under any of COOKIE_KEYS, compared in constant time), the same decoding
+ * (cookie-session keeps the session as base64 JSON), and `req.session` as a plain object. A
+ * request without a cookie of that name has no session and leaves `req.session` undefined. A
+ * route that may write the session needs sessionCookieMiddleware.
+ */
+export function sessionCookieReader(config: BffConfig): RequestHandler {
+  const name = config.cookie.name;
+  const nameAndEquals = `${name}=`;
+  const keys = new Keygrip(config.cookie.keys);
+  return (req, res, next) => {
+    // Another cookie whose name ends with ours only costs the full parse.
+    if (!req.headers.cookie?.includes(nameAndEquals)) {
+      next();
+      return;
+    }
+    // As in cookie-session, a value signed under an older key is re-signed under the first one.
+    const value = new Cookies(req, res, { keys }).get(name, { signed: true });
+    if (value !== undefined) (req as { session?: unknown }).session = decodedSessionCookie(value);
+    next();
+  };
+}
+
+/** cookie-session's encoding of its session: JSON in base64. Undefined when the value is not that. */
+function decodedSessionCookie(value: string): unknown {
+  try {
+    return JSON.parse(Buffer.from(value, "base64").toString("utf8"));
+  } catch {
+    return undefined;
+  }
 }
 
 /** Conflicting writers retried by updatePending before it gives up. */

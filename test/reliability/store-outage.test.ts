@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectServiceUnavailable, signIn, signUpConfirmed, strongPassword, uniqueEmail } from "./support/flows";
+import { expectServiceUnavailable, signIn, signUpConfirmed, sleep, strongPassword, uniqueEmail } from "./support/flows";
 import { startReliabilityStack, testDeadlines, timed, type ReliabilityStack } from "./support/reliability-stack";
 
 /**
@@ -88,5 +88,36 @@ describe("DynamoDB outages", () => {
     } finally {
       await stack.store.pass();
     }
+  });
+});
+
+describe("a signed-in session read on a slow table", () => {
+  let stack: ReliabilityStack;
+  const apiDeadlineMs = 2_500;
+  /** Each store call waits this long each way behind the fault proxy: about 1.4 s a call, under the store's deadline. */
+  const delayMs = 700;
+
+  beforeAll(async () => {
+    // An idle timeout of 8 s: the session's activity is written again at most every 2 s.
+    stack = await startReliabilityStack({ env: { DYNAMODB_TIMEOUT_MS: "3000", API_TIMEOUT_MS: String(apiDeadlineMs), SESSION_IDLE_TIMEOUT_SECONDS: "8" } });
+  });
+  afterAll(() => stack.close());
+
+  it("ends at the API deadline with 503 when its store calls in a row (the session, then its activity) do not fit in it", async () => {
+    const email = await signUpConfirmed(stack);
+    const client = stack.client();
+    await signIn(stack, client, email);
+    // Past the activity's resolution: this read writes the activity after reading the session.
+    await sleep(2_100);
+    await stack.store.slow(delayMs);
+    try {
+      const { value, ms } = await timed(() => client.get("/api/session"));
+      expectServiceUnavailable(value);
+      expect(ms).toBeGreaterThanOrEqual(apiDeadlineMs - 50);
+      expect(ms).toBeLessThan(apiDeadlineMs + 2 * delayMs);
+    } finally {
+      await stack.store.pass();
+    }
+    expect((await client.get("/api/session")).body).toMatchObject({ authenticated: true, user: { email } });
   });
 });

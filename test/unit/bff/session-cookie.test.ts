@@ -1,9 +1,10 @@
 import type { AddressInfo } from "node:net";
 import express from "express";
+import Keygrip from "keygrip";
 import { describe, expect, it } from "vitest";
 import { loadBffConfig } from "../../../bff/config";
 import type { BffConfig } from "../../../bff/config";
-import { normalisedEmail, sessionCookieMiddleware } from "../../../bff/session/session-manager";
+import { normalisedEmail, sessionCookieMiddleware, sessionCookieReader } from "../../../bff/session/session-manager";
 
 /**
  * The browser's session cookie (bff/session/session-manager.ts, sessionCookieMiddleware): only
@@ -73,6 +74,75 @@ describe("the session cookie", () => {
     const [session] = await setCookieHeaders({ ...config, cookie: { ...config.cookie, secure: false } });
 
     expect(attributesOf(session!)).not.toContain("secure");
+  });
+});
+
+/** One request through sessionCookieReader: what `req.session` was, and the Set-Cookie lines. */
+async function readWithReader(config: BffConfig, cookie?: string): Promise<{ session: unknown; setCookies: string[] }> {
+  const app = express();
+  let session: unknown = "not reached";
+  app.get("/", sessionCookieReader(config), (req, res) => {
+    session = req.session;
+    res.end();
+  });
+  const server = app.listen(0, "127.0.0.1");
+  await new Promise((resolve) => server.once("listening", resolve));
+  try {
+    const { port } = server.address() as AddressInfo;
+    const response = await fetch(`http://127.0.0.1:${port}/`, { headers: cookie === undefined ? {} : { cookie } });
+    return { session, setCookies: response.headers.getSetCookie() };
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
+}
+
+/** A cookie header with the session cookie and its `.sig`, signed under `key` as the `cookies` library signs. */
+function signedCookie(config: BffConfig, value: string, key: string): string {
+  const name = config.cookie.name;
+  return `${name}=${value}; ${name}.sig=${new Keygrip([key]).sign(`${name}=${value}`)}`;
+}
+
+const encoded = (session: unknown) => Buffer.from(JSON.stringify(session)).toString("base64");
+
+describe("the session cookie read by GET /api/session (sessionCookieReader)", () => {
+  const config = loadBffConfig({});
+  const name = config.cookie.name;
+  const sid = "s".repeat(43);
+
+  it("reads the session that cookie-session wrote", async () => {
+    const written = (await setCookieHeaders(config)).map((line) => line.split(";", 1)[0]).join("; ");
+
+    expect((await readWithReader(config, written)).session).toEqual({ sid });
+  });
+
+  it("leaves the session undefined when the request has no session cookie, even beside cookies whose names end with its name", async () => {
+    expect((await readWithReader(config)).session).toBeUndefined();
+    const others = `x${signedCookie(config, encoded({ sid }), config.cookie.keys[0]!)}; other=1`;
+    expect((await readWithReader(config, others)).session).toBeUndefined();
+  });
+
+  it("refuses a value whose signature does not match (the value changed, the signature kept)", async () => {
+    const genuine = signedCookie(config, encoded({ sid }), config.cookie.keys[0]!);
+    const forged = genuine.replace(`${name}=${encoded({ sid })}`, `${name}=${encoded({ sid: "f".repeat(43) })}`);
+
+    expect((await readWithReader(config, forged)).session).toBeUndefined();
+  });
+
+  it("refuses a value without its signature cookie", async () => {
+    expect((await readWithReader(config, `${name}=${encoded({ sid })}`)).session).toBeUndefined();
+  });
+
+  it("reads a value signed under an older key of COOKIE_KEYS and signs it again under the first (rotation)", async () => {
+    const rotated: BffConfig = { ...config, cookie: { ...config.cookie, keys: ["a-new-key-".repeat(4), ...config.cookie.keys] } };
+    const { session, setCookies } = await readWithReader(rotated, signedCookie(config, encoded({ sid }), config.cookie.keys[0]!));
+
+    expect(session).toEqual({ sid });
+    const resigned = setCookies.find((line) => line.startsWith(`${name}.sig=`))?.split(";", 1)[0]?.slice(`${name}.sig=`.length);
+    expect(resigned).toBe(new Keygrip([rotated.cookie.keys[0]!]).sign(`${name}=${encoded({ sid })}`));
+  });
+
+  it("leaves the session undefined for a signed value that is not cookie-session's base64 JSON", async () => {
+    expect((await readWithReader(config, signedCookie(config, "bm90IGpzb24", config.cookie.keys[0]!))).session).toBeUndefined();
   });
 });
 
