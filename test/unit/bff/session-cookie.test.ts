@@ -137,7 +137,10 @@ describe("the session cookie read by GET /api/session (sessionCookieReader)", ()
     const { session, setCookies } = await readWithReader(rotated, signedCookie(config, encoded({ sid }), config.cookie.keys[0]!));
 
     expect(session).toEqual({ sid });
-    const resigned = setCookies.find((line) => line.startsWith(`${name}.sig=`))?.split(";", 1)[0]?.slice(`${name}.sig=`.length);
+    const resigned = setCookies
+      .find((line) => line.startsWith(`${name}.sig=`))
+      ?.split(";", 1)[0]
+      ?.slice(`${name}.sig=`.length);
     expect(resigned).toBe(new Keygrip([rotated.cookie.keys[0]!]).sign(`${name}=${encoded({ sid })}`));
   });
 
