@@ -31,7 +31,7 @@ import { createSecurityEventsFor } from "./security";
 import { passkeyEvents } from "./security/passkey-events";
 import { withSignInEvents } from "./security/sign-in-events";
 import { createSessionManager, sessionCookieMiddleware, sessionCookieReader } from "./session/session-manager";
-import { createSessionRouter, sessionRead } from "./session/session-routes";
+import { createSessionRouter, sessionRead, signedOutSessionRead } from "./session/session-routes";
 import { createSignOut } from "./session/sign-out";
 import { createPendingSignIns } from "./signin/pending-sign-in";
 import { createSignInRouter } from "./signin/sign-in-routes";
@@ -127,9 +127,9 @@ export function createBffApp(deps: BffDeps): Express {
   // file's size and time: Express passes only "on" to them, and this function counts as on.
   app.set("etag", () => undefined);
   app.set("trust proxy", config.trustProxy);
-  // What every request gets, as one router layer (bff/middleware/in-sequence.ts); liveness right
-  // after the headers.
-  app.use(inSequence(requestLogging(logger), securityHeaders(config), liveness));
+  // What every request gets, as one router layer (bff/middleware/in-sequence.ts); liveness and a
+  // signed-out browser's session read right after the headers.
+  app.use(inSequence(requestLogging(logger), securityHeaders(config), liveness, signedOutSessionRead(config)));
   // GET /api/session, the call the SPA makes most, first and with only what it needs: no body to
   // parse, no Origin to check (a GET changes nothing), no outcome to count (it is never refused),
   // the session cookie only read. It keeps the API's deadline: a signed-in read may make several

@@ -1,4 +1,5 @@
 import { createHash, randomBytes, randomInt } from "node:crypto";
+import type { IncomingMessage } from "node:http";
 import cookieSession from "cookie-session";
 import Cookies from "cookies";
 import type { Request, RequestHandler } from "express";
@@ -84,11 +85,10 @@ export function sessionCookieMiddleware(config: BffConfig): RequestHandler {
  */
 export function sessionCookieReader(config: BffConfig): RequestHandler {
   const name = config.cookie.name;
-  const nameAndEquals = `${name}=`;
+  const carriesCookie = carriesSessionCookie(config);
   const keys = new Keygrip(config.cookie.keys);
   return (req, res, next) => {
-    // Another cookie whose name ends with ours only costs the full parse.
-    if (!req.headers.cookie?.includes(nameAndEquals)) {
+    if (!carriesCookie(req)) {
       next();
       return;
     }
@@ -97,6 +97,15 @@ export function sessionCookieReader(config: BffConfig): RequestHandler {
     if (value !== undefined) (req as { session?: unknown }).session = decodedSessionCookie(value);
     next();
   };
+}
+
+/**
+ * Whether the request's Cookie header has a cookie of the session cookie's name: without one there
+ * is no session to read. Another cookie whose name ends with it only costs the full parse.
+ */
+export function carriesSessionCookie(config: Pick<BffConfig, "cookie">): (req: IncomingMessage) => boolean {
+  const nameAndEquals = `${config.cookie.name}=`;
+  return (req) => req.headers.cookie?.includes(nameAndEquals) === true;
 }
 
 /** cookie-session's encoding of its session: JSON in base64. Undefined when the value is not that. */

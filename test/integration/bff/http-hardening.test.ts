@@ -220,6 +220,21 @@ describe("HTTP hardening of /api", () => {
       }
     });
 
+    it("answers a signed-out GET /api/session with the security headers, a request id, no-store and JSON, in any case and with a trailing slash", async () => {
+      for (const path of ["/api/session", "/API/Session/", "/api/session?x=1"]) {
+        const response = await stack.client().get(path, { headers: { cookie: "other=1; xtobira=2" } });
+        expect(response.status).toBe(200);
+        expect(response.body).toEqual({ authenticated: false });
+        expect(response.headers.get("content-security-policy")).toContain("default-src 'self'");
+        expect(response.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+        expect(response.headers.get("cache-control")).toBe("no-store");
+        expect(response.headers.get("content-type")).toBe("application/json; charset=utf-8");
+      }
+      const head = await fetch(`${stack.bffUrl}/api/session`, { method: "HEAD" });
+      expect(head.status).toBe(200);
+      expect(await head.text()).toBe("");
+    });
+
     it("answers HEAD /healthz with the headers and no body, and other methods or longer paths with 404", async () => {
       const head = await fetch(`${stack.bffUrl}/healthz`, { method: "HEAD" });
       expect(head.status).toBe(200);
