@@ -143,7 +143,9 @@ interface LoadSpec {
 
 async function measure(spec: LoadSpec): Promise<{ load: LoadResult; segment: Segment }> {
   await spec.prepare?.();
-  const before = await spec.server.stats();
+  // From a collected heap: the previous segment's garbage (another path's, or the other side's
+  // load on a shared process) is not collected on this segment's time.
+  const before = await spec.server.stats({ gc: true });
   const load = await runLoad({ baseUrl: spec.server.url, durationMs: segmentMs, concurrency, next: spec.next });
   const after = await spec.server.stats();
   // A rare timeout of a dependency on a loaded machine is noted; more than 1% fails the run.
