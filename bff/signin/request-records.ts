@@ -6,7 +6,7 @@ import type { Store } from "../store/store";
 /**
  * What one sign-in request has already read or written, so that its steps — the code-answer
  * guard, the per-account throttle, the sign-in itself and its history — do not each ask the store
- * again for the same record. Kept per request object (nothing outlives the request).
+ * again for the same record. One object per request, kept beside it (nothing outlives the request).
  *
  * The pending sign-in as first read is right for what does not change during an attempt (its
  * email, its user), and as the first guess of a versioned write (SessionManager.updatePending
@@ -14,16 +14,38 @@ import type { Store } from "../store/store";
  * reads it again.
  */
 
-const pendingRead = new WeakMap<Request, PendingSignIn | undefined>();
-const signedIn = new WeakMap<Request, AuthenticatedSession>();
-
 export interface RecordKey {
   kind: string;
   id: string;
 }
 const keyName = ({ kind, id }: RecordKey) => `${kind}#${id}`;
-const wantedAlong = new WeakMap<Request, RecordKey[]>();
-const readAlong = new WeakMap<Request, Map<string, unknown>>();
+
+type WrittenRecord = Parameters<Store["putMany"]>[0][number];
+
+/** One request's records, made on first use. */
+interface RequestRecords {
+  /** The pending sign-in as this request last read it; absent until it reads it (undefined: none pending). */
+  pending?: { value: PendingSignIn | undefined };
+  /** The signed-in session this request established. */
+  signedIn?: AuthenticatedSession;
+  /** Keys to read along with the code's answer (wantWithAnswer), until the reader takes them. */
+  wantedWithAnswer: RecordKey[];
+  /** What was read along with the answer, by key name. */
+  readWithAnswer: Map<string, unknown>;
+  /** Records to write in the answer's batch; absent while no batch is open. */
+  writesWithAnswer?: WrittenRecord[];
+}
+
+const byRequest = new WeakMap<Request, RequestRecords>();
+
+function recordsOf(req: Request): RequestRecords {
+  let records = byRequest.get(req);
+  if (records === undefined) {
+    records = { wantedWithAnswer: [], readWithAnswer: new Map() };
+    byRequest.set(req, records);
+  }
+  return records;
+}
 
 /**
  * Asks for records a later step of this request will need to be read with the code's answer
@@ -32,47 +54,45 @@ const readAlong = new WeakMap<Request, Map<string, unknown>>();
  * (from the pending sign-in) can ride along.
  */
 export function wantWithAnswer(req: Request, keys: readonly RecordKey[]): void {
-  wantedAlong.set(req, [...(wantedAlong.get(req) ?? []), ...keys]);
+  recordsOf(req).wantedWithAnswer.push(...keys);
 }
 
 /** The keys asked for with wantWithAnswer, once: the reader takes them. */
 export function takeWantedWithAnswer(req: Request): RecordKey[] {
-  const keys = wantedAlong.get(req) ?? [];
-  wantedAlong.delete(req);
+  const records = recordsOf(req);
+  const keys = records.wantedWithAnswer;
+  records.wantedWithAnswer = [];
   return keys;
 }
 
 /** Records what was read for those keys (values in their order, undefined for absent records). */
 export function rememberReadWithAnswer(req: Request, keys: readonly RecordKey[], values: readonly unknown[]): void {
-  const read = readAlong.get(req) ?? new Map<string, unknown>();
+  const read = recordsOf(req).readWithAnswer;
   keys.forEach((key, index) => read.set(keyName(key), values[index]));
-  readAlong.set(req, read);
 }
 
 /** The values of `keys` as read with the answer, or undefined when any of them was not read then. */
 export function readWithAnswer(req: Request, keys: readonly RecordKey[]): unknown[] | undefined {
-  const read = readAlong.get(req);
-  if (read === undefined || !keys.every((key) => read.has(keyName(key)))) return undefined;
+  const read = recordsOf(req).readWithAnswer;
+  if (!keys.every((key) => read.has(keyName(key)))) return undefined;
   return keys.map((key) => read.get(keyName(key)));
 }
 
 /** This request's pending sign-in as first read (one store read per request). */
 export async function pendingOf(req: Request, sessions: Pick<SessionManager, "readPending">): Promise<PendingSignIn | undefined> {
-  if (pendingRead.has(req)) return pendingRead.get(req);
+  const known = recordsOf(req).pending;
+  if (known !== undefined) return known.value;
   const pending = await sessions.readPending(req);
-  pendingRead.set(req, pending);
+  rememberPending(req, pending);
   return pending;
 }
-
-type WrittenRecord = Parameters<Store["putMany"]>[0][number];
-const writesWithAnswer = new WeakMap<Request, WrittenRecord[]>();
 
 /**
  * Opens a batch of records written in one round-trip just before this request's answer leaves,
  * with the code-answer guard's kept answer (bff/throttle/code-answer-guard.ts).
  */
 export function openWritesWithAnswer(req: Request): void {
-  writesWithAnswer.set(req, []);
+  recordsOf(req).writesWithAnswer = [];
 }
 
 /**
@@ -81,7 +101,7 @@ export function openWritesWithAnswer(req: Request): void {
  * deadline answered first), nor if the batch fails (logged).
  */
 export function writeWithAnswer(req: Request, records: readonly WrittenRecord[]): boolean {
-  const queued = writesWithAnswer.get(req);
+  const queued = recordsOf(req).writesWithAnswer;
   if (queued === undefined) return false;
   queued.push(...records);
   return true;
@@ -89,27 +109,28 @@ export function writeWithAnswer(req: Request, records: readonly WrittenRecord[])
 
 /** Takes the records queued for the answer's batch, closing it. */
 export function takeWritesWithAnswer(req: Request): WrittenRecord[] {
-  const queued = writesWithAnswer.get(req) ?? [];
-  writesWithAnswer.delete(req);
+  const records = recordsOf(req);
+  const queued = records.writesWithAnswer ?? [];
+  delete records.writesWithAnswer;
   return queued;
 }
 
 /** Records a newer read of the pending sign-in made by this request. */
 export function rememberPending(req: Request, pending: PendingSignIn | undefined): void {
-  pendingRead.set(req, pending);
+  recordsOf(req).pending = { value: pending };
 }
 
 /** The pending sign-in this request has read, if it has (no store read). */
 export function pendingReadBy(req: Request): PendingSignIn | undefined {
-  return pendingRead.get(req);
+  return recordsOf(req).pending?.value;
 }
 
 /** Records the signed-in session this request has just established. */
 export function rememberSignedIn(req: Request, session: AuthenticatedSession): void {
-  signedIn.set(req, session);
+  recordsOf(req).signedIn = session;
 }
 
 /** The signed-in session this request established, if it did (no store read). */
 export function signedInBy(req: Request): AuthenticatedSession | undefined {
-  return signedIn.get(req);
+  return recordsOf(req).signedIn;
 }
