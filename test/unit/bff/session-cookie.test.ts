@@ -1,10 +1,11 @@
+import type { IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import express from "express";
 import Keygrip from "keygrip";
 import { describe, expect, it } from "vitest";
 import { loadBffConfig } from "../../../bff/config";
 import type { BffConfig } from "../../../bff/config";
-import { normalisedEmail, sessionCookieMiddleware, sessionCookieReader } from "../../../bff/session/session-manager";
+import { carriesSessionCookie, normalisedEmail, sessionCookieMiddleware, sessionCookieReader } from "../../../bff/session/session-manager";
 
 /**
  * The browser's session cookie (bff/session/session-manager.ts, sessionCookieMiddleware): only
@@ -146,6 +147,21 @@ describe("the session cookie read by GET /api/session (sessionCookieReader)", ()
 
   it("leaves the session undefined for a signed value that is not cookie-session's base64 JSON", async () => {
     expect((await readWithReader(config, signedCookie(config, "bm90IGpzb24", config.cookie.keys[0]!))).session).toBeUndefined();
+  });
+});
+
+describe("whether a request carries the session cookie (carriesSessionCookie)", () => {
+  const config = loadBffConfig({});
+  const carries = carriesSessionCookie(config);
+  const withCookie = (cookie?: string) => ({ headers: cookie === undefined ? {} : { cookie } }) as IncomingMessage;
+
+  it("is true when the Cookie header has a cookie of the session cookie's name", () => {
+    expect(carries(withCookie(`lang=ja; ${config.cookie.name}=e30=; ${config.cookie.name}.sig=x`))).toBe(true);
+  });
+
+  it("is false without a Cookie header, or with other cookies only", () => {
+    expect(carries(withCookie())).toBe(false);
+    expect(carries(withCookie("lang=ja; other=1"))).toBe(false);
   });
 });
 
