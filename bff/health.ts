@@ -1,5 +1,6 @@
 import { Router, type RequestHandler } from "express";
 import type { CognitoTokenVerifier } from "./cognito/cognito-token-verifier";
+import { answerFixedJson, readOf } from "./middleware/early-answer";
 import type { Store } from "./store/store";
 
 const checkTimeoutMs = 2_000;
@@ -24,17 +25,13 @@ const liveBody = JSON.stringify({ status: "ok" });
 /**
  * `GET /healthz`: the process answers (liveness). It checks nothing, so it is answered as soon as
  * the request has its id and security headers, before any routing: a probe every few seconds per
- * task should cost next to nothing. Matched as Express matches routes: any case, one trailing slash.
+ * task should cost next to nothing (bff/middleware/early-answer.ts).
  */
+const isLivenessProbe = readOf("/healthz");
+
 export const liveness: RequestHandler = (req, res, next) => {
-  const path = req.path;
-  if ((req.method === "GET" || req.method === "HEAD") && (path.length === 8 || path.length === 9) && /^\/healthz\/?$/i.test(path)) {
-    res.setHeader("Cache-Control", "no-store");
-    res.setHeader("Content-Type", "application/json; charset=utf-8");
-    res.end(liveBody);
-    return;
-  }
-  next();
+  if (isLivenessProbe(req)) answerFixedJson(res, liveBody);
+  else next();
 };
 
 /**

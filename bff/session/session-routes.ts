@@ -1,6 +1,7 @@
 import { Router, type RequestHandler } from "express";
 import { emptyRequestSchema, type SessionResponse } from "../../common/api-contract";
 import type { BffConfig } from "../config";
+import { answerFixedJson, readOf } from "../middleware/early-answer";
 import { carriesSessionCookie, type SessionManager } from "./session-manager";
 import type { SignOut } from "./sign-out";
 
@@ -25,21 +26,15 @@ const signedOutBody = JSON.stringify({ authenticated: false } satisfies SessionR
  * GET /api/session from a browser without a session cookie, the first call of every signed-out
  * visit: answered like /healthz, right after the request id and the security headers, before any
  * routing. Without the cookie there is nothing to read (no store call, nothing to wait for), and
- * the answer is the one sessionRead gives. Matched as Express matches routes: any case, one
- * trailing slash. A request with the cookie goes on to the route.
+ * the answer is the one sessionRead gives (bff/middleware/early-answer.ts). A request with the
+ * cookie goes on to the route.
  */
 export function signedOutSessionRead(config: Pick<BffConfig, "cookie">): RequestHandler {
   const carriesCookie = carriesSessionCookie(config);
+  const isSessionRead = readOf("/api/session");
   return (req, res, next) => {
-    const path = req.path;
-    if ((req.method === "GET" || req.method === "HEAD") && (path.length === 12 || path.length === 13) && /^\/api\/session\/?$/i.test(path) && !carriesCookie(req)) {
-      // As the API's noStore: a session's state is never cached (OWASP Session Management Cheat Sheet).
-      res.setHeader("Cache-Control", "no-store");
-      res.setHeader("Content-Type", "application/json; charset=utf-8");
-      res.end(signedOutBody);
-      return;
-    }
-    next();
+    if (isSessionRead(req) && !carriesCookie(req)) answerFixedJson(res, signedOutBody);
+    else next();
   };
 }
 

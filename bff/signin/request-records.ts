@@ -22,7 +22,7 @@ const keyName = ({ kind, id }: RecordKey) => `${kind}#${id}`;
 
 type WrittenRecord = Parameters<Store["putMany"]>[0][number];
 
-/** One request's records, made on first use. */
+/** One request's records, made when it first records something (reads only look). */
 interface RequestRecords {
   /** The pending sign-in as this request last read it; absent until it reads it (undefined: none pending). */
   pending?: { value: PendingSignIn | undefined };
@@ -59,7 +59,8 @@ export function wantWithAnswer(req: Request, keys: readonly RecordKey[]): void {
 
 /** The keys asked for with wantWithAnswer, once: the reader takes them. */
 export function takeWantedWithAnswer(req: Request): RecordKey[] {
-  const records = recordsOf(req);
+  const records = byRequest.get(req);
+  if (records === undefined) return [];
   const keys = records.wantedWithAnswer;
   records.wantedWithAnswer = [];
   return keys;
@@ -73,14 +74,14 @@ export function rememberReadWithAnswer(req: Request, keys: readonly RecordKey[],
 
 /** The values of `keys` as read with the answer, or undefined when any of them was not read then. */
 export function readWithAnswer(req: Request, keys: readonly RecordKey[]): unknown[] | undefined {
-  const read = recordsOf(req).readWithAnswer;
-  if (!keys.every((key) => read.has(keyName(key)))) return undefined;
+  const read = byRequest.get(req)?.readWithAnswer;
+  if (read === undefined || !keys.every((key) => read.has(keyName(key)))) return undefined;
   return keys.map((key) => read.get(keyName(key)));
 }
 
 /** This request's pending sign-in as first read (one store read per request). */
 export async function pendingOf(req: Request, sessions: Pick<SessionManager, "readPending">): Promise<PendingSignIn | undefined> {
-  const known = recordsOf(req).pending;
+  const known = byRequest.get(req)?.pending;
   if (known !== undefined) return known.value;
   const pending = await sessions.readPending(req);
   rememberPending(req, pending);
@@ -101,7 +102,7 @@ export function openWritesWithAnswer(req: Request): void {
  * deadline answered first), nor if the batch fails (logged).
  */
 export function writeWithAnswer(req: Request, records: readonly WrittenRecord[]): boolean {
-  const queued = recordsOf(req).writesWithAnswer;
+  const queued = byRequest.get(req)?.writesWithAnswer;
   if (queued === undefined) return false;
   queued.push(...records);
   return true;
@@ -109,9 +110,9 @@ export function writeWithAnswer(req: Request, records: readonly WrittenRecord[])
 
 /** Takes the records queued for the answer's batch, closing it. */
 export function takeWritesWithAnswer(req: Request): WrittenRecord[] {
-  const records = recordsOf(req);
-  const queued = records.writesWithAnswer ?? [];
-  delete records.writesWithAnswer;
+  const records = byRequest.get(req);
+  const queued = records?.writesWithAnswer ?? [];
+  delete records?.writesWithAnswer;
   return queued;
 }
 
@@ -122,7 +123,7 @@ export function rememberPending(req: Request, pending: PendingSignIn | undefined
 
 /** The pending sign-in this request has read, if it has (no store read). */
 export function pendingReadBy(req: Request): PendingSignIn | undefined {
-  return recordsOf(req).pending?.value;
+  return byRequest.get(req)?.pending?.value;
 }
 
 /** Records the signed-in session this request has just established. */
@@ -132,5 +133,5 @@ export function rememberSignedIn(req: Request, session: AuthenticatedSession): v
 
 /** The signed-in session this request established, if it did (no store read). */
 export function signedInBy(req: Request): AuthenticatedSession | undefined {
-  return recordsOf(req).signedIn;
+  return byRequest.get(req)?.signedIn;
 }
